@@ -1,0 +1,183 @@
+import AsyncHTTPClient
+import Foundation
+import Logging
+import NIOCore
+import NIOHTTP1
+
+/// The Buddi API client: `get_memories` with retries, backoff and a client-side rate limit.
+///
+/// One client per process is the intent: it is `Sendable`, every fetcher can share it, and its
+/// ``RateLimiter`` then bounds the whole process. Call ``shutdown()`` when done, or use
+/// ``withClient(configuration:rateLimiter:logger:_:)``.
+public final class BuddiAPIClient: Sendable {
+    /// The settings this client was made with.
+    public let configuration: BuddiAPIConfiguration
+    /// The limiter every request of this client waits for.
+    public let rateLimiter: RateLimiter
+    private let httpClient: HTTPClient
+    private let logger: Logger
+
+    /// A client. Without `rateLimiter`, it makes one from the configuration's `requestsPerSecond`
+    /// and `burst`; pass the same limiter to several clients to bound them together.
+    /// Throws ``BuddiAPIError/invalidConfiguration(_:)`` for a base URL it cannot call.
+    public init(
+        configuration: BuddiAPIConfiguration,
+        rateLimiter: RateLimiter? = nil,
+        logger: Logger = Logger(label: "buddi.api")
+    ) throws(BuddiAPIError) {
+        try configuration.validate()
+        self.configuration = configuration
+        self.rateLimiter =
+            rateLimiter
+            ?? RateLimiter(requestsPerSecond: configuration.requestsPerSecond, burst: configuration.burst)
+        self.logger = logger
+        var httpConfiguration = HTTPClient.Configuration()
+        httpConfiguration.timeout = .init(
+            connect: TimeAmount(configuration.connectTimeout),
+            read: TimeAmount(configuration.readTimeout)
+        )
+        self.httpClient = HTTPClient(
+            eventLoopGroupProvider: .singleton,
+            configuration: httpConfiguration,
+            backgroundActivityLogger: logger
+        )
+    }
+
+    /// Runs `body` with a client and shuts the client down afterwards, whatever happens.
+    public static func withClient<Result: Sendable>(
+        configuration: BuddiAPIConfiguration,
+        rateLimiter: RateLimiter? = nil,
+        logger: Logger = Logger(label: "buddi.api"),
+        _ body: (BuddiAPIClient) async throws -> Result
+    ) async throws -> Result {
+        let client = try BuddiAPIClient(configuration: configuration, rateLimiter: rateLimiter, logger: logger)
+        do {
+            let result = try await body(client)
+            try await client.shutdown()
+            return result
+        } catch {
+            try? await client.shutdown()
+            throw error
+        }
+    }
+
+    /// Closes the connections. The client cannot be used afterwards.
+    public func shutdown() async throws {
+        try await httpClient.shutdown()
+    }
+
+    /// The pages of `query`, newest first, from `cursor` (the first page when `nil`) to the last.
+    public func pages(_ query: MemoryQuery = MemoryQuery(), from cursor: String? = nil) -> MemoryPages {
+        MemoryPages(client: self, query: query, startCursor: cursor)
+    }
+
+    /// The memories of `query`, newest first, from `cursor` to the last page. A memory that a
+    /// faulty server repeats on the next page is yielded once; undecodable ones are logged and skipped.
+    public func memories(_ query: MemoryQuery = MemoryQuery(), from cursor: String? = nil) -> MemoryStream {
+        MemoryStream(pages: pages(query, from: cursor))
+    }
+
+    /// Fetches one page, waiting for the rate limiter and retrying transient failures as the
+    /// configuration's ``RetryPolicy`` says. Undecodable memories are in ``MemoryPage/skipped``
+    /// and logged as warnings.
+    public func fetchPage(_ query: MemoryQuery = MemoryQuery(), cursor: String? = nil) async throws(BuddiAPIError)
+        -> MemoryPage
+    {
+        let target = requestTarget(query, cursor: cursor)
+        var request = HTTPClientRequest(url: target.url)
+        request.method = .GET
+        request.headers.add(name: "accept", value: "application/json")
+        if let key = configuration.apiKey { request.headers.add(name: "api-key", value: key.secret) }
+        var logger = self.logger
+        logger[metadataKey: "buddi.request"] = "\(target.location)"
+        var generator = SystemRandomNumberGenerator()
+        var attempt = 1
+        while true {
+            do { try await rateLimiter.acquire() } catch { throw .cancelled }
+            logger.debug("Requesting Buddi memories", metadata: ["buddi.attempt": "\(attempt)"])
+            switch await perform(request, location: target.location, logger: logger) {
+            case .page(let page):
+                for skipped in page.skipped {
+                    logger.warning("Skipped a Buddi memory that does not decode", metadata: ["buddi.skipped": "\(skipped)"])
+                }
+                return page
+            case .fatal(let error):
+                logger.debug("Buddi API call failed", metadata: ["buddi.error": "\(error)"])
+                throw error
+            case .transient(let failure):
+                let retryAfter = failure.retryAfter
+                if let retryAfter, retryAfter > configuration.retry.maxRetryAfter {
+                    throw .rateLimited(retryAfter: retryAfter)
+                }
+                guard attempt <= configuration.retry.maxRetries else {
+                    logger.warning("Buddi API call gave up", metadata: ["buddi.failure": "\(failure)"])
+                    throw failure.exhausted(attempts: attempt)
+                }
+                let wait = retryAfter ?? configuration.retry.backoff(beforeRetry: attempt, using: &generator)
+                logger.info(
+                    "Buddi API call failed, retrying",
+                    metadata: ["buddi.failure": "\(failure)", "buddi.attempt": "\(attempt)", "buddi.wait": "\(wait.secondsDescription)"]
+                )
+                do { try await Task.sleep(for: wait) } catch { throw .cancelled }
+                attempt += 1
+            }
+        }
+    }
+
+    /// One HTTP attempt, classified.
+    private func perform(_ request: HTTPClientRequest, location: String, logger: Logger) async -> AttemptOutcome {
+        do {
+            let response = try await httpClient.execute(request, timeout: TimeAmount(configuration.requestTimeout), logger: logger)
+            let body = try await response.body.collect(upTo: configuration.maxResponseBytes)
+            return classify(status: response.status, headers: response.headers, body: Data(body.readableBytesView), location: location)
+        } catch is NIOTooManyBytesError {
+            return .fatal(.malformedResponse(location: location, reason: "the body is larger than \(configuration.maxResponseBytes) bytes"))
+        } catch {
+            if Task.isCancelled { return .fatal(.cancelled) }
+            return .transient(.transport(TransportFailure.describe(error)))
+        }
+    }
+
+    /// Maps a response onto the contract.
+    private func classify(status: HTTPResponseStatus, headers: HTTPHeaders, body: Data, location: String) -> AttemptOutcome {
+        switch status.code {
+        case 200:
+            do {
+                return .page(try MemoryPage(body: body))
+            } catch {
+                return .fatal(.malformedResponse(location: location, reason: redacted(DecodingFailure.describe(error, body: body))))
+            }
+        case 400:
+            return .fatal(.invalidRequest(detail: redacted(ErrorDetail.read(body))))
+        case 401, 403:
+            return .fatal(.unauthorized(host: configuration.hostDescription))
+        case 429:
+            return .transient(.rateLimited(retryAfter: headers.first(name: "retry-after").flatMap { RetryAfter.delay($0) }))
+        case 408, 500...599:
+            return .transient(.status(Int(status.code)))
+        default:
+            return .fatal(.unexpectedStatus(code: Int(status.code), detail: redacted(ErrorDetail.read(body))))
+        }
+    }
+
+    /// `text` with the API key replaced, in case a server echoes it back.
+    private func redacted(_ text: String) -> String {
+        guard let key = configuration.apiKey else { return text }
+        return text.replacingOccurrences(of: key.secret, with: "<redacted>")
+    }
+
+    /// The URL of a `get_memories` call, and how messages name it (path and query; the key is a header).
+    private func requestTarget(_ query: MemoryQuery, cursor: String?) -> (url: String, location: String) {
+        var parameters = [("limit", "\(query.pageSize)")]
+        if let date = query.date { parameters.append(("date", "\(date)")) }
+        if let cursor { parameters.append(("cursor", cursor)) }
+        let allowed = CharacterSet.urlQueryAllowed.subtracting(CharacterSet(charactersIn: "&=+;"))
+        let queryText = parameters.map { name, value in
+            "\(name)=\(value.addingPercentEncoding(withAllowedCharacters: allowed) ?? value)"
+        }.joined(separator: "&")
+        let base = configuration.baseURL.absoluteString
+        let url = (base.hasSuffix("/") ? base : base + "/") + "get_memories?" + queryText
+        let path = configuration.baseURL.path
+        return (url, "GET \(path.hasSuffix("/") ? path : path + "/")get_memories?\(queryText)")
+    }
+}

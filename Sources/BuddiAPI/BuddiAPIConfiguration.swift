@@ -1,0 +1,90 @@
+import Foundation
+
+/// Where the Buddi API is, how to authenticate, and how patiently to talk to it.
+///
+/// Read it from the environment with ``fromEnvironment(_:)``: `BUDDI_API_BASE_URL` (default
+/// ``defaultBaseURL``) and `BUDDI_API_KEY`. Switching from the simulator to the real service
+/// is only a matter of those two variables.
+public struct BuddiAPIConfiguration: Sendable {
+    /// The real service.
+    public static let defaultBaseURL = URL(string: "https://apis.getbuddi.ai/v1/dev")!
+    /// The most memories one page may ask for; the API rejects more.
+    public static let maxPageSize = 20
+
+    /// Base URL; `get_memories` is appended to it.
+    public var baseURL: URL
+    /// The key sent as the `api-key` header; `nil` sends none (and the API answers 401).
+    public var apiKey: BuddiAPIKey?
+    /// How long to wait for a TCP (and TLS) connection.
+    public var connectTimeout: Duration
+    /// How long the response may go silent, headers or body, before the attempt fails.
+    public var readTimeout: Duration
+    /// Deadline for one whole attempt, body included.
+    public var requestTimeout: Duration
+    /// Retrying of 5xx, 429, connection failures and timeouts.
+    public var retry: RetryPolicy
+    /// Client-side rate limit: requests per second on average.
+    public var requestsPerSecond: Double
+    /// Client-side rate limit: requests allowed at once after a quiet spell.
+    public var burst: Int
+    /// A larger response body is a ``BuddiAPIError/malformedResponse(location:reason:)``.
+    public var maxResponseBytes: Int
+
+    /// A configuration. `baseURL` must be `http` or `https` with a host (``BuddiAPIClient`` checks).
+    public init(
+        baseURL: URL = BuddiAPIConfiguration.defaultBaseURL,
+        apiKey: BuddiAPIKey?,
+        connectTimeout: Duration = .seconds(5),
+        readTimeout: Duration = .seconds(30),
+        requestTimeout: Duration = .seconds(60),
+        retry: RetryPolicy = RetryPolicy(),
+        requestsPerSecond: Double = 5,
+        burst: Int = 5,
+        maxResponseBytes: Int = 16 << 20
+    ) {
+        self.baseURL = baseURL
+        self.apiKey = apiKey
+        self.connectTimeout = connectTimeout
+        self.readTimeout = readTimeout
+        self.requestTimeout = requestTimeout
+        self.retry = retry
+        self.requestsPerSecond = requestsPerSecond
+        self.burst = burst
+        self.maxResponseBytes = maxResponseBytes
+    }
+
+    /// The configuration from `BUDDI_API_BASE_URL` and `BUDDI_API_KEY`, other settings at their
+    /// defaults. Throws ``BuddiAPIError/invalidConfiguration(_:)`` for a base URL that is not
+    /// an `http`/`https` URL with a host. A missing key is not an error here: the API's 401 says it.
+    public static func fromEnvironment(
+        _ environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws(BuddiAPIError) -> BuddiAPIConfiguration {
+        let key = environment["BUDDI_API_KEY"].flatMap(BuddiAPIKey.init)
+        guard let text = environment["BUDDI_API_BASE_URL"], !text.isEmpty else {
+            return BuddiAPIConfiguration(apiKey: key)
+        }
+        guard let url = URL(string: text) else {
+            throw .invalidConfiguration("BUDDI_API_BASE_URL is not a URL: \(text)")
+        }
+        let configuration = BuddiAPIConfiguration(baseURL: url, apiKey: key)
+        try configuration.validate()
+        return configuration
+    }
+
+    /// Throws ``BuddiAPIError/invalidConfiguration(_:)`` unless the base URL can be called.
+    func validate() throws(BuddiAPIError) {
+        guard let scheme = baseURL.scheme?.lowercased(), scheme == "http" || scheme == "https",
+            let host = baseURL.host, !host.isEmpty
+        else {
+            throw .invalidConfiguration(
+                "the Buddi API base URL must be http(s)://host[:port]/path, not \(baseURL.absoluteString)"
+            )
+        }
+    }
+
+    /// `host` or `host:port`, as the 401 message names it.
+    var hostDescription: String {
+        let host = baseURL.host ?? baseURL.absoluteString
+        return baseURL.port.map { "\(host):\($0)" } ?? host
+    }
+}

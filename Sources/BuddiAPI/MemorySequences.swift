@@ -1,0 +1,83 @@
+/// The pages of a query, newest first, following `next_cursor` to the last page.
+///
+/// Each step is ``BuddiAPIClient/fetchPage(_:cursor:)``, with its retries; an error ends the
+/// sequence. A server that hands back the cursor it was given ends it with
+/// ``BuddiAPIError/malformedResponse(location:reason:)`` rather than looping forever.
+public struct MemoryPages: AsyncSequence, Sendable {
+    public typealias Element = MemoryPage
+    public typealias Failure = BuddiAPIError
+
+    let client: BuddiAPIClient
+    let query: MemoryQuery
+    let startCursor: String?
+
+    public func makeAsyncIterator() -> Iterator {
+        Iterator(client: client, query: query, cursor: startCursor)
+    }
+
+    /// Fetches the next page when asked.
+    public struct Iterator: AsyncIteratorProtocol {
+        let client: BuddiAPIClient
+        let query: MemoryQuery
+        var cursor: String?
+        var finished = false
+
+        /// The cursor the next page will be fetched with: where to resume after a stop.
+        public var nextCursor: String? { cursor }
+
+        public mutating func next(isolation actor: isolated (any Actor)? = #isolation) async throws(BuddiAPIError)
+            -> MemoryPage?
+        {
+            guard !finished else { return nil }
+            let page = try await client.fetchPage(query, cursor: cursor)
+            if let next = page.nextCursor, next == cursor {
+                finished = true
+                throw .malformedResponse(location: "get_memories?cursor=\(next)", reason: "next_cursor repeats the cursor of the request")
+            }
+            cursor = page.nextCursor
+            finished = page.nextCursor == nil
+            return page
+        }
+
+        public mutating func next() async throws(BuddiAPIError) -> MemoryPage? {
+            try await next(isolation: nil)
+        }
+    }
+}
+
+/// The memories of a query, newest first, page after page.
+///
+/// A memory repeated at the start of the next page (as a server does when memories arrive
+/// between two calls) is yielded once.
+public struct MemoryStream: AsyncSequence, Sendable {
+    public typealias Element = Memory
+    public typealias Failure = BuddiAPIError
+
+    let pages: MemoryPages
+
+    public func makeAsyncIterator() -> Iterator {
+        Iterator(pages: pages.makeAsyncIterator())
+    }
+
+    /// Hands out the memories of one page, then fetches the next.
+    public struct Iterator: AsyncIteratorProtocol {
+        var pages: MemoryPages.Iterator
+        var buffered: ArraySlice<Memory> = []
+        var previousPageIDs: Set<String> = []
+
+        public mutating func next(isolation actor: isolated (any Actor)? = #isolation) async throws(BuddiAPIError)
+            -> Memory?
+        {
+            while buffered.isEmpty {
+                guard let page = try await pages.next(isolation: actor) else { return nil }
+                buffered = page.memories.filter { !previousPageIDs.contains($0.id) }[...]
+                previousPageIDs = Set(page.memories.map(\.id))
+            }
+            return buffered.popFirst()
+        }
+
+        public mutating func next() async throws(BuddiAPIError) -> Memory? {
+            try await next(isolation: nil)
+        }
+    }
+}
