@@ -1,0 +1,113 @@
+import BuddiAPI
+import Foundation
+import Hummingbird
+import Logging
+import ServiceLifecycle
+
+/// A simulator of the Buddi API (`GET {basePath}/get_memories`) with fault injection.
+///
+/// Run it as a `Service` (in a `ServiceGroup`, as `buddi simulator` does) or, in tests, with
+/// ``withRunning(_:logger:_:)`` on port 0.
+public struct BuddiSimulator: Service {
+    /// What it serves.
+    public let configuration: SimulatorConfiguration
+    private let store: MemoryStore
+    private let faults: FaultInjector
+    private let requests = RequestLog()
+    private let address = BoundAddress()
+    private let logger: Logger
+
+    /// A simulator with a history of `configuration.memoryCount` memories, not yet listening.
+    public init(configuration: SimulatorConfiguration, logger: Logger = Logger(label: "buddi.simulator")) {
+        self.configuration = configuration
+        let generator = MemoryGenerator(
+            seed: configuration.seed, shape: configuration.shape, malformedRate: configuration.faults.malformedMemoryRate
+        )
+        self.store = MemoryStore(count: configuration.memoryCount, generator: generator)
+        self.faults = FaultInjector(plan: configuration.faults, seed: configuration.seed)
+        self.logger = logger
+    }
+
+    /// Serves until graceful shutdown (or cancellation).
+    public func run() async throws {
+        let router = Router()
+        let route = MemoriesRoute(
+            apiKey: configuration.apiKey, latency: configuration.faults.latency, store: store, faults: faults,
+            requests: requests
+        )
+        router.get("\(configuration.normalizedBasePath)/get_memories") { request, context in
+            try await route.respond(to: request, logger: context.logger)
+        }
+        let host = configuration.host, basePath = configuration.normalizedBasePath, address = address
+        let application = Application(
+            router: router,
+            configuration: .init(address: .hostname(host, port: configuration.port), serverName: "buddi-simulator"),
+            services: [ArrivalService(store: store, rate: configuration.arrivalRate)],
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? 0
+                let urlHost = host.contains(":") ? "[\(host)]" : host
+                await address.settle(Result { try URL(string: "http://\(urlHost):\(port)\(basePath)").orThrow() })
+            },
+            logger: logger
+        )
+        do {
+            try await application.run()
+            await address.settle(.failure(SimulatorNotStarted()))
+        } catch {
+            await address.settle(.failure(error))
+            throw error
+        }
+    }
+
+    /// The base URL clients use (`http://host:port/basePath`), once the server is listening.
+    /// Throws if the server failed to start.
+    public func baseURL() async throws -> URL {
+        try await address.url()
+    }
+
+    /// When each request arrived, in order.
+    public func requestTimes() async -> [ContinuousClock.Instant] {
+        await requests.times
+    }
+
+    /// How many faults of each kind were injected so far.
+    public func injectedFaults() async -> [InjectedFault: Int] {
+        await faults.injected
+    }
+
+    /// The ids of every memory in the history now, newest first.
+    public func memoryIDs() async -> [String] {
+        await store.allIDs()
+    }
+
+    /// Starts a simulator, runs `body` with it and its base URL, then shuts it down gracefully.
+    public static func withRunning<Result: Sendable>(
+        _ configuration: SimulatorConfiguration,
+        logger: Logger = Logger(label: "buddi.simulator"),
+        _ body: @Sendable (BuddiSimulator, URL) async throws -> Result
+    ) async throws -> Result {
+        let simulator = BuddiSimulator(configuration: configuration, logger: logger)
+        let group = ServiceGroup(configuration: .init(services: [simulator], logger: logger))
+        return try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            do {
+                let result = try await body(simulator, try await simulator.baseURL())
+                await group.triggerGracefulShutdown()
+                try await tasks.waitForAll()
+                return result
+            } catch {
+                await group.triggerGracefulShutdown()
+                try? await tasks.waitForAll()
+                throw error
+            }
+        }
+    }
+}
+
+extension Optional {
+    /// The value, or an error saying the simulator could not form its URL.
+    fileprivate func orThrow() throws -> Wrapped {
+        guard let self else { throw SimulatorNotStarted() }
+        return self
+    }
+}

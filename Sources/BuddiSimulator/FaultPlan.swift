@@ -1,0 +1,94 @@
+/// The faults the simulator injects, each a knob. Rates are fractions of requests (0…1),
+/// except ``malformedMemoryRate``, a fraction of memories. All zero by default.
+public struct FaultPlan: Sendable, Hashable {
+    /// Requests answered `500 {"detail": "Internal Server Error"}`.
+    public var serverErrorRate: Double
+    /// Requests answered `429`.
+    public var rateLimitRate: Double
+    /// The `Retry-After` seconds sent with a 429; `nil` sends none.
+    public var retryAfterSeconds: Int?
+    /// Added to every request before it is answered.
+    public var latency: Duration
+    /// Responses that send half the body, go silent for ``stallDuration``, then send the rest.
+    public var stallRate: Double
+    /// How long a stalled body goes silent.
+    public var stallDuration: Duration
+    /// `200` responses whose JSON body is cut in the middle (with a matching `Content-Length`).
+    public var truncateRate: Double
+    /// `200` responses whose body is not JSON (a Python-style `repr` of the page).
+    public var malformedJSONRate: Double
+    /// Pages whose `next_cursor` makes the next page start again with this page's last memory.
+    public var duplicateRate: Double
+    /// Memories whose `id` is missing, empty or not a string (decided per memory, so stable).
+    public var malformedMemoryRate: Double
+
+    /// A plan; every fault off unless given.
+    public init(
+        serverErrorRate: Double = 0,
+        rateLimitRate: Double = 0,
+        retryAfterSeconds: Int? = 1,
+        latency: Duration = .zero,
+        stallRate: Double = 0,
+        stallDuration: Duration = .seconds(5),
+        truncateRate: Double = 0,
+        malformedJSONRate: Double = 0,
+        duplicateRate: Double = 0,
+        malformedMemoryRate: Double = 0
+    ) {
+        self.serverErrorRate = serverErrorRate
+        self.rateLimitRate = rateLimitRate
+        self.retryAfterSeconds = retryAfterSeconds
+        self.latency = latency
+        self.stallRate = stallRate
+        self.stallDuration = stallDuration
+        self.truncateRate = truncateRate
+        self.malformedJSONRate = malformedJSONRate
+        self.duplicateRate = duplicateRate
+        self.malformedMemoryRate = malformedMemoryRate
+    }
+}
+
+/// A fault the simulator injected into one response.
+public enum InjectedFault: String, Sendable, Hashable, CaseIterable {
+    case serverError, rateLimited, stalledBody, truncatedBody, malformedJSON, duplicateMemory
+}
+
+/// Draws the faults of each request from a seeded generator and counts what it injected.
+actor FaultInjector {
+    let plan: FaultPlan
+    private var random: SeededGenerator
+    private(set) var injected: [InjectedFault: Int] = [:]
+
+    init(plan: FaultPlan, seed: UInt64) {
+        self.plan = plan
+        self.random = SeededGenerator(seed: SeededGenerator.mix(seed ^ 0xFA17))
+    }
+
+    /// The status fault of a request (500 or 429), if any.
+    func statusFault() -> InjectedFault? {
+        if random.chance(plan.serverErrorRate) { return record(.serverError) }
+        if random.chance(plan.rateLimitRate) { return record(.rateLimited) }
+        return nil
+    }
+
+    /// The body fault of a `200` response (stall, truncation or malformed JSON), if any.
+    func bodyFault() -> InjectedFault? {
+        if random.chance(plan.stallRate) { return record(.stalledBody) }
+        if random.chance(plan.truncateRate) { return record(.truncatedBody) }
+        if random.chance(plan.malformedJSONRate) { return record(.malformedJSON) }
+        return nil
+    }
+
+    /// Whether this page's last memory is to be repeated on the next page.
+    func repeatsLastMemory() -> Bool {
+        random.chance(plan.duplicateRate)
+    }
+
+    /// Counts a repeated memory that was actually served.
+    func recordDuplicate() { _ = record(.duplicateMemory) }
+
+    private func record(_ fault: InjectedFault) -> InjectedFault {
+        injected[fault, default: 0] += 1
+        return fault
+    }
+}

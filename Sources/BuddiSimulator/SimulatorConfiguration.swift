@@ -1,0 +1,50 @@
+/// What the simulator serves, where, and with which faults.
+public struct SimulatorConfiguration: Sendable {
+    /// The address to bind.
+    public var host: String
+    /// The port to bind; `0` lets the system choose (read it from ``BuddiSimulator/baseURL()``).
+    public var port: Int
+    /// The path `get_memories` hangs under, like the real API's `/v1/dev`.
+    public var basePath: String
+    /// The only key accepted in the `api-key` header; `nil` accepts any non-empty key.
+    public var apiKey: String?
+    /// Memories in the history when it starts.
+    public var memoryCount: Int
+    /// Same seed, same memories and same faults.
+    public var seed: UInt64
+    /// Rich (default) or flat memories.
+    public var shape: MemoryShape
+    /// New memories per second while it runs; `0` for a fixed history.
+    public var arrivalRate: Double
+    /// The faults to inject.
+    public var faults: FaultPlan
+
+    /// A configuration; by default 1,000 rich memories at `127.0.0.1:8090/v1/dev`, no faults.
+    public init(
+        host: String = "127.0.0.1",
+        port: Int = 8090,
+        basePath: String = "/v1/dev",
+        apiKey: String? = nil,
+        memoryCount: Int = 1000,
+        seed: UInt64 = 42,
+        shape: MemoryShape = .rich,
+        arrivalRate: Double = 0,
+        faults: FaultPlan = FaultPlan()
+    ) {
+        self.host = host
+        self.port = port
+        self.basePath = basePath
+        self.apiKey = apiKey
+        self.memoryCount = memoryCount
+        self.seed = seed
+        self.shape = shape
+        self.arrivalRate = arrivalRate
+        self.faults = faults
+    }
+
+    /// ``basePath`` with one leading slash and none trailing (`/` alone becomes empty).
+    var normalizedBasePath: String {
+        let trimmed = basePath.split(separator: "/").joined(separator: "/")
+        return trimmed.isEmpty ? "" : "/" + trimmed
+    }
+}
