@@ -1,0 +1,79 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import PostgresNIO
+
+/// Opens one connection to check that the server is there and lets us in, turning the driver's
+/// errors into one line that names the server.
+public enum DatabaseProbe {
+    /// Connects once and runs `SELECT 1`; throws `DatabaseError.unreachable` otherwise.
+    public static func check(_ url: DatabaseURL, logger: Logger) async throws(DatabaseError) {
+        do {
+            let connection = try await PostgresConnection.connect(
+                on: MultiThreadedEventLoopGroup.singleton.next(),
+                configuration: connectionConfiguration(url), id: 0, logger: logger)
+            defer { Task { try? await connection.close() } }
+            try await connection.query("SELECT 1", logger: logger)
+        } catch {
+            throw .unreachable(target: url.target, reason: reason(error))
+        }
+    }
+
+    /// Runs `body` on a single connection (used where a pool is not worth it).
+    public static func withConnection<T: Sendable>(
+        _ url: DatabaseURL, logger: Logger, _ body: (PostgresConnection) async throws -> T
+    ) async throws -> T {
+        let connection: PostgresConnection
+        do {
+            connection = try await PostgresConnection.connect(
+                on: MultiThreadedEventLoopGroup.singleton.next(),
+                configuration: connectionConfiguration(url), id: 0, logger: logger)
+        } catch {
+            throw DatabaseError.unreachable(target: url.target, reason: reason(error))
+        }
+        do {
+            let result = try await body(connection)
+            try? await connection.close()
+            return result
+        } catch {
+            try? await connection.close()
+            throw error
+        }
+    }
+
+    /// The driver's error in a few words: the server's message, or the socket error.
+    public static func reason(_ error: any Error) -> String {
+        if let error = error as? DatabaseError { return error.description }
+        guard let error = error as? PSQLError else { return String(describing: error) }
+        if let message = error.serverInfo?[.message] { return message }
+        if let underlying = error.underlying {
+            if let io = underlying as? IOError { return String(cString: strerror(io.errnoCode)).lowercased() }
+            if underlying is NIOConnectionError { return "connection refused" }
+            if let channelError = underlying as? ChannelError, case .connectTimeout = channelError { return "connection timed out" }
+            return String(describing: underlying)
+        }
+        return "\(error.code)"
+    }
+
+    private static func connectionConfiguration(_ url: DatabaseURL) -> PostgresConnection.Configuration {
+        var configuration: PostgresConnection.Configuration
+        if let socketDirectory = url.socketDirectory {
+            configuration = .init(
+                unixSocketPath: "\(socketDirectory)/.s.PGSQL.\(url.port)", username: url.username,
+                password: url.password, database: url.database)
+        } else {
+            let tls: PostgresConnection.Configuration.TLS
+            switch url.sslMode {
+            case "disable", "allow": tls = .disable
+            case "prefer": tls = .prefer(try! .init(configuration: .makeClientConfiguration()))
+            default: tls = .require(try! .init(configuration: .makeClientConfiguration()))
+            }
+            configuration = .init(
+                host: url.host ?? "localhost", port: url.port, username: url.username,
+                password: url.password, database: url.database, tls: tls)
+        }
+        configuration.options.connectTimeout = .seconds(5)
+        return configuration
+    }
+}

@@ -1,0 +1,169 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// A private PostgreSQL cluster in a data directory (default `./.buddi/postgres`), created and
+/// started on first use, listening only on a unix socket (no TCP), so it never clashes with
+/// another server. Starting is idempotent and safe from several processes at once.
+public struct EmbeddedPostgres: Sendable {
+    /// The superuser and database buddi uses in the cluster.
+    public static let user = "buddi"
+    public static let database = "buddi"
+
+    /// The cluster's data directory (absolute).
+    public let dataDirectory: String
+
+    /// The cluster in `dataDirectory` (relative paths are taken from the current directory).
+    public init(dataDirectory: String) {
+        let absolute = dataDirectory.hasPrefix("/")
+            ? dataDirectory : FileManager.default.currentDirectoryPath + "/" + dataDirectory
+        self.dataDirectory = URL(fileURLWithPath: absolute).standardizedFileURL.path
+    }
+
+    /// `BUDDI_DATA_DIR`, else `./.buddi/postgres`.
+    public static var defaultDataDirectory: String {
+        ProcessInfo.processInfo.environment["BUDDI_DATA_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? ".buddi/postgres"
+    }
+
+    /// The socket directory: the data directory itself, or a short path under /tmp when the data
+    /// directory's path is too long for a unix socket (108 bytes).
+    public var socketDirectory: String {
+        if dataDirectory.utf8.count + "/.s.PGSQL.5432".utf8.count < 100 { return dataDirectory }
+        return "/tmp/buddi-pg-\(String(dataDirectory.hashValueStable, radix: 36))"
+    }
+
+    /// The URL of buddi's database in this cluster.
+    public var url: DatabaseURL {
+        DatabaseURL(socketDirectory: socketDirectory, username: Self.user, database: Self.database)
+    }
+
+    /// Whether the cluster exists and whether it runs.
+    public enum Status: Sendable, Equatable {
+        case notCreated, stopped, running
+    }
+
+    /// The cluster's status.
+    public func status() throws(DatabaseError) -> Status {
+        guard FileManager.default.fileExists(atPath: "\(dataDirectory)/PG_VERSION") else { return .notCreated }
+        return try ServerBinaries.locate().status("pg_ctl", ["status", "-D", dataDirectory]) == 0 ? .running : .stopped
+    }
+
+    /// Creates the cluster if needed, starts it if stopped, and creates buddi's database.
+    public func start(logger: Logger) async throws {
+        let binaries = try ServerBinaries.locate()
+        try withFileLock {
+            if !FileManager.default.fileExists(atPath: "\(dataDirectory)/PG_VERSION") {
+                logger.info("creating the embedded PostgreSQL cluster", metadata: ["data_dir": "\(dataDirectory)"])
+                try create(binaries)
+            }
+            if binaries.status("pg_ctl", ["status", "-D", dataDirectory]) != 0 {
+                logger.info("starting the embedded PostgreSQL cluster", metadata: ["socket_dir": "\(socketDirectory)"])
+                try prepareSocketDirectory()
+                try binaries.run(
+                    "pg_ctl", ["start", "-D", dataDirectory, "-w", "-t", "60", "-s", "-l", "\(dataDirectory)/server.log"],
+                    step: "start (see \(dataDirectory)/server.log)")
+            }
+        }
+        try await createDatabaseIfMissing(logger: logger)
+    }
+
+    /// Stops the cluster (fast shutdown: running transactions are rolled back).
+    public func stop() throws {
+        let binaries = try ServerBinaries.locate()
+        try withFileLock {
+            guard try status() == .running else { return }
+            try binaries.run("pg_ctl", ["stop", "-D", dataDirectory, "-m", "fast", "-w", "-s"], step: "stop")
+        }
+    }
+
+    private func create(_ binaries: ServerBinaries) throws(DatabaseError) {
+        try makeDirectory(dataDirectory, mode: 0o700)
+        try binaries.run(
+            "initdb", ["-D", dataDirectory, "-U", Self.user, "-A", "trust", "-E", "UTF8", "--no-locale"],
+            step: "initdb")
+        let settings = """
+
+            # Written by buddi: a private cluster on a unix socket only.
+            listen_addresses = ''
+            unix_socket_directories = '\(socketDirectory)'
+            max_connections = 200
+            shared_buffers = 256MB
+            """
+        guard let handle = FileHandle(forWritingAtPath: "\(dataDirectory)/postgresql.conf") else {
+            throw .embeddedClusterFailed(step: "configure", detail: "cannot write \(dataDirectory)/postgresql.conf")
+        }
+        handle.seekToEndOfFile()
+        handle.write(Data(settings.utf8))
+        try? handle.close()
+    }
+
+    private func prepareSocketDirectory() throws(DatabaseError) {
+        if socketDirectory != dataDirectory { try makeDirectory(socketDirectory, mode: 0o700) }
+    }
+
+    /// Creates a directory (and parents) that the server's user owns.
+    private func makeDirectory(_ path: String, mode: Int) throws(DatabaseError) {
+        do {
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: mode])
+        } catch {
+            throw .embeddedClusterFailed(step: "create \(path)", detail: error.localizedDescription)
+        }
+        guard ServerBinaries.mustSwitchUser else { return }
+        guard let user = getpwnam("postgres") else {
+            throw .embeddedClusterFailed(step: "create \(path)", detail: "running as root needs the 'postgres' OS user (install postgresql-15)")
+        }
+        if chown(path, user.pointee.pw_uid, user.pointee.pw_gid) != 0 {
+            throw .embeddedClusterFailed(step: "create \(path)", detail: "cannot give it to the postgres user: \(String(cString: strerror(errno)))")
+        }
+        if access(path, F_OK) == 0, !postgresCanEnter(path) {
+            throw .embeddedClusterFailed(
+                step: "create \(path)",
+                detail: "the postgres user cannot reach it (a parent directory is private); set BUDDI_DATA_DIR to a path it can reach")
+        }
+    }
+
+    private func postgresCanEnter(_ path: String) -> Bool {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/sbin/runuser")
+        process.arguments = ["-u", "postgres", "--", "test", "-w", path]
+        guard (try? process.run()) != nil else { return false }
+        process.waitUntilExit()
+        return process.terminationStatus == 0
+    }
+
+    private func createDatabaseIfMissing(logger: Logger) async throws {
+        try await DatabaseProbe.withConnection(url.with(database: "postgres"), logger: logger) { connection in
+            let rows = try await connection.query(
+                "SELECT 1 FROM pg_database WHERE datname = \(Self.database)", logger: logger)
+            for try await _ in rows { return }
+            do {
+                try await connection.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(Self.database)"), logger: logger)
+            } catch let error as PSQLError where error.serverInfo?[.sqlState] == "42P04" {
+                // Created by a concurrent process: fine.
+            }
+        }
+    }
+
+    /// Serializes create/start/stop across processes with an exclusive lock on a file beside
+    /// the data directory.
+    private func withFileLock<T>(_ body: () throws -> T) throws -> T {
+        let lockPath = dataDirectory + ".lock"
+        try? FileManager.default.createDirectory(
+            atPath: (lockPath as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        let descriptor = open(lockPath, O_CREAT | O_RDWR, 0o644)
+        guard descriptor >= 0 else {
+            throw DatabaseError.embeddedClusterFailed(step: "lock", detail: "cannot open \(lockPath): \(String(cString: strerror(errno)))")
+        }
+        defer { close(descriptor) }
+        flock(descriptor, LOCK_EX)
+        defer { flock(descriptor, LOCK_UN) }
+        return try body()
+    }
+}
+
+extension String {
+    /// A hash that is the same in every process (Swift's `hashValue` is seeded per process).
+    var hashValueStable: UInt64 {
+        utf8.reduce(14_695_981_039_346_656_037) { ($0 ^ UInt64($1)) &* 1_099_511_628_211 }
+    }
+}

@@ -1,0 +1,92 @@
+import Logging
+import PostgresNIO
+import Synchronization
+
+/// Records job outcomes in batches: whatever finished while the previous flush was in flight
+/// goes out in the next single statement (group commit), so the busier the worker, the larger
+/// the batch. `close()` then `run()` returning means every outcome has been flushed.
+final class BatchCompleter: Sendable {
+    private struct State {
+        var pending: [FinishedJob] = []
+        var closed = false
+    }
+
+    private let client: PostgresClient
+    private let workerID: String
+    private let maxBatch: Int
+    private let logger: Logger
+    private let state = Mutex(State())
+    private let wake = WakeSignal()
+    private let onFlushed: @Sendable ([FinishedJob], Set<Int64>) -> Void
+
+    /// - Parameter onFlushed: told each flushed batch and the ids the database accepted (a job
+    ///   missing from them had lost its lease to a rescue, and its outcome was dropped).
+    init(
+        client: PostgresClient, workerID: String, maxBatch: Int, logger: Logger,
+        onFlushed: @escaping @Sendable ([FinishedJob], Set<Int64>) -> Void
+    ) {
+        self.client = client
+        self.workerID = workerID
+        self.maxBatch = maxBatch
+        self.logger = logger
+        self.onFlushed = onFlushed
+    }
+
+    /// Queues an outcome for the next flush.
+    func add(_ job: FinishedJob) {
+        state.withLock { $0.pending.append(job) }
+        wake.signal()
+    }
+
+    /// Asks `run()` to flush what is left and return.
+    func close() {
+        state.withLock { $0.closed = true }
+        wake.signal()
+    }
+
+    /// Flushes until closed and empty. A failed flush is retried with backoff, so an outcome is
+    /// not lost to a passing database error. Only at shutdown, after five failed tries, is it
+    /// given up: the job's lease then expires and it runs again, so nothing is lost.
+    func run() async {
+        var failures = 0
+        while true {
+            let (batch, closed) = state.withLock { state in
+                let batch = Array(state.pending.prefix(maxBatch))
+                state.pending.removeFirst(batch.count)
+                return (batch, state.closed)
+            }
+            if batch.isEmpty {
+                if closed { return }
+                await wake.wait(timeout: .seconds(1))
+                continue
+            }
+            do {
+                let accepted = try await flush(batch)
+                failures = 0
+                onFlushed(batch, accepted)
+            } catch {
+                failures += 1
+                if closed && failures >= 5 {
+                    logger.error("giving up recording \(batch.count) job outcomes at shutdown; their leases will expire and they will run again", metadata: ["error": "\(String(reflecting: error))"])
+                    return
+                }
+                logger.warning("could not record \(batch.count) job outcomes, retrying", metadata: ["error": "\(String(reflecting: error))"])
+                state.withLock { $0.pending.insert(contentsOf: batch, at: 0) }
+                try? await Task.sleep(for: .milliseconds(min(5000, 50 << min(failures, 7))))
+            }
+        }
+    }
+
+    private func flush(_ batch: [FinishedJob]) async throws -> Set<Int64> {
+        let columns = batch.map(\.columns)
+        let query = JobSQL.finish(
+            workerID: workerID, ids: batch.map(\.id), attempts: batch.map(\.attempt),
+            states: columns.map(\.state.rawValue), results: columns.map(\.result),
+            errors: columns.map(\.error), delaysMs: columns.map(\.delayMs))
+        var accepted = Set<Int64>()
+        for try await id in try await client.query(query, logger: logger).decode(Int64.self) {
+            accepted.insert(id)
+        }
+        return accepted
+    }
+}

@@ -1,0 +1,19 @@
+/// A job a worker has claimed and holds the lease of.
+struct ClaimedJob: Sendable {
+    let id: Int64
+    let kind: String
+    let queue: String
+    let argsJSON: String
+    let attempt: Int32
+    let maxAttempts: Int32
+}
+
+/// Why a worker stopped a running job's task.
+enum StopReason: Sendable {
+    /// An operator cancelled the job.
+    case cancelledByOperator
+    /// The worker is shutting down and the grace period is over.
+    case shutdown
+    /// The lease was lost (the job was rescued and may run elsewhere).
+    case leaseLost
+}

@@ -1,0 +1,54 @@
+import Logging
+
+/// Runs one claimed job's handler and turns how it ended into an outcome.
+struct JobExecutor: Sendable {
+    let registry: JobRegistry
+    let retryPolicy: RetryPolicy
+    let workerID: String
+    let logger: Logger
+
+    /// The outcome to record, or nil when the job's lease was lost and its outcome is moot.
+    func run(_ job: ClaimedJob, stopReason: @Sendable (Int64) -> StopReason?) async -> JobOutcome? {
+        var logger = logger
+        logger[metadataKey: "job_id"] = "\(job.id)"
+        logger[metadataKey: "job_kind"] = "\(job.kind)"
+        guard let handler = registry.handler(for: job.kind) else {
+            let known = registry.kinds.joined(separator: ", ")
+            return .discarded(error: "no handler for job kind '\(job.kind)' on this worker (it runs: \(known))")
+        }
+        let context = JobContext(
+            jobID: job.id, kind: job.kind, queue: job.queue, attempt: job.attempt,
+            maxAttempts: job.maxAttempts, workerID: workerID, logger: logger)
+        do {
+            return .completed(resultJSON: try await handler(job.argsJSON, context))
+        } catch {
+            switch stopReason(job.id) {
+            case .cancelledByOperator: return .cancelled(reason: "cancelled by an operator while running")
+            case .shutdown: return .released
+            case .leaseLost: return nil
+            case nil: return failure(job, error, logger: logger)
+            }
+        }
+    }
+
+    private func failure(_ job: ClaimedJob, _ error: any Error, logger: Logger) -> JobOutcome {
+        let outOfAttempts = job.attempt >= job.maxAttempts
+        switch error {
+        case JobFailure.discard(let reason):
+            logger.error("job discarded", metadata: ["error": "\(reason)"])
+            return .discarded(error: reason)
+        case JobFailure.retry(let after, let reason) where !outOfAttempts:
+            logger.warning("job will retry", metadata: ["error": "\(reason)", "retry_in_s": "\(after.inSeconds)"])
+            return .retry(delay: after, error: reason)
+        default:
+            let message = String(describing: error)
+            if outOfAttempts {
+                logger.error("job failed on its last attempt; discarded", metadata: ["error": "\(message)", "attempt": "\(job.attempt)"])
+                return .discarded(error: message)
+            }
+            let delay = retryPolicy.delay(afterAttempt: job.attempt)
+            logger.warning("job failed; will retry", metadata: ["error": "\(message)", "attempt": "\(job.attempt)", "retry_in_s": "\(delay.inSeconds)"])
+            return .retry(delay: delay, error: message)
+        }
+    }
+}

@@ -1,0 +1,74 @@
+import Foundation
+
+/// The handlers a worker runs, by job kind, with typed arguments.
+public struct JobRegistry: Sendable {
+    /// A handler with its arguments still encoded: returns the result as JSON, if any.
+    typealias Handler = @Sendable (_ argsJSON: String, _ context: JobContext) async throws -> String?
+
+    private var handlers: [String: Handler] = [:]
+
+    /// An empty registry.
+    public init() {}
+
+    /// The kinds that have a handler.
+    public var kinds: [String] { handlers.keys.sorted() }
+
+    /// Registers the handler for `Args.kind`; it returns nothing.
+    public mutating func register<Args: JobArgs>(
+        _ type: Args.Type, handler: @escaping @Sendable (Args, JobContext) async throws -> Void
+    ) {
+        handlers[Args.kind] = { argsJSON, context in
+            try await handler(Self.decode(Args.self, from: argsJSON), context)
+            return nil
+        }
+    }
+
+    /// Registers the handler for `Args.kind`; what it returns is stored as the job's result.
+    public mutating func register<Args: JobArgs, Result: Encodable & Sendable>(
+        _ type: Args.Type, handler: @escaping @Sendable (Args, JobContext) async throws -> Result
+    ) {
+        handlers[Args.kind] = { argsJSON, context in
+            let result = try await handler(Self.decode(Args.self, from: argsJSON), context)
+            return String(decoding: try JSONEncoder.jobs.encode(result), as: UTF8.self)
+        }
+    }
+
+    func handler(for kind: String) -> Handler? {
+        handlers[kind]
+    }
+
+    /// Arguments that do not decode will not decode on a retry either: the job is discarded.
+    private static func decode<Args: JobArgs>(_ type: Args.Type, from json: String) throws -> Args {
+        do {
+            return try JSONDecoder.jobs.decode(Args.self, from: Data(json.utf8))
+        } catch {
+            throw JobFailure.discard(reason: "cannot decode the args of a '\(Args.kind)' job: \(DecodingErrorDescription(error))")
+        }
+    }
+}
+
+/// A decoding error said in one line: what was wrong, and where.
+struct DecodingErrorDescription: CustomStringConvertible {
+    let error: any Error
+    init(_ error: any Error) { self.error = error }
+
+    var description: String {
+        guard let error = error as? DecodingError else { return String(describing: error) }
+        func path(_ context: DecodingError.Context) -> String {
+            let path = context.codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
+            return path.isEmpty ? "" : " at '\(path)'"
+        }
+        switch error {
+        case .keyNotFound(let key, let context):
+            return "missing key '\(key.stringValue)'\(path(context))"
+        case .typeMismatch(let type, let context):
+            return "expected \(type)\(path(context)): \(context.debugDescription)"
+        case .valueNotFound(let type, let context):
+            return "missing \(type) value\(path(context))"
+        case .dataCorrupted(let context):
+            return "\(context.debugDescription)\(path(context))"
+        @unknown default:
+            return String(describing: error)
+        }
+    }
+}

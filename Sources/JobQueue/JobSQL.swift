@@ -1,0 +1,216 @@
+import Foundation
+import PostgresNIO
+
+/// Every statement the queue engine runs, in one place. Each one is a single statement, so it is
+/// one round trip whatever the batch size.
+enum JobSQL {
+    /// The states in which a job still holds its unique key.
+    static let unfinishedStates = "('available', 'running', 'retryable')"
+
+    /// Inserts a batch of jobs; a job whose unique key an unfinished job holds is skipped.
+    /// `runAtEpochs` holds -1 for "now, by the database's clock"; `uniqueKeys` holds "" for none.
+    static func insert(
+        kinds: [String], args: [String], queues: [String], priorities: [Int16],
+        maxAttempts: [Int32], runAtEpochs: [Double], uniqueKeys: [String]
+    ) -> PostgresQuery {
+        """
+        INSERT INTO jobs (kind, args, queue, priority, max_attempts, run_at, unique_key)
+        SELECT u.kind, u.args::jsonb, u.queue, u.priority, u.max_attempts,
+               CASE WHEN u.run_at < 0 THEN now() ELSE to_timestamp(u.run_at) END,
+               NULLIF(u.unique_key, '')
+        FROM unnest(\(kinds)::text[], \(args)::text[], \(queues)::text[], \(priorities)::int2[],
+                    \(maxAttempts)::int4[], \(runAtEpochs)::float8[], \(uniqueKeys)::text[])
+             WITH ORDINALITY AS u(kind, args, queue, priority, max_attempts, run_at, unique_key, ord)
+        ORDER BY u.ord
+        ON CONFLICT (unique_key) WHERE unique_key IS NOT NULL
+            AND state IN ('available', 'running', 'retryable') DO NOTHING
+        RETURNING id, COALESCE(unique_key, '')
+        """
+    }
+
+    /// The unfinished jobs that hold these unique keys.
+    static func holders(ofUniqueKeys keys: [String]) -> PostgresQuery {
+        """
+        SELECT id, unique_key FROM jobs
+        WHERE unique_key = ANY(\(keys)::text[]) AND state IN ('available', 'running', 'retryable')
+        """
+    }
+
+    /// Claims up to `limit` jobs of one queue whose time has come, in priority order, skipping
+    /// rows other workers hold, and leases them to `workerID`. The WHERE and ORDER BY match the
+    /// partial index `jobs_claimable` column for column.
+    static func claim(queue: String, limit: Int, workerID: String, leaseSeconds: Double) -> PostgresQuery {
+        """
+        WITH picked AS (
+            SELECT id FROM jobs
+            WHERE state IN ('available', 'retryable') AND queue = \(queue) AND run_at <= now()
+            ORDER BY queue, priority, run_at, id
+            LIMIT \(limit)
+            FOR UPDATE SKIP LOCKED
+        )
+        UPDATE jobs j
+        SET state = 'running', attempt = j.attempt + 1, worker_id = \(workerID),
+            lease_expires_at = now() + make_interval(secs => \(leaseSeconds)), started_at = now()
+        FROM picked WHERE j.id = picked.id
+        RETURNING j.id, j.kind, j.queue, j.args::text, j.attempt, j.max_attempts
+        """
+    }
+
+    /// Records a batch of outcomes, fenced: a row is only touched while `workerID` still holds
+    /// the same attempt, so a worker that lost its lease cannot overwrite a rescued job.
+    /// `results`/`errors` hold "" for none; `delaysMs` holds -1 for "keep run_at".
+    /// A job released to `available` gets its attempt back.
+    static func finish(
+        workerID: String, ids: [Int64], attempts: [Int32], states: [String],
+        results: [String], errors: [String], delaysMs: [Double]
+    ) -> PostgresQuery {
+        """
+        UPDATE jobs j SET
+            state = u.state,
+            attempt = CASE WHEN u.state = 'available' THEN j.attempt - 1 ELSE j.attempt END,
+            result = CASE WHEN u.state = 'completed' THEN NULLIF(u.result, '')::jsonb ELSE j.result END,
+            run_at = CASE WHEN u.delay_ms >= 0 THEN now() + u.delay_ms * interval '1 millisecond'
+                          ELSE j.run_at END,
+            errors = CASE WHEN u.error = '' THEN j.errors
+                          ELSE j.errors || jsonb_build_array(jsonb_build_object(
+                              'attempt', j.attempt, 'at', now(), 'message', u.error)) END,
+            finished_at = CASE WHEN u.state IN ('completed', 'discarded', 'cancelled') THEN now() END,
+            worker_id = NULL, lease_expires_at = NULL
+        FROM unnest(\(ids)::int8[], \(attempts)::int4[], \(states)::text[], \(results)::text[],
+                    \(errors)::text[], \(delaysMs)::float8[])
+             AS u(id, attempt, state, result, error, delay_ms)
+        WHERE j.id = u.id AND j.state = 'running' AND j.worker_id = \(workerID) AND j.attempt = u.attempt
+        RETURNING j.id
+        """
+    }
+
+    /// Extends the leases of the jobs a worker runs; returns those it still holds, and whether
+    /// an operator asked to cancel each.
+    static func extendLeases(ids: [Int64], workerID: String, leaseSeconds: Double) -> PostgresQuery {
+        """
+        UPDATE jobs SET lease_expires_at = now() + make_interval(secs => \(leaseSeconds))
+        WHERE id = ANY(\(ids)::int8[]) AND worker_id = \(workerID) AND state = 'running'
+        RETURNING id, cancel_requested_at IS NOT NULL
+        """
+    }
+
+    /// Puts back jobs whose lease expired: retryable now, or discarded when out of attempts,
+    /// or cancelled when an operator had asked for it.
+    static func rescueExpired(limit: Int) -> PostgresQuery {
+        """
+        WITH expired AS (
+            SELECT id FROM jobs
+            WHERE state = 'running' AND lease_expires_at < now()
+            ORDER BY lease_expires_at
+            LIMIT \(limit)
+            FOR UPDATE SKIP LOCKED
+        ), rescued AS (
+            SELECT j.id,
+                   CASE WHEN j.cancel_requested_at IS NOT NULL THEN 'cancelled'
+                        WHEN j.attempt >= j.max_attempts THEN 'discarded'
+                        ELSE 'retryable' END AS state
+            FROM jobs j JOIN expired USING (id)
+        )
+        UPDATE jobs j SET
+            state = rescued.state,
+            run_at = now(),
+            errors = j.errors || jsonb_build_array(jsonb_build_object(
+                'attempt', j.attempt, 'at', now(),
+                'message', 'lease expired: worker ' || j.worker_id || ' stopped heartbeating')),
+            finished_at = CASE WHEN rescued.state = 'retryable' THEN NULL ELSE now() END,
+            worker_id = NULL, lease_expires_at = NULL
+        FROM rescued WHERE j.id = rescued.id
+        RETURNING j.id, j.queue, j.state
+        """
+    }
+
+    /// Deletes up to `limit` jobs in `state` that finished more than `olderThanSeconds` ago.
+    static func prune(state: JobState, olderThanSeconds: Double, limit: Int) -> PostgresQuery {
+        """
+        WITH doomed AS (
+            SELECT id FROM jobs
+            WHERE state = \(state.rawValue) AND finished_at < now() - make_interval(secs => \(olderThanSeconds))
+            LIMIT \(limit)
+            FOR UPDATE SKIP LOCKED
+        ), deleted AS (
+            DELETE FROM jobs j USING doomed WHERE j.id = doomed.id RETURNING 1
+        )
+        SELECT count(*) FROM deleted
+        """
+    }
+
+    /// Cancels a job: a waiting one at once; a running one is flagged, and its worker stops it.
+    static func cancel(id: Int64) -> PostgresQuery {
+        """
+        UPDATE jobs SET
+            state = CASE WHEN state = 'running' THEN state ELSE 'cancelled' END,
+            cancel_requested_at = now(),
+            finished_at = CASE WHEN state = 'running' THEN NULL ELSE now() END
+        WHERE id = \(id) AND state IN ('available', 'retryable', 'running')
+        RETURNING state
+        """
+    }
+
+    /// Makes a finished or retryable job available again now, with at least one more attempt.
+    static func retry(id: Int64) -> PostgresQuery {
+        """
+        UPDATE jobs SET
+            state = 'available', run_at = now(), finished_at = NULL, cancel_requested_at = NULL,
+            max_attempts = GREATEST(max_attempts, attempt + 1)
+        WHERE id = \(id) AND state IN ('retryable', 'completed', 'discarded', 'cancelled')
+        RETURNING queue
+        """
+    }
+
+    /// The current state of a job.
+    static func state(id: Int64) -> PostgresQuery {
+        "SELECT state FROM jobs WHERE id = \(id)"
+    }
+
+    /// One job, every column.
+    static func job(id: Int64) -> PostgresQuery {
+        """
+        SELECT id, kind, queue, priority, state, args::text, attempt, max_attempts, run_at,
+               worker_id, lease_expires_at, unique_key, errors::text, result::text,
+               created_at, started_at, finished_at
+        FROM jobs WHERE id = \(id)
+        """
+    }
+
+    /// Wakes the workers listening on a queue.
+    static func notify(channel: String, payload: String = "") -> PostgresQuery {
+        "SELECT pg_notify(\(channel), \(payload))"
+    }
+
+    /// Registers (or re-registers) a worker process.
+    static func registerWorker(
+        id: String, host: String, pid: Int32, queues: [String], concurrency: Int32
+    ) -> PostgresQuery {
+        """
+        INSERT INTO workers (id, host, pid, queues, concurrency)
+        VALUES (\(id), \(host), \(pid), \(queues)::text[], \(concurrency))
+        ON CONFLICT (id) DO UPDATE SET heartbeat_at = now()
+        """
+    }
+
+    /// Records that a worker process is alive; no row means it was taken for dead.
+    static func workerHeartbeat(id: String) -> PostgresQuery {
+        "UPDATE workers SET heartbeat_at = now() WHERE id = \(id) RETURNING id"
+    }
+
+    /// Removes a worker process that exits cleanly.
+    static func deregisterWorker(id: String) -> PostgresQuery {
+        "DELETE FROM workers WHERE id = \(id)"
+    }
+
+    /// Forgets worker processes that have not heartbeated for a long time.
+    static func pruneDeadWorkers(olderThanSeconds: Double) -> PostgresQuery {
+        """
+        WITH deleted AS (
+            DELETE FROM workers WHERE heartbeat_at < now() - make_interval(secs => \(olderThanSeconds))
+            RETURNING 1
+        )
+        SELECT count(*) FROM deleted
+        """
+    }
+}

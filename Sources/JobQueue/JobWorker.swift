@@ -1,0 +1,184 @@
+import Foundation
+import Logging
+import Metrics
+import PostgresNIO
+import ServiceLifecycle
+import Synchronization
+
+/// A worker process's engine: claims jobs of its queues in batches, runs their handlers up to
+/// its concurrency, records outcomes in batches, keeps its leases alive, and wakes on NOTIFY
+/// (polling only as a fallback).
+///
+/// On graceful shutdown it stops claiming, lets running jobs finish within the grace period,
+/// releases the rest back to `available` without counting the attempt, flushes every outcome,
+/// and removes itself from `workers`.
+public final class JobWorker: Service, Sendable {
+    private let client: PostgresClient
+    private let configuration: WorkerConfiguration
+    private let logger: Logger
+    private let executor: JobExecutor
+    private let running = RunningJobs()
+    private let completer: BatchCompleter
+    private let wake = WakeSignal()
+    private let drained = WakeSignal()
+    private let shuttingDown = Atomic<Bool>(false)
+
+    /// A worker running `registry`'s handlers; call `run()` (or add it to a ServiceGroup after
+    /// the client).
+    public init(client: PostgresClient, registry: JobRegistry, configuration: WorkerConfiguration, logger: Logger) {
+        var logger = logger
+        logger[metadataKey: "worker_id"] = "\(configuration.workerID)"
+        self.client = client
+        self.configuration = configuration
+        self.logger = logger
+        self.executor = JobExecutor(
+            registry: registry, retryPolicy: configuration.retryPolicy,
+            workerID: configuration.workerID, logger: logger)
+        self.completer = BatchCompleter(
+            client: client, workerID: configuration.workerID,
+            maxBatch: configuration.completionBatchSize, logger: logger
+        ) { [logger] batch, accepted in
+            JobMetrics.recordFlushed(batch, accepted: accepted, logger: logger)
+        }
+    }
+
+    /// This worker's id.
+    public var id: String { configuration.workerID }
+
+    /// Runs until graceful shutdown (or cancellation), then drains as described above.
+    public func run() async throws {
+        try configuration.validate()
+        let heartbeat = WorkerHeartbeat(client: client, configuration: configuration, running: running, logger: logger)
+        try await heartbeat.register()
+        logger.info("worker started", metadata: [
+            "queues": "\(configuration.queues.joined(separator: ","))", "concurrency": "\(configuration.concurrency)",
+        ])
+        let listener = QueueListener(
+            client: client, logger: logger,
+            onConnected: { [wake] in wake.signal() },
+            onNotification: { [weak self] payload in self?.handleNotification(payload) })
+        let (stopBackground, stopBackgroundContinuation) = AsyncStream.makeStream(of: Void.self)
+
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await self.completer.run() }
+            group.addTask {
+                await withTaskGroup(of: Void.self) { background in
+                    background.addTask { await listener.run() }
+                    background.addTask { await heartbeat.run() }
+                    for await _ in stopBackground {}
+                    background.cancelAll()
+                }
+            }
+            await withTaskCancellationHandler {
+                await withGracefulShutdownHandler {
+                    await self.produce()
+                } onGracefulShutdown: {
+                    self.beginShutdown()
+                }
+            } onCancel: {
+                self.beginShutdown()
+            }
+            await self.drain()
+            self.completer.close()
+            stopBackgroundContinuation.finish()
+        }
+        await heartbeat.deregister()
+        logger.info("worker stopped")
+    }
+
+    private func beginShutdown() {
+        shuttingDown.store(true, ordering: .relaxed)
+        wake.signal()
+    }
+
+    private func handleNotification(_ payload: String) {
+        if payload.hasPrefix("insert:") {
+            if configuration.queues.contains(String(payload.dropFirst("insert:".count))) { wake.signal() }
+        } else if payload.hasPrefix("cancel:"), let id = Int64(payload.dropFirst("cancel:".count)) {
+            running.stop(id: id, reason: .cancelledByOperator)
+        }
+    }
+
+    // MARK: Claiming
+
+    private func produce() async {
+        var queueOffset = 0
+        var failures = 0
+        while !shuttingDown.load(ordering: .relaxed) {
+            let free = running.freeSlots(concurrency: configuration.concurrency)
+            if free <= 0 {
+                await wake.wait(timeout: configuration.pollInterval)
+                continue
+            }
+            let wanted = min(free, configuration.claimBatchSize)
+            var claimed = 0
+            do {
+                for index in configuration.queues.indices where claimed < wanted {
+                    let queue = configuration.queues[(index + queueOffset) % configuration.queues.count]
+                    claimed += try await claim(from: queue, limit: wanted - claimed)
+                }
+                queueOffset += 1
+                failures = 0
+            } catch {
+                failures += 1
+                logger.warning("could not claim jobs; retrying", metadata: ["error": "\(String(reflecting: error))"])
+                await wake.wait(timeout: min(configuration.pollInterval * failures, .seconds(10)))
+                continue
+            }
+            // A full batch means more may be waiting: claim again at once.
+            if claimed < wanted { await wake.wait(timeout: configuration.pollInterval) }
+        }
+    }
+
+    private func claim(from queue: String, limit: Int) async throws -> Int {
+        let query = JobSQL.claim(
+            queue: queue, limit: limit, workerID: configuration.workerID,
+            leaseSeconds: configuration.leaseDuration.inSeconds)
+        var count = 0
+        let rows = try await client.query(query, logger: logger)
+            .decode((Int64, String, String, String, Int32, Int32).self)
+        for try await (id, kind, queue, args, attempt, maxAttempts) in rows {
+            start(ClaimedJob(id: id, kind: kind, queue: queue, argsJSON: args, attempt: attempt, maxAttempts: maxAttempts))
+            count += 1
+        }
+        return count
+    }
+
+    private func start(_ job: ClaimedJob) {
+        running.start(id: job.id, attempt: job.attempt) { [self] in
+            let started = ContinuousClock.now
+            let outcome = await executor.run(job) { running.stopReason(of: $0) }
+            let (tracked, _, freedWaitingSlot) = running.finish(id: job.id)
+            if tracked, let outcome {
+                JobMetrics.recordRun(job, outcome: outcome, duration: ContinuousClock.now - started)
+                completer.add(FinishedJob(id: job.id, attempt: job.attempt, outcome: outcome))
+            }
+            if freedWaitingSlot { wake.signal() }
+            if shuttingDown.load(ordering: .relaxed) { drained.signal() }
+        }
+    }
+
+    // MARK: Shutdown
+
+    private func drain() async {
+        let deadline = ContinuousClock.now + configuration.shutdownGrace
+        if running.count > 0 {
+            logger.info("waiting for running jobs to finish", metadata: ["running": "\(running.count)"])
+        }
+        while running.count > 0, ContinuousClock.now < deadline {
+            await drained.wait(timeout: deadline - ContinuousClock.now)
+        }
+        guard running.count > 0 else { return }
+        logger.warning("grace period over; releasing running jobs", metadata: ["running": "\(running.count)"])
+        running.stopAll(reason: .shutdown)
+        // Handlers that honour cancellation report `released` themselves; give them a moment.
+        let hardDeadline = ContinuousClock.now + .seconds(5)
+        while running.count > 0, ContinuousClock.now < hardDeadline {
+            await drained.wait(timeout: hardDeadline - ContinuousClock.now)
+        }
+        for job in running.abandonAll() {
+            logger.warning("handler ignored cancellation; releasing its job anyway", metadata: ["job_id": "\(job.id)"])
+            completer.add(FinishedJob(id: job.id, attempt: job.attempt, outcome: .released))
+        }
+    }
+}

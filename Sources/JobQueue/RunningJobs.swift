@@ -1,0 +1,80 @@
+import Synchronization
+
+/// The jobs a worker is running: their tasks, and why a task was stopped, if it was.
+final class RunningJobs: Sendable {
+    private struct Entry {
+        let attempt: Int32
+        let task: Task<Void, Never>
+        var stopReason: StopReason?
+    }
+
+    private struct State {
+        var entries: [Int64: Entry] = [:]
+        var waitingForSlot = false
+    }
+
+    private let state = Mutex(State())
+
+    /// Starts `body` as the task of job `id`. The entry exists before the task can finish.
+    func start(id: Int64, attempt: Int32, _ body: @escaping @Sendable () async -> Void) {
+        state.withLock { state in
+            state.entries[id] = Entry(attempt: attempt, task: Task(operation: body))
+        }
+    }
+
+    /// Removes a finished job; returns why it was stopped, whether it was still tracked (a job
+    /// abandoned at shutdown is not), and whether the producer was waiting for a free slot.
+    func finish(id: Int64) -> (tracked: Bool, stopReason: StopReason?, freedWaitingSlot: Bool) {
+        state.withLock { state in
+            let entry = state.entries.removeValue(forKey: id)
+            let wasWaiting = state.waitingForSlot
+            state.waitingForSlot = false
+            return (entry != nil, entry?.stopReason, wasWaiting)
+        }
+    }
+
+    /// Why job `id` was stopped, if it was.
+    func stopReason(of id: Int64) -> StopReason? {
+        state.withLock { $0.entries[id]?.stopReason }
+    }
+
+    /// Cancels job `id`'s task, once, remembering why.
+    func stop(id: Int64, reason: StopReason) {
+        let task = state.withLock { state -> Task<Void, Never>? in
+            guard var entry = state.entries[id], entry.stopReason == nil else { return nil }
+            entry.stopReason = reason
+            state.entries[id] = entry
+            return entry.task
+        }
+        task?.cancel()
+    }
+
+    /// Cancels every running task, for `reason`.
+    func stopAll(reason: StopReason) {
+        for id in ids { stop(id: id, reason: reason) }
+    }
+
+    /// Forgets every job still running, returning their attempts: their outcomes will be dropped.
+    func abandonAll() -> [(id: Int64, attempt: Int32)] {
+        state.withLock { state in
+            let abandoned = state.entries.map { (id: $0.key, attempt: $0.value.attempt) }
+            state.entries.removeAll()
+            return abandoned
+        }
+    }
+
+    /// The ids of the running jobs.
+    var ids: [Int64] { state.withLock { Array($0.entries.keys) } }
+
+    /// How many jobs are running.
+    var count: Int { state.withLock { $0.entries.count } }
+
+    /// Free slots under `concurrency`; with none, notes that the producer now waits for one.
+    func freeSlots(concurrency: Int) -> Int {
+        state.withLock { state in
+            let free = concurrency - state.entries.count
+            state.waitingForSlot = free <= 0
+            return free
+        }
+    }
+}

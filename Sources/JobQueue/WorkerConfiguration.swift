@@ -1,0 +1,75 @@
+import Foundation
+
+/// How a worker process claims and runs jobs.
+public struct WorkerConfiguration: Sendable {
+    /// This process's id in the `workers` table and on the jobs it holds.
+    public var workerID: String
+    /// The queues it claims from.
+    public var queues: [String]
+    /// How many jobs it runs at once.
+    public var concurrency: Int
+    /// The most jobs one claim statement takes.
+    public var claimBatchSize: Int
+    /// The most outcomes one completion statement records.
+    public var completionBatchSize: Int
+    /// How often an idle worker polls, in case a notification was lost.
+    public var pollInterval: Duration
+    /// How long a claimed job is leased; a worker that stops heartbeating loses its jobs after it.
+    public var leaseDuration: Duration
+    /// How often leases and the worker's row are refreshed; well under `leaseDuration`.
+    public var heartbeatInterval: Duration
+    /// On shutdown, how long running jobs may take to finish before they are released.
+    public var shutdownGrace: Duration
+    /// The backoff between attempts of a failing job.
+    public var retryPolicy: RetryPolicy
+
+    /// A configuration; the heartbeat defaults to a third of the lease.
+    public init(
+        workerID: String = WorkerConfiguration.defaultWorkerID(),
+        queues: [String] = ["default"],
+        concurrency: Int = 10,
+        claimBatchSize: Int = 100,
+        completionBatchSize: Int = 2000,
+        pollInterval: Duration = .seconds(1),
+        leaseDuration: Duration = .seconds(30),
+        heartbeatInterval: Duration? = nil,
+        shutdownGrace: Duration = .seconds(20),
+        retryPolicy: RetryPolicy = RetryPolicy()
+    ) {
+        self.workerID = workerID
+        self.queues = queues
+        self.concurrency = concurrency
+        self.claimBatchSize = claimBatchSize
+        self.completionBatchSize = completionBatchSize
+        self.pollInterval = pollInterval
+        self.leaseDuration = leaseDuration
+        self.heartbeatInterval = heartbeatInterval ?? leaseDuration / 3
+        self.shutdownGrace = shutdownGrace
+        self.retryPolicy = retryPolicy
+    }
+
+    /// `host-pid-random`: unique across machines and restarts.
+    public static func defaultWorkerID() -> String {
+        let host = ProcessInfo.processInfo.hostName
+        let suffix = String(UInt32.random(in: 0...UInt32.max), radix: 36)
+        return "\(host)-\(ProcessInfo.processInfo.processIdentifier)-\(suffix)"
+    }
+
+    /// Rejects impossible settings, naming the one that is wrong.
+    public func validate() throws(JobQueueError) {
+        if workerID.isEmpty { throw .invalidConfiguration("worker id must not be empty") }
+        if queues.isEmpty || queues.contains("") { throw .invalidConfiguration("at least one non-empty queue name is needed") }
+        if concurrency < 1 { throw .invalidConfiguration("concurrency must be at least 1, got \(concurrency)") }
+        if claimBatchSize < 1 { throw .invalidConfiguration("claim batch size must be at least 1, got \(claimBatchSize)") }
+        if completionBatchSize < 1 { throw .invalidConfiguration("completion batch size must be at least 1, got \(completionBatchSize)") }
+        if pollInterval <= .zero { throw .invalidConfiguration("poll interval must be positive") }
+        if leaseDuration <= .zero { throw .invalidConfiguration("lease duration must be positive") }
+        if heartbeatInterval <= .zero || heartbeatInterval >= leaseDuration {
+            throw .invalidConfiguration("heartbeat interval must be positive and shorter than the lease (\(leaseDuration))")
+        }
+        if shutdownGrace < .zero { throw .invalidConfiguration("shutdown grace must not be negative") }
+        if retryPolicy.base <= .zero || retryPolicy.cap < retryPolicy.base {
+            throw .invalidConfiguration("retry backoff base must be positive and no more than its cap")
+        }
+    }
+}

@@ -1,0 +1,73 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// Keeps a worker's row in `workers` fresh and extends the leases of its running jobs, in one
+/// statement each per beat. A job whose lease is gone (rescued elsewhere) is stopped, and so is
+/// one an operator asked to cancel.
+struct WorkerHeartbeat: Sendable {
+    let client: PostgresClient
+    let configuration: WorkerConfiguration
+    let running: RunningJobs
+    let logger: Logger
+
+    /// Adds this worker to `workers`.
+    func register() async throws {
+        try await client.query(
+            JobSQL.registerWorker(
+                id: configuration.workerID, host: ProcessInfo.processInfo.hostName,
+                pid: ProcessInfo.processInfo.processIdentifier, queues: configuration.queues,
+                concurrency: Int32(configuration.concurrency)),
+            logger: logger)
+    }
+
+    /// Removes this worker from `workers` (clean exit).
+    func deregister() async {
+        do {
+            try await client.query(JobSQL.deregisterWorker(id: configuration.workerID), logger: logger)
+        } catch {
+            logger.warning("could not remove this worker from the workers table", metadata: ["error": "\(String(reflecting: error))"])
+        }
+    }
+
+    /// Beats until cancelled.
+    func run() async {
+        while !Task.isCancelled {
+            do {
+                try await Task.sleep(for: configuration.heartbeatInterval)
+                try await beat()
+            } catch is CancellationError {
+                return
+            } catch {
+                logger.warning("heartbeat failed; leases may expire if this persists", metadata: ["error": "\(String(reflecting: error))"])
+            }
+        }
+    }
+
+    private func beat() async throws {
+        var alive = false
+        for try await _ in try await client.query(JobSQL.workerHeartbeat(id: configuration.workerID), logger: logger) {
+            alive = true
+        }
+        if !alive {
+            logger.warning("this worker had been taken for dead; registering again")
+            try await register()
+        }
+        let ids = running.ids
+        guard !ids.isEmpty else { return }
+        let query = JobSQL.extendLeases(
+            ids: ids, workerID: configuration.workerID, leaseSeconds: configuration.leaseDuration.inSeconds)
+        var held = Set<Int64>()
+        for try await (id, cancelRequested) in try await client.query(query, logger: logger).decode((Int64, Bool).self) {
+            held.insert(id)
+            if cancelRequested { running.stop(id: id, reason: .cancelledByOperator) }
+        }
+        for id in ids where !held.contains(id) {
+            // Finished meanwhile (no longer running) or rescued: stopping a finished job is a no-op.
+            if running.stopReason(of: id) == nil, running.ids.contains(id) {
+                logger.warning("lost the lease of a running job; stopping it", metadata: ["job_id": "\(id)"])
+                running.stop(id: id, reason: .leaseLost)
+            }
+        }
+    }
+}
