@@ -145,7 +145,7 @@ public final class BuddiAPIClient: Sendable {
             do {
                 return .page(try MemoryPage(body: body))
             } catch {
-                return .fatal(.malformedResponse(location: location, reason: redacted(DecodingFailure.describe(error, body: body))))
+                return .fatal(.malformedResponse(location: location, reason: redacted(error.reason)))
             }
         case 400:
             return .fatal(.invalidRequest(detail: redacted(ErrorDetail.read(body))))

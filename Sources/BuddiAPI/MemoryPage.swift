@@ -21,24 +21,32 @@ public struct SkippedMemory: Sendable, Hashable, CustomStringConvertible {
 }
 
 extension MemoryPage {
-    /// The page's envelope; memories stay raw so that one bad memory cannot sink the page.
-    private struct Envelope: Decodable {
-        let memories: [JSONValue]
-        let nextCursor: String?
-
-        enum CodingKeys: String, CodingKey {
-            case memories
-            case nextCursor = "next_cursor"
+    /// Decodes a `200` body: `{"memories": [...], "next_cursor": "..." | null}`. Memories are read
+    /// one by one, so one bad memory cannot sink the page. Throws a reason naming where the body
+    /// is wrong.
+    init(body: Data) throws(PageDecodingError) {
+        let envelope: JSONValue
+        do {
+            envelope = try JSONValue(parsing: body)
+        } catch {
+            throw PageDecodingError(reason: "the \(body.count)-byte body is not valid JSON (truncated or malformed): \(error)")
         }
-    }
-
-    /// Decodes a `200` body. Throws `DecodingError` when the body is not JSON or not a page.
-    init(body: Data) throws {
-        let envelope = try JSONDecoder().decode(Envelope.self, from: body)
+        guard case .object = envelope else {
+            throw PageDecodingError(reason: "the body is \(envelope.kindDescription), not an object")
+        }
+        guard let list = envelope["memories"] else { throw PageDecodingError(reason: "`memories` is missing") }
+        guard let raws = list.arrayValue else {
+            throw PageDecodingError(reason: "`memories` is \(list.kindDescription), not an array")
+        }
+        switch envelope["next_cursor"] {
+        case nil, .null: self.nextCursor = nil
+        case .string(let cursor): self.nextCursor = cursor.isEmpty ? nil : cursor
+        case let other?: throw PageDecodingError(reason: "`next_cursor` is \(other.kindDescription), not a string")
+        }
         var memories: [Memory] = []
         var skipped: [SkippedMemory] = []
-        memories.reserveCapacity(envelope.memories.count)
-        for (position, raw) in envelope.memories.enumerated() {
+        memories.reserveCapacity(raws.count)
+        for (position, raw) in raws.enumerated() {
             do {
                 memories.append(try Memory(raw: raw))
             } catch {
@@ -47,6 +55,11 @@ extension MemoryPage {
         }
         self.memories = memories
         self.skipped = skipped
-        self.nextCursor = envelope.nextCursor.flatMap { $0.isEmpty ? nil : $0 }
     }
+}
+
+/// Why a `200` body is not a page.
+struct PageDecodingError: Error, CustomStringConvertible {
+    let reason: String
+    var description: String { reason }
 }

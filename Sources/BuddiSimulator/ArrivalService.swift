@@ -4,11 +4,10 @@ import ServiceLifecycle
 /// fetching has something to fetch.
 struct ArrivalService: Service {
     let store: MemoryStore
-    /// Memories per second.
+    /// Memories per second; more than zero (without arrivals, do not run the service at all).
     let rate: Double
 
     func run() async throws {
-        guard rate > 0 else { return }
         let tick = Duration.milliseconds(100)
         try? await cancelWhenGracefulShutdown {
             var owed = 0.0

@@ -8,7 +8,7 @@ import ServiceLifecycle
 ///
 /// Run it as a `Service` (in a `ServiceGroup`, as `buddi simulator` does) or, in tests, with
 /// ``withRunning(_:logger:_:)`` on port 0.
-public struct BuddiSimulator: Service {
+public struct BuddiSimulator: Service, CustomStringConvertible {
     /// What it serves.
     public let configuration: SimulatorConfiguration
     private let store: MemoryStore
@@ -28,12 +28,17 @@ public struct BuddiSimulator: Service {
         self.logger = logger
     }
 
+    /// Names the simulator without its key, for ServiceLifecycle's logs.
+    public var description: String {
+        "BuddiSimulator(\(configuration.host):\(configuration.port)\(configuration.normalizedBasePath), \(configuration.memoryCount) memories)"
+    }
+
     /// Serves until graceful shutdown (or cancellation).
     public func run() async throws {
         let router = Router()
+        router.add(middleware: RequestLogMiddleware(log: requests))
         let route = MemoriesRoute(
-            apiKey: configuration.apiKey, latency: configuration.faults.latency, store: store, faults: faults,
-            requests: requests
+            apiKey: configuration.apiKey, latency: configuration.faults.latency, store: store, faults: faults
         )
         router.get("\(configuration.normalizedBasePath)/get_memories") { request, context in
             try await route.respond(to: request, logger: context.logger)
@@ -42,7 +47,7 @@ public struct BuddiSimulator: Service {
         let application = Application(
             router: router,
             configuration: .init(address: .hostname(host, port: configuration.port), serverName: "buddi-simulator"),
-            services: [ArrivalService(store: store, rate: configuration.arrivalRate)],
+            services: configuration.arrivalRate > 0 ? [ArrivalService(store: store, rate: configuration.arrivalRate)] : [],
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? 0
                 let urlHost = host.contains(":") ? "[\(host)]" : host

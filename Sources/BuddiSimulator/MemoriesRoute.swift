@@ -5,14 +5,12 @@ import Logging
 
 /// `GET {basePath}/get_memories`: the contract, with the configured faults injected.
 struct MemoriesRoute: Sendable {
-    let apiKey: String?
+    let apiKey: BuddiAPIKey?
     let latency: Duration
     let store: MemoryStore
     let faults: FaultInjector
-    let requests: RequestLog
 
     func respond(to request: Request, logger: Logger) async throws -> Response {
-        await requests.record()
         if latency > .zero { try await Task.sleep(for: latency) }
         switch await faults.statusFault() {
         case .serverError: return .json(.internalServerError, ["detail": "Internal Server Error"])
@@ -22,7 +20,7 @@ struct MemoriesRoute: Sendable {
         guard let key = request.headers.first(where: { $0.name.canonicalName == "api-key" })?.value, !key.isEmpty else {
             return .json(.unauthorized, ["detail": "Field required"])
         }
-        if let apiKey, key != apiKey { return .json(.unauthorized, ["detail": "Invalid API key"]) }
+        if let apiKey, key != apiKey.secret { return .json(.unauthorized, ["detail": "Invalid API key"]) }
         let query = request.uri.queryParameters
         guard let limit = query.get("limit").map({ Int($0) }) ?? 1, (1...20).contains(limit) else {
             return .json(.badRequest, ["detail": "limit must be an integer from 1 to 20"])
@@ -76,13 +74,6 @@ struct MemoriesRoute: Sendable {
             return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
         }
     }
-}
-
-/// When requests arrived: lets tests check a client's rate limit from the server's side.
-actor RequestLog {
-    private(set) var times: [ContinuousClock.Instant] = []
-
-    func record() { times.append(ContinuousClock.now) }
 }
 
 extension Response {

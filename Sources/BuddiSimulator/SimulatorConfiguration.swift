@@ -1,3 +1,5 @@
+import BuddiAPI
+
 /// What the simulator serves, where, and with which faults.
 public struct SimulatorConfiguration: Sendable {
     /// The address to bind.
@@ -7,7 +9,8 @@ public struct SimulatorConfiguration: Sendable {
     /// The path `get_memories` hangs under, like the real API's `/v1/dev`.
     public var basePath: String
     /// The only key accepted in the `api-key` header; `nil` accepts any non-empty key.
-    public var apiKey: String?
+    /// Redacted wherever the configuration is printed.
+    public var apiKey: BuddiAPIKey?
     /// Memories in the history when it starts.
     public var memoryCount: Int
     /// Same seed, same memories and same faults.
@@ -34,7 +37,7 @@ public struct SimulatorConfiguration: Sendable {
         self.host = host
         self.port = port
         self.basePath = basePath
-        self.apiKey = apiKey
+        self.apiKey = apiKey.flatMap(BuddiAPIKey.init)
         self.memoryCount = memoryCount
         self.seed = seed
         self.shape = shape

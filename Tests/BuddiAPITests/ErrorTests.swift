@@ -1,0 +1,157 @@
+@testable import BuddiAPI
+import BuddiSimulator
+import Foundation
+import Testing
+
+@Suite("Errors and faults")
+struct ErrorTests {
+    @Test("401 fails at once with the clear message")
+    func unauthorized() async throws {
+        try await withSimulator(SimulatorConfiguration(apiKey: "the-right-key")) { simulator, client in
+            let error = await caught { _ = try await client.fetchPage() }
+            let url = try await simulator.baseURL()
+            let host = "127.0.0.1:\(url.port ?? 0)"
+            #expect(error == .unauthorized(host: host))
+            #expect(error?.description == "BUDDI_API_KEY missing or rejected by \(host)")
+            #expect(await simulator.requestTimes().count == 1)
+        }
+    }
+
+    @Test("a missing key is a 401 too")
+    func missingKey() async throws {
+        try await withSimulator(SimulatorConfiguration(), client: { $0.apiKey = nil }) { _, client in
+            let error = await caught { _ = try await client.fetchPage() }
+            guard case .unauthorized = error else { Issue.record("expected unauthorized, got \(String(describing: error))"); return }
+        }
+    }
+
+    @Test("400 is an invalid request with the server's detail, not retried")
+    func invalidRequest() async throws {
+        try await withSimulator(SimulatorConfiguration()) { simulator, client in
+            let error = await caught { _ = try await client.fetchPage(cursor: "not-a-cursor") }
+            #expect(error == .invalidRequest(detail: "Invalid cursor"))
+            #expect(error?.isRetryable == false)
+            #expect(await simulator.requestTimes().count == 1)
+        }
+    }
+
+    @Test("an undocumented status (404 for a wrong base path) is not retried")
+    func unexpectedStatus() async throws {
+        try await withSimulator(SimulatorConfiguration(), client: { $0.baseURL.appendPathComponent("nope") }) { simulator, client in
+            let error = await caught { _ = try await client.fetchPage() }
+            guard case .unexpectedStatus(404, _) = error else { Issue.record("got \(String(describing: error))"); return }
+            #expect(await simulator.requestTimes().count == 1)
+        }
+    }
+
+    @Test("5xx on every attempt is retried a bounded number of times, then a retryable error")
+    func serverErrorsExhausted() async throws {
+        let configuration = SimulatorConfiguration(faults: FaultPlan(serverErrorRate: 1))
+        try await withSimulator(configuration, client: { $0.retry.maxRetries = 3 }) { simulator, client in
+            let error = await caught { _ = try await client.fetchPage() }
+            #expect(error == .unavailable(attempts: 4, lastFailure: "HTTP 500"))
+            #expect(error?.isRetryable == true)
+            #expect(await simulator.requestTimes().count == 4)
+        }
+    }
+
+    @Test("Retry-After is honoured between attempts, and a 429 that never ends is rateLimited")
+    func retryAfterHonoured() async throws {
+        let configuration = SimulatorConfiguration(faults: FaultPlan(rateLimitRate: 1, retryAfterSeconds: 1))
+        try await withSimulator(configuration, client: { $0.retry.maxRetries = 1 }) { simulator, client in
+            let error = await caught { _ = try await client.fetchPage() }
+            #expect(error == .rateLimited(retryAfter: .seconds(1)))
+            let times = await simulator.requestTimes()
+            try #require(times.count == 2)
+            #expect(times[0].duration(to: times[1]) >= .milliseconds(990))
+        }
+    }
+
+    @Test("a Retry-After longer than the policy accepts ends the call at once")
+    func retryAfterTooLong() async throws {
+        let configuration = SimulatorConfiguration(faults: FaultPlan(rateLimitRate: 1, retryAfterSeconds: 30))
+        try await withSimulator(configuration, client: { $0.retry.maxRetryAfter = .seconds(5) }) { simulator, client in
+            let error = await caught { _ = try await client.fetchPage() }
+            #expect(error == .rateLimited(retryAfter: .seconds(30)))
+            #expect(await simulator.requestTimes().count == 1)
+        }
+    }
+
+    @Test("Retry-After is read as seconds or as an HTTP-date")
+    func retryAfterParsing() {
+        let now = Date(timeIntervalSince1970: 784_111_767)  // Sun, 06 Nov 1994 08:49:27 GMT
+        #expect(RetryAfter.delay("3") == .seconds(3))
+        #expect(RetryAfter.delay(" 0 ") == .zero)
+        #expect(RetryAfter.delay("Sun, 06 Nov 1994 08:49:37 GMT", now: now) == .seconds(10))
+        #expect(RetryAfter.delay("Sun, 06 Nov 1994 08:49:00 GMT", now: now) == .zero)
+        #expect(RetryAfter.delay("soon") == nil)
+    }
+
+    @Test("a refused connection is retried, then unavailable")
+    func connectionRefused() async throws {
+        let url = try await BuddiSimulator.withRunning(SimulatorConfiguration(port: 0)) { _, url in url }
+        var configuration = fastClientConfiguration(url)
+        configuration.retry.maxRetries = 2
+        configuration.connectTimeout = .milliseconds(200)
+        let error = await caught {
+            _ = try await BuddiAPIClient.withClient(configuration: configuration) { try await $0.fetchPage() }
+        }
+        guard case .unavailable(3, _) = error else { Issue.record("got \(String(describing: error))"); return }
+    }
+
+    @Test("a truncated body is a decode error naming the request, not retried")
+    func truncatedBody() async throws {
+        try await withSimulator(SimulatorConfiguration(faults: FaultPlan(truncateRate: 1))) { simulator, client in
+            let error = await caught { _ = try await client.fetchPage(MemoryQuery(pageSize: 7)) }
+            guard case .malformedResponse(let location, let reason) = error else {
+                Issue.record("got \(String(describing: error))"); return
+            }
+            #expect(location.hasSuffix("/v1/dev/get_memories?limit=7"))
+            #expect(reason.contains("not valid JSON"))
+            #expect(await simulator.requestTimes().count == 1)
+        }
+    }
+
+    @Test("a body that is not JSON is a decode error")
+    func malformedJSON() async throws {
+        try await withSimulator(SimulatorConfiguration(faults: FaultPlan(malformedJSONRate: 1))) { _, client in
+            let error = await caught { _ = try await client.fetchPage() }
+            guard case .malformedResponse = error else { Issue.record("got \(String(describing: error))"); return }
+        }
+    }
+
+    @Test("a stalled body hits the read timeout and is retried")
+    func stalledBody() async throws {
+        let faults = FaultPlan(stallRate: 0.5, stallDuration: .milliseconds(800))
+        try await withSimulator(SimulatorConfiguration(memoryCount: 100, faults: faults), client: {
+            $0.readTimeout = .milliseconds(150)
+        }) { simulator, client in
+            var ids: [String] = []
+            for try await memory in client.memories() { ids.append(memory.id) }
+            #expect(ids == (await simulator.memoryIDs()))
+            let stalls = await simulator.injectedFaults()[.stalledBody, default: 0]
+            #expect(stalls > 0)
+            #expect(await simulator.requestTimes().count == 5 + stalls)
+        }
+    }
+
+    @Test("a malformed memory is reported and the rest of its page decoded")
+    func malformedMemory() async throws {
+        let logs = LogCapture()
+        let configuration = SimulatorConfiguration(memoryCount: 200, faults: FaultPlan(malformedMemoryRate: 0.2))
+        try await withSimulator(configuration, logs: logs) { simulator, client in
+            var decoded = 0
+            var skipped: [SkippedMemory] = []
+            for try await page in client.pages() {
+                decoded += page.memories.count
+                skipped += page.skipped
+                #expect(page.memories.allSatisfy { !$0.id.isEmpty })
+            }
+            #expect(decoded + skipped.count == 200)
+            #expect(skipped.count > 10)
+            #expect(skipped.allSatisfy { $0.error.reason.contains("`id`") })
+            let warnings = logs.lines.filter { $0.contains("Skipped a Buddi memory") }
+            #expect(warnings.count == skipped.count)
+        }
+    }
+}
