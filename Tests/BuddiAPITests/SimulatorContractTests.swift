@@ -70,4 +70,12 @@ struct SimulatorContractTests {
             #expect(times == times.sorted(by: >))
         }
     }
+
+    @Test("added latency delays every answer")
+    func latency() async throws {
+        try await withSimulator(SimulatorConfiguration(faults: FaultPlan(latency: .milliseconds(150)))) { _, client in
+            let elapsed = try await ContinuousClock().measure { _ = try await client.fetchPage() }
+            #expect(elapsed >= .milliseconds(150))
+        }
+    }
 }
