@@ -50,10 +50,11 @@ CREATE INDEX jobs_finished ON jobs (state, finished_at)
     WHERE state IN ('completed', 'discarded', 'cancelled');
 
 -- Wake idle workers: one notification per statement and queue (not per row), delivered at
--- commit, so a rolled-back enqueue wakes nobody.
+-- commit, so a rolled-back enqueue wakes nobody. Workers LISTEN on the channel `jobqueue`;
+-- the payload `insert:<queue>` names the queue.
 CREATE FUNCTION jobs_notify_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    PERFORM pg_notify('jobqueue.' || q.queue, '')
+    PERFORM pg_notify('jobqueue', 'insert:' || q.queue)
     FROM (SELECT DISTINCT queue FROM inserted_jobs WHERE run_at <= now()) AS q;
     RETURN NULL;
 END;

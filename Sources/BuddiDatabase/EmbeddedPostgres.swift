@@ -123,12 +123,8 @@ public struct EmbeddedPostgres: Sendable {
     }
 
     private func postgresCanEnter(_ path: String) -> Bool {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/sbin/runuser")
-        process.arguments = ["-u", "postgres", "--", "test", "-w", path]
-        guard (try? process.run()) != nil else { return false }
-        process.waitUntilExit()
-        return process.terminationStatus == 0
+        let status = try? ChildProcess.run(["/usr/sbin/runuser", "-u", "postgres", "--", "test", "-w", path], outputPath: "/dev/null")
+        return status == 0
     }
 
     private func createDatabaseIfMissing(logger: Logger) async throws {

@@ -26,27 +26,24 @@ struct ServerBinaries: Sendable {
     /// Runs a server program; returns its combined output, or throws naming the step.
     @discardableResult
     func run(_ program: String, _ arguments: [String], step: String) throws(DatabaseError) -> String {
-        let process = Process()
         var argv = ["\(directory)/\(program)"] + arguments
-        if Self.mustSwitchUser { argv = ["-u", "postgres", "--"] + argv }
-        process.executableURL = URL(fileURLWithPath: Self.mustSwitchUser ? "/usr/sbin/runuser" : argv.removeFirst())
-        process.arguments = argv
-        process.currentDirectoryURL = URL(fileURLWithPath: "/")
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
+        if Self.mustSwitchUser { argv = ["/usr/sbin/runuser", "-u", "postgres", "--"] + argv }
+        // Output goes to a file, not a pipe: the server that pg_ctl starts outlives it and would
+        // hold a pipe open.
+        let outputPath = NSTemporaryDirectory() + "buddi-\(program)-\(UUID().uuidString).log"
+        defer { try? FileManager.default.removeItem(atPath: outputPath) }
+        let status: Int32
         do {
-            try process.run()
+            status = try ChildProcess.run(argv, outputPath: outputPath)
         } catch {
-            throw .embeddedClusterFailed(step: step, detail: "cannot run \(program): \(error.localizedDescription)")
+            throw .embeddedClusterFailed(step: step, detail: "cannot run \(program): \(error)")
         }
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            let lastLine = output.split(separator: "\n").last.map(String.init) ?? "exit status \(process.terminationStatus)"
+        let text = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
+        guard status == 0 else {
+            let lastLine = text.split(separator: "\n").last.map(String.init) ?? "exit status \(status)"
             throw .embeddedClusterFailed(step: step, detail: lastLine)
         }
-        return output
+        return text
     }
 
     /// Exit status of a server program, for status checks that fail by design.

@@ -3,7 +3,7 @@ import Logging
 /// Runs one claimed job's handler and turns how it ended into an outcome.
 struct JobExecutor: Sendable {
     let registry: JobRegistry
-    let retryPolicy: RetryPolicy
+    let backoff: JobBackoff
     let workerID: String
     let logger: Logger
 
@@ -46,7 +46,7 @@ struct JobExecutor: Sendable {
                 logger.error("job failed on its last attempt; discarded", metadata: ["error": "\(message)", "attempt": "\(job.attempt)"])
                 return .discarded(error: message)
             }
-            let delay = retryPolicy.delay(afterAttempt: job.attempt)
+            let delay = backoff.delay(afterAttempt: job.attempt)
             logger.warning("job failed; will retry", metadata: ["error": "\(message)", "attempt": "\(job.attempt)", "retry_in_s": "\(delay.inSeconds)"])
             return .retry(delay: delay, error: message)
         }

@@ -125,6 +125,26 @@ public struct JobQueue: Sendable {
         return nil
     }
 
+    /// How many jobs `queue` has in each state (states with none are absent).
+    public func counts(queue: String) async throws -> [JobState: Int] {
+        var counts: [JobState: Int] = [:]
+        for try await (state, count) in try await client.query(JobSQL.countByState(queue: queue), logger: logger)
+            .decode((String, Int64).self)
+        {
+            if let jobState = JobState(rawValue: state) { counts[jobState] = Int(count) }
+        }
+        return counts
+    }
+
+    /// Deletes every job of `queue` that is not running; returns how many.
+    @discardableResult
+    public func purge(queue: String) async throws -> Int {
+        for try await count in try await client.query(JobSQL.purge(queue: queue), logger: logger).decode(Int64.self) {
+            return Int(count)
+        }
+        return 0
+    }
+
     private func currentState(of id: Int64) async throws -> JobState {
         for try await state in try await client.query(JobSQL.state(id: id), logger: logger).decode(String.self) {
             if let jobState = JobState(rawValue: state) { return jobState }

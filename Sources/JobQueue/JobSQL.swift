@@ -213,4 +213,17 @@ enum JobSQL {
         SELECT count(*) FROM deleted
         """
     }
+
+    /// How many jobs a queue has in each state.
+    static func countByState(queue: String) -> PostgresQuery {
+        "SELECT state, count(*) FROM jobs WHERE queue = \(queue) GROUP BY state"
+    }
+
+    /// Deletes every job of a queue that is not running.
+    static func purge(queue: String) -> PostgresQuery {
+        """
+        WITH deleted AS (DELETE FROM jobs WHERE queue = \(queue) AND state <> 'running' RETURNING 1)
+        SELECT count(*) FROM deleted
+        """
+    }
 }

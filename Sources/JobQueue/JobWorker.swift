@@ -32,7 +32,7 @@ public final class JobWorker: Service, Sendable {
         self.configuration = configuration
         self.logger = logger
         self.executor = JobExecutor(
-            registry: registry, retryPolicy: configuration.retryPolicy,
+            registry: registry, backoff: configuration.backoff,
             workerID: configuration.workerID, logger: logger)
         self.completer = BatchCompleter(
             client: client, workerID: configuration.workerID,

@@ -21,7 +21,7 @@ public struct WorkerConfiguration: Sendable {
     /// On shutdown, how long running jobs may take to finish before they are released.
     public var shutdownGrace: Duration
     /// The backoff between attempts of a failing job.
-    public var retryPolicy: RetryPolicy
+    public var backoff: JobBackoff
 
     /// A configuration; the heartbeat defaults to a third of the lease.
     public init(
@@ -34,7 +34,7 @@ public struct WorkerConfiguration: Sendable {
         leaseDuration: Duration = .seconds(30),
         heartbeatInterval: Duration? = nil,
         shutdownGrace: Duration = .seconds(20),
-        retryPolicy: RetryPolicy = RetryPolicy()
+        backoff: JobBackoff = JobBackoff()
     ) {
         self.workerID = workerID
         self.queues = queues
@@ -45,7 +45,7 @@ public struct WorkerConfiguration: Sendable {
         self.leaseDuration = leaseDuration
         self.heartbeatInterval = heartbeatInterval ?? leaseDuration / 3
         self.shutdownGrace = shutdownGrace
-        self.retryPolicy = retryPolicy
+        self.backoff = backoff
     }
 
     /// `host-pid-random`: unique across machines and restarts.
@@ -68,7 +68,7 @@ public struct WorkerConfiguration: Sendable {
             throw .invalidConfiguration("heartbeat interval must be positive and shorter than the lease (\(leaseDuration))")
         }
         if shutdownGrace < .zero { throw .invalidConfiguration("shutdown grace must not be negative") }
-        if retryPolicy.base <= .zero || retryPolicy.cap < retryPolicy.base {
+        if backoff.base <= .zero || backoff.cap < backoff.base {
             throw .invalidConfiguration("retry backoff base must be positive and no more than its cap")
         }
     }

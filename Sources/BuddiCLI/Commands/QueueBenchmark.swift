@@ -1,0 +1,162 @@
+import Foundation
+import JobQueue
+import Logging
+import PostgresNIO
+import ServiceLifecycle
+import Synchronization
+
+/// The no-op job the benchmark drains.
+struct BenchNoopArgs: JobArgs {
+    static let kind = "bench.noop"
+}
+
+/// What `buddi bench queue` measured.
+struct QueueBenchReport: Codable, Sendable {
+    var jobs: Int
+    var workers: Int
+    var batch: Int
+    var enqueue_jobs_per_second: Double
+    var seconds: Double
+    var jobs_per_second: Double
+    var completed: Int
+    var duplicates: Int
+    var pickup_jobs: Int
+    var pickup_p50_ms: Double
+    var pickup_p95_ms: Double
+    var pickup_p99_ms: Double
+
+    var text: String {
+        """
+        enqueued \(jobs) jobs at \(Int(enqueue_jobs_per_second)) jobs/s
+        drained with \(workers) workers, batch \(batch): \(String(format: "%.2f", seconds)) s, \(Int(jobs_per_second)) jobs/s
+        completed \(completed), duplicates \(duplicates)
+        pick-up latency over \(pickup_jobs) sequential jobs: p50 \(String(format: "%.3f", pickup_p50_ms)) ms, \
+        p95 \(String(format: "%.3f", pickup_p95_ms)) ms, p99 \(String(format: "%.3f", pickup_p99_ms)) ms
+        """
+    }
+}
+
+/// Counts the handler runs per job id, and tells a waiter when a target is reached.
+final class RunCounter: Sendable {
+    private struct State {
+        var seen = Set<Int64>()
+        var duplicates = 0
+        var target = Int.max
+        var waiter: CheckedContinuation<Void, Never>?
+    }
+
+    private let state = Mutex(State())
+
+    func record(_ id: Int64) {
+        let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            if !state.seen.insert(id).inserted { state.duplicates += 1 }
+            guard state.seen.count >= state.target, let waiter = state.waiter else { return nil }
+            state.waiter = nil
+            return waiter
+        }
+        waiter?.resume()
+    }
+
+    func wait(forDistinct target: Int) async {
+        await withCheckedContinuation { continuation in
+            let done = state.withLock { state -> Bool in
+                if state.seen.count >= target { return true }
+                state.target = target
+                state.waiter = continuation
+                return false
+            }
+            if done { continuation.resume() }
+        }
+    }
+
+    var duplicates: Int { state.withLock { $0.duplicates } }
+}
+
+/// The queue benchmark, on a queue of its own that it deletes afterwards.
+struct QueueBenchmark {
+    let client: PostgresClient
+    let logger: Logger
+    let jobs: Int
+    let workers: Int
+    let batch: Int
+    let pickupJobs: Int
+
+    func run() async throws -> QueueBenchReport {
+        let queueName = "bench-\(UInt32.random(in: 0...UInt32.max))"
+        let queue = JobQueue(client: client, logger: logger)
+        defer { Task { [queue] in try? await queue.purge(queue: queueName) } }
+
+        let enqueueStart = ContinuousClock.now
+        for start in stride(from: 0, to: jobs, by: 10_000) {
+            let count = min(10_000, jobs - start)
+            try await queue.enqueue(Array(repeating: NewJob(kind: BenchNoopArgs.kind, queue: queueName), count: count))
+        }
+        let enqueueSeconds = (ContinuousClock.now - enqueueStart).inSeconds
+
+        let counter = RunCounter()
+        var registry = JobRegistry()
+        registry.register(BenchNoopArgs.self) { _, context in counter.record(context.jobID) }
+        let drainStart = ContinuousClock.now
+        try await runWorkers(count: workers, concurrency: batch * 2, registry: registry, queueName: queueName) {
+            await counter.wait(forDistinct: jobs)
+        }
+        let seconds = (ContinuousClock.now - drainStart).inSeconds
+        let completed = try await queue.counts(queue: queueName)[.completed] ?? 0
+
+        let latencies = try await measurePickup(queue: queue, queueName: queueName)
+        return QueueBenchReport(
+            jobs: jobs, workers: workers, batch: batch, enqueue_jobs_per_second: Double(jobs) / enqueueSeconds,
+            seconds: seconds, jobs_per_second: Double(jobs) / seconds, completed: completed,
+            duplicates: counter.duplicates, pickup_jobs: pickupJobs,
+            pickup_p50_ms: percentile(latencies, 0.50), pickup_p95_ms: percentile(latencies, 0.95),
+            pickup_p99_ms: percentile(latencies, 0.99))
+    }
+
+    /// Runs `count` workers until `until` returns, then shuts them down gracefully (which records
+    /// every outcome).
+    private func runWorkers(
+        count: Int, concurrency: Int, registry: JobRegistry, queueName: String, until: @Sendable () async -> Void
+    ) async throws {
+        let services: [any Service] = (0..<count).map { index in
+            JobWorker(
+                client: client, registry: registry,
+                configuration: WorkerConfiguration(
+                    workerID: "\(WorkerConfiguration.defaultWorkerID())-bench\(index)", queues: [queueName],
+                    concurrency: concurrency, claimBatchSize: batch),
+                logger: logger)
+        }
+        let group = ServiceGroup(services: services, logger: logger)
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            await until()
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+        }
+    }
+
+    /// Enqueues jobs one at a time on an idle queue; each latency runs from just before the
+    /// enqueue call to the handler's start, in milliseconds.
+    private func measurePickup(queue: JobQueue, queueName: String) async throws -> [Double] {
+        let (starts, startsContinuation) = AsyncStream.makeStream(of: ContinuousClock.Instant.self)
+        var registry = JobRegistry()
+        registry.register(BenchNoopArgs.self) { _, _ in startsContinuation.yield(.now) }
+        let latencies = Mutex<[Double]>([])
+        try await runWorkers(count: 1, concurrency: 1, registry: registry, queueName: queueName) {
+            var iterator = starts.makeAsyncIterator()
+            for _ in 0..<pickupJobs {
+                let before = ContinuousClock.now
+                guard (try? await queue.enqueue(NewJob(kind: BenchNoopArgs.kind, queue: queueName))) != nil,
+                    let started = await iterator.next()
+                else { return }
+                latencies.withLock { $0.append((started - before).inSeconds * 1000) }
+            }
+        }
+        return latencies.withLock { $0 }
+    }
+
+    private func percentile(_ values: [Double], _ fraction: Double) -> Double {
+        guard !values.isEmpty else { return .nan }
+        let sorted = values.sorted()
+        return sorted[min(sorted.count - 1, Int((Double(sorted.count) * fraction).rounded(.up)) - 1)]
+    }
+}

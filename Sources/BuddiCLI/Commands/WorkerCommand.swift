@@ -1,0 +1,97 @@
+import ArgumentParser
+import JobQueue
+import Logging
+import PostgresNIO
+import ServiceLifecycle
+
+/// `buddi worker`: claims and runs jobs until SIGTERM/SIGINT.
+struct WorkerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "worker",
+        abstract: "Run jobs from the queue until SIGTERM or SIGINT.",
+        discussion: """
+            On SIGTERM/SIGINT the worker stops claiming, lets running jobs finish within the grace \
+            period, releases the rest back to the queue without counting the attempt, records every \
+            outcome and exits 0. It also rescues jobs whose lease expired and prunes old finished jobs.
+            """)
+
+    @OptionGroup var database: DatabaseOptions
+
+    @Option(name: .customLong("queue"), help: "A queue to claim from (repeatable).")
+    var queues: [String] = ["default"]
+
+    @Option(help: "How many jobs to run at once.")
+    var concurrency = 10
+
+    @Option(help: "The most jobs one claim takes.")
+    var claimBatch = 100
+
+    @Option(help: "Seconds a claimed job stays leased without a heartbeat.")
+    var leaseSeconds = 30.0
+
+    @Option(help: "Milliseconds between polls when idle (notifications wake it sooner).")
+    var pollIntervalMs = 1000
+
+    @Option(help: "Seconds running jobs get to finish on shutdown before they are released.")
+    var shutdownGraceSeconds = 20.0
+
+    @Option(help: "Milliseconds of backoff after a first failure (doubling per attempt).")
+    var retryBaseMs = 1000
+
+    @Option(help: "The longest backoff, in seconds.")
+    var retryCapSeconds = 3600.0
+
+    @Option(help: "Seconds between lease-rescue rounds.")
+    var rescueIntervalSeconds = 5.0
+
+    func validate() throws {
+        do {
+            try workerConfiguration.validate()
+        } catch {
+            throw ValidationError(error.description)
+        }
+        if rescueIntervalSeconds <= 0 { throw ValidationError("--rescue-interval-seconds must be positive") }
+    }
+
+    var workerConfiguration: WorkerConfiguration {
+        WorkerConfiguration(
+            queues: queues, concurrency: concurrency, claimBatchSize: claimBatch,
+            pollInterval: .milliseconds(pollIntervalMs), leaseDuration: .milliseconds(Int64(leaseSeconds * 1000)),
+            shutdownGrace: .milliseconds(Int64(shutdownGraceSeconds * 1000)),
+            backoff: JobBackoff(base: .milliseconds(retryBaseMs), cap: .milliseconds(Int64(retryCapSeconds * 1000))))
+    }
+
+    func run() async throws {
+        let logger = BuddiLogging.root
+        let url = try await database.resolveURL(logger: logger)
+        let client = PostgresClient(configuration: url.clientConfiguration, backgroundLogger: logger)
+        var registry = JobRegistry()
+        ProbeJob.register(into: &registry, client: client)
+        let worker = JobWorker(client: client, registry: registry, configuration: workerConfiguration, logger: logger)
+        let rescuer = LeaseRescuer(client: client, interval: .milliseconds(Int64(rescueIntervalSeconds * 1000)), logger: logger)
+        let pruner = JobPruner(client: client, logger: logger)
+        let process = WorkerProcess(database: database, client: client, services: [worker, rescuer, pruner], logger: logger)
+        let group = ServiceGroup(configuration: .init(
+            services: [.init(service: client), .init(service: process)],
+            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+    }
+}
+
+/// Checks the schema, then runs a process's services side by side; ends when they all have.
+struct WorkerProcess: Service {
+    let database: DatabaseOptions
+    let client: PostgresClient
+    let services: [any Service]
+    let logger: Logger
+
+    func run() async throws {
+        try await database.prepareSchema(client: client, logger: logger)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for service in services {
+                group.addTask { try await service.run() }
+            }
+            try await group.waitForAll()
+        }
+    }
+}

@@ -1,0 +1,22 @@
+import BuddiDatabase
+import JobQueue
+import PostgresNIO
+
+/// An error as the CLI prints it: one line that says what was wrong.
+struct CLIError: Error, CustomStringConvertible {
+    let description: String
+
+    /// The error in one line: our own errors say it themselves; the driver's are reduced to the
+    /// server's message or the socket error.
+    static func oneLine(_ error: any Error) -> String {
+        switch error {
+        case let error as DatabaseError: error.description
+        case let error as JobQueueError: error.description
+        case let error as CLIError: error.description
+        case let error as PSQLError: "database error: \(DatabaseProbe.reason(error))"
+        case let error as PostgresTransactionError:
+            oneLine(error.closureError ?? error.commitError ?? error.beginError ?? CLIError(description: "transaction failed"))
+        default: String(describing: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
+        }
+    }
+}

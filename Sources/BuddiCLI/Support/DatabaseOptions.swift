@@ -1,0 +1,56 @@
+import ArgumentParser
+import BuddiDatabase
+import Foundation
+import Logging
+import PostgresNIO
+
+/// Where the database is: DATABASE_URL, or the embedded cluster in `--data-dir`.
+struct DatabaseOptions: ParsableArguments {
+    @Option(name: .customLong("data-dir"), help: "The embedded cluster's data directory, when DATABASE_URL is unset (default: $BUDDI_DATA_DIR or ./.buddi/postgres).")
+    var dataDirectory: String?
+
+    @Flag(help: "Against DATABASE_URL, apply pending migrations at start instead of refusing to run.")
+    var migrate = false
+
+    /// The embedded cluster, when DATABASE_URL is unset.
+    var embedded: EmbeddedPostgres? {
+        guard ProcessInfo.processInfo.environment["DATABASE_URL"].map({ $0.isEmpty }) ?? true else { return nil }
+        return EmbeddedPostgres(dataDirectory: dataDirectory ?? EmbeddedPostgres.defaultDataDirectory)
+    }
+
+    /// The database URL: DATABASE_URL parsed, or the embedded cluster's (started if needed).
+    func resolveURL(logger: Logger) async throws -> DatabaseURL {
+        if let embedded {
+            try await embedded.start(logger: logger)
+            return embedded.url
+        }
+        let url = try DatabaseURL(ProcessInfo.processInfo.environment["DATABASE_URL"] ?? "")
+        try await DatabaseProbe.check(url, logger: logger)
+        return url
+    }
+
+    /// Connects, makes sure the schema is current (migrating the embedded cluster, or with
+    /// `--migrate`), and runs `body` with a running client.
+    func withDatabase<T: Sendable>(
+        logger: Logger, _ body: @Sendable (PostgresClient, DatabaseURL) async throws -> T
+    ) async throws -> T {
+        let url = try await resolveURL(logger: logger)
+        let client = PostgresClient(configuration: url.clientConfiguration, backgroundLogger: logger)
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await client.run() }
+            defer { group.cancelAll() }
+            try await prepareSchema(client: client, logger: logger)
+            return try await body(client, url)
+        }
+    }
+
+    /// Migrates the embedded cluster (or anything with `--migrate`); otherwise checks.
+    func prepareSchema(client: PostgresClient, logger: Logger) async throws {
+        let migrator = Migrator(client: client, migrations: try Migration.bundled(), logger: logger)
+        if embedded != nil || migrate {
+            try await migrator.migrate()
+        } else {
+            try await migrator.checkCurrent()
+        }
+    }
+}
