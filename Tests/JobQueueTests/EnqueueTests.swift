@@ -1,0 +1,111 @@
+import Foundation
+@testable import JobQueue
+import PostgresNIO
+import Testing
+
+@Suite("Enqueue")
+struct EnqueueTests {
+    @Test("a batch is inserted in one statement and returned in order")
+    func batchInOrder() async throws {
+        let db = try await TestDatabase.make()
+        defer { Task { await db.drop() } }
+        let jobs = try (0..<500).map { try NewJob(TestArgs(tag: "\($0)"), priority: Int16($0 % 3)) }
+        let enqueued = try await db.queue.enqueue(jobs)
+        #expect(enqueued.count == 500)
+        #expect(enqueued.allSatisfy { $0.inserted })
+        for index in [0, 123, 499] {
+            let record = try await db.job(enqueued[index].id)
+            let args = try JSONDecoder().decode(TestArgs.self, from: Data(record.argsJSON.utf8))
+            #expect(args.tag == "\(index)")
+            #expect(record.state == .available)
+            #expect(record.attempt == 0)
+        }
+    }
+
+    @Test("a unique key held by an unfinished job inserts nothing, also under concurrent enqueues")
+    func uniqueKeyUnderConcurrency() async throws {
+        let db = try await TestDatabase.make()
+        defer { Task { await db.drop() } }
+        let queue = db.queue
+        let results = try await withThrowingTaskGroup(of: EnqueuedJob.self) { group in
+            for _ in 0..<20 {
+                group.addTask { try await queue.enqueue(NewJob(TestArgs(), uniqueKey: "fetch-slot-1")) }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(results.filter { $0.inserted }.count == 1)
+        #expect(Set(results.map(\.id)).count == 1)
+        #expect(try await db.scalar("SELECT count(*) FROM jobs", as: Int64.self) == 1)
+
+        // Once that job has finished, the key is free again.
+        let cancelled = try await queue.cancel(id: results[0].id)
+        #expect(cancelled == .cancelled)
+        let again = try await queue.enqueue(NewJob(TestArgs(), uniqueKey: "fetch-slot-1"))
+        #expect(again.inserted && again.id != results[0].id)
+    }
+
+    @Test("a job enqueued in a rolled-back transaction does not exist")
+    func transactionalEnqueue() async throws {
+        let db = try await TestDatabase.make()
+        defer { Task { await db.drop() } }
+        let queue = db.queue
+        struct Rollback: Error {}
+        await #expect(throws: (any Error).self) {
+            try await db.client.withTransaction(logger: db.logger) { connection in
+                try await queue.enqueue([NewJob(TestArgs(tag: "rolled back"))], on: connection)
+                throw Rollback()
+            }
+        }
+        #expect(try await db.scalar("SELECT count(*) FROM jobs", as: Int64.self) == 0)
+        let committed = try await db.client.withTransaction(logger: db.logger) { connection in
+            try await queue.enqueue([NewJob(TestArgs(tag: "committed"))], on: connection)
+        }
+        #expect(try await db.state(committed[0].id) == .available)
+    }
+
+    @Test("bad jobs are refused with a message naming the field")
+    func invalidJobs() async throws {
+        let db = try await TestDatabase.make()
+        defer { Task { await db.drop() } }
+        await #expect(throws: JobQueueError.invalidJob("max_attempts must be at least 1, got 0")) {
+            try await db.queue.enqueue(NewJob(kind: "x", maxAttempts: 0))
+        }
+        await #expect(throws: JobQueueError.invalidJob("kind must not be empty")) {
+            try await db.queue.enqueue(NewJob(kind: ""))
+        }
+        #expect(try await db.scalar("SELECT count(*) FROM jobs", as: Int64.self) == 0)
+    }
+
+    @Test("the claim uses the partial index even after ANALYZE of an empty table, in priority order")
+    func claimPlanAndOrder() async throws {
+        let db = try await TestDatabase.make()
+        defer { Task { await db.drop() } }
+        try await db.execute("ANALYZE jobs")
+        var jobs = try (0..<20_000).map { try NewJob(TestArgs(), priority: 5, runAt: Date(timeIntervalSinceNow: -Double($0 % 100))) }
+        jobs.append(try NewJob(TestArgs(tag: "urgent"), priority: 1))
+        try await db.queue.enqueue(jobs)
+        try await db.execute("UPDATE jobs SET state = 'completed', finished_at = now() WHERE id % 2 = 0 AND args->>'tag' = ''")
+
+        var plan = ""
+        let explain = PostgresQuery(unsafeSQL: "EXPLAIN " + JobSQL.claim(queue: "default", limit: 50, workerID: "w", leaseSeconds: 30).sql)
+        // EXPLAIN cannot take parameters: inline them.
+        let inlined = PostgresQuery(unsafeSQL: explain.sql
+            .replacingOccurrences(of: "$1", with: "'default'").replacingOccurrences(of: "$2", with: "50")
+            .replacingOccurrences(of: "$3", with: "'w'").replacingOccurrences(of: "$4", with: "30.0"))
+        for try await line in try await db.client.query(inlined, logger: db.logger).decode(String.self) {
+            plan += line + "\n"
+        }
+        #expect(plan.contains("jobs_claimable"), "plan:\n\(plan)")
+        #expect(!plan.contains("Seq Scan"), "plan:\n\(plan)")
+
+        let first = try await db.client.query(JobSQL.claim(queue: "default", limit: 3, workerID: "w", leaseSeconds: 30), logger: db.logger)
+            .decode((Int64, String, String, String, Int32, Int32).self)
+        var claimed: [String] = []
+        for try await (_, _, _, args, attempt, _) in first {
+            #expect(attempt == 1)
+            claimed.append(args)
+        }
+        #expect(claimed.count == 3)
+        #expect(claimed.filter { $0.contains("urgent") }.count == 1)
+    }
+}

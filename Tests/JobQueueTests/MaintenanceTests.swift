@@ -1,0 +1,106 @@
+import Foundation
+@testable import JobQueue
+import PostgresNIO
+import Testing
+
+@Suite("Leases and maintenance")
+struct MaintenanceTests {
+    /// Claims one job as `worker` the way a worker does.
+    private func claim(_ db: TestDatabase, as worker: String, lease: Double) async throws -> (id: Int64, attempt: Int32) {
+        let rows = try await db.client.query(JobSQL.claim(queue: "default", limit: 1, workerID: worker, leaseSeconds: lease), logger: db.logger)
+            .decode((Int64, String, String, String, Int32, Int32).self)
+        for try await (id, _, _, _, attempt, _) in rows { return (id, attempt) }
+        throw JobQueueError.jobNotFound(0)
+    }
+
+    /// Records an outcome as `worker` the way its completer does; returns the ids accepted.
+    private func finish(_ db: TestDatabase, as worker: String, id: Int64, attempt: Int32, result: String) async throws -> [Int64] {
+        let query = JobSQL.finish(
+            workerID: worker, ids: [id], attempts: [attempt], states: ["completed"], results: [result], errors: [""], delaysMs: [-1])
+        var accepted: [Int64] = []
+        for try await id in try await db.client.query(query, logger: db.logger).decode(Int64.self) { accepted.append(id) }
+        return accepted
+    }
+
+    @Test("an expired lease is rescued, and the old holder's late completion cannot overwrite the new result")
+    func rescueAndFence() async throws {
+        let db = try await TestDatabase.make()
+        defer { Task { await db.drop() } }
+        let id = try await db.enqueue(TestArgs())
+        let first = try await claim(db, as: "worker-a", lease: 0.2)
+        #expect(first == (id, 1))
+        try await Task.sleep(for: .milliseconds(400))
+
+        let rescuer = LeaseRescuer(client: db.client, logger: db.logger)
+        #expect(try await rescuer.rescueOnce() == 1)
+        let rescued = try await db.job(id)
+        #expect(rescued.state == .retryable)
+        #expect(rescued.errors.last?.message == "lease expired: worker worker-a stopped heartbeating")
+
+        let second = try await claim(db, as: "worker-b", lease: 30)
+        #expect(second == (id, 2))
+        #expect(try await finish(db, as: "worker-b", id: id, attempt: 2, result: #"{"by": "b"}"#) == [id])
+        #expect(try await finish(db, as: "worker-a", id: id, attempt: 1, result: #"{"by": "a"}"#) == [])
+        let done = try await db.job(id)
+        #expect(done.state == .completed)
+        #expect(done.resultJSON == #"{"by": "b"}"#)
+    }
+
+    @Test("a rescued job that is out of attempts is discarded")
+    func rescueOutOfAttempts() async throws {
+        let db = try await TestDatabase.make()
+        defer { Task { await db.drop() } }
+        let id = try await db.enqueue(TestArgs(), maxAttempts: 1)
+        _ = try await claim(db, as: "worker-a", lease: 0.1)
+        try await Task.sleep(for: .milliseconds(300))
+        try await LeaseRescuer(client: db.client, logger: db.logger).rescueOnce()
+        #expect(try await db.state(id) == .discarded)
+    }
+
+    @Test("a running job's lease is extended by the heartbeat")
+    func heartbeatExtendsLease() async throws {
+        let db = try await TestDatabase.make()
+        defer { Task { await db.drop() } }
+        let runs = Runs()
+        let id = try await db.enqueue(TestArgs(mode: "sleep", sleepMs: 2500))
+        try await withWorker(db, registry: testRegistry(runs), configuration: testConfiguration(lease: .seconds(1))) {
+            try await expectEventually { try await db.state(id) == .completed }
+        }
+        // It ran 2.5 s on a 1 s lease without being rescued: one attempt, no lease error.
+        let job = try await db.job(id)
+        #expect(job.attempt == 1)
+        #expect(job.errors.isEmpty)
+    }
+
+    @Test("finished jobs are pruned after their retention; younger ones and waiting ones stay")
+    func pruning() async throws {
+        let db = try await TestDatabase.make()
+        defer { Task { await db.drop() } }
+        let old = try await db.enqueue(TestArgs())
+        let recent = try await db.enqueue(TestArgs())
+        let waiting = try await db.enqueue(TestArgs())
+        try await db.execute("UPDATE jobs SET state = 'completed', finished_at = now() - interval '2 days' WHERE id = \(old)")
+        try await db.execute("UPDATE jobs SET state = 'completed', finished_at = now() - interval '1 hour' WHERE id = \(recent)")
+        let pruner = JobPruner(client: db.client, retention: RetentionPolicy(completed: .seconds(86_400)), logger: db.logger)
+        #expect(try await pruner.pruneOnce() == 1)
+        #expect(try await db.queue.job(id: old) == nil)
+        #expect(try await db.queue.job(id: recent) != nil)
+        #expect(try await db.queue.job(id: waiting) != nil)
+    }
+
+    @Test("SIGTERM-style shutdown releases a job that outlives the grace period, without burning its attempt")
+    func shutdownReleases() async throws {
+        let db = try await TestDatabase.make()
+        defer { Task { await db.drop() } }
+        let runs = Runs()
+        let id = try await db.enqueue(TestArgs(mode: "sleep", sleepMs: 60_000))
+        try await withWorker(db, registry: testRegistry(runs), configuration: testConfiguration(grace: .milliseconds(300))) {
+            try await expectEventually { runs.hasStarted(id) }
+        }
+        let job = try await db.job(id)
+        #expect(job.state == .available)
+        #expect(job.attempt == 0)
+        #expect(job.workerID == nil)
+        #expect(runs.wasCancelled(id))
+    }
+}

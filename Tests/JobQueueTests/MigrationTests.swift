@@ -1,0 +1,94 @@
+@testable import BuddiDatabase
+import Foundation
+import PostgresNIO
+import Testing
+
+@Suite("Migrations and configuration", .serialized)
+struct MigrationTests {
+    @Test("two concurrent `buddi migrate` both succeed and apply each migration once")
+    func concurrentMigrate() async throws {
+        let db = try await TestDatabase.make(migrated: false)
+        defer { Task { await db.drop() } }
+        let first = try BuddiProcess(["migrate"], databaseURL: db.url.redacted)
+        let second = try BuddiProcess(["migrate"], databaseURL: db.url.redacted)
+        #expect(try await first.wait() == 0, "\(first.output)")
+        #expect(try await second.wait() == 0, "\(second.output)")
+        let bundled = try Migration.bundled()
+        #expect(try await db.scalar("SELECT count(*) FROM schema_migrations", as: Int64.self) == Int64(bundled.count))
+        let outputs = first.output + second.output
+        #expect(outputs.contains("applied 0001_job_queue"))
+        #expect(outputs.contains("schema is current"))
+
+        let status = try await BuddiProcess.run(["migrate", "--status"], databaseURL: db.url.redacted)
+        #expect(status.status == 0)
+        #expect(status.output.contains("0001_job_queue  applied"))
+    }
+
+    @Test("a process against an unmigrated DATABASE_URL refuses to run and says to migrate; --migrate migrates")
+    func schemaBehind() async throws {
+        let db = try await TestDatabase.make(migrated: false)
+        defer { Task { await db.drop() } }
+        let refused = try await BuddiProcess.run(["worker"], databaseURL: db.url.redacted)
+        #expect(refused.status == 1)
+        #expect(refused.output.contains("buddi: the database schema is not current (pending: 0001_job_queue, 0002_probe_runs); run `buddi migrate`"), "\(refused.output)")
+        #expect(try await db.scalar("SELECT to_regclass('jobs') IS NULL", as: Bool.self) == true)
+
+        let process = try BuddiProcess(["worker", "--migrate"], databaseURL: db.url.redacted)
+        // The table appears once the worker has migrated.
+        try await expectEventually { (try? await db.scalar("SELECT count(*) FROM workers", as: Int64.self)) == 1 }
+        process.signal(SIGTERM)
+        #expect(try await process.wait() == 0)
+    }
+
+    @Test("an applied migration whose file changed is a clear error, not a silent re-run")
+    func changedChecksum() async throws {
+        let db = try await TestDatabase.make()
+        defer { Task { await db.drop() } }
+        try await db.execute("UPDATE schema_migrations SET checksum = 'deadbeef' WHERE version = 1")
+        let result = try await BuddiProcess.run(["migrate"], databaseURL: db.url.redacted)
+        #expect(result.status == 1)
+        #expect(result.output.contains("buddi: migration 0001_job_queue was changed after it was applied"), "\(result.output)")
+        let worker = try await BuddiProcess.run(["worker"], databaseURL: db.url.redacted)
+        #expect(worker.status == 1)
+        #expect(worker.output.contains("was changed after it was applied"))
+    }
+
+    @Test("a malformed DATABASE_URL is one line naming what is wrong, without the password")
+    func malformedURL() async throws {
+        let result = try await BuddiProcess.run(["worker"], databaseURL: "mysql://user:s3cret@host/db")
+        #expect(result.status == 1)
+        #expect(result.output == "buddi: DATABASE_URL is not a valid PostgreSQL URL: the scheme must be postgres:// or postgresql://, got 'mysql'\n")
+        #expect(!result.output.contains("s3cret"))
+    }
+
+    @Test("an unreachable server is one line naming host and port")
+    func unreachable() async throws {
+        let result = try await BuddiProcess.run(["migrate"], databaseURL: "postgres://buddi:s3cret@127.0.0.1:1/buddi?sslmode=disable")
+        #expect(result.status == 1)
+        #expect(result.output == "buddi: cannot reach PostgreSQL at 127.0.0.1:1, database buddi: connection refused\n", "\(result.output)")
+    }
+
+    @Test("bad worker options are refused before anything starts")
+    func badWorkerOptions() async throws {
+        let result = try await BuddiProcess.run(["worker", "--concurrency", "0"], databaseURL: "postgres://nobody@127.0.0.1:1/x")
+        #expect(result.status != 0)
+        #expect(result.output.contains("concurrency must be at least 1, got 0"), "\(result.output)")
+    }
+
+    @Test("migration files split into statements at top-level semicolons only")
+    func scriptSplitting() {
+        let sql = """
+            -- a comment; with a semicolon
+            CREATE TABLE a (b text DEFAULT 'x;y');
+            CREATE FUNCTION f() RETURNS trigger LANGUAGE plpgsql AS $body$
+            BEGIN PERFORM 1; RETURN NULL; END;
+            $body$;
+            /* block; comment */ SELECT "odd;name" FROM a;
+            """
+        let statements = SQLScript.statements(in: sql)
+        #expect(statements.count == 3)
+        #expect(statements[0].hasSuffix("DEFAULT 'x;y')"))
+        #expect(statements[1].contains("BEGIN PERFORM 1; RETURN NULL; END;"))
+        #expect(statements[2].hasSuffix(#"SELECT "odd;name" FROM a"#))
+    }
+}

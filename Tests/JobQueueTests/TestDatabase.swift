@@ -1,0 +1,110 @@
+import BuddiDatabase
+import Foundation
+import Logging
+import PostgresNIO
+import Testing
+
+/// A database of its own for one test, on a real PostgreSQL server: the test cluster (an
+/// embedded cluster under /tmp, started by the first test that needs it), or the server of
+/// BUDDI_TEST_DATABASE_URL. Migrated with the bundled migrations; dropped by `drop()`.
+final class TestDatabase: Sendable {
+    let url: DatabaseURL
+    let client: PostgresClient
+    let logger: Logger
+    private let clientTask: Task<Void, Never>
+
+    private static let server = ServerOnce()
+
+    private init(url: DatabaseURL, logger: Logger) {
+        self.url = url
+        self.logger = logger
+        self.client = PostgresClient(configuration: url.clientConfiguration, backgroundLogger: logger)
+        let client = self.client
+        self.clientTask = Task { await client.run() }
+    }
+
+    /// A new, migrated database.
+    static func make(migrated: Bool = true) async throws -> TestDatabase {
+        var logger = Logger(label: "test")
+        logger.logLevel = .warning
+        let admin = try await server.url(logger: logger)
+        let name = "t_\(UUID().uuidString.prefix(8).lowercased())"
+        // Concurrent CREATE DATABASE from the same template fails with 55006 (template in use):
+        // tests run in parallel, so try again.
+        for attempt in 1...50 {
+            do {
+                try await DatabaseProbe.withConnection(admin, logger: logger) { connection in
+                    try await connection.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"), logger: logger)
+                }
+                break
+            } catch let error as PSQLError where error.serverInfo?[.sqlState] == "55006" && attempt < 50 {
+                try await Task.sleep(for: .milliseconds(Int.random(in: 20...100)))
+            }
+        }
+        let database = TestDatabase(url: admin.with(database: name), logger: logger)
+        if migrated {
+            try await Migrator(client: database.client, migrations: try Migration.bundled(), logger: logger).migrate()
+        }
+        return database
+    }
+
+    /// Stops the client and drops the database.
+    func drop() async {
+        clientTask.cancel()
+        _ = await clientTask.value
+        let admin = url.with(database: "postgres")
+        _ = try? await DatabaseProbe.withConnection(admin, logger: logger) { connection in
+            try await connection.query(PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(url.database) WITH (FORCE)"), logger: logger)
+        }
+    }
+
+    /// Runs one statement and returns the first column of the first row as `T`.
+    func scalar<T: PostgresDecodable & Sendable>(_ query: PostgresQuery, as type: T.Type = T.self) async throws -> T? {
+        for try await value in try await client.query(query, logger: logger).decode(T.self) { return value }
+        return nil
+    }
+
+    /// Runs one statement.
+    func execute(_ query: PostgresQuery) async throws {
+        try await client.query(query, logger: logger)
+    }
+}
+
+/// Starts the test server once per test process.
+private actor ServerOnce {
+    private var admin: DatabaseURL?
+
+    func url(logger: Logger) async throws -> DatabaseURL {
+        if let admin { return admin }
+        let url: DatabaseURL
+        if let external = ProcessInfo.processInfo.environment["BUDDI_TEST_DATABASE_URL"], !external.isEmpty {
+            url = try DatabaseURL(external)
+        } else {
+            let directory = ProcessInfo.processInfo.environment["BUDDI_TEST_DATA_DIR"] ?? "/tmp/buddi-test-cluster/postgres"
+            let cluster = EmbeddedPostgres(dataDirectory: directory)
+            try await cluster.start(logger: logger)
+            url = cluster.url
+        }
+        admin = url.with(database: "postgres")
+        return admin!
+    }
+}
+
+/// Polls `condition` every 20 ms until it holds or `timeout` passes; returns whether it held.
+func eventually(timeout: Duration = .seconds(30), _ condition: () async throws -> Bool) async throws -> Bool {
+    let deadline = ContinuousClock.now + timeout
+    while ContinuousClock.now < deadline {
+        if try await condition() { return true }
+        try await Task.sleep(for: .milliseconds(20))
+    }
+    return try await condition()
+}
+
+/// Expects `condition` to hold within `timeout` (polling every 20 ms).
+func expectEventually(
+    timeout: Duration = .seconds(30), _ comment: Comment? = nil,
+    sourceLocation: SourceLocation = #_sourceLocation, _ condition: () async throws -> Bool
+) async throws {
+    let held = try await eventually(timeout: timeout, condition)
+    #expect(held, comment, sourceLocation: sourceLocation)
+}
