@@ -20,22 +20,7 @@ final class BuddiProcess: @unchecked Sendable {
         env["DATABASE_URL"] = databaseURL
         env["LOG_LEVEL"] = env["LOG_LEVEL"] ?? "info"
         for (key, value) in environment { env[key] = value }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        let argv = [Self.executable] + arguments
-        let cArgs = argv.map { strdup($0) } + [nil]
-        let cEnv = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer {
-            cArgs.forEach { free($0) }
-            cEnv.forEach { free($0) }
-        }
-        var pid: pid_t = 0
-        let code = posix_spawn(&pid, Self.executable, &actions, nil, cArgs, cEnv)
-        guard code == 0 else { throw POSIXError(POSIXErrorCode(rawValue: code) ?? .EINVAL) }
+        let pid = try ChildProcess.spawn([Self.executable] + arguments, outputPath: outputPath, environment: env)
         self.pid = pid
     }
 
@@ -58,8 +43,7 @@ final class BuddiProcess: @unchecked Sendable {
         if let exitStatus { return exitStatus }
         var status: Int32 = 0
         guard waitpid(pid, &status, WNOHANG) == pid else { return nil }
-        let signal = status & 0x7f
-        exitStatus = signal == 0 ? (status >> 8) & 0xff : 128 + signal
+        exitStatus = ChildProcess.exitStatus(status)
         return exitStatus
     }
 
