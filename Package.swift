@@ -72,11 +72,35 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // Conversation analytics: sentiment (VADER), keywords, topics, quality and engagement.
+        .target(
+            name: "BuddiAnalytics",
+            resources: [.copy("Resources")]
+        ),
+        // The tamper-evident ledger: Merkle trees, anchors, tokens and hash-chained blocks.
+        .target(
+            name: "BuddiLedger",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The ingestion pipeline: fetch and process jobs, the conversation store.
+        .target(
+            name: "BuddiPipeline",
+            dependencies: [
+                "JobQueue", "BuddiAPI", "BuddiAnalytics", "BuddiLedger",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // The `buddi` command.
         .executableTarget(
             name: "BuddiCLI",
             dependencies: [
                 "JobQueue", "BuddiDatabase", "BuddiAPI", "BuddiSimulator",
+                "BuddiAnalytics", "BuddiLedger", "BuddiPipeline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -86,13 +110,35 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
+        // What the test suites share: a real database per test, and real `buddi` processes.
+        .target(
+            name: "BuddiTestSupport",
+            dependencies: [
+                "BuddiDatabase",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/BuddiTestSupport"
+        ),
         .testTarget(
             name: "JobQueueTests",
             dependencies: [
-                "JobQueue", "BuddiDatabase",
+                "JobQueue", "BuddiDatabase", "BuddiTestSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .testTarget(
+            name: "BuddiAnalyticsTests",
+            dependencies: ["BuddiAnalytics"]
+        ),
+        .testTarget(
+            name: "BuddiLedgerTests",
+            dependencies: [
+                "BuddiLedger", "BuddiTestSupport",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(

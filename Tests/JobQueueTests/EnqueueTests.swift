@@ -1,3 +1,4 @@
+import BuddiTestSupport
 import Foundation
 @testable import JobQueue
 import PostgresNIO

@@ -1,3 +1,4 @@
+import BuddiTestSupport
 @testable import BuddiDatabase
 import Foundation
 import PostgresNIO

@@ -1,3 +1,4 @@
+import BuddiTestSupport
 import Foundation
 import JobQueue
 import PostgresNIO

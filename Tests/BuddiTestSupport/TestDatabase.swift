@@ -2,15 +2,14 @@ import BuddiDatabase
 import Foundation
 import Logging
 import PostgresNIO
-import Testing
 
 /// A database of its own for one test, on a real PostgreSQL server: the test cluster (an
 /// embedded cluster under /tmp, started by the first test that needs it), or the server of
 /// BUDDI_TEST_DATABASE_URL. Migrated with the bundled migrations; dropped by `drop()`.
-final class TestDatabase: Sendable {
-    let url: DatabaseURL
-    let client: PostgresClient
-    let logger: Logger
+public final class TestDatabase: Sendable {
+    public let url: DatabaseURL
+    public let client: PostgresClient
+    public let logger: Logger
     private let clientTask: Task<Void, Never>
 
     private static let server = ServerOnce()
@@ -24,7 +23,7 @@ final class TestDatabase: Sendable {
     }
 
     /// A new, migrated database.
-    static func make(migrated: Bool = true) async throws -> TestDatabase {
+    public static func make(migrated: Bool = true) async throws -> TestDatabase {
         var logger = Logger(label: "test")
         logger.logLevel = .warning
         let admin = try await server.url(logger: logger)
@@ -49,7 +48,7 @@ final class TestDatabase: Sendable {
     }
 
     /// Stops the client and drops the database.
-    func drop() async {
+    public func drop() async {
         clientTask.cancel()
         _ = await clientTask.value
         let admin = url.with(database: "postgres")
@@ -59,13 +58,13 @@ final class TestDatabase: Sendable {
     }
 
     /// Runs one statement and returns the first column of the first row as `T`.
-    func scalar<T: PostgresDecodable & Sendable>(_ query: PostgresQuery, as type: T.Type = T.self) async throws -> T? {
+    public func scalar<T: PostgresDecodable & Sendable>(_ query: PostgresQuery, as type: T.Type = T.self) async throws -> T? {
         for try await value in try await client.query(query, logger: logger).decode(T.self) { return value }
         return nil
     }
 
     /// Runs one statement.
-    func execute(_ query: PostgresQuery) async throws {
+    public func execute(_ query: PostgresQuery) async throws {
         try await client.query(query, logger: logger)
     }
 }
@@ -91,7 +90,7 @@ private actor ServerOnce {
 }
 
 /// Polls `condition` every 20 ms until it holds or `timeout` passes; returns whether it held.
-func eventually(timeout: Duration = .seconds(30), _ condition: () async throws -> Bool) async throws -> Bool {
+public func eventually(timeout: Duration = .seconds(30), _ condition: () async throws -> Bool) async throws -> Bool {
     let deadline = ContinuousClock.now + timeout
     while ContinuousClock.now < deadline {
         if try await condition() { return true }
@@ -100,11 +99,3 @@ func eventually(timeout: Duration = .seconds(30), _ condition: () async throws -
     return try await condition()
 }
 
-/// Expects `condition` to hold within `timeout` (polling every 20 ms).
-func expectEventually(
-    timeout: Duration = .seconds(30), _ comment: Comment? = nil,
-    sourceLocation: SourceLocation = #_sourceLocation, _ condition: () async throws -> Bool
-) async throws {
-    let held = try await eventually(timeout: timeout, condition)
-    #expect(held, comment, sourceLocation: sourceLocation)
-}

@@ -2,19 +2,19 @@ import BuddiDatabase
 import Foundation
 
 /// A real `buddi` process (the binary built next to the tests), with its output in a file.
-final class BuddiProcess: @unchecked Sendable {
-    let pid: pid_t
-    let outputPath: String
+public final class BuddiProcess: @unchecked Sendable {
+    public let pid: pid_t
+    public let outputPath: String
     private var exitStatus: Int32?
 
     /// The `buddi` executable built with the tests.
-    static var executable: String {
+    public static var executable: String {
         URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
             .deletingLastPathComponent().appendingPathComponent("buddi").path
     }
 
     /// Starts `buddi arguments…` with DATABASE_URL pointing at `database` (unless nil).
-    init(_ arguments: [String], databaseURL: String?, environment: [String: String] = [:]) throws {
+    public init(_ arguments: [String], databaseURL: String?, environment: [String: String] = [:]) throws {
         outputPath = NSTemporaryDirectory() + "buddi-test-\(UUID().uuidString).log"
         var env = ProcessInfo.processInfo.environment
         env["DATABASE_URL"] = databaseURL
@@ -25,12 +25,12 @@ final class BuddiProcess: @unchecked Sendable {
     }
 
     /// Sends a signal.
-    func signal(_ signal: Int32) {
+    public func signal(_ signal: Int32) {
         kill(pid, signal)
     }
 
     /// Waits for the exit, up to `timeout`; returns the exit status (128 + signal), or nil.
-    func wait(timeout: Duration = .seconds(60)) async throws -> Int32? {
+    public func wait(timeout: Duration = .seconds(60)) async throws -> Int32? {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if let status = poll() { return status }
@@ -48,12 +48,12 @@ final class BuddiProcess: @unchecked Sendable {
     }
 
     /// What it printed so far.
-    var output: String {
+    public var output: String {
         (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
     }
 
     /// Runs `buddi arguments…` to completion; returns its status and output.
-    static func run(_ arguments: [String], databaseURL: String?, environment: [String: String] = [:]) async throws -> (status: Int32?, output: String) {
+    public static func run(_ arguments: [String], databaseURL: String?, environment: [String: String] = [:]) async throws -> (status: Int32?, output: String) {
         let process = try BuddiProcess(arguments, databaseURL: databaseURL, environment: environment)
         let status = try await process.wait()
         return (status, process.output)
