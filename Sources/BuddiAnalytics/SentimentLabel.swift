@@ -1,0 +1,24 @@
+/// The polarity class of a compound sentiment score.
+public enum SentimentLabel: String, Sendable, Codable, Equatable, CaseIterable {
+    case positive
+    case negative
+    case neutral
+
+    /// The threshold of VADER's authors: a compound score at or beyond ±0.05 is polar.
+    ///
+    /// The proof of concept used ±0.1; we keep VADER's own ±0.05 because it is the value the
+    /// authors recommend for the compound score and validated against their human ratings, so
+    /// our labels agree with every published VADER evaluation.
+    public static let threshold = 0.05
+
+    /// The label of a compound score: positive if ≥ 0.05, negative if ≤ −0.05, else neutral.
+    public init(compound: Double) {
+        if compound >= Self.threshold {
+            self = .positive
+        } else if compound <= -Self.threshold {
+            self = .negative
+        } else {
+            self = .neutral
+        }
+    }
+}
