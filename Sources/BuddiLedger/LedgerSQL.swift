@@ -28,4 +28,68 @@ enum LedgerSQL {
     static func anchorHolds(id: Int64, merkleRoot: String) -> PostgresQuery {
         "SELECT EXISTS (SELECT 1 FROM ledger_anchors WHERE id = \(id) AND merkle_root = \(merkleRoot))"
     }
+
+    // MARK: Sealing
+
+    /// Serializes sealers across processes until the transaction ends.
+    static let sealerLock: PostgresQuery = "SELECT pg_advisory_xact_lock(hashtextextended('buddi.ledger.sealer', 0))"
+
+    /// The chain head: the highest block.
+    static let head: PostgresQuery = """
+        SELECT height, previous_hash, anchors_root, hash FROM ledger_blocks ORDER BY height DESC LIMIT 1
+        """
+
+    /// The oldest `limit` anchors not sealed yet.
+    static func unsealedAnchors(limit: Int) -> PostgresQuery {
+        """
+        SELECT id, merkle_root, manifest, policy, storage_hint, block_height FROM ledger_anchors
+        WHERE block_height IS NULL ORDER BY id LIMIT \(limit)
+        """
+    }
+
+    static func insertBlock(_ block: LedgerBlock) -> PostgresQuery {
+        """
+        INSERT INTO ledger_blocks (height, previous_hash, anchors_root, hash)
+        VALUES (\(block.height), \(block.previousHash), \(block.anchorsRoot), \(block.hash))
+        """
+    }
+
+    static func seal(anchorIDs: [Int64], intoBlock height: Int64) -> PostgresQuery {
+        "UPDATE ledger_anchors SET block_height = \(height) WHERE id = ANY(\(anchorIDs)::int8[])"
+    }
+
+    // MARK: Verification
+
+    static func anchor(id: Int64) -> PostgresQuery {
+        """
+        SELECT id, merkle_root, manifest, policy, storage_hint, block_height FROM ledger_anchors
+        WHERE id = \(id)
+        """
+    }
+
+    static func anchors(inBlock height: Int64) -> PostgresQuery {
+        """
+        SELECT id, merkle_root, manifest, policy, storage_hint, block_height FROM ledger_anchors
+        WHERE block_height = \(height) ORDER BY id
+        """
+    }
+
+    /// Every sealed anchor, by block and id.
+    static let sealedAnchors: PostgresQuery = """
+        SELECT id, merkle_root, manifest, policy, storage_hint, block_height FROM ledger_anchors
+        WHERE block_height IS NOT NULL ORDER BY block_height, id
+        """
+
+    /// The blocks at `heights` (those that exist).
+    static func blocks(atHeights heights: [Int64]) -> PostgresQuery {
+        """
+        SELECT height, previous_hash, anchors_root, hash FROM ledger_blocks
+        WHERE height = ANY(\(heights)::int8[]) ORDER BY height
+        """
+    }
+
+    /// Every block, by height.
+    static let blocks: PostgresQuery = """
+        SELECT height, previous_hash, anchors_root, hash FROM ledger_blocks ORDER BY height
+        """
 }

@@ -8,9 +8,11 @@ import Crypto
 /// |-------------|--------------------------------------------------------------------------------|
 /// | field leaf  | `0x00 ‖ u32 len ‖ name ‖ u32 len ‖ value`                                       |
 /// | node        | `0x01 ‖ left (32 bytes) ‖ right (32 bytes)`                                    |
-/// | anchor leaf | `0x02 ‖ u64 anchor id ‖ merkle root (32 bytes) ‖ u32 len ‖ manifest ‖ u32 len ‖ policy ‖ u32 len ‖ storage hint` |
-/// | block       | `0x03 ‖ previous block hash (32 bytes) ‖ u64 height ‖ anchors root (32 bytes)` |
+/// | anchor leaf | `0x02 ‖ u64 anchor id ‖ u32 len ‖ merkle root ‖ u32 len ‖ manifest ‖ u32 len ‖ policy ‖ u32 len ‖ storage hint` |
+/// | block       | `0x03 ‖ u32 len ‖ previous block hash ‖ u64 height ‖ u32 len ‖ anchors root` |
 ///
+/// Anchors and blocks hash the hashes they hold as the stored text (64 lowercase hex digits), so
+/// that whatever a row holds, even a malformed value, hashes to something to compare.
 /// A tree over no leaves has the root SHA-256 of no bytes.
 enum MerkleEncoding {
     static func fieldLeaf(name: String, value: String) -> MerkleHash {
@@ -29,23 +31,23 @@ enum MerkleEncoding {
         return MerkleHash(hasher.finalize())
     }
 
-    static func anchorLeaf(id: Int64, merkleRoot: MerkleHash, manifest: String, policy: String, storageHint: String) -> MerkleHash {
+    static func anchorLeaf(id: Int64, merkleRoot: String, manifest: String, policy: String, storageHint: String) -> MerkleHash {
         var hasher = SHA256()
         hasher.update(tag: 0x02)
         hasher.update(bigEndian: UInt64(bitPattern: id))
-        hasher.update(data: merkleRoot.bytes)
+        hasher.update(lengthPrefixed: merkleRoot)
         hasher.update(lengthPrefixed: manifest)
         hasher.update(lengthPrefixed: policy)
         hasher.update(lengthPrefixed: storageHint)
         return MerkleHash(hasher.finalize())
     }
 
-    static func block(previousHash: MerkleHash, height: Int64, anchorsRoot: MerkleHash) -> MerkleHash {
+    static func block(previousHash: String, height: Int64, anchorsRoot: String) -> MerkleHash {
         var hasher = SHA256()
         hasher.update(tag: 0x03)
-        hasher.update(data: previousHash.bytes)
+        hasher.update(lengthPrefixed: previousHash)
         hasher.update(bigEndian: UInt64(bitPattern: height))
-        hasher.update(data: anchorsRoot.bytes)
+        hasher.update(lengthPrefixed: anchorsRoot)
         return MerkleHash(hasher.finalize())
     }
 
