@@ -11,4 +11,32 @@ public protocol Ledger: Sendable {
     /// AnchorRegistry.verify_anchor(anchor_id, merkle_root): whether the anchor exists and
     /// holds this root.
     func verifyAnchor(id: Int64, merkleRoot: String) async throws -> Bool
+    /// Anchors a batch of roots on the caller's connection; returns the anchors in the order of
+    /// `requests`. All or none: it throws before anchoring if a request is invalid.
+    func anchor(_ requests: [AnchorRequest], on connection: PostgresConnection) async throws -> [LedgerAnchor]
+    /// Mints a batch of tokens on the caller's connection; returns them in the order of
+    /// `requests`.
+    func mint(_ requests: [MintRequest], on connection: PostgresConnection) async throws -> [LedgerToken]
+}
+
+extension Ledger {
+    /// One at a time, for a backend without batches.
+    public func anchor(_ requests: [AnchorRequest], on connection: PostgresConnection) async throws -> [LedgerAnchor] {
+        var anchors = [LedgerAnchor]()
+        for request in requests {
+            anchors.append(try await anchor(
+                merkleRoot: request.merkleRoot, manifest: request.manifest, policy: request.policy,
+                storageHint: request.storageHint, on: connection))
+        }
+        return anchors
+    }
+
+    /// One at a time, for a backend without batches.
+    public func mint(_ requests: [MintRequest], on connection: PostgresConnection) async throws -> [LedgerToken] {
+        var tokens = [LedgerToken]()
+        for request in requests {
+            tokens.append(try await mint(owner: request.owner, anchorID: request.anchorID, on: connection))
+        }
+        return tokens
+    }
 }

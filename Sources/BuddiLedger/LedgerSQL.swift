@@ -6,21 +6,29 @@ enum LedgerSQL {
     /// The deployment whose id the contract addresses derive from.
     static let deploymentID: PostgresQuery = "SELECT deployment_id FROM ledger_deployment"
 
-    /// Anchors one root; returns its id and time.
-    static func insertAnchor(merkleRoot: String, manifest: String, policy: String, storageHint: String) -> PostgresQuery {
+    /// Anchors a batch of roots in the order given, so the ids ascend in that order; returns
+    /// the ids and times.
+    static func insertAnchors(merkleRoots: [String], manifests: [String], policies: [String], storageHints: [String]) -> PostgresQuery {
         """
         INSERT INTO ledger_anchors (merkle_root, manifest, policy, storage_hint)
-        VALUES (\(merkleRoot), \(manifest), \(policy), \(storageHint))
+        SELECT u.merkle_root, u.manifest, u.policy, u.storage_hint
+        FROM unnest(\(merkleRoots)::text[], \(manifests)::text[], \(policies)::text[], \(storageHints)::text[])
+             WITH ORDINALITY AS u(merkle_root, manifest, policy, storage_hint, ord)
+        ORDER BY u.ord
         RETURNING id, created_at
         """
     }
 
-    /// Mints one token for an existing anchor; returns no row if there is no such anchor.
-    static func insertToken(owner: String, anchorID: Int64) -> PostgresQuery {
+    /// Mints a batch of tokens in the order given, so the ids ascend in that order, skipping
+    /// those whose anchor does not exist; returns the ids and anchor ids.
+    static func insertTokens(owners: [String], anchorIDs: [Int64]) -> PostgresQuery {
         """
         INSERT INTO ledger_tokens (anchor_id, owner)
-        SELECT id, \(owner) FROM ledger_anchors WHERE id = \(anchorID)
-        RETURNING id
+        SELECT a.id, u.owner
+        FROM unnest(\(anchorIDs)::int8[], \(owners)::text[]) WITH ORDINALITY AS u(anchor_id, owner, ord)
+        JOIN ledger_anchors a ON a.id = u.anchor_id
+        ORDER BY u.ord
+        RETURNING id, anchor_id
         """
     }
 

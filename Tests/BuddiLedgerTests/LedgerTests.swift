@@ -90,6 +90,33 @@ struct LedgerTests {
         #expect((49...51).contains(body.count))
     }
 
+    @Test("a batch is anchored and minted in one statement each, in the order given")
+    func batches() async throws {
+        let fixture = try await LedgerFixture.make()
+        defer { Task { await fixture.db.drop() } }
+        let ledger = fixture.ledger
+        let requests = try (0..<50).map {
+            AnchorRequest(merkleRoot: try LedgerFixture.root($0).uppercased(), manifest: "m\($0)", policy: "p", storageHint: "h\($0)")
+        }
+        let (anchors, tokens) = try await fixture.db.client.withTransaction(logger: fixture.db.logger) { connection in
+            let anchors = try await ledger.anchor(requests, on: connection)
+            let tokens = try await ledger.mint(anchors.map { MintRequest(owner: "ak_\($0.id)", anchorID: $0.id) }, on: connection)
+            return (anchors, tokens)
+        }
+        #expect(anchors.map(\.merkleRoot) == requests.map { $0.merkleRoot.lowercased() })
+        #expect(anchors.map(\.id) == anchors.map(\.id).sorted() && Set(anchors.map(\.id)).count == 50)
+        #expect(tokens.map(\.anchorID) == anchors.map(\.id))
+        #expect(tokens.map(\.owner) == anchors.map { "ak_\($0.id)" })
+        for anchor in anchors {
+            #expect(try await fixture.ledger.verifyAnchor(id: anchor.id, merkleRoot: anchor.merkleRoot))
+        }
+        try await fixture.db.client.withConnection { connection in
+            await #expect(throws: LedgerError.anchorNotFound(4242)) {
+                try await ledger.mint([MintRequest(owner: "ak_a", anchorID: anchors[0].id), MintRequest(owner: "ak_b", anchorID: 4242)], on: connection)
+            }
+        }
+    }
+
     @Test("verifyAnchor answers whether the anchor holds the root")
     func verifyAnchorBool() async throws {
         let fixture = try await LedgerFixture.make()
