@@ -1,12 +1,49 @@
 /// Computes a conversation's analytics: sentiment, keywords, topics, quality and engagement.
+///
+/// Pure and deterministic: the same input gives the same analytics, offline. See
+/// ``ConversationSentiment``, ``KeywordExtractor``, ``TopicTaxonomy``, ``QualityScore`` and
+/// ``EngagementScore`` for the methods and formulas.
 public struct ConversationAnalyzer: Sendable {
-    /// The analyzer with the bundled resources, loaded once; thread-safe.
+    /// The analyzer with the bundled lexicon and the standard taxonomy, loaded once; thread-safe.
     public static let shared = ConversationAnalyzer()
+
+    /// Scores the sentiment of sentences.
+    public var sentiment: SentimentAnalyzer
+    /// Picks the keywords.
+    public var keywordExtractor: KeywordExtractor
+    /// Assigns the topics.
+    public var taxonomy: TopicTaxonomy
+
+    /// An analyzer made of these parts.
+    public init(
+        sentiment: SentimentAnalyzer = .shared,
+        keywordExtractor: KeywordExtractor = KeywordExtractor(),
+        taxonomy: TopicTaxonomy = TopicTaxonomy()
+    ) {
+        self.sentiment = sentiment
+        self.keywordExtractor = keywordExtractor
+        self.taxonomy = taxonomy
+    }
 
     /// The analytics of one conversation.
     public func analyze(_ input: AnalyticsInput) -> ConversationAnalytics {
-        ConversationAnalytics(
-            sentimentScore: 0, sentimentLabel: .neutral, keywords: [], topics: [],
-            qualityScore: 0, engagementScore: 0)
+        let title = WordScanner.words(in: input.title ?? "")
+        let summary = WordScanner.words(in: input.text ?? "")
+        let actionItems = input.actionItems.map(WordScanner.words)
+        let transcript = input.transcript.map { WordScanner.words(in: $0.text) }
+        let fields = [title, summary] + actionItems + transcript
+        let score = ConversationSentiment.score(input, analyzer: sentiment)
+        return ConversationAnalytics(
+            sentimentScore: score.compound,
+            sentimentLabel: score.label,
+            keywords: keywordExtractor.keywords(inScanned: fields),
+            topics: taxonomy.topics(category: input.category, words: fields.flatMap { $0.map(\.text) }),
+            qualityScore: QualityScore.score(
+                summaryWords: summary.count, titleWords: title.count,
+                hasCategory: !(input.category?.trimmingWhitespace().isEmpty ?? true),
+                actionItems: actionItems.count { !$0.isEmpty },
+                transcriptWords: transcript.reduce(0) { $0 + $1.count }),
+            engagementScore: EngagementScore.score(
+                transcript: input.transcript, startedAt: input.startedAt, finishedAt: input.finishedAt))
     }
 }

@@ -6,8 +6,9 @@
 /// words; ALL-CAPS emphasis +0.733 when the text mixes case; "but"; "least"; "kind of"; "never
 /// so/this"; special idioms such as "the bomb"; the emojis of the emoji lexicon, read as their
 /// descriptions), summed, emphasized by up to four "!" (+0.292 each) and by "?" (2–3: +0.18
-/// each, more: +0.96), and normalized by x / √(x² + 15). See ``VADERValence`` for the one
-/// deliberate difference.
+/// each, more: +0.96), and normalized by x / √(x² + 15). Two deliberate differences: ’ counts
+/// as an apostrophe ("isn’t" negates), and "but" weights valences by position (see
+/// ``VADERValence``).
 ///
 /// Thread-safe and cheap to copy; the lexicon is loaded once, on first use of ``shared``.
 /// Tokens are scanned from the UTF-8 bytes and looked up in a pre-hashed table, without a

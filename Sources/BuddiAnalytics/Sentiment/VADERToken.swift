@@ -90,7 +90,7 @@ struct VADERTokenizer: Sendable {
             return VADERToken(info: info, isUpper: hasCapital && !hasSmall, negates: info.isNegation || Self.containsNT(bytes))
         }
         let original = String(decoding: bytes, as: UTF8.self)
-        let lowered = Array(original.lowercased().utf8)
+        let lowered = Self.typewriterApostrophes(original.lowercased().utf8)
         var hasCapital = false
         var hasSmall = false
         for scalar in original.unicodeScalars {
@@ -110,6 +110,23 @@ struct VADERTokenizer: Sendable {
         var characters = 0
         for byte in text[lower..<upper] where byte & 0xC0 != 0x80 { characters += 1 }
         return characters <= 2 ? word : lower..<upper
+    }
+
+    /// The bytes with each ’ (U+2019) made ', so that "isn’t" negates as "isn't" does. The
+    /// reference misses typographic apostrophes, common in written summaries; this is the
+    /// second deliberate difference from it.
+    private static func typewriterApostrophes(_ utf8: String.UTF8View) -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(utf8.count)
+        var iterator = utf8.makeIterator()
+        while let byte = iterator.next() {
+            bytes.append(byte)
+            if bytes.count >= 3 && bytes[bytes.count - 3] == 0xE2 && bytes[bytes.count - 2] == 0x80 && byte == 0x99 {
+                bytes.removeLast(3)
+                bytes.append(UInt8(ascii: "'"))
+            }
+        }
+        return bytes
     }
 
     /// Whether the bytes contain "n't", ignoring ASCII case.

@@ -1,7 +1,7 @@
 /// VADER's rules over one text's tokens: the valence of each token, then the compound score.
 ///
 /// A faithful port of `SentimentIntensityAnalyzer.polarity_scores` of vaderSentiment 3.3.2, with
-/// one deliberate fix: the "but" rule weights the valences by their position (before the first
+/// one deliberate fix here (and one in ``VADERTokenizer``, typographic apostrophes): the "but" rule weights the valences by their position (before the first
 /// "but" × 0.5, after it × 1.5). The reference looks each valence up with `list.index`, which
 /// finds the first equal value, so two equal valences on both sides of "but" were weighted
 /// wrongly there.
