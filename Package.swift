@@ -75,6 +75,7 @@ let package = Package(
         // Conversation analytics: sentiment (VADER), keywords, topics, quality and engagement.
         .target(
             name: "BuddiAnalytics",
+            exclude: ["README.md"],
             resources: [.copy("Resources")]
         ),
         // The tamper-evident ledger: Merkle trees, anchors, tokens and hash-chained blocks.
