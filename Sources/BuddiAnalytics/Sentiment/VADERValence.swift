@@ -1,10 +1,10 @@
 /// VADER's rules over one text's tokens: the valence of each token, then the compound score.
 ///
 /// A faithful port of `SentimentIntensityAnalyzer.polarity_scores` of vaderSentiment 3.3.2, with
-/// one deliberate fix here (and one in ``VADERTokenizer``, typographic apostrophes): the "but" rule weights the valences by their position (before the first
-/// "but" × 0.5, after it × 1.5). The reference looks each valence up with `list.index`, which
-/// finds the first equal value, so two equal valences on both sides of "but" were weighted
-/// wrongly there.
+/// one deliberate fix here (the other, typographic apostrophes, is in ``VADERTokenizer``): the
+/// "but" rule weights the valences by their position, × 0.5 before the first "but" and × 1.5
+/// after it. The reference finds each valence's position with `list.index`, the first equal
+/// value, so a valence after "but" equal to a halved one before it is halved again instead.
 struct VADERValence {
     let tokens: [VADERToken]
     /// Some but not all tokens are in ALL CAPS, so capitals are emphasis.
