@@ -1,7 +1,10 @@
 /// The polarity class of a compound sentiment score.
 public enum SentimentLabel: String, Sendable, Codable, Equatable, CaseIterable {
+    /// Compound score ≥ 0.05.
     case positive
+    /// Compound score ≤ −0.05.
     case negative
+    /// Compound score strictly between −0.05 and 0.05.
     case neutral
 
     /// The threshold of VADER's authors: a compound score at or beyond ±0.05 is polar.
