@@ -23,6 +23,7 @@ CREATE TABLE jobs (
     unique_key          text,
     errors              jsonb       NOT NULL DEFAULT '[]',
     result              jsonb,
+    progress            jsonb,
     cancel_requested_at timestamptz,
     created_at          timestamptz NOT NULL DEFAULT now(),
     started_at          timestamptz,
@@ -31,6 +32,7 @@ CREATE TABLE jobs (
 );
 
 COMMENT ON COLUMN jobs.priority IS 'Lower runs first.';
+COMMENT ON COLUMN jobs.progress IS 'A checkpoint the handler saved, so a retry resumes where it stopped.';
 COMMENT ON COLUMN jobs.errors IS 'History of failures: [{"attempt": n, "at": time, "message": text}].';
 
 -- The claim query's index: it covers only claimable rows and matches the claim's WHERE and

@@ -13,7 +13,7 @@ struct Buddi: AsyncParsableCommand {
             """,
         subcommands: [
             MigrateCommand.self, WorkerCommand.self, DatabaseCommand.self, BenchCommand.self,
-            SimulatorCommand.self, APICommand.self,
+            FetchCommand.self, VerifyCommand.self, AnalyzeCommand.self, SimulatorCommand.self, APICommand.self,
         ]
     )
 

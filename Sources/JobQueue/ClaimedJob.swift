@@ -6,6 +6,7 @@ struct ClaimedJob: Sendable {
     let argsJSON: String
     let attempt: Int32
     let maxAttempts: Int32
+    let progressJSON: String?
 }
 
 /// Why a worker stopped a running job's task.

@@ -18,7 +18,7 @@ struct JobExecutor: Sendable {
         }
         let context = JobContext(
             jobID: job.id, kind: job.kind, queue: job.queue, attempt: job.attempt,
-            maxAttempts: job.maxAttempts, workerID: workerID, logger: logger)
+            maxAttempts: job.maxAttempts, workerID: workerID, progressJSON: job.progressJSON, logger: logger)
         do {
             return .completed(resultJSON: try await handler(job.argsJSON, context))
         } catch {
@@ -41,7 +41,7 @@ struct JobExecutor: Sendable {
             logger.warning("job will retry", metadata: ["error": "\(reason)", "retry_in_s": "\(after.inSeconds)"])
             return .retry(delay: after, error: reason)
         default:
-            let message = String(describing: error)
+            let message = ErrorSummary.oneLine(error)
             if outOfAttempts {
                 logger.error("job failed on its last attempt; discarded", metadata: ["error": "\(message)", "attempt": "\(job.attempt)"])
                 return .discarded(error: message)

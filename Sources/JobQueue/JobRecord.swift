@@ -17,6 +17,7 @@ public struct JobRecord: Sendable {
     public var uniqueKey: String?
     public var errors: [JobErrorEntry]
     public var resultJSON: String?
+    public var progressJSON: String?
     public var createdAt: Date
     public var startedAt: Date?
     public var finishedAt: Date?
@@ -38,6 +39,7 @@ public struct JobRecord: Sendable {
         self.errors = try JSONDecoder.jobs.decode(
             [JobErrorEntry].self, from: Data(columns["errors"].decode(String.self).utf8))
         self.resultJSON = try columns["result"].decode(String?.self)
+        self.progressJSON = try columns["progress"].decode(String?.self)
         self.createdAt = try columns["created_at"].decode(Date.self)
         self.startedAt = try columns["started_at"].decode(Date?.self)
         self.finishedAt = try columns["finished_at"].decode(Date?.self)

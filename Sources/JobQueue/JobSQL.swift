@@ -39,9 +39,17 @@ enum JobSQL {
     /// Claims up to `limit` jobs of one queue whose time has come, in priority order, skipping
     /// rows other workers hold, and leases them to `workerID`. The WHERE and ORDER BY match the
     /// partial index `jobs_claimable` column for column.
+    ///
+    /// The claim commits without waiting for its WAL flush (`synchronous_commit = off` for this
+    /// transaction only): if the server crashed before the flush, the claim would be undone and
+    /// the jobs simply claimable again, which at-least-once delivery and the attempt fence
+    /// already allow for. It saves a disk flush on the pick-up path. Enqueues and outcomes still
+    /// commit synchronously.
     static func claim(queue: String, limit: Int, workerID: String, leaseSeconds: Double) -> PostgresQuery {
         """
-        WITH picked AS (
+        WITH async_commit AS (
+            SELECT set_config('synchronous_commit', 'off', true)
+        ), picked AS (
             SELECT id FROM jobs
             WHERE state IN ('available', 'retryable') AND queue = \(queue) AND run_at <= now()
             ORDER BY queue, priority, run_at, id
@@ -51,8 +59,8 @@ enum JobSQL {
         UPDATE jobs j
         SET state = 'running', attempt = j.attempt + 1, worker_id = \(workerID),
             lease_expires_at = now() + make_interval(secs => \(leaseSeconds)), started_at = now()
-        FROM picked WHERE j.id = picked.id
-        RETURNING j.id, j.kind, j.queue, j.args::text, j.attempt, j.max_attempts
+        FROM picked, async_commit WHERE j.id = picked.id
+        RETURNING j.id, j.kind, j.queue, j.args::text, j.attempt, j.max_attempts, j.progress::text
         """
     }
 
@@ -81,6 +89,15 @@ enum JobSQL {
              AS u(id, attempt, state, result, error, delay_ms)
         WHERE j.id = u.id AND j.state = 'running' AND j.worker_id = \(workerID) AND j.attempt = u.attempt
         RETURNING j.id
+        """
+    }
+
+    /// Saves a running job's checkpoint, fenced like an outcome; returns the job's id if saved.
+    static func saveProgress(id: Int64, attempt: Int32, workerID: String, progressJSON: String) -> PostgresQuery {
+        """
+        UPDATE jobs SET progress = \(progressJSON)::jsonb
+        WHERE id = \(id) AND attempt = \(attempt) AND worker_id = \(workerID) AND state = 'running'
+        RETURNING id
         """
     }
 
@@ -171,7 +188,7 @@ enum JobSQL {
     static func job(id: Int64) -> PostgresQuery {
         """
         SELECT id, kind, queue, priority, state, args::text, attempt, max_attempts, run_at,
-               worker_id, lease_expires_at, unique_key, errors::text, result::text,
+               worker_id, lease_expires_at, unique_key, errors::text, result::text, progress::text,
                created_at, started_at, finished_at
         FROM jobs WHERE id = \(id)
         """

@@ -136,9 +136,11 @@ public final class JobWorker: Service, Sendable {
             leaseSeconds: configuration.leaseDuration.inSeconds)
         var count = 0
         let rows = try await client.query(query, logger: logger)
-            .decode((Int64, String, String, String, Int32, Int32).self)
-        for try await (id, kind, queue, args, attempt, maxAttempts) in rows {
-            start(ClaimedJob(id: id, kind: kind, queue: queue, argsJSON: args, attempt: attempt, maxAttempts: maxAttempts))
+            .decode((Int64, String, String, String, Int32, Int32, String?).self)
+        for try await (id, kind, queue, args, attempt, maxAttempts, progress) in rows {
+            start(ClaimedJob(
+                id: id, kind: kind, queue: queue, argsJSON: args, attempt: attempt, maxAttempts: maxAttempts,
+                progressJSON: progress))
             count += 1
         }
         return count

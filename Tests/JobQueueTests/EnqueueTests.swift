@@ -100,9 +100,9 @@ struct EnqueueTests {
         #expect(!plan.contains("Seq Scan"), "plan:\n\(plan)")
 
         let first = try await db.client.query(JobSQL.claim(queue: "default", limit: 3, workerID: "w", leaseSeconds: 30), logger: db.logger)
-            .decode((Int64, String, String, String, Int32, Int32).self)
+            .decode((Int64, String, String, String, Int32, Int32, String?).self)
         var claimed: [String] = []
-        for try await (_, _, _, args, attempt, _) in first {
+        for try await (_, _, _, args, attempt, _, _) in first {
             #expect(attempt == 1)
             claimed.append(args)
         }

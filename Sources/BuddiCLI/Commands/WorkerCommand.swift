@@ -1,4 +1,7 @@
 import ArgumentParser
+import BuddiAPI
+import BuddiLedger
+import BuddiPipeline
 import JobQueue
 import Logging
 import PostgresNIO
@@ -12,7 +15,9 @@ struct WorkerCommand: AsyncParsableCommand {
         discussion: """
             On SIGTERM/SIGINT the worker stops claiming, lets running jobs finish within the grace \
             period, releases the rest back to the queue without counting the attempt, records every \
-            outcome and exits 0. It also rescues jobs whose lease expired and prunes old finished jobs.
+            outcome and exits 0. It also rescues jobs whose lease expired, prunes old finished jobs and \
+            seals ledger anchors into blocks. It runs the pipeline's `fetch` and `process` jobs (Buddi API \
+            from BUDDI_API_BASE_URL, BUDDI_API_KEY, BUDDI_API_REQUESTS_PER_SECOND) and the `probe` diagnostic.
             """)
 
     @OptionGroup var database: DatabaseOptions
@@ -65,16 +70,25 @@ struct WorkerCommand: AsyncParsableCommand {
         let logger = BuddiLogging.root
         let url = try await database.resolveURL(logger: logger)
         let client = PostgresClient(configuration: url.clientConfiguration, backgroundLogger: logger)
+        let api = try BuddiAPIClient(configuration: try APISettings.configuration(), logger: logger)
         var registry = JobRegistry()
         ProbeJob.register(into: &registry, client: client)
+        Pipeline.register(into: &registry, client: client, api: api, ledger: PostgresLedger(client: client, logger: logger), logger: logger)
         let worker = JobWorker(client: client, registry: registry, configuration: workerConfiguration, logger: logger)
         let rescuer = LeaseRescuer(client: client, interval: .milliseconds(Int64(rescueIntervalSeconds * 1000)), logger: logger)
         let pruner = JobPruner(client: client, logger: logger)
-        let process = WorkerProcess(database: database, client: client, services: [worker, rescuer, pruner], logger: logger)
+        let sealer = LedgerSealer(client: client, logger: logger)
+        let process = WorkerProcess(database: database, client: client, services: [worker, rescuer, pruner, sealer], logger: logger)
         let group = ServiceGroup(configuration: .init(
             services: [.init(service: client), .init(service: process)],
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        try await group.run()
+        do {
+            try await group.run()
+        } catch {
+            try? await api.shutdown()
+            throw error
+        }
+        try await api.shutdown()
     }
 }
 

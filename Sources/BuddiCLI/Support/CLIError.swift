@@ -13,10 +13,7 @@ struct CLIError: Error, CustomStringConvertible {
         case let error as DatabaseError: error.description
         case let error as JobQueueError: error.description
         case let error as CLIError: error.description
-        case let error as PSQLError: "database error: \(DatabaseProbe.reason(error))"
-        case let error as PostgresTransactionError:
-            oneLine(error.closureError ?? error.commitError ?? error.beginError ?? CLIError(description: "transaction failed"))
-        default: String(describing: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
+        default: ErrorSummary.oneLine(error)
         }
     }
 }

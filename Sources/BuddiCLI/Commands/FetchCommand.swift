@@ -1,0 +1,84 @@
+import ArgumentParser
+import BuddiPipeline
+import Foundation
+import JobQueue
+import PostgresNIO
+
+/// `buddi fetch`: enqueues a manual fetch, and with `--wait` follows it to the end.
+struct FetchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fetch",
+        abstract: "Enqueue a fetch of memories from the Buddi API (workers run it).",
+        discussion: "Without --date or --since it fetches the newest memories down to the newest one already stored.")
+
+    @OptionGroup var database: DatabaseOptions
+
+    @Flag(help: "Wait for the fetch (and the processing it enqueued) to finish, and print its result.")
+    var wait = false
+
+    @Option(help: "Only this day (YYYY-MM-DD).")
+    var date: String?
+
+    @Option(help: "Backfill from this day (YYYY-MM-DD)…")
+    var since: String?
+
+    @Option(help: "…to this day (YYYY-MM-DD, default: --since).")
+    var until: String?
+
+    @Option(help: "The most memories to take (1…100000).")
+    var maxConversations = 50
+
+    func validate() throws {
+        if date != nil, since != nil { throw ValidationError("give --date or --since, not both") }
+        if until != nil, since == nil { throw ValidationError("--until needs --since") }
+        if !(1...100_000).contains(maxConversations) { throw ValidationError("--max-conversations must be from 1 to 100000, got \(maxConversations)") }
+        for (flag, value) in [("--date", date), ("--since", since), ("--until", until)] {
+            if let value, !Self.isDay(value) { throw ValidationError("\(flag) must be a date as YYYY-MM-DD, got '\(value)'") }
+        }
+    }
+
+    private static func isDay(_ text: String) -> Bool {
+        let formatter = DateFormatter()
+        formatter.dateFormat = "yyyy-MM-dd"
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        return text.count == 10 && formatter.date(from: text) != nil
+    }
+
+    func run() async throws {
+        let logger = BuddiLogging.root
+        try await database.withDatabase(logger: logger) { client, _ in
+            let queue = JobQueue(client: client, logger: logger)
+            let args = FetchArgs(maxConversations: maxConversations, date: date, since: since, until: until)
+            let job = try await queue.enqueue(NewJob(args, maxAttempts: 10))
+            print("enqueued fetch job \(job.id)")
+            guard wait else { return }
+            let record = try await JobWaiter(queue: queue).waitUntilFinished(job.id) { record in
+                FileHandle.standardError.write(Data("fetch job \(record.id): \(record.state.rawValue), attempt \(record.attempt)\n".utf8))
+            }
+            guard record.state == .completed else {
+                throw CLIError(description: "fetch job \(record.id) \(record.state.rawValue): \(record.errors.last?.message ?? "no error recorded")")
+            }
+            print(record.resultJSON ?? "{}")
+        }
+    }
+}
+
+/// Follows a job until it has finished.
+struct JobWaiter {
+    let queue: JobQueue
+
+    /// Polls the job every 200 ms, reporting each change of state or attempt.
+    func waitUntilFinished(_ id: Int64, onChange: (JobRecord) -> Void) async throws -> JobRecord {
+        var last: (JobState, Int32)?
+        while true {
+            guard let record = try await queue.job(id: id) else { throw JobQueueError.jobNotFound(id) }
+            if last.map({ $0 != (record.state, record.attempt) }) ?? true {
+                onChange(record)
+                last = (record.state, record.attempt)
+            }
+            if record.state.isFinished { return record }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+    }
+}

@@ -1,0 +1,36 @@
+import ArgumentParser
+import BuddiPipeline
+
+/// `buddi verify`: checks stored conversations against the ledger.
+struct VerifyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify",
+        abstract: "Recompute a conversation's Merkle root and check its anchor, block and the chain.",
+        discussion: "Exits non-zero naming each conversation, anchor or block that does not match.")
+
+    @OptionGroup var database: DatabaseOptions
+
+    @Argument(help: "The Buddi id of the conversation to verify.")
+    var buddiID: String?
+
+    @Flag(help: "Verify every processed conversation and the whole chain.")
+    var all = false
+
+    func validate() throws {
+        if (buddiID == nil) == !all { throw ValidationError("give a Buddi id or --all") }
+    }
+
+    func run() async throws {
+        let logger = BuddiLogging.root
+        let report = try await database.withDatabase(logger: logger) { client, _ in
+            let verifier = ConversationVerifier(client: client, logger: logger)
+            if let buddiID { return try await verifier.verify(buddiID: buddiID) }
+            return try await verifier.verifyAll()
+        }
+        for problem in report.problems { print(problem) }
+        guard report.problems.isEmpty else {
+            throw CLIError(description: "verification failed: \(report.problems.count) problem(s) in \(report.checked) conversation(s) checked")
+        }
+        print("verified \(report.checked) conversation(s): Merkle roots, anchors, blocks and chain intact")
+    }
+}

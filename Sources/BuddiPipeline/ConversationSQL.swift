@@ -1,0 +1,86 @@
+import PostgresNIO
+
+/// Every statement on `conversations`, in one place. Batches travel as one JSON array of rows
+/// (`jsonb_to_recordset`), so a page or a batch is one statement whatever its size, and
+/// missing values stay NULL.
+enum ConversationSQL {
+    /// The columns a stored conversation is read with (for processing and verification).
+    static let columns = """
+        id, buddi_id, title, summary, emoji, category, action_items::text AS action_items,
+        metadata::text AS metadata, raw::text AS raw, memory_created_at, memory_started_at,
+        memory_finished_at, sentiment_score, sentiment_label, keywords, topics, quality_score,
+        engagement_score, merkle_root, anchor_id, token_id, token_uri, contract_address, processing_state
+        """
+
+    /// Inserts a page of memories; a Buddi id already stored is skipped. Returns the new rows.
+    static func insert(rowsJSON: String) -> PostgresQuery {
+        """
+        INSERT INTO conversations (buddi_id, title, summary, emoji, category, action_items, metadata, raw,
+                                   memory_created_at, memory_started_at, memory_finished_at, fetch_job_id)
+        SELECT r.buddi_id, r.title, r.summary, r.emoji, r.category, r.action_items, r.metadata, r.raw,
+               r.memory_created_at, r.memory_started_at, r.memory_finished_at, r.fetch_job_id
+        FROM ROWS FROM (jsonb_to_recordset(\(rowsJSON)::jsonb) AS (
+            buddi_id text, title text, summary text, emoji text, category text, action_items jsonb,
+            metadata jsonb, raw jsonb, memory_created_at timestamptz, memory_started_at timestamptz,
+            memory_finished_at timestamptz, fetch_job_id bigint)) WITH ORDINALITY AS r(
+            buddi_id, title, summary, emoji, category, action_items, metadata, raw,
+            memory_created_at, memory_started_at, memory_finished_at, fetch_job_id, ord)
+        ORDER BY r.ord
+        ON CONFLICT (buddi_id) DO NOTHING
+        RETURNING id
+        """
+    }
+
+    /// The newest stored memory: the scheduled fetch's watermark.
+    static let newestStored: PostgresQuery = """
+        SELECT buddi_id, memory_created_at FROM conversations
+        WHERE memory_created_at IS NOT NULL
+        ORDER BY memory_created_at DESC NULLS LAST LIMIT 1
+        """
+
+    /// Locks a batch for processing.
+    static func lockForProcessing(ids: [Int64]) -> PostgresQuery {
+        "SELECT \(unescaped: columns) FROM conversations WHERE id = ANY(\(ids)::int8[]) ORDER BY id FOR UPDATE"
+    }
+
+    /// One conversation by its Buddi id.
+    static func byBuddiID(_ buddiID: String) -> PostgresQuery {
+        "SELECT \(unescaped: columns) FROM conversations WHERE buddi_id = \(buddiID)"
+    }
+
+    /// Processed conversations after `afterID`, in id order, a page at a time.
+    static func processed(afterID: Int64, limit: Int) -> PostgresQuery {
+        """
+        SELECT \(unescaped: columns) FROM conversations
+        WHERE processing_state = 'processed' AND id > \(afterID) ORDER BY id LIMIT \(limit)
+        """
+    }
+
+    /// Records analytics and tokenization for a batch.
+    static func recordProcessed(rowsJSON: String) -> PostgresQuery {
+        """
+        UPDATE conversations c SET
+            sentiment_score = r.sentiment_score, sentiment_label = r.sentiment_label,
+            keywords = ARRAY(SELECT jsonb_array_elements_text(r.keywords)),
+            topics = ARRAY(SELECT jsonb_array_elements_text(r.topics)),
+            quality_score = r.quality_score, engagement_score = r.engagement_score,
+            merkle_root = r.merkle_root, anchor_id = r.anchor_id, token_id = r.token_id,
+            token_uri = r.token_uri, contract_address = r.contract_address,
+            processing_state = 'processed', processing_error = NULL, processed_at = now(), updated_at = now()
+        FROM jsonb_to_recordset(\(rowsJSON)::jsonb) AS r(
+            id bigint, sentiment_score float8, sentiment_label text, keywords jsonb, topics jsonb,
+            quality_score float8, engagement_score float8, merkle_root text, anchor_id bigint,
+            token_id bigint, token_uri text, contract_address text)
+        WHERE c.id = r.id
+        """
+    }
+
+    /// Records why conversations could not be processed.
+    static func recordFailed(rowsJSON: String) -> PostgresQuery {
+        """
+        UPDATE conversations c SET processing_state = 'failed', processing_error = r.error, updated_at = now()
+        FROM jsonb_to_recordset(\(rowsJSON)::jsonb) AS r(id bigint, error text)
+        WHERE c.id = r.id
+        """
+    }
+}

@@ -1,0 +1,80 @@
+import BuddiAPI
+import Foundation
+import Logging
+import PostgresNIO
+
+/// Reads and writes `conversations` (the SQL is in `ConversationSQL`).
+struct ConversationStore: Sendable {
+    let logger: Logger
+
+    /// Inserts memories not stored yet; returns the new rows' ids. Duplicates insert nothing.
+    func insert(_ memories: [Memory], fetchJobID: Int64, on connection: PostgresConnection) async throws -> [Int64] {
+        guard !memories.isEmpty else { return [] }
+        let json = try MemoryRow.json(memories.map { MemoryRow($0, fetchJobID: fetchJobID) })
+        var ids: [Int64] = []
+        for try await id in try await connection.query(ConversationSQL.insert(rowsJSON: json), logger: logger).decode(Int64.self) {
+            ids.append(id)
+        }
+        return ids
+    }
+
+    /// The newest stored memory (id and time), if any.
+    func newestStored(on connection: PostgresConnection) async throws -> (buddiID: String, createdAt: Date)? {
+        for try await row in try await connection.query(ConversationSQL.newestStored, logger: logger).decode((String, Date).self) {
+            return (row.0, row.1)
+        }
+        return nil
+    }
+
+    /// Locks and reads a batch for processing.
+    func lockForProcessing(_ ids: [Int64], on connection: PostgresConnection) async throws -> [StoredConversation] {
+        try await conversations(ConversationSQL.lockForProcessing(ids: ids), on: connection)
+    }
+
+    /// Runs a query of `ConversationSQL.columns` rows.
+    func conversations(_ query: PostgresQuery, on connection: PostgresConnection) async throws -> [StoredConversation] {
+        var result: [StoredConversation] = []
+        for try await row in try await connection.query(query, logger: logger) {
+            result.append(try StoredConversation(row: row))
+        }
+        return result
+    }
+
+    /// Records a processed batch.
+    func recordProcessed(_ rows: [ProcessedRow], on connection: PostgresConnection) async throws {
+        guard !rows.isEmpty else { return }
+        try await connection.query(ConversationSQL.recordProcessed(rowsJSON: try json(rows)), logger: logger)
+    }
+
+    /// Records conversations that could not be processed, with the reason.
+    func recordFailed(_ rows: [FailedRow], on connection: PostgresConnection) async throws {
+        guard !rows.isEmpty else { return }
+        try await connection.query(ConversationSQL.recordFailed(rowsJSON: try json(rows)), logger: logger)
+    }
+
+    private func json<Row: Encodable>(_ rows: [Row]) throws -> String {
+        String(decoding: try JSONEncoder().encode(rows), as: UTF8.self)
+    }
+}
+
+/// What processing writes for one conversation.
+struct ProcessedRow: Encodable {
+    let id: Int64
+    let sentiment_score: Double
+    let sentiment_label: String
+    let keywords: [String]
+    let topics: [String]
+    let quality_score: Double
+    let engagement_score: Double
+    let merkle_root: String
+    let anchor_id: Int64
+    let token_id: Int64
+    let token_uri: String
+    let contract_address: String
+}
+
+/// A conversation that could not be processed, and why.
+struct FailedRow: Encodable {
+    let id: Int64
+    let error: String
+}

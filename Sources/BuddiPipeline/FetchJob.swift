@@ -1,0 +1,117 @@
+import BuddiAPI
+import Foundation
+import JobQueue
+import Logging
+import PostgresNIO
+
+/// Runs `fetch` jobs: walks the Buddi API newest first and, per page in one transaction, inserts
+/// the new memories, enqueues `process` jobs for them (so workers everywhere share the
+/// processing) and saves the job's checkpoint.
+struct FetchJob: Sendable {
+    let client: PostgresClient
+    let api: BuddiAPIClient
+    let store: ConversationStore
+    let queue: JobQueue
+    /// Conversations per `process` job.
+    let processBatchSize: Int
+
+    func run(_ args: FetchArgs, context: JobContext) async throws -> FetchResult {
+        let days = try Self.days(of: args)
+        var progress = try context.progress(as: FetchProgress.self) ?? FetchProgress()
+        if days == [nil], !progress.watermarkResolved {
+            let newest = try await client.withConnection { try await store.newestStored(on: $0) }
+            progress.watermarkID = newest?.buddiID
+            progress.watermarkCreatedAt = newest?.createdAt
+            progress.watermarkResolved = true
+        }
+        while progress.dayIndex < days.count, progress.memoriesSeen < args.maxConversations {
+            let page = try await fetchPage(MemoryQuery(date: days[progress.dayIndex]), cursor: progress.cursor)
+            let room = args.maxConversations - progress.memoriesSeen
+            let taken = Array(page.memories.prefix(room))
+            let reachedWatermark = days == [nil] && taken.contains(where: isAtOrBelowWatermark(progress))
+            try await record(page: page, taken: taken, into: &progress, context: context)
+            if page.nextCursor == nil || reachedWatermark {
+                progress.dayIndex += 1
+                progress.cursor = nil
+            } else {
+                progress.cursor = page.nextCursor
+            }
+        }
+        context.logger.info("fetch finished", metadata: [
+            "pages": "\(progress.pages)", "new": "\(progress.new)", "duplicates": "\(progress.duplicates)",
+            "rejected": "\(progress.rejected.count)",
+        ])
+        return progress.result
+    }
+
+    /// Inserts a page's new memories, enqueues their processing and checkpoints, atomically.
+    private func record(page: MemoryPage, taken: [Memory], into progress: inout FetchProgress, context: JobContext) async throws {
+        var next = progress
+        next.pages += 1
+        next.memoriesSeen += taken.count
+        next.rejected += page.skipped.map { FetchProgress.Rejected(id: $0.error.id, reason: $0.error.reason) }
+        next.cursor = page.nextCursor
+        let checkpoint = next
+        let inserted = try await client.withTransaction(logger: context.logger) { connection in
+            let ids = try await store.insert(taken, fetchJobID: context.jobID, on: connection)
+            let jobs = try stride(from: 0, to: ids.count, by: processBatchSize).map { start in
+                try NewJob(ProcessArgs(conversationIDs: Array(ids[start..<min(start + processBatchSize, ids.count)])), queue: "default")
+            }
+            try await queue.enqueue(jobs, on: connection)
+            var saved = checkpoint
+            saved.new += ids.count
+            saved.duplicates += taken.count - ids.count
+            try await context.saveProgress(saved, on: connection)
+            return ids.count
+        }
+        next.new += inserted
+        next.duplicates += taken.count - inserted
+        progress = next
+    }
+
+    /// A page, with the API's errors turned into the queue's: 401 discards the job at once, a
+    /// 429 retries after its Retry-After, a bad request discards; the rest retry with backoff.
+    private func fetchPage(_ query: MemoryQuery, cursor: String?) async throws -> MemoryPage {
+        do {
+            return try await api.fetchPage(query, cursor: cursor)
+        } catch {
+            switch error {
+            case .unauthorized, .invalidRequest, .invalidConfiguration, .unexpectedStatus:
+                throw JobFailure.discard(reason: error.description)
+            case .rateLimited(let retryAfter):
+                throw JobFailure.retry(after: retryAfter ?? .seconds(60), reason: error.description)
+            case .unavailable, .malformedResponse, .cancelled:
+                throw error
+            }
+        }
+    }
+
+    private func isAtOrBelowWatermark(_ progress: FetchProgress) -> (Memory) -> Bool {
+        { memory in
+            guard let watermark = progress.watermarkCreatedAt else { return false }
+            if memory.id == progress.watermarkID { return true }
+            return (memory.createdAt ?? .distantPast) < watermark
+        }
+    }
+
+    /// The days a fetch walks: one `nil` (no date filter) for a scheduled fetch.
+    static func days(of args: FetchArgs) throws -> [BuddiDate?] {
+        if let date = args.date {
+            guard let day = BuddiDate(date) else { throw JobFailure.discard(reason: "date must be YYYY-MM-DD, got '\(date)'") }
+            return [day]
+        }
+        guard let since = args.since else { return [nil] }
+        guard let first = BuddiDate(since) else { throw JobFailure.discard(reason: "since must be YYYY-MM-DD, got '\(since)'") }
+        guard let last = BuddiDate(args.until ?? since) else {
+            throw JobFailure.discard(reason: "until must be YYYY-MM-DD, got '\(args.until ?? "")'")
+        }
+        guard first <= last else { throw JobFailure.discard(reason: "since (\(since)) is after until (\(args.until ?? ""))") }
+        var days: [BuddiDate?] = []
+        var day = first
+        while day <= last, days.count < 3660 {
+            days.append(day)
+            day = BuddiDate(containing: day.end)
+        }
+        return days.reversed()  // newest first, as the API pages
+    }
+}

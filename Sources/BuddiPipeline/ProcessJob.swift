@@ -1,0 +1,84 @@
+import BuddiAnalytics
+import BuddiAPI
+import BuddiLedger
+import Foundation
+import JobQueue
+import Logging
+import PostgresNIO
+
+/// Runs `process` jobs: for a batch of stored conversations, analytics, the Merkle root, an
+/// anchor and an access token, all recorded in one transaction. A conversation that cannot be
+/// processed gets its reason recorded and does not fail the others. An already processed
+/// conversation is left alone, so a retried or repeated job anchors nothing twice.
+struct ProcessJob: Sendable {
+    let client: PostgresClient
+    let ledger: any Ledger
+    let analyzer: ConversationAnalyzer
+    let store: ConversationStore
+    /// The account the access tokens are minted to.
+    let tokenOwner: String
+
+    /// The job's result.
+    struct Result: Codable, Sendable {
+        var processed: Int
+        var failed: Int
+        var skipped: Int
+    }
+
+    func run(_ args: ProcessArgs, context: JobContext) async throws -> Result {
+        try await client.withTransaction(logger: context.logger) { connection in
+            let batch = try await store.lockForProcessing(args.conversationIDs, on: connection)
+            var processed: [ProcessedRow] = []
+            var failed: [FailedRow] = []
+            for conversation in batch where conversation.processingState != "processed" {
+                let analytics: StoredAnalytics
+                let root: String
+                do {
+                    analytics = try analyze(conversation)
+                    root = try ConversationFingerprint.merkleRoot(of: conversation, analytics: analytics)
+                } catch {
+                    context.logger.warning("cannot process conversation", metadata: ["buddi_id": "\(conversation.buddiID)", "error": "\(error)"])
+                    failed.append(FailedRow(id: conversation.id, error: "\(error)"))
+                    continue
+                }
+                let anchor = try await ledger.anchor(
+                    merkleRoot: root, manifest: try manifest(conversation), policy: "owner-only",
+                    storageHint: "postgres:conversations/\(conversation.id)", on: connection)
+                let token = try await ledger.mint(owner: tokenOwner, anchorID: anchor.id, on: connection)
+                processed.append(ProcessedRow(
+                    id: conversation.id, sentiment_score: analytics.sentimentScore,
+                    sentiment_label: analytics.sentimentLabel, keywords: analytics.keywords, topics: analytics.topics,
+                    quality_score: analytics.qualityScore, engagement_score: analytics.engagementScore,
+                    merkle_root: root, anchor_id: anchor.id, token_id: token.id, token_uri: token.tokenURI,
+                    contract_address: anchor.contractAddress))
+            }
+            try await store.recordProcessed(processed, on: connection)
+            try await store.recordFailed(failed, on: connection)
+            return Result(processed: processed.count, failed: failed.count, skipped: args.conversationIDs.count - processed.count - failed.count)
+        }
+    }
+
+    /// Analytics of a stored conversation, from its raw memory.
+    private func analyze(_ conversation: StoredConversation) throws -> StoredAnalytics {
+        let raw = try JSONValue(parsing: Data(conversation.rawJSON.utf8))
+        let memory = try Memory(raw: raw)
+        let input = AnalyticsInput(
+            title: memory.title, text: memory.text, category: memory.category,
+            actionItems: memory.actionItems.map(\.description),
+            transcript: memory.transcriptSegments.map {
+                TranscriptLine(speaker: $0.speaker, text: $0.text, start: $0.start, end: $0.end)
+            },
+            startedAt: memory.startedAt, finishedAt: memory.finishedAt)
+        let analytics = analyzer.analyze(input)
+        return StoredAnalytics(
+            sentimentScore: analytics.sentimentScore, sentimentLabel: analytics.sentimentLabel.rawValue,
+            keywords: analytics.keywords, topics: analytics.topics, qualityScore: analytics.qualityScore,
+            engagementScore: analytics.engagementScore)
+    }
+
+    /// What the anchor describes: which conversation, and which fingerprint version.
+    private func manifest(_ conversation: StoredConversation) throws -> String {
+        let object = ["buddi_id": conversation.buddiID, "fingerprint": "conversation-v1"]
+        return String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
+    }
+}
