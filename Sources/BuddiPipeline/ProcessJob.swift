@@ -28,29 +28,33 @@ struct ProcessJob: Sendable {
     func run(_ args: ProcessArgs, context: JobContext) async throws -> Result {
         try await client.withTransaction(logger: context.logger) { connection in
             let batch = try await store.lockForProcessing(args.conversationIDs, on: connection)
-            var processed: [ProcessedRow] = []
+            var ready: [(conversation: StoredConversation, analytics: StoredAnalytics, root: String)] = []
             var failed: [FailedRow] = []
             for conversation in batch where conversation.processingState != "processed" {
-                let analytics: StoredAnalytics
-                let root: String
                 do {
-                    analytics = try analyze(conversation)
-                    root = try ConversationFingerprint.merkleRoot(of: conversation, analytics: analytics)
+                    let analytics = try analyze(conversation)
+                    ready.append((conversation, analytics, try ConversationFingerprint.merkleRoot(of: conversation, analytics: analytics)))
                 } catch {
                     context.logger.warning("cannot process conversation", metadata: ["buddi_id": "\(conversation.buddiID)", "error": "\(error)"])
                     failed.append(FailedRow(id: conversation.id, error: "\(error)"))
-                    continue
                 }
-                let anchor = try await ledger.anchor(
-                    merkleRoot: root, manifest: try manifest(conversation), policy: "owner-only",
-                    storageHint: "postgres:conversations/\(conversation.id)", on: connection)
-                let token = try await ledger.mint(owner: tokenOwner, anchorID: anchor.id, on: connection)
-                processed.append(ProcessedRow(
-                    id: conversation.id, sentiment_score: analytics.sentimentScore,
-                    sentiment_label: analytics.sentimentLabel, keywords: analytics.keywords, topics: analytics.topics,
-                    quality_score: analytics.qualityScore, engagement_score: analytics.engagementScore,
-                    merkle_root: root, anchor_id: anchor.id, token_id: token.id, token_uri: token.tokenURI,
-                    contract_address: anchor.contractAddress))
+            }
+            // The whole batch is anchored in one statement and minted in another.
+            let anchors = try await ledger.anchor(
+                try ready.map {
+                    AnchorRequest(
+                        merkleRoot: $0.root, manifest: try manifest($0.conversation), policy: "owner-only",
+                        storageHint: "postgres:conversations/\($0.conversation.id)")
+                }, on: connection)
+            let tokens = try await ledger.mint(anchors.map { MintRequest(owner: tokenOwner, anchorID: $0.id) }, on: connection)
+            let processed = zip(ready, zip(anchors, tokens)).map { item, ledgerEntry in
+                let (anchor, token) = ledgerEntry
+                return ProcessedRow(
+                    id: item.conversation.id, sentiment_score: item.analytics.sentimentScore,
+                    sentiment_label: item.analytics.sentimentLabel, keywords: item.analytics.keywords,
+                    topics: item.analytics.topics, quality_score: item.analytics.qualityScore,
+                    engagement_score: item.analytics.engagementScore, merkle_root: item.root, anchor_id: anchor.id,
+                    token_id: token.id, token_uri: token.tokenURI, contract_address: anchor.contractAddress)
             }
             try await store.recordProcessed(processed, on: connection)
             try await store.recordFailed(failed, on: connection)

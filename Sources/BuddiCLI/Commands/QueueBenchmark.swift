@@ -112,8 +112,7 @@ struct QueueBenchmark {
             pickup_p99_ms: percentile(latencies, 0.99))
     }
 
-    /// Runs `count` workers until `until` returns, then shuts them down gracefully (which records
-    /// every outcome).
+    /// Runs `count` workers on the bench queue until `until` returns.
     private func runWorkers(
         count: Int, concurrency: Int, registry: JobRegistry, queueName: String, until: @Sendable () async -> Void
     ) async throws {
@@ -125,13 +124,7 @@ struct QueueBenchmark {
                     concurrency: concurrency, claimBatchSize: batch),
                 logger: logger)
         }
-        let group = ServiceGroup(services: services, logger: logger)
-        try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await group.run() }
-            await until()
-            await group.triggerGracefulShutdown()
-            try await tasks.waitForAll()
-        }
+        try await ServicesDuringBench.run(services, logger: logger, until: until)
     }
 
     /// Enqueues jobs one at a time on an idle queue; each latency runs from just before the
@@ -158,5 +151,25 @@ struct QueueBenchmark {
         guard !values.isEmpty else { return .nan }
         let sorted = values.sorted()
         return sorted[min(sorted.count - 1, Int((Double(sorted.count) * fraction).rounded(.up)) - 1)]
+    }
+}
+
+/// Runs services in this process while a benchmark measures, then shuts them down gracefully
+/// (for workers, that records every outcome).
+enum ServicesDuringBench {
+    static func run(_ services: [any Service], logger: Logger, until: @Sendable () async throws -> Void) async throws {
+        let group = ServiceGroup(services: services, logger: logger)
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            do {
+                try await until()
+            } catch {
+                await group.triggerGracefulShutdown()
+                try? await tasks.waitForAll()
+                throw error
+            }
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+        }
     }
 }

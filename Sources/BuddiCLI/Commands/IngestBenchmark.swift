@@ -1,0 +1,123 @@
+import BuddiAPI
+import BuddiDatabase
+import BuddiLedger
+import BuddiPipeline
+import BuddiSimulator
+import Foundation
+import JobQueue
+import Logging
+import PostgresNIO
+import ServiceLifecycle
+import Synchronization
+
+/// What `buddi bench ingest` measured.
+struct IngestBenchReport: Codable, Sendable {
+    var memories: Int
+    var workers: Int
+    var stored: Int
+    var processed: Int
+    var duplicates: Int
+    var fetch_seconds: Double
+    var total_seconds: Double
+    var conversations_per_second: Double
+
+    var text: String {
+        """
+        \(memories) memories, \(workers) worker(s): stored \(stored), processed \(processed), duplicates \(duplicates)
+        fetch (API → stored, process jobs enqueued): \(String(format: "%.2f", fetch_seconds)) s
+        all processed (analytics, Merkle root, anchor, token): \(String(format: "%.2f", total_seconds)) s
+        \(Int(conversations_per_second)) conversations/s
+        """
+    }
+}
+
+/// The ingest benchmark, in a scratch database it drops afterwards.
+struct IngestBenchmark {
+    let serverURL: DatabaseURL
+    let logger: Logger
+    let memories: Int
+    let workers: Int
+    let concurrency: Int
+
+    func run() async throws -> IngestBenchReport {
+        let scratch = serverURL.with(database: "buddi_bench_\(UInt32.random(in: 0...UInt32.max))")
+        let admin = serverURL.with(database: "postgres")
+        try await DatabaseProbe.withConnection(admin, logger: logger) { connection in
+            try await connection.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(scratch.database)"), logger: logger)
+        }
+        do {
+            let report = try await measure(in: scratch)
+            try await drop(scratch, admin: admin)
+            return report
+        } catch {
+            try? await drop(scratch, admin: admin)
+            throw error
+        }
+    }
+
+    private func drop(_ scratch: DatabaseURL, admin: DatabaseURL) async throws {
+        try await DatabaseProbe.withConnection(admin, logger: logger) { connection in
+            try await connection.query(PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(scratch.database) WITH (FORCE)"), logger: logger)
+        }
+    }
+
+    private func measure(in database: DatabaseURL) async throws -> IngestBenchReport {
+        let client = PostgresClient(configuration: database.clientConfiguration, backgroundLogger: logger)
+        let simulator = SimulatorConfiguration(port: 0, apiKey: "bench", memoryCount: memories)
+        return try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { await client.run() }
+            defer { tasks.cancelAll() }
+            try await Migrator(client: client, migrations: try Migration.bundled(), logger: logger).migrate()
+            return try await BuddiSimulator.withRunning(simulator, logger: logger) { _, baseURL in
+                let configuration = BuddiAPIConfiguration(
+                    baseURL: baseURL, apiKey: BuddiAPIKey("bench"), requestsPerSecond: 100_000, burst: 1000)
+                let api = try BuddiAPIClient(configuration: configuration, logger: logger)
+                defer { Task { try? await api.shutdown() } }
+                return try await drain(client: client, api: api)
+            }
+        }
+    }
+
+    private func drain(client: PostgresClient, api: BuddiAPIClient) async throws -> IngestBenchReport {
+        var registry = JobRegistry()
+        Pipeline.register(into: &registry, client: client, api: api, ledger: PostgresLedger(client: client, logger: logger), logger: logger)
+        let services: [any Service] = (0..<workers).map { index in
+            JobWorker(
+                client: client, registry: registry,
+                configuration: WorkerConfiguration(
+                    workerID: "\(WorkerConfiguration.defaultWorkerID())-ingest\(index)", concurrency: concurrency,
+                    claimBatchSize: concurrency, pollInterval: .milliseconds(100)),
+                logger: logger)
+        }
+        let queue = JobQueue(client: client, logger: logger)
+        let start = ContinuousClock.now
+        let fetchEnd = Mutex<ContinuousClock.Instant?>(nil)
+        let fetchJob = try await queue.enqueue(NewJob(FetchArgs(maxConversations: memories)))
+        try await ServicesDuringBench.run(services, logger: logger) {
+            while try await count(processedIn: client) < memories {
+                if fetchEnd.withLock({ $0 == nil }), try await queue.job(id: fetchJob.id)?.state.isFinished == true {
+                    fetchEnd.withLock { $0 = .now }
+                }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+        }
+        let total = (ContinuousClock.now - start).inSeconds
+        let result = try await queue.job(id: fetchJob.id)
+        let fetch = try result?.resultJSON.map { try JSONDecoder().decode(FetchResult.self, from: Data($0.utf8)) }
+        let stored = try await count("SELECT count(*) FROM conversations", in: client)
+        return IngestBenchReport(
+            memories: memories, workers: workers, stored: stored, processed: try await count(processedIn: client),
+            duplicates: fetch?.duplicates ?? -1,
+            fetch_seconds: ((fetchEnd.withLock { $0 } ?? .now) - start).inSeconds, total_seconds: total,
+            conversations_per_second: Double(stored) / total)
+    }
+
+    private func count(processedIn client: PostgresClient) async throws -> Int {
+        try await count("SELECT count(*) FROM conversations WHERE processing_state = 'processed'", in: client)
+    }
+
+    private func count(_ query: PostgresQuery, in client: PostgresClient) async throws -> Int {
+        for try await count in try await client.query(query, logger: logger).decode(Int64.self) { return Int(count) }
+        return 0
+    }
+}
