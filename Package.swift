@@ -132,6 +132,15 @@ let package = Package(
             ]
         ),
         .testTarget(
+            name: "BuddiPipelineTests",
+            dependencies: [
+                "BuddiPipeline", "BuddiSimulator", "BuddiAPI", "BuddiLedger", "JobQueue", "BuddiTestSupport",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .testTarget(
             name: "BuddiAnalyticsTests",
             dependencies: ["BuddiAnalytics"]
         ),

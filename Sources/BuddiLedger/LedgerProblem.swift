@@ -31,6 +31,12 @@ public struct LedgerProblem: Sendable, Equatable, CustomStringConvertible {
 
     public var description: String { message }
 
+    /// The anchor the problem is about, if it is about an anchor.
+    public var anchorID: Int64? {
+        if case .anchor(let id) = subject { return id }
+        return nil
+    }
+
     static func anchorMissing(_ id: Int64) -> LedgerProblem {
         LedgerProblem(subject: .anchor(id), kind: .anchorMissing, message: "anchor \(id) does not exist")
     }

@@ -75,6 +75,13 @@ enum LedgerSQL {
         """
     }
 
+    static func anchors(ids: [Int64]) -> PostgresQuery {
+        """
+        SELECT id, merkle_root, manifest, policy, storage_hint, block_height FROM ledger_anchors
+        WHERE id = ANY(\(ids)::int8[])
+        """
+    }
+
     static func anchors(inBlock height: Int64) -> PostgresQuery {
         """
         SELECT id, merkle_root, manifest, policy, storage_hint, block_height FROM ledger_anchors

@@ -40,6 +40,22 @@ public struct LedgerVerifier: Sendable {
         }
     }
 
+    /// Checks many anchors' roots in one query: each must exist and hold its expected root. With
+    /// `verifyChain()`, which recomputes every block from the anchors sealed in it, this covers
+    /// what `verifyAnchor` checks one by one, in time linear in the number of anchors.
+    public func verifyAnchorRoots(_ expected: [Int64: String]) async throws -> [LedgerProblem] {
+        guard !expected.isEmpty else { return [] }
+        let anchors = try await client.withConnection { connection in
+            try await connection.query(LedgerSQL.anchors(ids: Array(expected.keys)), logger: logger).anchorRecords()
+        }
+        let stored = Dictionary(uniqueKeysWithValues: anchors.map { ($0.id, $0.merkleRoot) })
+        return expected.keys.sorted().compactMap { id in
+            guard let root = stored[id] else { return .anchorMissing(id) }
+            let wanted = expected[id]!.lowercased()
+            return root == wanted ? nil : .merkleRootMismatch(anchor: id, stored: root, expected: wanted)
+        }
+    }
+
     /// Checks every block: heights follow each other from 0, each block's hash recomputes from
     /// its contents and names the previous block's hash, and each block's anchors root
     /// recomputes from the anchors sealed in it. No problems: the chain holds.

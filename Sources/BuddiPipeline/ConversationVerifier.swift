@@ -25,16 +25,21 @@ public struct ConversationVerifier: Sendable {
         public var problems: [String]
     }
 
-    /// Verifies one conversation by its Buddi id.
+    /// Verifies one conversation by its Buddi id, its anchor's inclusion in its block, and that
+    /// block's link to the one before.
     public func verify(buddiID: String) async throws -> Report {
         let found = try await client.withConnection { try await store.conversations(ConversationSQL.byBuddiID(buddiID), on: $0) }
         guard let conversation = found.first else {
             return Report(checked: 0, problems: ["conversation \(buddiID): not stored"])
         }
-        return Report(checked: 1, problems: try await problems(of: conversation))
+        let (problems, anchor) = try fieldProblems(of: conversation)
+        guard let (anchorID, root) = anchor else { return Report(checked: 1, problems: problems) }
+        let ledgerProblems = try await ledger.verifyAnchor(id: anchorID, expectedRoot: root)
+        return Report(checked: 1, problems: problems + ledgerProblems.map { "conversation \(buddiID): \($0)" })
     }
 
-    /// Verifies every processed conversation and the whole chain, a page at a time.
+    /// Verifies every processed conversation, a page at a time (each page's anchors in one
+    /// query), and the whole chain (every block recomputed from its anchors).
     public func verifyAll(pageSize: Int = 1000) async throws -> Report {
         var report = Report(checked: 0, problems: try await ledger.verifyChain().map(\.description))
         var lastID: Int64 = 0
@@ -42,8 +47,19 @@ public struct ConversationVerifier: Sendable {
             let page = try await client.withConnection {
                 try await store.conversations(ConversationSQL.processed(afterID: lastID, limit: pageSize), on: $0)
             }
+            var expected: [Int64: String] = [:]
+            var owners: [Int64: String] = [:]
             for conversation in page {
-                report.problems += try await problems(of: conversation)
+                let (problems, anchor) = try fieldProblems(of: conversation)
+                report.problems += problems
+                if let (anchorID, root) = anchor {
+                    expected[anchorID] = root
+                    owners[anchorID] = conversation.buddiID
+                }
+            }
+            for problem in try await ledger.verifyAnchorRoots(expected) {
+                let owner = problem.anchorID.flatMap { owners[$0] } ?? "?"
+                report.problems.append("conversation \(owner): \(problem)")
             }
             report.checked += page.count
             guard let last = page.last, page.count == pageSize else { return report }
@@ -51,12 +67,14 @@ public struct ConversationVerifier: Sendable {
         }
     }
 
-    private func problems(of conversation: StoredConversation) async throws -> [String] {
+    /// What is wrong with a conversation's own fields, and the anchor to check with the root its
+    /// fields give (nil when it has none to check).
+    private func fieldProblems(of conversation: StoredConversation) throws -> ([String], (Int64, String)?) {
         let name = "conversation \(conversation.buddiID)"
         guard conversation.processingState == "processed", let analytics = conversation.analytics,
             let storedRoot = conversation.merkleRoot, let anchorID = conversation.anchorID
         else {
-            return ["\(name): not processed (\(conversation.processingState))"]
+            return (["\(name): not processed (\(conversation.processingState))"], nil)
         }
         let root = try ConversationFingerprint.merkleRoot(of: conversation, analytics: analytics)
         var problems: [String] = []
@@ -66,7 +84,6 @@ public struct ConversationVerifier: Sendable {
         if conversation.tokenID == nil {
             problems.append("\(name): no access token")
         }
-        problems += try await ledger.verifyAnchor(id: anchorID, expectedRoot: root).map { "\(name): \($0)" }
-        return problems
+        return (problems, (anchorID, root))
     }
 }

@@ -1,0 +1,146 @@
+import BuddiTestSupport
+import Foundation
+import JobQueue
+import PostgresNIO
+import Testing
+
+@Suite("Ingestion pipeline", .serialized)
+struct PipelineTests {
+    @Test("2,000 memories, 3 worker processes, one fetch: each stored once, analysed, anchored, verified; a second fetch finds only duplicates")
+    func endToEnd() async throws {
+        try await PipelineWorld.with(memories: 2000) { world in
+            let workers = try (0..<3).map { _ in try world.worker() }
+            let fetch = try await world.fetch()
+            #expect(fetch.state == .completed, "\(fetch.errors)")
+            let first = try FetchOutcome(fetch)
+            #expect(first.new == 2000)
+            #expect(first.duplicates == 0)
+            #expect(try await world.waitForProcessed(2000))
+
+            #expect(try await world.count("SELECT count(*) FROM conversations") == 2000)
+            #expect(try await world.count("""
+                SELECT count(*) FROM conversations WHERE sentiment_label IS NOT NULL AND quality_score IS NOT NULL
+                AND engagement_score IS NOT NULL AND cardinality(topics) > 0 AND merkle_root IS NOT NULL
+                """) == 2000)
+            #expect(try await world.count("SELECT count(DISTINCT anchor_id) + count(DISTINCT token_id) FROM conversations") == 4000)
+            #expect(try await world.count("SELECT count(*) FROM ledger_anchors") == 2000)
+            #expect(try await world.count("SELECT count(DISTINCT sentiment_label) FROM conversations") == 3)
+
+            let verify = try await world.run(["verify", "--all"])
+            #expect(verify.status == 0, "\(verify.output)")
+            #expect(verify.output.contains("verified 2000 conversation(s)"))
+
+            let again = try FetchOutcome(try await world.fetch())
+            #expect(again.new == 0)
+            #expect(again.duplicates == again.memories_seen)
+            #expect(again.duplicates > 0)
+
+            // A row changed behind buddi's back is found and named.
+            let victim = try #require(try await world.db.scalar("SELECT buddi_id FROM conversations ORDER BY id LIMIT 1", as: String.self))
+            try await world.db.execute("UPDATE conversations SET summary = 'rewritten' WHERE buddi_id = \(victim)")
+            let tampered = try await world.run(["verify", victim])
+            #expect(tampered.status == 1)
+            #expect(tampered.output.contains("conversation \(victim): its fields no longer match its Merkle root"), "\(tampered.output)")
+            let all = try await world.run(["verify", "--all"])
+            #expect(all.status == 1)
+            #expect(all.output.contains(victim))
+            for worker in workers { worker.signal(SIGTERM) }
+            for worker in workers { #expect(try await worker.wait() == 0) }
+        }
+    }
+
+    @Test("memories arriving in the simulator: the next fetch takes exactly those")
+    func incremental() async throws {
+        try await PipelineWorld.with(memories: 200, arrivalRate: 40) { world in
+            let worker = try world.worker()
+            let first = try FetchOutcome(try await world.fetch())
+            #expect(first.new >= 200)
+            try await Task.sleep(for: .seconds(1.5))
+            let before = Set(await world.simulator.memoryIDs())
+            let stored = try await world.count("SELECT count(*) FROM conversations")
+            let second = try FetchOutcome(try await world.fetch())
+            #expect(second.new >= before.count - Int(stored))
+            #expect(second.new > 0)
+            #expect(second.duplicates <= 20)  // the page that reaches the watermark
+            var storedIDs = Set<String>()
+            for try await id in try await world.db.client.query("SELECT buddi_id FROM conversations", logger: world.db.logger).decode(String.self) {
+                storedIDs.insert(id)
+            }
+            #expect(before.isSubset(of: storedIDs))
+            worker.signal(SIGTERM)
+            #expect(try await worker.wait() == 0)
+        }
+    }
+
+    @Test("a worker killed with SIGKILL mid-processing: every conversation processed once, no duplicate anchor or token")
+    func crashMidProcessing() async throws {
+        try await PipelineWorld.with(memories: 3000) { world in
+            let doomed = try world.worker(["--lease-seconds", "2", "--rescue-interval-seconds", "0.5"])
+            let survivor = try world.worker(["--lease-seconds", "2", "--rescue-interval-seconds", "0.5"])
+            let queue = JobQueue(client: world.db.client, logger: world.db.logger)
+            try await queue.enqueue(NewJob(FetchArgsForTests(maxConversations: 3000)))
+            #expect(try await eventually(timeout: .seconds(60)) {
+                try await world.count("SELECT count(*) FROM conversations WHERE processing_state = 'processed'") > 100
+            })
+            doomed.signal(SIGKILL)
+            #expect(try await doomed.wait() == 128 + SIGKILL)
+            #expect(try await world.waitForProcessed(3000))
+            survivor.signal(SIGTERM)
+            #expect(try await survivor.wait() == 0, "\(survivor.output.suffix(1500))")
+            #expect(try await world.count("SELECT count(*) FROM conversations") == 3000)
+            #expect(try await world.count("SELECT count(*) FROM ledger_anchors") == 3000)
+            #expect(try await world.count("SELECT count(*) FROM ledger_tokens") == 3000)
+            #expect(try await world.count("SELECT count(DISTINCT anchor_id) FROM conversations") == 3000)
+            let verify = try await world.run(["verify", "--all"])
+            #expect(verify.status == 0, "\(verify.output.suffix(1500))")
+        }
+    }
+
+    @Test("a memory that cannot be processed is recorded with its reason; the rest of its batch is stored")
+    func unprocessableMemory() async throws {
+        try await PipelineWorld.with(memories: 20) { world in
+            let worker = try world.worker()
+            _ = try await world.fetch()
+            #expect(try await world.waitForProcessed(20))
+            try await world.db.execute("""
+                INSERT INTO conversations (buddi_id, raw) VALUES ('broken-1', '{"title": "no id here"}')
+                """)
+            let broken = try #require(try await world.db.scalar("SELECT id FROM conversations WHERE buddi_id = 'broken-1'", as: Int64.self))
+            try await world.db.execute("UPDATE conversations SET processing_state = 'pending' WHERE id IN (\(broken), 1)")
+            try await world.db.execute("UPDATE conversations SET merkle_root = NULL, anchor_id = NULL, token_id = NULL, sentiment_label = NULL WHERE id = 1")
+            let queue = JobQueue(client: world.db.client, logger: world.db.logger)
+            let job = try await queue.enqueue(NewJob(ProcessArgsForTests(conversationIDs: [1, broken]))).id
+            #expect(try await eventually { try await queue.job(id: job)?.state == .completed })
+            #expect(try await world.db.scalar("SELECT processing_state FROM conversations WHERE id = \(broken)", as: String.self) == "failed")
+            let reason = try await world.db.scalar("SELECT processing_error FROM conversations WHERE id = \(broken)", as: String.self) ?? ""
+            #expect(reason.contains("id"), "\(reason)")
+            #expect(try await world.db.scalar("SELECT processing_state FROM conversations WHERE id = 1", as: String.self) == "processed")
+            worker.signal(SIGTERM)
+            #expect(try await worker.wait() == 0)
+        }
+    }
+
+    @Test("a rejected API key discards the fetch at once with the clear error, and stores nothing")
+    func unauthorized() async throws {
+        try await PipelineWorld.with(memories: 20) { world in
+            let worker = try BuddiProcess(
+                ["worker", "--poll-interval-ms", "200"], databaseURL: world.db.url.redacted,
+                environment: world.environment.merging(["BUDDI_API_KEY": "wrong-key"]) { $1 })
+            let fetch = try await world.fetch()
+            #expect(fetch.state == .discarded)
+            #expect(fetch.attempt == 1)
+            #expect(fetch.errors.first?.message.hasPrefix("BUDDI_API_KEY missing or rejected by 127.0.0.1") == true, "\(fetch.errors)")
+            #expect(!(fetch.errors.first?.message.contains("wrong-key") ?? true))
+            #expect(!worker.output.contains("wrong-key"))
+            #expect(try await world.count("SELECT count(*) FROM conversations") == 0)
+            worker.signal(SIGTERM)
+            #expect(try await worker.wait() == 0)
+        }
+    }
+}
+
+/// The process job's arguments as the worker reads them.
+struct ProcessArgsForTests: JobArgs {
+    static let kind = "process"
+    var conversationIDs: [Int64]
+}
