@@ -83,4 +83,13 @@ enum ConversationSQL {
         WHERE c.id = r.id
         """
     }
+
+    /// How a fetch's conversations stand: stored, processed, failed.
+    static func progress(ofFetchJob id: Int64) -> PostgresQuery {
+        """
+        SELECT count(*), count(*) FILTER (WHERE processing_state = 'processed'),
+               count(*) FILTER (WHERE processing_state = 'failed')
+        FROM conversations WHERE fetch_job_id = \(id)
+        """
+    }
 }

@@ -13,7 +13,7 @@ struct FetchCommand: AsyncParsableCommand {
 
     @OptionGroup var database: DatabaseOptions
 
-    @Flag(help: "Wait for the fetch (and the processing it enqueued) to finish, and print its result.")
+    @Flag(help: "Wait for the fetch to finish, print its result, then follow the processing it enqueued to the end.")
     var wait = false
 
     @Option(help: "Only this day (YYYY-MM-DD).")
@@ -60,6 +60,16 @@ struct FetchCommand: AsyncParsableCommand {
                 throw CLIError(description: "fetch job \(record.id) \(record.state.rawValue): \(record.errors.last?.message ?? "no error recorded")")
             }
             print(record.resultJSON ?? "{}")
+            var last: FetchProcessing?
+            while true {
+                let processing = try await FetchProcessing.of(fetchJob: job.id, client: client, logger: logger)
+                if processing != last {
+                    FileHandle.standardError.write(Data("processed \(processing.processed) of \(processing.stored), \(processing.failed) failed\n".utf8))
+                    last = processing
+                }
+                if processing.isDone { break }
+                try await Task.sleep(for: .milliseconds(250))
+            }
         }
     }
 }
