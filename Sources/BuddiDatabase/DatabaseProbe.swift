@@ -21,6 +21,7 @@ public enum DatabaseProbe {
     }
 
     /// Runs `body` on a single connection (used where a pool is not worth it).
+    @discardableResult
     public static func withConnection<T: Sendable>(
         _ url: DatabaseURL, logger: Logger, _ body: (PostgresConnection) async throws -> T
     ) async throws -> T {

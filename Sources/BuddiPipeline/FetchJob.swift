@@ -25,11 +25,17 @@ struct FetchJob: Sendable {
             progress.watermarkResolved = true
         }
         while progress.dayIndex < days.count, progress.memoriesSeen < args.maxConversations {
+            let fetchStart = ContinuousClock.now
             let page = try await fetchPage(MemoryQuery(date: days[progress.dayIndex]), cursor: progress.cursor)
+            let recordStart = ContinuousClock.now
             let room = args.maxConversations - progress.memoriesSeen
             let taken = Array(page.memories.prefix(room))
             let reachedWatermark = days == [nil] && taken.contains(where: isAtOrBelowWatermark(progress))
             try await record(page: page, taken: taken, into: &progress, context: context)
+            context.logger.debug("page recorded", metadata: [
+                "memories": "\(taken.count)", "api_ms": "\((recordStart - fetchStart).inSeconds * 1000)",
+                "store_ms": "\((ContinuousClock.now - recordStart).inSeconds * 1000)",
+            ])
             if page.nextCursor == nil || reachedWatermark {
                 progress.dayIndex += 1
                 progress.cursor = nil

@@ -122,9 +122,9 @@ struct ErrorTests {
 
     @Test("a stalled body hits the read timeout and is retried")
     func stalledBody() async throws {
-        let faults = FaultPlan(stallRate: 0.5, stallDuration: .milliseconds(800))
+        let faults = FaultPlan(stallRate: 0.5, stallDuration: .seconds(4))
         try await withSimulator(SimulatorConfiguration(memoryCount: 100, faults: faults), client: {
-            $0.readTimeout = .milliseconds(150)
+            $0.readTimeout = .milliseconds(600)
         }) { simulator, client in
             var ids: [String] = []
             for try await memory in client.memories() { ids.append(memory.id) }

@@ -48,7 +48,7 @@ func fastClientConfiguration(_ url: URL, key: String? = secretKey) -> BuddiAPICo
         baseURL: url,
         apiKey: key.flatMap(BuddiAPIKey.init),
         connectTimeout: .seconds(1),
-        readTimeout: .milliseconds(300),
+        readTimeout: .seconds(5),
         requestTimeout: .seconds(10),
         retry: RetryPolicy(maxRetries: 12, initialBackoff: .milliseconds(2), maxBackoff: .milliseconds(20)),
         requestsPerSecond: 100_000,

@@ -25,6 +25,7 @@ struct MigrateCommand: AsyncParsableCommand {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await client.run() }
             defer { group.cancelAll() }
+            await client.letRunBegin()
             if status {
                 try await printStatus(migrator)
             } else {

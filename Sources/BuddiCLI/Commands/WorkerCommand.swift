@@ -100,6 +100,7 @@ struct WorkerProcess: Service {
     let logger: Logger
 
     func run() async throws {
+        await client.letRunBegin()
         try await database.prepareSchema(client: client, logger: logger)
         try await withThrowingTaskGroup(of: Void.self) { group in
             for service in services {

@@ -39,6 +39,7 @@ struct DatabaseOptions: ParsableArguments {
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await client.run() }
             defer { group.cancelAll() }
+            await client.letRunBegin()
             try await prepareSchema(client: client, logger: logger)
             return try await body(client, url)
         }
@@ -52,5 +53,13 @@ struct DatabaseOptions: ParsableArguments {
         } else {
             try await migrator.checkCurrent()
         }
+    }
+}
+
+extension PostgresClient {
+    /// Gives `run()`, just started in a sibling task, a moment to begin: a lease before it has
+    /// begun still works but makes PostgresNIO log a warning that would only confuse operators.
+    func letRunBegin() async {
+        try? await Task.sleep(for: .milliseconds(10))
     }
 }
