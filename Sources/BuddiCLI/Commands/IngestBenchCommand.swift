@@ -33,21 +33,11 @@ struct IngestBenchCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let logger = {
-            var logger = BuddiLogging.root
-            logger.logLevel = .warning
-            return logger
-        }()
+        let logger = BuddiLogging.quiet
         let url = try await database.resolveURL(logger: logger)
         let report = try await IngestBenchmark(
             serverURL: url, logger: logger, memories: memories, workers: workers, concurrency: concurrency
         ).run()
-        if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            print(String(decoding: try encoder.encode(report), as: UTF8.self))
-        } else {
-            print(report.text)
-        }
+        try report.print(json: json)
     }
 }

@@ -11,7 +11,7 @@ import ServiceLifecycle
 import Synchronization
 
 /// What `buddi bench ingest` measured.
-struct IngestBenchReport: Codable, Sendable {
+struct IngestBenchReport: BenchReport, Codable, Sendable {
     var memories: Int
     var workers: Int
     var stored: Int

@@ -43,22 +43,12 @@ struct QueueBenchCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let logger = {
-            var logger = BuddiLogging.root
-            logger.logLevel = .warning
-            return logger
-        }()
+        let logger = BuddiLogging.quiet
         let report = try await database.withDatabase(logger: logger) { client, _ in
             try await QueueBenchmark(
                 client: client, logger: logger, jobs: jobs, workers: workers, batch: batch, pickupJobs: pickupJobs
             ).run()
         }
-        if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            print(String(decoding: try encoder.encode(report), as: UTF8.self))
-        } else {
-            print(report.text)
-        }
+        try report.print(json: json)
     }
 }

@@ -14,3 +14,12 @@ enum BuddiLogging {
         return Logger(label: "buddi")
     }()
 }
+
+extension BuddiLogging {
+    /// For benchmarks: warnings and worse only, so the figures are not drowned.
+    static var quiet: Logger {
+        var logger = root
+        logger.logLevel = .warning
+        return logger
+    }
+}
