@@ -4,12 +4,32 @@ import PostgresNIO
 /// (`jsonb_to_recordset`), so a page or a batch is one statement whatever its size, and
 /// missing values stay NULL.
 enum ConversationSQL {
-    /// The columns a stored conversation is read with (for processing and verification).
+    /// The columns a stored conversation is read with (for processing and verification). What
+    /// the analytics need from the JSON columns is extracted here, by the server, as arrays.
     static let columns = """
         id, buddi_id, title, summary, emoji, category, action_items::text AS action_items,
-        metadata::text AS metadata, raw::text AS raw, memory_created_at, memory_started_at,
-        memory_finished_at, sentiment_score, sentiment_label, keywords, topics, quality_score,
-        engagement_score, merkle_root, anchor_id, token_id, token_uri, contract_address, processing_state
+        metadata::text AS metadata, memory_created_at, memory_started_at, memory_finished_at,
+        sentiment_score, sentiment_label, keywords, topics, quality_score, engagement_score,
+        merkle_root, anchor_id, token_id, token_uri, contract_address, processing_state,
+        (jsonb_typeof(raw -> 'id') = 'string' AND raw ->> 'id' = buddi_id) AS raw_carries_id,
+        ARRAY(SELECT coalesce(item ->> 'description', '') FROM jsonb_array_elements(action_items) AS item)
+            AS action_item_texts,
+        ARRAY(SELECT segment ->> 'text' FROM jsonb_array_elements(\(segments)) AS segment
+              WHERE jsonb_typeof(segment -> 'text') = 'string') AS transcript_texts,
+        ARRAY(SELECT coalesce(segment ->> 'speaker', '') FROM jsonb_array_elements(\(segments)) AS segment
+              WHERE jsonb_typeof(segment -> 'text') = 'string') AS transcript_speakers,
+        ARRAY(SELECT CASE WHEN jsonb_typeof(segment -> 'start') = 'number' THEN (segment ->> 'start')::float8 ELSE 'NaN' END
+              FROM jsonb_array_elements(\(segments)) AS segment
+              WHERE jsonb_typeof(segment -> 'text') = 'string') AS transcript_starts,
+        ARRAY(SELECT CASE WHEN jsonb_typeof(segment -> 'end') = 'number' THEN (segment ->> 'end')::float8 ELSE 'NaN' END
+              FROM jsonb_array_elements(\(segments)) AS segment
+              WHERE jsonb_typeof(segment -> 'text') = 'string') AS transcript_ends
+        """
+
+    /// The transcript segments, or an empty array when they are missing or not an array.
+    private static let segments = """
+        CASE WHEN jsonb_typeof(metadata -> 'transcript_segments') = 'array'
+             THEN metadata -> 'transcript_segments' ELSE '[]'::jsonb END
         """
 
     /// Inserts a page of memories; a Buddi id already stored is skipped. Returns the new rows.
@@ -18,11 +38,12 @@ enum ConversationSQL {
         INSERT INTO conversations (buddi_id, title, summary, emoji, category, action_items, metadata, raw,
                                    memory_created_at, memory_started_at, memory_finished_at, fetch_job_id)
         SELECT r.buddi_id, r.title, r.summary, r.emoji, r.category, r.action_items, r.metadata, r.raw,
-               r.memory_created_at, r.memory_started_at, r.memory_finished_at, r.fetch_job_id
+               to_timestamp(r.memory_created_at), to_timestamp(r.memory_started_at),
+               to_timestamp(r.memory_finished_at), r.fetch_job_id
         FROM ROWS FROM (jsonb_to_recordset(\(rowsJSON)::jsonb) AS (
             buddi_id text, title text, summary text, emoji text, category text, action_items jsonb,
-            metadata jsonb, raw jsonb, memory_created_at timestamptz, memory_started_at timestamptz,
-            memory_finished_at timestamptz, fetch_job_id bigint)) WITH ORDINALITY AS r(
+            metadata jsonb, raw jsonb, memory_created_at float8, memory_started_at float8,
+            memory_finished_at float8, fetch_job_id bigint)) WITH ORDINALITY AS r(
             buddi_id, title, summary, emoji, category, action_items, metadata, raw,
             memory_created_at, memory_started_at, memory_finished_at, fetch_job_id, ord)
         ORDER BY r.ord

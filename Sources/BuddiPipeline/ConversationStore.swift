@@ -10,7 +10,7 @@ struct ConversationStore: Sendable {
     /// Inserts memories not stored yet; returns the new rows' ids. Duplicates insert nothing.
     func insert(_ memories: [Memory], fetchJobID: Int64, on connection: PostgresConnection) async throws -> [Int64] {
         guard !memories.isEmpty else { return [] }
-        let json = try MemoryRow.json(memories.map { MemoryRow($0, fetchJobID: fetchJobID) })
+        let json = MemoryRow.json(memories, fetchJobID: fetchJobID)
         var ids: [Int64] = []
         for try await id in try await connection.query(ConversationSQL.insert(rowsJSON: json), logger: logger).decode(Int64.self) {
             ids.append(id)

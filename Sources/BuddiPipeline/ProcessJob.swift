@@ -1,5 +1,4 @@
 import BuddiAnalytics
-import BuddiAPI
 import BuddiLedger
 import Foundation
 import JobQueue
@@ -62,17 +61,14 @@ struct ProcessJob: Sendable {
         }
     }
 
-    /// Analytics of a stored conversation, from its raw memory.
+    /// Analytics of a stored conversation, from its stored columns.
     private func analyze(_ conversation: StoredConversation) throws -> StoredAnalytics {
-        let raw = try JSONValue(parsing: Data(conversation.rawJSON.utf8))
-        let memory = try Memory(raw: raw)
+        guard conversation.rawCarriesID else { throw UnprocessableConversation.rawWithoutID(conversation.buddiID) }
         let input = AnalyticsInput(
-            title: memory.title, text: memory.text, category: memory.category,
-            actionItems: memory.actionItems.map(\.description),
-            transcript: memory.transcriptSegments.map {
-                TranscriptLine(speaker: $0.speaker, text: $0.text, start: $0.start, end: $0.end)
-            },
-            startedAt: memory.startedAt, finishedAt: memory.finishedAt)
+            title: conversation.title, text: conversation.summary, category: conversation.category,
+            actionItems: conversation.actionItems,
+            transcript: conversation.transcript.map { TranscriptLine(speaker: $0.speaker, text: $0.text, start: $0.start, end: $0.end) },
+            startedAt: conversation.startedAt, finishedAt: conversation.finishedAt)
         let analytics = analyzer.analyze(input)
         return StoredAnalytics(
             sentimentScore: analytics.sentimentScore, sentimentLabel: analytics.sentimentLabel.rawValue,
@@ -84,5 +80,17 @@ struct ProcessJob: Sendable {
     private func manifest(_ conversation: StoredConversation) throws -> String {
         let object = ["buddi_id": conversation.buddiID, "fingerprint": "conversation-v1"]
         return String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
+    }
+}
+
+/// Why a stored conversation cannot be processed.
+enum UnprocessableConversation: Error, CustomStringConvertible {
+    /// Its raw memory does not carry its Buddi id: the row was damaged after the fetch.
+    case rawWithoutID(String)
+
+    var description: String {
+        switch self {
+        case .rawWithoutID(let id): "the stored raw memory does not carry the Buddi id \(id) (damaged row)"
+        }
     }
 }

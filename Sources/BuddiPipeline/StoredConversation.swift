@@ -12,7 +12,11 @@ struct StoredConversation: Sendable {
     /// As Postgres prints jsonb: a stable, canonical text.
     let actionItemsJSON: String
     let metadataJSON: String
-    let rawJSON: String
+    /// Whether the stored raw memory carries this conversation's Buddi id (else it is corrupt).
+    let rawCarriesID: Bool
+    /// What the analytics read, extracted by the server from the JSON columns.
+    let actionItems: [String]
+    let transcript: [(speaker: String?, text: String, start: Double?, end: Double?)]
     let createdAt: Date?
     let startedAt: Date?
     let finishedAt: Date?
@@ -32,7 +36,16 @@ struct StoredConversation: Sendable {
         category = try columns["category"].decode(String?.self)
         actionItemsJSON = try columns["action_items"].decode(String.self)
         metadataJSON = try columns["metadata"].decode(String.self)
-        rawJSON = try columns["raw"].decode(String.self)
+        rawCarriesID = try columns["raw_carries_id"].decode(Bool?.self) ?? false
+        actionItems = try columns["action_item_texts"].decode([String].self)
+        let texts = try columns["transcript_texts"].decode([String].self)
+        let speakers = try columns["transcript_speakers"].decode([String].self)
+        let starts = try columns["transcript_starts"].decode([Double].self)
+        let ends = try columns["transcript_ends"].decode([Double].self)
+        transcript = texts.indices.map { index in
+            (speakers[index].isEmpty ? nil : speakers[index], texts[index],
+             starts[index].isNaN ? nil : starts[index], ends[index].isNaN ? nil : ends[index])
+        }
         createdAt = try columns["memory_created_at"].decode(Date?.self)
         startedAt = try columns["memory_started_at"].decode(Date?.self)
         finishedAt = try columns["memory_finished_at"].decode(Date?.self)
