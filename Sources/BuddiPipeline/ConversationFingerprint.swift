@@ -1,3 +1,4 @@
+import BuddiAPI
 import BuddiLedger
 import Foundation
 
@@ -39,7 +40,6 @@ enum ConversationFingerprint {
     }
 
     private static func list(_ values: [String]) -> String {
-        let data = (try? JSONSerialization.data(withJSONObject: values, options: [.withoutEscapingSlashes])) ?? Data("[]".utf8)
-        return String(decoding: data, as: UTF8.self)
+        JSONValue.array(values.map(JSONValue.string)).jsonText
     }
 }

@@ -92,11 +92,15 @@ struct FetchJob: Sendable {
         }
     }
 
+    /// Whether a memory is the watermark or older. Timestamps come with and without fractional
+    /// seconds, so the order they give is only trusted beyond a second; a memory without a
+    /// creation time says nothing about where the walk is.
     private func isAtOrBelowWatermark(_ progress: FetchProgress) -> (Memory) -> Bool {
         { memory in
             guard let watermark = progress.watermarkCreatedAt else { return false }
             if memory.id == progress.watermarkID { return true }
-            return (memory.createdAt ?? .distantPast) < watermark
+            guard let createdAt = memory.createdAt else { return false }
+            return createdAt < watermark.addingTimeInterval(-1)
         }
     }
 

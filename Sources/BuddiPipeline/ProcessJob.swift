@@ -1,4 +1,5 @@
 import BuddiAnalytics
+import BuddiAPI
 import BuddiLedger
 import Foundation
 import JobQueue
@@ -40,9 +41,9 @@ struct ProcessJob: Sendable {
             }
             // The whole batch is anchored in one statement and minted in another.
             let anchors = try await ledger.anchor(
-                try ready.map {
+                ready.map {
                     AnchorRequest(
-                        merkleRoot: $0.root, manifest: try manifest($0.conversation), policy: "owner-only",
+                        merkleRoot: $0.root, manifest: manifest($0.conversation), policy: "owner-only",
                         storageHint: "postgres:conversations/\($0.conversation.id)")
                 }, on: connection)
             let tokens = try await ledger.mint(anchors.map { MintRequest(owner: tokenOwner, anchorID: $0.id) }, on: connection)
@@ -77,9 +78,8 @@ struct ProcessJob: Sendable {
     }
 
     /// What the anchor describes: which conversation, and which fingerprint version.
-    private func manifest(_ conversation: StoredConversation) throws -> String {
-        let object = ["buddi_id": conversation.buddiID, "fingerprint": "conversation-v1"]
-        return String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
+    private func manifest(_ conversation: StoredConversation) -> String {
+        JSONValue.object(["buddi_id": .string(conversation.buddiID), "fingerprint": "conversation-v1"]).jsonText
     }
 }
 

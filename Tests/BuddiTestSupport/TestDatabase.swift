@@ -38,11 +38,17 @@ public final class TestDatabase: Sendable {
                 break
             } catch let error as PSQLError where error.serverInfo?[.sqlState] == "55006" && attempt < 50 {
                 try await Task.sleep(for: .milliseconds(Int.random(in: 20...100)))
+            } catch {
+                throw TestDatabaseError(description: "cannot create test database \(name): \(String(reflecting: error))")
             }
         }
         let database = TestDatabase(url: admin.with(database: name), logger: logger)
         if migrated {
-            try await Migrator(client: database.client, migrations: try Migration.bundled(), logger: logger).migrate()
+            do {
+                try await Migrator(client: database.client, migrations: try Migration.bundled(), logger: logger).migrate()
+            } catch {
+                throw TestDatabaseError(description: "cannot migrate test database \(name): \(String(reflecting: error))")
+            }
         }
         return database
     }
@@ -69,24 +75,31 @@ public final class TestDatabase: Sendable {
     }
 }
 
-/// Starts the test server once per test process.
+/// Starts the test server once per test process, however many tests ask at once.
 private actor ServerOnce {
-    private var admin: DatabaseURL?
+    private var starting: Task<DatabaseURL, any Error>?
 
     func url(logger: Logger) async throws -> DatabaseURL {
-        if let admin { return admin }
-        let url: DatabaseURL
-        if let external = ProcessInfo.processInfo.environment["BUDDI_TEST_DATABASE_URL"], !external.isEmpty {
-            url = try DatabaseURL(external)
-        } else {
-            let directory = ProcessInfo.processInfo.environment["BUDDI_TEST_DATA_DIR"] ?? "/tmp/buddi-test-cluster/postgres"
-            let cluster = EmbeddedPostgres(dataDirectory: directory)
-            try await cluster.start(logger: logger)
-            url = cluster.url
+        if starting == nil {
+            starting = Task { try await Self.start(logger: logger) }
         }
-        admin = url.with(database: "postgres")
-        return admin!
+        return try await starting!.value
     }
+
+    private static func start(logger: Logger) async throws -> DatabaseURL {
+        if let external = ProcessInfo.processInfo.environment["BUDDI_TEST_DATABASE_URL"], !external.isEmpty {
+            return try DatabaseURL(external).with(database: "postgres")
+        }
+        let directory = ProcessInfo.processInfo.environment["BUDDI_TEST_DATA_DIR"] ?? "/tmp/buddi-test-cluster/postgres"
+        let cluster = EmbeddedPostgres(dataDirectory: directory)
+        try await cluster.start(logger: logger)
+        return cluster.url.with(database: "postgres")
+    }
+}
+
+/// A test database that could not be made, with the driver's whole story.
+struct TestDatabaseError: Error, CustomStringConvertible {
+    let description: String
 }
 
 /// Polls `condition` every 20 ms until it holds or `timeout` passes; returns whether it held.

@@ -93,13 +93,17 @@ struct WorkerTests {
         defer { Task { await db.drop() } }
         let runs = Runs()
         try await withWorker(db, registry: testRegistry(runs), configuration: testConfiguration(pollInterval: .seconds(60))) {
-            try await Task.sleep(for: .milliseconds(500))
-            let killed = try await db.scalar(
-                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = current_database() AND query ILIKE 'LISTEN%'",
-                as: Int64.self)
-            #expect(killed == 1)
+            let listener: PostgresQuery = """
+                SELECT pid FROM pg_stat_activity
+                WHERE datname = current_database() AND query ILIKE 'LISTEN%' AND pid <> pg_backend_pid()
+                """
+            try await expectEventually(timeout: .seconds(10)) { try await db.scalar(listener, as: Int32.self) != nil }
+            let first = try #require(try await db.scalar(listener, as: Int32.self))
+            #expect(try await db.scalar("SELECT pg_terminate_backend(\(first))", as: Bool.self) == true)
+            // The worker listens again, on a new connection.
             try await expectEventually(timeout: .seconds(10)) {
-                try await db.scalar("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND query ILIKE 'LISTEN%'", as: Int64.self) == 1
+                let pid = try await db.scalar(listener, as: Int32.self)
+                return pid != nil && pid != first
             }
             try await Task.sleep(for: .milliseconds(300))  // the reconnect's catch-up poll is done
             let id = try await db.enqueue(TestArgs())
