@@ -19,10 +19,15 @@ public struct JobQueue: Sendable {
         self.logger = logger
     }
 
-    /// Enqueues one job.
+    /// Enqueues one job, in one round trip when it has no unique key or its key is free.
     @discardableResult
     public func enqueue(_ job: NewJob) async throws -> EnqueuedJob {
-        try await enqueue([job])[0]
+        try job.validate()
+        for try await id in try await client.query(JobSQL.insertOne(job), logger: logger).decode(Int64.self) {
+            return EnqueuedJob(id: id, inserted: true)
+        }
+        // The key is held: the batch path finds the holder (or inserts, if it finished meanwhile).
+        return try await enqueue([job])[0]
     }
 
     /// Enqueues many jobs in one statement; returns them in the same order.

@@ -28,6 +28,19 @@ enum JobSQL {
         """
     }
 
+    /// Inserts one job: the same as `insert` for a batch of one, but a plain VALUES row, which
+    /// the server plans faster (the pick-up path of a single enqueue).
+    static func insertOne(_ job: NewJob) -> PostgresQuery {
+        """
+        INSERT INTO jobs (kind, args, queue, priority, max_attempts, run_at, unique_key)
+        VALUES (\(job.kind), \(job.argsJSON)::jsonb, \(job.queue), \(job.priority), \(job.maxAttempts),
+                COALESCE(\(job.runAt)::timestamptz, now()), \(job.uniqueKey))
+        ON CONFLICT (unique_key) WHERE unique_key IS NOT NULL
+            AND state IN ('available', 'running', 'retryable') DO NOTHING
+        RETURNING id
+        """
+    }
+
     /// The unfinished jobs that hold these unique keys.
     static func holders(ofUniqueKeys keys: [String]) -> PostgresQuery {
         """
