@@ -32,9 +32,8 @@ struct Buddi: AsyncParsableCommand {
             } else {
                 try command.run()
             }
-        } catch let error as ExitCode {
-            exit(withError: error)
-        } catch let error as CleanExit {
+        } catch where String(reflecting: type(of: error)).hasPrefix("ArgumentParser.") {
+            // Help, usage and validation errors: ArgumentParser prints them its own way.
             exit(withError: error)
         } catch {
             FileHandle.standardError.write(Data("buddi: \(CLIError.oneLine(error))\n".utf8))

@@ -70,6 +70,17 @@ struct MigrationTests {
         #expect(result.output == "buddi: cannot reach PostgreSQL at 127.0.0.1:1, database buddi: connection refused\n", "\(result.output)")
     }
 
+    @Test("every command has --help", arguments: [
+        "", "migrate", "worker", "db", "db start", "db stop", "db status", "db url", "bench", "bench queue",
+        "bench ingest", "bench analyze", "fetch", "verify", "analyze", "simulator", "api", "api check",
+    ])
+    func help(_ command: String) async throws {
+        let arguments = command.split(separator: " ").map(String.init) + ["--help"]
+        let result = try await BuddiProcess.run(arguments, databaseURL: nil)
+        #expect(result.status == 0, "\(result.output)")
+        #expect(result.output.contains("USAGE: buddi \(command)"), "\(result.output)")
+    }
+
     @Test("bad worker options are refused before anything starts")
     func badWorkerOptions() async throws {
         let result = try await BuddiProcess.run(["worker", "--concurrency", "0"], databaseURL: "postgres://nobody@127.0.0.1:1/x")
