@@ -33,19 +33,21 @@ enum ConversationSQL {
         """
 
     /// Inserts a page of memories; a Buddi id already stored is skipped. Returns the new rows.
-    static func insert(rowsJSON: String) -> PostgresQuery {
+    /// Typed arrays, one per column ("" is NULL for text, NaN for times): the server parses each
+    /// JSON value once, at execution, and plans the statement without looking into them.
+    static func insert(_ rows: MemoryRows, fetchJobID: Int64) -> PostgresQuery {
         """
         INSERT INTO conversations (buddi_id, title, summary, emoji, category, action_items, metadata, raw,
                                    memory_created_at, memory_started_at, memory_finished_at, fetch_job_id)
-        SELECT r.buddi_id, r.title, r.summary, r.emoji, r.category, r.action_items, r.metadata, r.raw,
-               to_timestamp(r.memory_created_at), to_timestamp(r.memory_started_at),
-               to_timestamp(r.memory_finished_at), r.fetch_job_id
-        FROM ROWS FROM (jsonb_to_recordset(\(rowsJSON)::jsonb) AS (
-            buddi_id text, title text, summary text, emoji text, category text, action_items jsonb,
-            metadata jsonb, raw jsonb, memory_created_at float8, memory_started_at float8,
-            memory_finished_at float8, fetch_job_id bigint)) WITH ORDINALITY AS r(
-            buddi_id, title, summary, emoji, category, action_items, metadata, raw,
-            memory_created_at, memory_started_at, memory_finished_at, fetch_job_id, ord)
+        SELECT r.buddi_id, NULLIF(r.title, ''), NULLIF(r.summary, ''), NULLIF(r.emoji, ''), NULLIF(r.category, ''),
+               r.action_items::jsonb, r.metadata::jsonb, r.raw::jsonb,
+               to_timestamp(NULLIF(r.created_at, 'NaN')), to_timestamp(NULLIF(r.started_at, 'NaN')),
+               to_timestamp(NULLIF(r.finished_at, 'NaN')), \(fetchJobID)
+        FROM unnest(\(rows.buddiIDs)::text[], \(rows.titles)::text[], \(rows.summaries)::text[], \(rows.emojis)::text[],
+                    \(rows.categories)::text[], \(rows.actionItems)::text[], \(rows.metadata)::text[], \(rows.raw)::text[],
+                    \(rows.createdAt)::float8[], \(rows.startedAt)::float8[], \(rows.finishedAt)::float8[])
+             WITH ORDINALITY AS r(buddi_id, title, summary, emoji, category, action_items, metadata, raw,
+                                  created_at, started_at, finished_at, ord)
         ORDER BY r.ord
         ON CONFLICT (buddi_id) DO NOTHING
         RETURNING id

@@ -10,9 +10,9 @@ struct ConversationStore: Sendable {
     /// Inserts memories not stored yet; returns the new rows' ids. Duplicates insert nothing.
     func insert(_ memories: [Memory], fetchJobID: Int64, on connection: PostgresConnection) async throws -> [Int64] {
         guard !memories.isEmpty else { return [] }
-        let json = MemoryRow.json(memories, fetchJobID: fetchJobID)
         var ids: [Int64] = []
-        for try await id in try await connection.query(ConversationSQL.insert(rowsJSON: json), logger: logger).decode(Int64.self) {
+        let query = ConversationSQL.insert(MemoryRows(memories), fetchJobID: fetchJobID)
+        for try await id in try await connection.query(query, logger: logger).decode(Int64.self) {
             ids.append(id)
         }
         return ids

@@ -24,24 +24,46 @@ struct FetchJob: Sendable {
             progress.watermarkCreatedAt = newest?.createdAt
             progress.watermarkResolved = true
         }
+        // The next page is fetched while the current one is stored: the API and the database
+        // work side by side.
+        var prefetched: Task<MemoryPage, any Error>?
         while progress.dayIndex < days.count, progress.memoriesSeen < args.maxConversations {
             let fetchStart = ContinuousClock.now
-            let page = try await fetchPage(MemoryQuery(date: days[progress.dayIndex]), cursor: progress.cursor)
+            let page: MemoryPage
+            if let prefetched {
+                page = try await prefetched.value
+            } else {
+                page = try await fetchPage(MemoryQuery(date: days[progress.dayIndex]), cursor: progress.cursor)
+            }
             let recordStart = ContinuousClock.now
-            let room = args.maxConversations - progress.memoriesSeen
-            let taken = Array(page.memories.prefix(room))
-            let reachedWatermark = days == [nil] && taken.contains(where: isAtOrBelowWatermark(progress))
-            try await record(page: page, taken: taken, into: &progress, context: context)
+            let taken = Array(page.memories.prefix(args.maxConversations - progress.memoriesSeen))
+            var next = progress
+            next.pages += 1
+            next.memoriesSeen += taken.count
+            next.rejected += page.skipped.map { FetchProgress.Rejected(id: $0.error.id, reason: $0.error.reason) }
+            if page.nextCursor == nil || (days == [nil] && taken.contains(where: isAtOrBelowWatermark(progress))) {
+                next.dayIndex += 1
+                next.cursor = nil
+            } else {
+                next.cursor = page.nextCursor
+            }
+            let isLast = next.dayIndex >= days.count || next.memoriesSeen >= args.maxConversations
+            prefetched = isLast ? nil : Task { [next] in
+                try await fetchPage(MemoryQuery(date: days[next.dayIndex]), cursor: next.cursor)
+            }
+            do {
+                progress = try await record(taken, next: next, isLast: isLast, context: context)
+            } catch {
+                prefetched?.cancel()
+                throw error
+            }
             context.logger.debug("page recorded", metadata: [
                 "memories": "\(taken.count)", "api_ms": "\((recordStart - fetchStart).inSeconds * 1000)",
                 "store_ms": "\((ContinuousClock.now - recordStart).inSeconds * 1000)",
             ])
-            if page.nextCursor == nil || reachedWatermark {
-                progress.dayIndex += 1
-                progress.cursor = nil
-            } else {
-                progress.cursor = page.nextCursor
-            }
+        }
+        if !progress.unqueuedIDs.isEmpty {
+            progress = try await record([], next: progress, isLast: true, context: context)
         }
         context.logger.info("fetch finished", metadata: [
             "pages": "\(progress.pages)", "new": "\(progress.new)", "duplicates": "\(progress.duplicates)",
@@ -50,29 +72,25 @@ struct FetchJob: Sendable {
         return progress.result
     }
 
-    /// Inserts a page's new memories, enqueues their processing and checkpoints, atomically.
-    private func record(page: MemoryPage, taken: [Memory], into progress: inout FetchProgress, context: JobContext) async throws {
-        var next = progress
-        next.pages += 1
-        next.memoriesSeen += taken.count
-        next.rejected += page.skipped.map { FetchProgress.Rejected(id: $0.error.id, reason: $0.error.reason) }
-        next.cursor = page.nextCursor
-        let checkpoint = next
-        let inserted = try await client.withTransaction(logger: context.logger) { connection in
+    /// In one transaction: inserts a page's new memories, enqueues `process` jobs for every full
+    /// batch of stored but unqueued conversations (for all of them on the last page), and saves
+    /// the checkpoint `next` with the counts and the ids still unqueued. A retry resumes from it.
+    private func record(_ taken: [Memory], next: FetchProgress, isLast: Bool, context: JobContext) async throws -> FetchProgress {
+        try await client.withTransaction(logger: context.logger) { connection in
+            var saved = next
             let ids = try await store.insert(taken, fetchJobID: context.jobID, on: connection)
-            let jobs = try stride(from: 0, to: ids.count, by: processBatchSize).map { start in
-                try NewJob(ProcessArgs(conversationIDs: Array(ids[start..<min(start + processBatchSize, ids.count)])), queue: "default")
-            }
-            try await queue.enqueue(jobs, on: connection)
-            var saved = checkpoint
             saved.new += ids.count
             saved.duplicates += taken.count - ids.count
+            saved.unqueuedIDs += ids
+            let ready = isLast ? saved.unqueuedIDs.count : saved.unqueuedIDs.count - saved.unqueuedIDs.count % processBatchSize
+            let jobs = try stride(from: 0, to: ready, by: processBatchSize).map { start in
+                try NewJob(ProcessArgs(conversationIDs: Array(saved.unqueuedIDs[start..<min(start + processBatchSize, ready)])))
+            }
+            try await queue.enqueue(jobs, on: connection)
+            saved.unqueuedIDs.removeFirst(ready)
             try await context.saveProgress(saved, on: connection)
-            return ids.count
+            return saved
         }
-        next.new += inserted
-        next.duplicates += taken.count - inserted
-        progress = next
     }
 
     /// A page, with the API's errors turned into the queue's: 401 discards the job at once, a

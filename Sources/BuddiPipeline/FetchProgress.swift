@@ -23,6 +23,9 @@ struct FetchProgress: Codable, Sendable {
     var new = 0
     var duplicates = 0
     var rejected: [Rejected] = []
+    /// Stored conversations whose `process` job waits for a full batch (enqueued at the latest
+    /// with the last page).
+    var unqueuedIDs: [Int64] = []
     var startedAt = Date()
 
     /// The job's result: what the original reported, and the duration.
