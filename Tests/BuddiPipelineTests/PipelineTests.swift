@@ -25,6 +25,9 @@ struct PipelineTests {
             #expect(try await world.count("SELECT count(DISTINCT anchor_id) + count(DISTINCT token_id) FROM conversations") == 4000)
             #expect(try await world.count("SELECT count(*) FROM ledger_anchors") == 2000)
             #expect(try await world.count("SELECT count(DISTINCT sentiment_label) FROM conversations") == 3)
+            // Processing went out in full batches of 100, shared by the workers.
+            #expect(try await world.count("SELECT count(*) FROM jobs WHERE kind = 'process'") == 20)
+            #expect(try await world.count("SELECT count(DISTINCT (result->>'processed')) FROM jobs WHERE kind = 'process'") == 1)
 
             let verify = try await world.run(["verify", "--all"])
             #expect(verify.status == 0, "\(verify.output)")
