@@ -4,8 +4,7 @@ import PostgresNIO
 /// (`jsonb_to_recordset`), so a page or a batch is one statement whatever its size, and
 /// missing values stay NULL.
 enum ConversationSQL {
-    /// The columns a stored conversation is read with (for processing and verification). What
-    /// the analytics need from the JSON columns is extracted here, by the server, as arrays.
+    /// The columns a stored conversation is read with (for processing and verification).
     static let columns = """
         id, buddi_id, title, summary, emoji, category, action_items::text AS action_items,
         metadata::text AS metadata, memory_created_at, memory_started_at, memory_finished_at,
@@ -14,22 +13,7 @@ enum ConversationSQL {
         (jsonb_typeof(raw -> 'id') = 'string' AND raw ->> 'id' = buddi_id) AS raw_carries_id,
         ARRAY(SELECT coalesce(item ->> 'description', '') FROM jsonb_array_elements(action_items) AS item)
             AS action_item_texts,
-        ARRAY(SELECT segment ->> 'text' FROM jsonb_array_elements(\(segments)) AS segment
-              WHERE jsonb_typeof(segment -> 'text') = 'string') AS transcript_texts,
-        ARRAY(SELECT coalesce(segment ->> 'speaker', '') FROM jsonb_array_elements(\(segments)) AS segment
-              WHERE jsonb_typeof(segment -> 'text') = 'string') AS transcript_speakers,
-        ARRAY(SELECT CASE WHEN jsonb_typeof(segment -> 'start') = 'number' THEN (segment ->> 'start')::float8 ELSE 'NaN' END
-              FROM jsonb_array_elements(\(segments)) AS segment
-              WHERE jsonb_typeof(segment -> 'text') = 'string') AS transcript_starts,
-        ARRAY(SELECT CASE WHEN jsonb_typeof(segment -> 'end') = 'number' THEN (segment ->> 'end')::float8 ELSE 'NaN' END
-              FROM jsonb_array_elements(\(segments)) AS segment
-              WHERE jsonb_typeof(segment -> 'text') = 'string') AS transcript_ends
-        """
-
-    /// The transcript segments, or an empty array when they are missing or not an array.
-    private static let segments = """
-        CASE WHEN jsonb_typeof(metadata -> 'transcript_segments') = 'array'
-             THEN metadata -> 'transcript_segments' ELSE '[]'::jsonb END
+        (metadata -> 'transcript_segments')::text AS transcript_segments
         """
 
     /// Inserts a page of memories; a Buddi id already stored is skipped. Returns the new rows.
@@ -79,21 +63,27 @@ enum ConversationSQL {
         """
     }
 
-    /// Records analytics and tokenization for a batch.
-    static func recordProcessed(rowsJSON: String) -> PostgresQuery {
-        """
+    /// Records analytics and tokenization for a batch, one typed array per column (keywords and
+    /// topics joined by U+001F, which no word contains).
+    static func recordProcessed(_ rows: [ProcessedRow]) -> PostgresQuery {
+        let separator = "\u{1F}"
+        return """
         UPDATE conversations c SET
             sentiment_score = r.sentiment_score, sentiment_label = r.sentiment_label,
-            keywords = ARRAY(SELECT jsonb_array_elements_text(r.keywords)),
-            topics = ARRAY(SELECT jsonb_array_elements_text(r.topics)),
+            keywords = CASE WHEN r.keywords = '' THEN '{}'::text[] ELSE string_to_array(r.keywords, \(separator)) END,
+            topics = CASE WHEN r.topics = '' THEN '{}'::text[] ELSE string_to_array(r.topics, \(separator)) END,
             quality_score = r.quality_score, engagement_score = r.engagement_score,
             merkle_root = r.merkle_root, anchor_id = r.anchor_id, token_id = r.token_id,
             token_uri = r.token_uri, contract_address = r.contract_address,
             processing_state = 'processed', processing_error = NULL, processed_at = now(), updated_at = now()
-        FROM jsonb_to_recordset(\(rowsJSON)::jsonb) AS r(
-            id bigint, sentiment_score float8, sentiment_label text, keywords jsonb, topics jsonb,
-            quality_score float8, engagement_score float8, merkle_root text, anchor_id bigint,
-            token_id bigint, token_uri text, contract_address text)
+        FROM unnest(\(rows.map(\.id))::int8[], \(rows.map(\.sentimentScore))::float8[], \(rows.map(\.sentimentLabel))::text[],
+                    \(rows.map { $0.keywords.joined(separator: separator) })::text[],
+                    \(rows.map { $0.topics.joined(separator: separator) })::text[],
+                    \(rows.map(\.qualityScore))::float8[], \(rows.map(\.engagementScore))::float8[],
+                    \(rows.map(\.merkleRoot))::text[], \(rows.map(\.anchorID))::int8[], \(rows.map(\.tokenID))::int8[],
+                    \(rows.map(\.tokenURI))::text[], \(rows.map(\.contractAddress))::text[])
+             AS r(id, sentiment_score, sentiment_label, keywords, topics, quality_score, engagement_score,
+                  merkle_root, anchor_id, token_id, token_uri, contract_address)
         WHERE c.id = r.id
         """
     }

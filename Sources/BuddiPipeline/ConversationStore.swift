@@ -43,7 +43,7 @@ struct ConversationStore: Sendable {
     /// Records a processed batch.
     func recordProcessed(_ rows: [ProcessedRow], on connection: PostgresConnection) async throws {
         guard !rows.isEmpty else { return }
-        try await connection.query(ConversationSQL.recordProcessed(rowsJSON: try json(rows)), logger: logger)
+        try await connection.query(ConversationSQL.recordProcessed(rows), logger: logger)
     }
 
     /// Records conversations that could not be processed, with the reason.
@@ -58,19 +58,19 @@ struct ConversationStore: Sendable {
 }
 
 /// What processing writes for one conversation.
-struct ProcessedRow: Encodable {
+struct ProcessedRow {
     let id: Int64
-    let sentiment_score: Double
-    let sentiment_label: String
+    let sentimentScore: Double
+    let sentimentLabel: String
     let keywords: [String]
     let topics: [String]
-    let quality_score: Double
-    let engagement_score: Double
-    let merkle_root: String
-    let anchor_id: Int64
-    let token_id: Int64
-    let token_uri: String
-    let contract_address: String
+    let qualityScore: Double
+    let engagementScore: Double
+    let merkleRoot: String
+    let anchorID: Int64
+    let tokenID: Int64
+    let tokenURI: String
+    let contractAddress: String
 }
 
 /// A conversation that could not be processed, and why.

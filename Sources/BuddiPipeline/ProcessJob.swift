@@ -50,11 +50,11 @@ struct ProcessJob: Sendable {
             let processed = zip(ready, zip(anchors, tokens)).map { item, ledgerEntry in
                 let (anchor, token) = ledgerEntry
                 return ProcessedRow(
-                    id: item.conversation.id, sentiment_score: item.analytics.sentimentScore,
-                    sentiment_label: item.analytics.sentimentLabel, keywords: item.analytics.keywords,
-                    topics: item.analytics.topics, quality_score: item.analytics.qualityScore,
-                    engagement_score: item.analytics.engagementScore, merkle_root: item.root, anchor_id: anchor.id,
-                    token_id: token.id, token_uri: token.tokenURI, contract_address: anchor.contractAddress)
+                    id: item.conversation.id, sentimentScore: item.analytics.sentimentScore,
+                    sentimentLabel: item.analytics.sentimentLabel, keywords: item.analytics.keywords,
+                    topics: item.analytics.topics, qualityScore: item.analytics.qualityScore,
+                    engagementScore: item.analytics.engagementScore, merkleRoot: item.root, anchorID: anchor.id,
+                    tokenID: token.id, tokenURI: token.tokenURI, contractAddress: anchor.contractAddress)
             }
             try await store.recordProcessed(processed, on: connection)
             try await store.recordFailed(failed, on: connection)

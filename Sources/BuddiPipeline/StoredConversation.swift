@@ -1,3 +1,4 @@
+import BuddiAPI
 import Foundation
 import PostgresNIO
 
@@ -38,14 +39,7 @@ struct StoredConversation: Sendable {
         metadataJSON = try columns["metadata"].decode(String.self)
         rawCarriesID = try columns["raw_carries_id"].decode(Bool?.self) ?? false
         actionItems = try columns["action_item_texts"].decode([String].self)
-        let texts = try columns["transcript_texts"].decode([String].self)
-        let speakers = try columns["transcript_speakers"].decode([String].self)
-        let starts = try columns["transcript_starts"].decode([Double].self)
-        let ends = try columns["transcript_ends"].decode([Double].self)
-        transcript = texts.indices.map { index in
-            (speakers[index].isEmpty ? nil : speakers[index], texts[index],
-             starts[index].isNaN ? nil : starts[index], ends[index].isNaN ? nil : ends[index])
-        }
+        transcript = Self.transcript(fromJSON: try columns["transcript_segments"].decode(String?.self))
         createdAt = try columns["memory_created_at"].decode(Date?.self)
         startedAt = try columns["memory_started_at"].decode(Date?.self)
         finishedAt = try columns["memory_finished_at"].decode(Date?.self)
@@ -63,6 +57,18 @@ struct StoredConversation: Sendable {
                 engagementScore: try columns["engagement_score"].decode(Double.self))
         } else {
             analytics = nil
+        }
+    }
+}
+
+extension StoredConversation {
+    /// The transcript lines in `metadata.transcript_segments`: those with a text; anything
+    /// malformed is left out (the memory was validated when it was fetched).
+    static func transcript(fromJSON json: String?) -> [(speaker: String?, text: String, start: Double?, end: Double?)] {
+        guard let json, let segments = (try? JSONValue(parsing: Data(json.utf8)))?.arrayValue else { return [] }
+        return segments.compactMap { segment in
+            guard let text = segment["text"]?.stringValue else { return nil }
+            return (segment["speaker"]?.stringValue, text, segment["start"]?.numberValue, segment["end"]?.numberValue)
         }
     }
 }
