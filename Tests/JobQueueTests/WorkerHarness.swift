@@ -79,19 +79,7 @@ func withWorker(
     _ body: @Sendable () async throws -> Void
 ) async throws {
     let worker = JobWorker(client: database.client, registry: registry, configuration: configuration, logger: database.logger)
-    let group = ServiceGroup(services: [worker], logger: database.logger)
-    try await withThrowingTaskGroup(of: Void.self) { tasks in
-        tasks.addTask { try await group.run() }
-        do {
-            try await body()
-        } catch {
-            await group.triggerGracefulShutdown()
-            try? await tasks.waitForAll()
-            throw error
-        }
-        await group.triggerGracefulShutdown()
-        try await tasks.waitForAll()
-    }
+    try await withServicesRunning([worker], logger: database.logger, body)
 }
 
 extension TestDatabase {

@@ -93,7 +93,7 @@ struct IngestBenchmark {
         let start = ContinuousClock.now
         let fetchEnd = Mutex<ContinuousClock.Instant?>(nil)
         let fetchJob = try await queue.enqueue(NewJob(FetchArgs(maxConversations: memories)))
-        try await ServicesDuringBench.run(services, logger: logger) {
+        try await withServicesRunning(services, logger: logger) {
             while try await count(processedIn: client) < memories {
                 if fetchEnd.withLock({ $0 == nil }), try await queue.job(id: fetchJob.id)?.state.isFinished == true {
                     fetchEnd.withLock { $0 = .now }

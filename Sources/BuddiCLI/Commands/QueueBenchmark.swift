@@ -131,7 +131,7 @@ struct QueueBenchmark {
                     concurrency: concurrency, claimBatchSize: batch),
                 logger: logger)
         }
-        try await ServicesDuringBench.run(services, logger: logger, until: until)
+        try await withServicesRunning(services, logger: logger, until)
     }
 
     /// Enqueues jobs one at a time on an idle queue; each latency runs from just before the
@@ -161,25 +161,5 @@ struct QueueBenchmark {
         guard !values.isEmpty else { return .nan }
         let sorted = values.sorted()
         return sorted[min(sorted.count - 1, Int((Double(sorted.count) * fraction).rounded(.up)) - 1)]
-    }
-}
-
-/// Runs services in this process while a benchmark measures, then shuts them down gracefully
-/// (for workers, that records every outcome).
-enum ServicesDuringBench {
-    static func run(_ services: [any Service], logger: Logger, until: @Sendable () async throws -> Void) async throws {
-        let group = ServiceGroup(services: services, logger: logger)
-        try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await group.run() }
-            do {
-                try await until()
-            } catch {
-                await group.triggerGracefulShutdown()
-                try? await tasks.waitForAll()
-                throw error
-            }
-            await group.triggerGracefulShutdown()
-            try await tasks.waitForAll()
-        }
     }
 }
