@@ -109,4 +109,20 @@ struct EnqueueTests {
         #expect(claimed.count == 3)
         #expect(claimed.filter { $0.contains("urgent") }.count == 1)
     }
+
+    @Test("retry makes a discarded job available again with one more attempt; a waiting one cannot be retried")
+    func retryDiscarded() async throws {
+        let db = try await TestDatabase.make()
+        defer { Task { await db.drop() } }
+        let id = try await db.enqueue(TestArgs(), maxAttempts: 1)
+        try await db.execute("UPDATE jobs SET state = 'discarded', attempt = 1, finished_at = now() WHERE id = \(id)")
+        try await db.queue.retry(id: id)
+        let job = try await db.job(id)
+        #expect(job.state == .available)
+        #expect(job.maxAttempts == 2)
+        #expect(job.finishedAt == nil)
+        await #expect(throws: JobQueueError.invalidState(id: id, state: "available", operation: "retry")) {
+            try await db.queue.retry(id: id)
+        }
+    }
 }

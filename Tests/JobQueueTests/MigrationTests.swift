@@ -81,6 +81,25 @@ struct MigrationTests {
         #expect(result.output.contains("USAGE: buddi \(command)"), "\(result.output)")
     }
 
+    @Test("bad fetch dates are refused with the flag and the value", arguments: [
+        (["fetch", "--date", "2025-13-01"], "--date must be a date as YYYY-MM-DD, got '2025-13-01'"),
+        (["fetch", "--since", "yesterday"], "--since must be a date as YYYY-MM-DD, got 'yesterday'"),
+        (["fetch", "--since", "2025-03-02", "--until", "2025-03-01"], "--until (2025-03-01) is before --since (2025-03-02)"),
+        (["fetch", "--until", "2025-03-01"], "--until needs --since"),
+    ])
+    func badFetchDates(_ arguments: [String], _ message: String) async throws {
+        let result = try await BuddiProcess.run(arguments, databaseURL: "postgres://nobody@127.0.0.1:1/x")
+        #expect(result.status == 64)
+        #expect(result.output.contains(message), "\(result.output)")
+    }
+
+    @Test("the embedded-cluster commands refuse to act when DATABASE_URL is set")
+    func dbCommandsWithDatabaseURL() async throws {
+        let result = try await BuddiProcess.run(["db", "status"], databaseURL: "postgres://nobody@127.0.0.1:1/x")
+        #expect(result.status == 1)
+        #expect(result.output == "buddi: DATABASE_URL is set: buddi uses that server and manages no embedded cluster\n")
+    }
+
     @Test("bad worker options are refused before anything starts")
     func badWorkerOptions() async throws {
         let result = try await BuddiProcess.run(["worker", "--concurrency", "0"], databaseURL: "postgres://nobody@127.0.0.1:1/x")
