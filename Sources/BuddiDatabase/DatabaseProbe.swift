@@ -10,11 +10,9 @@ public enum DatabaseProbe {
     /// Connects once and runs `SELECT 1`; throws `DatabaseError.unreachable` otherwise.
     public static func check(_ url: DatabaseURL, logger: Logger) async throws(DatabaseError) {
         do {
-            let connection = try await PostgresConnection.connect(
-                on: MultiThreadedEventLoopGroup.singleton.next(),
-                configuration: connectionConfiguration(url), id: 0, logger: logger)
-            defer { Task { try? await connection.close() } }
-            try await connection.query("SELECT 1", logger: logger)
+            try await withConnection(url, logger: logger) { try await $0.query("SELECT 1", logger: logger) }
+        } catch let error as DatabaseError {
+            throw error
         } catch {
             throw .unreachable(target: url.target, reason: reason(error))
         }
@@ -29,7 +27,7 @@ public enum DatabaseProbe {
         do {
             connection = try await PostgresConnection.connect(
                 on: MultiThreadedEventLoopGroup.singleton.next(),
-                configuration: connectionConfiguration(url), id: 0, logger: logger)
+                configuration: try url.connectionConfiguration(), id: 0, logger: logger)
         } catch {
             throw DatabaseError.unreachable(target: url.target, reason: reason(error))
         }
@@ -55,26 +53,5 @@ public enum DatabaseProbe {
             return String(describing: underlying)
         }
         return "\(error.code)"
-    }
-
-    private static func connectionConfiguration(_ url: DatabaseURL) -> PostgresConnection.Configuration {
-        var configuration: PostgresConnection.Configuration
-        if let socketDirectory = url.socketDirectory {
-            configuration = .init(
-                unixSocketPath: "\(socketDirectory)/.s.PGSQL.\(url.port)", username: url.username,
-                password: url.password, database: url.database)
-        } else {
-            let tls: PostgresConnection.Configuration.TLS
-            switch url.sslMode {
-            case "disable", "allow": tls = .disable
-            case "prefer": tls = .prefer(try! .init(configuration: .makeClientConfiguration()))
-            default: tls = .require(try! .init(configuration: .makeClientConfiguration()))
-            }
-            configuration = .init(
-                host: url.host ?? "localhost", port: url.port, username: url.username,
-                password: url.password, database: url.database, tls: tls)
-        }
-        configuration.options.connectTimeout = .seconds(5)
-        return configuration
     }
 }

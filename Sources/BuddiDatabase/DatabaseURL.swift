@@ -85,23 +85,4 @@ public struct DatabaseURL: Sendable, Equatable {
         copy.database = database
         return copy
     }
-
-    /// The client configuration for this URL.
-    public var clientConfiguration: PostgresClient.Configuration {
-        var configuration: PostgresClient.Configuration
-        if let socketDirectory {
-            configuration = .init(
-                unixSocketPath: "\(socketDirectory)/.s.PGSQL.\(port)", username: username, password: password, database: database)
-        } else {
-            let tls: PostgresClient.Configuration.TLS
-            switch sslMode {
-            case "disable", "allow": tls = .disable
-            case "prefer": tls = .prefer(.makeClientConfiguration())
-            default: tls = .require(.makeClientConfiguration())
-            }
-            configuration = .init(host: host ?? "localhost", port: port, username: username, password: password, database: database, tls: tls)
-        }
-        configuration.options.connectTimeout = .seconds(5)
-        return configuration
-    }
 }

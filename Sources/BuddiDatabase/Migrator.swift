@@ -28,6 +28,8 @@ public struct Migrator: Sendable {
         public let appliedAt: Date?
         /// False when the applied file has changed since.
         public let checksumMatches: Bool
+        /// The checksum recorded when it was applied.
+        public let appliedChecksum: String?
         /// True for a migration the database has but this build does not.
         public let unknown: Bool
     }
@@ -45,11 +47,14 @@ public struct Migrator: Sendable {
             let record = applied[migration.version]
             return Status(
                 version: migration.version, name: migration.name, appliedAt: record?.appliedAt,
-                checksumMatches: record.map { $0.checksum == migration.checksum } ?? true, unknown: false)
+                checksumMatches: record.map { $0.checksum == migration.checksum } ?? true,
+                appliedChecksum: record?.checksum, unknown: false)
         }
         let known = Set(migrations.map(\.version))
         for (version, record) in applied where !known.contains(version) {
-            statuses.append(Status(version: version, name: record.name, appliedAt: record.appliedAt, checksumMatches: true, unknown: true))
+            statuses.append(Status(
+                version: version, name: record.name, appliedAt: record.appliedAt, checksumMatches: true,
+                appliedChecksum: record.checksum, unknown: true))
         }
         return statuses.sorted { $0.version < $1.version }
     }
@@ -59,8 +64,7 @@ public struct Migrator: Sendable {
         let statuses = try await status()
         let migrationsByVersion = Dictionary(uniqueKeysWithValues: migrations.map { ($0.version, $0) })
         if let changed = statuses.first(where: { !$0.checksumMatches }), let file = migrationsByVersion[changed.version] {
-            let applied = try await client.withConnection { try await appliedMigrations(on: $0) }
-            throw DatabaseError.checksumMismatch(migration: changed.name, applied: applied[changed.version]?.checksum ?? "", file: file.checksum)
+            throw DatabaseError.checksumMismatch(migration: changed.name, applied: changed.appliedChecksum ?? "", file: file.checksum)
         }
         let unknown = statuses.filter(\.unknown).map(\.name)
         if !unknown.isEmpty { throw DatabaseError.schemaAhead(unknown: unknown) }

@@ -1,8 +1,7 @@
 import PostgresNIO
 
-/// Every statement on `conversations`, in one place. Batches travel as one JSON array of rows
-/// (`jsonb_to_recordset`), so a page or a batch is one statement whatever its size, and
-/// missing values stay NULL.
+/// Every statement on `conversations`, in one place. Batches travel as typed arrays, one per
+/// column (`unnest`), so a page or a batch is one statement whatever its size.
 enum ConversationSQL {
     /// The columns a stored conversation is read with (for processing and verification).
     static let columns = """
@@ -10,10 +9,7 @@ enum ConversationSQL {
         metadata::text AS metadata, memory_created_at, memory_started_at, memory_finished_at,
         sentiment_score, sentiment_label, keywords, topics, quality_score, engagement_score,
         merkle_root, anchor_id, token_id, token_uri, contract_address, processing_state,
-        (jsonb_typeof(raw -> 'id') = 'string' AND raw ->> 'id' = buddi_id) AS raw_carries_id,
-        ARRAY(SELECT coalesce(item ->> 'description', '') FROM jsonb_array_elements(action_items) AS item)
-            AS action_item_texts,
-        (metadata -> 'transcript_segments')::text AS transcript_segments
+        (jsonb_typeof(raw -> 'id') = 'string' AND raw ->> 'id' = buddi_id) AS raw_carries_id
         """
 
     /// Inserts a page of memories; a Buddi id already stored is skipped. Returns the new rows.
@@ -89,10 +85,10 @@ enum ConversationSQL {
     }
 
     /// Records why conversations could not be processed.
-    static func recordFailed(rowsJSON: String) -> PostgresQuery {
+    static func recordFailed(_ rows: [FailedRow]) -> PostgresQuery {
         """
         UPDATE conversations c SET processing_state = 'failed', processing_error = r.error, updated_at = now()
-        FROM jsonb_to_recordset(\(rowsJSON)::jsonb) AS r(id bigint, error text)
+        FROM unnest(\(rows.map(\.id))::int8[], \(rows.map(\.error))::text[]) AS r(id, error)
         WHERE c.id = r.id
         """
     }

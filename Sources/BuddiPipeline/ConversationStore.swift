@@ -49,11 +49,7 @@ struct ConversationStore: Sendable {
     /// Records conversations that could not be processed, with the reason.
     func recordFailed(_ rows: [FailedRow], on connection: PostgresConnection) async throws {
         guard !rows.isEmpty else { return }
-        try await connection.query(ConversationSQL.recordFailed(rowsJSON: try json(rows)), logger: logger)
-    }
-
-    private func json<Row: Encodable>(_ rows: [Row]) throws -> String {
-        String(decoding: try JSONEncoder().encode(rows), as: UTF8.self)
+        try await connection.query(ConversationSQL.recordFailed(rows), logger: logger)
     }
 }
 
@@ -74,7 +70,7 @@ struct ProcessedRow {
 }
 
 /// A conversation that could not be processed, and why.
-struct FailedRow: Encodable {
+struct FailedRow {
     let id: Int64
     let error: String
 }

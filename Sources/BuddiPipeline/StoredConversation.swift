@@ -15,9 +15,6 @@ struct StoredConversation: Sendable {
     let metadataJSON: String
     /// Whether the stored raw memory carries this conversation's Buddi id (else it is corrupt).
     let rawCarriesID: Bool
-    /// What the analytics read, extracted by the server from the JSON columns.
-    let actionItems: [String]
-    let transcript: [(speaker: String?, text: String, start: Double?, end: Double?)]
     let createdAt: Date?
     let startedAt: Date?
     let finishedAt: Date?
@@ -38,8 +35,6 @@ struct StoredConversation: Sendable {
         actionItemsJSON = try columns["action_items"].decode(String.self)
         metadataJSON = try columns["metadata"].decode(String.self)
         rawCarriesID = try columns["raw_carries_id"].decode(Bool?.self) ?? false
-        actionItems = try columns["action_item_texts"].decode([String].self)
-        transcript = Self.transcript(fromJSON: try columns["transcript_segments"].decode(String?.self))
         createdAt = try columns["memory_created_at"].decode(Date?.self)
         startedAt = try columns["memory_started_at"].decode(Date?.self)
         finishedAt = try columns["memory_finished_at"].decode(Date?.self)
@@ -62,14 +57,23 @@ struct StoredConversation: Sendable {
 }
 
 extension StoredConversation {
+    /// The action items' descriptions, read from the stored `action_items` (only processing
+    /// needs them, so they are parsed on demand).
+    var actionItems: [String] {
+        (Self.parse(actionItemsJSON)?.arrayValue ?? []).map { $0["description"]?.stringValue ?? "" }
+    }
+
     /// The transcript lines in `metadata.transcript_segments`: those with a text; anything
     /// malformed is left out (the memory was validated when it was fetched).
-    static func transcript(fromJSON json: String?) -> [(speaker: String?, text: String, start: Double?, end: Double?)] {
-        guard let json, let segments = (try? JSONValue(parsing: Data(json.utf8)))?.arrayValue else { return [] }
-        return segments.compactMap { segment in
+    var transcript: [(speaker: String?, text: String, start: Double?, end: Double?)] {
+        (Self.parse(metadataJSON)?["transcript_segments"]?.arrayValue ?? []).compactMap { segment in
             guard let text = segment["text"]?.stringValue else { return nil }
             return (segment["speaker"]?.stringValue, text, segment["start"]?.numberValue, segment["end"]?.numberValue)
         }
+    }
+
+    private static func parse(_ json: String) -> JSONValue? {
+        try? JSONValue(parsing: Data(json.utf8))
     }
 }
 

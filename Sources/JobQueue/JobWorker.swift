@@ -42,9 +42,6 @@ public final class JobWorker: Service, Sendable {
         }
     }
 
-    /// This worker's id.
-    public var id: String { configuration.workerID }
-
     /// Runs until graceful shutdown (or cancellation), then drains as described above.
     public func run() async throws {
         try configuration.validate()

@@ -1,4 +1,5 @@
 import ArgumentParser
+import BuddiAPI
 import BuddiPipeline
 import Foundation
 import JobQueue
@@ -33,16 +34,11 @@ struct FetchCommand: AsyncParsableCommand {
         if until != nil, since == nil { throw ValidationError("--until needs --since") }
         if !(1...100_000).contains(maxConversations) { throw ValidationError("--max-conversations must be from 1 to 100000, got \(maxConversations)") }
         for (flag, value) in [("--date", date), ("--since", since), ("--until", until)] {
-            if let value, !Self.isDay(value) { throw ValidationError("\(flag) must be a date as YYYY-MM-DD, got '\(value)'") }
+            if let value, BuddiDate(value) == nil { throw ValidationError("\(flag) must be a date as YYYY-MM-DD, got '\(value)'") }
         }
-    }
-
-    private static func isDay(_ text: String) -> Bool {
-        let formatter = DateFormatter()
-        formatter.dateFormat = "yyyy-MM-dd"
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        return text.count == 10 && formatter.date(from: text) != nil
+        if let since, let until, let first = BuddiDate(since), let last = BuddiDate(until), last < first {
+            throw ValidationError("--until (\(until)) is before --since (\(since))")
+        }
     }
 
     func run() async throws {

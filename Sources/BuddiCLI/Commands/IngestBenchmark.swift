@@ -71,9 +71,9 @@ struct IngestBenchmark {
             return try await BuddiSimulator.withRunning(simulator, logger: logger) { _, baseURL in
                 let configuration = BuddiAPIConfiguration(
                     baseURL: baseURL, apiKey: BuddiAPIKey("bench"), requestsPerSecond: 100_000, burst: 1000)
-                let api = try BuddiAPIClient(configuration: configuration, logger: logger)
-                defer { Task { try? await api.shutdown() } }
-                return try await drain(client: client, api: api)
+                return try await BuddiAPIClient.withClient(configuration: configuration, logger: logger) { api in
+                    try await drain(client: client, api: api)
+                }
             }
         }
     }

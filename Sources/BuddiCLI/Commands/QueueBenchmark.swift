@@ -87,11 +87,21 @@ struct QueueBenchmark {
     let batch: Int
     let pickupJobs: Int
 
+    /// Measures on a queue of its own, deleted afterwards whether the measurement succeeded or not.
     func run() async throws -> QueueBenchReport {
         let queueName = "bench-\(UInt32.random(in: 0...UInt32.max))"
         let queue = JobQueue(client: client, logger: logger)
-        defer { Task { [queue] in try? await queue.purge(queue: queueName) } }
+        do {
+            let report = try await measure(queue: queue, queueName: queueName)
+            try await queue.purge(queue: queueName)
+            return report
+        } catch {
+            _ = try? await queue.purge(queue: queueName)
+            throw error
+        }
+    }
 
+    private func measure(queue: JobQueue, queueName: String) async throws -> QueueBenchReport {
         let enqueueStart = ContinuousClock.now
         for start in stride(from: 0, to: jobs, by: 10_000) {
             let count = min(10_000, jobs - start)

@@ -70,25 +70,21 @@ struct WorkerCommand: AsyncParsableCommand {
         let logger = BuddiLogging.root
         let url = try await database.resolveURL(logger: logger)
         let client = PostgresClient(configuration: url.clientConfiguration, backgroundLogger: logger)
-        let api = try BuddiAPIClient(configuration: try APISettings.configuration(), logger: logger)
-        var registry = JobRegistry()
-        ProbeJob.register(into: &registry, client: client)
-        Pipeline.register(into: &registry, client: client, api: api, ledger: PostgresLedger(client: client, logger: logger), logger: logger)
-        let worker = JobWorker(client: client, registry: registry, configuration: workerConfiguration, logger: logger)
-        let rescuer = LeaseRescuer(client: client, interval: .milliseconds(Int64(rescueIntervalSeconds * 1000)), logger: logger)
-        let pruner = JobPruner(client: client, logger: logger)
-        let sealer = LedgerSealer(client: client, logger: logger)
-        let process = WorkerProcess(database: database, client: client, services: [worker, rescuer, pruner, sealer], logger: logger)
-        let group = ServiceGroup(configuration: .init(
-            services: [.init(service: client), .init(service: process)],
-            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        do {
+        try await BuddiAPIClient.withClient(configuration: try APISettings.configuration(), logger: logger) { api in
+            var registry = JobRegistry()
+            ProbeJob.register(into: &registry, client: client)
+            Pipeline.register(
+                into: &registry, client: client, api: api, ledger: PostgresLedger(client: client, logger: logger), logger: logger)
+            let worker = JobWorker(client: client, registry: registry, configuration: workerConfiguration, logger: logger)
+            let rescuer = LeaseRescuer(client: client, interval: .milliseconds(Int64(rescueIntervalSeconds * 1000)), logger: logger)
+            let pruner = JobPruner(client: client, logger: logger)
+            let sealer = LedgerSealer(client: client, logger: logger)
+            let process = WorkerProcess(database: database, client: client, services: [worker, rescuer, pruner, sealer], logger: logger)
+            let group = ServiceGroup(configuration: .init(
+                services: [.init(service: client), .init(service: process)],
+                gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
             try await group.run()
-        } catch {
-            try? await api.shutdown()
-            throw error
         }
-        try await api.shutdown()
     }
 }
 

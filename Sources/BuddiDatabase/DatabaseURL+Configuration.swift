@@ -1,0 +1,60 @@
+import NIOCore
+import PostgresNIO
+
+/// The driver configurations a URL stands for: one for the pool, one for a single connection,
+/// from the same reading of host, socket and sslmode.
+extension DatabaseURL {
+    /// What `sslmode` asks of TLS.
+    private enum TLSUse {
+        case off, preferred, required
+
+        init(sslMode: String) {
+            switch sslMode {
+            case "disable", "allow": self = .off
+            case "prefer": self = .preferred
+            default: self = .required
+            }
+        }
+    }
+
+    /// How long connecting may take before the server counts as unreachable.
+    private static let connectSeconds: Int64 = 5
+
+    private var socketPath: String? {
+        socketDirectory.map { "\($0)/.s.PGSQL.\(port)" }
+    }
+
+    /// The pool's configuration for this URL.
+    public var clientConfiguration: PostgresClient.Configuration {
+        var configuration: PostgresClient.Configuration
+        if let socketPath {
+            configuration = .init(unixSocketPath: socketPath, username: username, password: password, database: database)
+        } else {
+            let tls: PostgresClient.Configuration.TLS = switch TLSUse(sslMode: sslMode) {
+            case .off: .disable
+            case .preferred: .prefer(.makeClientConfiguration())
+            case .required: .require(.makeClientConfiguration())
+            }
+            configuration = .init(host: host ?? "localhost", port: port, username: username, password: password, database: database, tls: tls)
+        }
+        configuration.options.connectTimeout = .seconds(Self.connectSeconds)
+        return configuration
+    }
+
+    /// A single connection's configuration for this URL; throws if TLS cannot be set up.
+    func connectionConfiguration() throws -> PostgresConnection.Configuration {
+        var configuration: PostgresConnection.Configuration
+        if let socketPath {
+            configuration = .init(unixSocketPath: socketPath, username: username, password: password, database: database)
+        } else {
+            let tls: PostgresConnection.Configuration.TLS = switch TLSUse(sslMode: sslMode) {
+            case .off: .disable
+            case .preferred: .prefer(try .init(configuration: .makeClientConfiguration()))
+            case .required: .require(try .init(configuration: .makeClientConfiguration()))
+            }
+            configuration = .init(host: host ?? "localhost", port: port, username: username, password: password, database: database, tls: tls)
+        }
+        configuration.options.connectTimeout = TimeAmount.seconds(Self.connectSeconds)
+        return configuration
+    }
+}
