@@ -17,6 +17,15 @@ enum TransientFailure: Sendable, CustomStringConvertible {
     /// No response: connection refused or reset, a timeout; the text says which.
     case transport(String)
 
+    /// A label for metrics and fetch records: `server_error`, `rate_limited` or `transport`.
+    var kind: String {
+        switch self {
+        case .status: "server_error"
+        case .rateLimited: "rate_limited"
+        case .transport: "transport"
+        }
+    }
+
     /// The wait the server asked for.
     var retryAfter: Duration? {
         if case .rateLimited(let retryAfter) = self { return retryAfter }

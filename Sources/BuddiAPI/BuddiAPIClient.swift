@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import Logging
+import Metrics
 import NIOCore
 import NIOHTTP1
 
@@ -92,19 +93,24 @@ public final class BuddiAPIClient: Sendable {
         logger[metadataKey: "buddi.request"] = "\(target.location)"
         var generator = SystemRandomNumberGenerator()
         var attempt = 1
+        var retriedFailures: [String] = []
         while true {
             do { try await rateLimiter.acquire() } catch { throw .cancelled }
             logger.debug("Requesting Buddi memories", metadata: ["buddi.attempt": "\(attempt)"])
             switch await perform(request, location: target.location, logger: logger) {
-            case .page(let page):
+            case .page(var page):
+                page.retriedFailures = retriedFailures
                 for skipped in page.skipped {
                     logger.warning("Skipped a Buddi memory that does not decode", metadata: ["buddi.skipped": "\(skipped)"])
                 }
                 return page
             case .fatal(let error):
+                Counter(label: "buddi_api_call_failures_total", dimensions: [("kind", error.kind)]).increment()
                 logger.debug("Buddi API call failed", metadata: ["buddi.error": "\(error)"])
                 throw error
             case .transient(let failure):
+                Counter(label: "buddi_api_call_failures_total", dimensions: [("kind", failure.kind)]).increment()
+                retriedFailures.append(failure.kind)
                 let retryAfter = failure.retryAfter
                 if let retryAfter, retryAfter > configuration.retry.maxRetryAfter {
                     throw .rateLimited(retryAfter: retryAfter)

@@ -28,6 +28,20 @@ public enum BuddiAPIError: Error, Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// A label for metrics and fetch records, one per case (`unauthorized`, `rate_limited`…).
+    public var kind: String {
+        switch self {
+        case .invalidConfiguration: "invalid_configuration"
+        case .invalidRequest: "invalid_request"
+        case .unauthorized: "unauthorized"
+        case .rateLimited: "rate_limited"
+        case .unavailable: "unavailable"
+        case .unexpectedStatus: "unexpected_status"
+        case .malformedResponse: "malformed_response"
+        case .cancelled: "cancelled"
+        }
+    }
+
     public var description: String {
         switch self {
         case .invalidConfiguration(let problem):

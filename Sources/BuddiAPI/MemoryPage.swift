@@ -8,6 +8,9 @@ public struct MemoryPage: Sendable, Hashable {
     public let skipped: [SkippedMemory]
     /// The cursor for the next (older) page; `nil` on the last page.
     public let nextCursor: String?
+    /// The kind of each failed attempt the client retried before this page came (see
+    /// ``TransientFailure/kind``): what an operator counts as API errors.
+    public internal(set) var retriedFailures: [String] = []
 }
 
 /// An object of a page that did not decode as a ``Memory``; the rest of its page still did.

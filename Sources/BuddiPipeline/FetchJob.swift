@@ -15,7 +15,40 @@ struct FetchJob: Sendable {
     /// Conversations per `process` job.
     let processBatchSize: Int
 
+    /// Runs one attempt and records it in `fetch_runs`. A failure that retrying may fix is
+    /// retried after the error-recovery delay (scheduler settings, 5 min by default); a 429
+    /// after its Retry-After; a 401 or a bad request is discarded at once.
     func run(_ args: FetchArgs, context: JobContext) async throws -> FetchResult {
+        try await client.query(FetchRunSQL.started(jobID: context.jobID), logger: context.logger)
+        let result: FetchResult
+        do {
+            result = try await walk(args, context: context)
+        } catch is CancellationError {
+            throw CancellationError()  // shutdown or an operator's cancel: not a failed fetch
+        } catch {
+            throw try await recordFailure(error, context: context)
+        }
+        try await client.query(FetchRunSQL.succeeded(jobID: context.jobID, result: result), logger: context.logger)
+        return result
+    }
+
+    /// Records a failed attempt and returns what the queue should do with the job.
+    private func recordFailure(_ error: any Error, context: JobContext) async throws -> JobFailure {
+        let apiError = (error as? BuddiAPIError) ?? (error as? FetchPageFailure)?.apiError
+        let counts = apiError.map { "{\"\($0.kind)\": 1}" } ?? "{}"
+        let message = (error as? FetchPageFailure)?.failure.description ?? ErrorSummary.oneLine(error)
+        var recovery = 300.0
+        let rows = try await client.query(
+            FetchRunSQL.failed(jobID: context.jobID, error: message, apiErrorsJSON: counts), logger: context.logger)
+        for try await seconds in rows.decode(Int32.self) { recovery = Double(seconds) }
+        context.logger.error("fetch failed", metadata: ["error": "\(message)"])
+        switch (error as? FetchPageFailure)?.failure ?? (error as? JobFailure) {
+        case let failure?: return failure
+        case nil: return .retry(after: .seconds(recovery), reason: message)
+        }
+    }
+
+    private func walk(_ args: FetchArgs, context: JobContext) async throws -> FetchResult {
         let days = try Self.days(of: args)
         var progress = try context.progress(as: FetchProgress.self) ?? FetchProgress()
         if days == [nil], !progress.watermarkResolved {
@@ -52,7 +85,7 @@ struct FetchJob: Sendable {
                 try await fetchPage(MemoryQuery(date: days[next.dayIndex]), cursor: next.cursor)
             }
             do {
-                progress = try await record(taken, next: next, isLast: isLast, context: context)
+                progress = try await record(taken, next: next, isLast: isLast, retriedFailures: page.retriedFailures, context: context)
             } catch {
                 prefetched?.cancel()
                 throw error
@@ -63,7 +96,7 @@ struct FetchJob: Sendable {
             ])
         }
         if !progress.unqueuedIDs.isEmpty {
-            progress = try await record([], next: progress, isLast: true, context: context)
+            progress = try await record([], next: progress, isLast: true, retriedFailures: [], context: context)
         }
         context.logger.info("fetch finished", metadata: [
             "pages": "\(progress.pages)", "new": "\(progress.new)", "duplicates": "\(progress.duplicates)",
@@ -74,9 +107,17 @@ struct FetchJob: Sendable {
 
     /// In one transaction: inserts a page's new memories, enqueues `process` jobs for every full
     /// batch of stored but unqueued conversations (for all of them on the last page), and saves
-    /// the checkpoint `next` with the counts and the ids still unqueued. A retry resumes from it.
-    private func record(_ taken: [Memory], next: FetchProgress, isLast: Bool, context: JobContext) async throws -> FetchProgress {
+    /// the checkpoint `next` with the counts and the ids still unqueued, and the API failures the
+    /// client retried for this page. A retry resumes from it.
+    private func record(
+        _ taken: [Memory], next: FetchProgress, isLast: Bool, retriedFailures: [String], context: JobContext
+    ) async throws -> FetchProgress {
         try await client.withTransaction(logger: context.logger) { connection in
+            if !retriedFailures.isEmpty {
+                let counts = Dictionary(retriedFailures.map { ($0, 1) }, uniquingKeysWith: +)
+                let json = "{" + counts.sorted { $0.key < $1.key }.map { "\"\($0.key)\": \($0.value)" }.joined(separator: ", ") + "}"
+                try await connection.query(FetchRunSQL.addAPIErrors(jobID: context.jobID, countsJSON: json), logger: context.logger)
+            }
             var saved = next
             let ids = try await store.insert(taken, fetchJobID: context.jobID, on: connection)
             saved.new += ids.count
@@ -93,18 +134,21 @@ struct FetchJob: Sendable {
         }
     }
 
-    /// A page, with the API's errors turned into the queue's: 401 discards the job at once, a
-    /// 429 retries after its Retry-After, a bad request discards; the rest retry with backoff.
+    /// A page, with the API's errors that decide the job's fate turned into the queue's: 401,
+    /// a bad request or an undocumented status discards the job at once; a 429 retries after its
+    /// Retry-After; the rest retry after the error-recovery delay.
     private func fetchPage(_ query: MemoryQuery, cursor: String?) async throws -> MemoryPage {
         do {
             return try await api.fetchPage(query, cursor: cursor)
         } catch {
             switch error {
             case .unauthorized, .invalidRequest, .invalidConfiguration, .unexpectedStatus:
-                throw JobFailure.discard(reason: error.description)
+                throw FetchPageFailure(apiError: error, failure: .discard(reason: error.description))
             case .rateLimited(let retryAfter):
-                throw JobFailure.retry(after: retryAfter ?? .seconds(60), reason: error.description)
-            case .unavailable, .malformedResponse, .cancelled:
+                throw FetchPageFailure(apiError: error, failure: .retry(after: retryAfter ?? .seconds(60), reason: error.description))
+            case .cancelled:
+                throw CancellationError()
+            case .unavailable, .malformedResponse:
                 throw error
             }
         }
@@ -142,4 +186,10 @@ struct FetchJob: Sendable {
         }
         return days.reversed()  // newest first, as the API pages
     }
+}
+
+/// An API error that decides the fetch job's fate, with the decision.
+struct FetchPageFailure: Error {
+    let apiError: BuddiAPIError
+    let failure: JobFailure
 }

@@ -256,4 +256,37 @@ enum JobSQL {
         SELECT count(*) FROM deleted
         """
     }
+
+    /// Jobs matching the filter, newest first. Empty strings match everything.
+    static func list(state: String, kind: String, queue: String, limit: Int, offset: Int) -> PostgresQuery {
+        """
+        SELECT id, kind, queue, priority, state, args::text, attempt, max_attempts, run_at,
+               worker_id, lease_expires_at, unique_key, errors::text, result::text, progress::text,
+               created_at, started_at, finished_at
+        FROM jobs
+        WHERE (\(state) = '' OR state = \(state)) AND (\(kind) = '' OR kind = \(kind))
+          AND (\(queue) = '' OR queue = \(queue))
+        ORDER BY id DESC LIMIT \(limit) OFFSET \(offset)
+        """
+    }
+
+    /// Per queue and state: how many jobs, and for waiting ones the age of the oldest that is due.
+    static let depth: PostgresQuery = """
+        SELECT queue, state, count(*),
+               COALESCE(EXTRACT(EPOCH FROM now() - min(run_at) FILTER (
+                   WHERE state IN ('available', 'retryable') AND run_at <= now())), 0)::float8
+        FROM jobs GROUP BY queue, state ORDER BY queue, state
+        """
+
+    /// The oldest job of this kind that has not finished yet.
+    static func oldestUnfinished(kind: String) -> PostgresQuery {
+        "SELECT id FROM jobs WHERE kind = \(kind) AND state IN \(unescaped: unfinishedStates) ORDER BY id LIMIT 1"
+    }
+
+    /// Worker processes with the seconds since their last heartbeat.
+    static let workers: PostgresQuery = """
+        SELECT id, host, pid, queues, concurrency, started_at, heartbeat_at,
+               EXTRACT(EPOCH FROM now() - heartbeat_at)::float8
+        FROM workers ORDER BY started_at
+        """
 }

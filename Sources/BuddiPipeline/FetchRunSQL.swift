@@ -1,0 +1,70 @@
+import Foundation
+import PostgresNIO
+
+/// Every statement on `fetch_runs`, the record of every fetch: requested (with its job, in the
+/// enqueuing transaction), then started, failed or finished by the fetch job.
+enum FetchRunSQL {
+    /// Records a requested fetch. For a scheduled one, a slot already taken inserts nothing.
+    static func insert(jobID: Int64, trigger: FetchTrigger, slot: Date?) -> PostgresQuery {
+        """
+        INSERT INTO fetch_runs (job_id, trigger, slot) VALUES (\(jobID), \(trigger.rawValue), \(slot))
+        ON CONFLICT DO NOTHING RETURNING job_id
+        """
+    }
+
+    /// An attempt of the fetch job begins.
+    static func started(jobID: Int64) -> PostgresQuery {
+        """
+        UPDATE fetch_runs SET started_at = COALESCE(started_at, now()), outcome = 'running',
+                              attempts = attempts + 1, finished_at = NULL, error = NULL
+        WHERE job_id = \(jobID)
+        """
+    }
+
+    /// The fetch succeeded, with its counts.
+    static func succeeded(jobID: Int64, result: FetchResult) -> PostgresQuery {
+        """
+        UPDATE fetch_runs SET outcome = 'succeeded', finished_at = now(), pages = \(result.pages),
+               memories_seen = \(result.memories_seen), new_conversations = \(result.new),
+               duplicates = \(result.duplicates), rejected = \(result.rejected.count),
+               duration_seconds = \(result.duration_seconds), error = NULL
+        WHERE job_id = \(jobID)
+        """
+    }
+
+    /// Adds failed API calls (by kind, a JSON object of counts) to the run's tally.
+    static func addAPIErrors(jobID: Int64, countsJSON: String) -> PostgresQuery {
+        "UPDATE fetch_runs SET api_errors = buddi_add_counts(api_errors, \(countsJSON)::jsonb) WHERE job_id = \(jobID)"
+    }
+
+    /// An attempt failed (counting its API error, if any); returns the error-recovery delay the
+    /// next attempt waits, in seconds.
+    static func failed(jobID: Int64, error: String, apiErrorsJSON: String) -> PostgresQuery {
+        """
+        UPDATE fetch_runs SET outcome = 'failed', finished_at = now(), error = \(error),
+               api_errors = buddi_add_counts(api_errors, \(apiErrorsJSON)::jsonb),
+               duration_seconds = EXTRACT(EPOCH FROM now() - started_at)::float8
+        WHERE job_id = \(jobID)
+        RETURNING COALESCE((SELECT error_recovery_seconds FROM scheduler_settings), 300)
+        """
+    }
+
+    /// The columns a run is read with.
+    static let columns = """
+        job_id, trigger, slot, requested_at, started_at, finished_at, outcome, attempts, pages,
+        memories_seen, new_conversations, duplicates, rejected, duration_seconds, api_errors::text, error
+        """
+
+    /// The most recent run, and the most recent successful one.
+    static let latest: PostgresQuery = """
+        (SELECT \(unescaped: columns) FROM fetch_runs ORDER BY requested_at DESC, job_id DESC LIMIT 1)
+        UNION ALL
+        (SELECT \(unescaped: columns) FROM fetch_runs WHERE outcome = 'succeeded'
+         ORDER BY started_at DESC, job_id DESC LIMIT 1)
+        """
+
+    /// One run, by its job.
+    static func run(jobID: Int64) -> PostgresQuery {
+        "SELECT \(unescaped: columns) FROM fetch_runs WHERE job_id = \(jobID)"
+    }
+}
