@@ -57,6 +57,7 @@ let package = Package(
             dependencies: [
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
@@ -97,12 +98,48 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The scheduler: leader-elected periodic fetches, shared settings, fetch requests.
+        .target(
+            name: "BuddiScheduler",
+            dependencies: [
+                "JobQueue", "BuddiPipeline",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // What operators read and do, shared by the CLI and the HTTP API: status, listings, exports.
+        .target(
+            name: "BuddiControl",
+            dependencies: [
+                "JobQueue", "BuddiPipeline", "BuddiScheduler", "BuddiAPI",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The HTTP API (`buddi serve`): Hummingbird routes over the control layer.
+        .target(
+            name: "BuddiHTTP",
+            dependencies: [
+                "BuddiControl", "BuddiScheduler", "BuddiPipeline", "BuddiDatabase", "BuddiAPI", "JobQueue",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            resources: [.copy("openapi.yaml")]
+        ),
         // The `buddi` command.
         .executableTarget(
             name: "BuddiCLI",
             dependencies: [
                 "JobQueue", "BuddiDatabase", "BuddiAPI", "BuddiSimulator",
-                "BuddiAnalytics", "BuddiLedger", "BuddiPipeline",
+                "BuddiAnalytics", "BuddiLedger", "BuddiPipeline", "BuddiScheduler", "BuddiControl", "BuddiHTTP",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),

@@ -1,0 +1,149 @@
+import Foundation
+import PostgresNIO
+
+/// The statements behind the operators' views: conversation listings and exports, and the
+/// counts `status` and `/metrics` report. Conversations are rendered as JSON (or CSV lines) by
+/// the server, so a row travels as one text value and is never rebuilt in Swift.
+enum ControlSQL {
+    /// A conversation as the API shows it: one JSON object.
+    static let conversationJSON = """
+        json_build_object(
+            'id', id, 'buddi_id', buddi_id, 'title', title, 'summary', summary, 'emoji', emoji,
+            'category', category, 'action_items', action_items, 'created_at', memory_created_at,
+            'started_at', memory_started_at, 'finished_at', memory_finished_at, 'fetched_at', fetched_at,
+            'sentiment_score', sentiment_score, 'sentiment_label', sentiment_label, 'keywords', keywords,
+            'topics', topics, 'quality_score', quality_score, 'engagement_score', engagement_score,
+            'merkle_root', merkle_root, 'anchor_id', anchor_id, 'token_id', token_id, 'token_uri', token_uri,
+            'contract_address', contract_address, 'processing_state', processing_state,
+            'processing_error', processing_error, 'is_exported', is_exported)::text
+        """
+
+    /// The CSV export's columns, in order.
+    static let csvColumns = [
+        "id", "buddi_id", "title", "summary", "category", "memory_created_at", "sentiment_score", "sentiment_label",
+        "quality_score", "engagement_score", "topics", "keywords", "merkle_root", "anchor_id", "token_id", "token_uri",
+        "contract_address", "processing_state",
+    ]
+
+    /// A conversation as one CSV line (RFC 4180 quoting; arrays joined with `;`).
+    static let conversationCSV: String = {
+        let fields = csvColumns.map { column -> String in
+            let value = ["topics", "keywords"].contains(column) ? "array_to_string(\(column), ';')" : "\(column)::text"
+            return "'\"' || replace(COALESCE(\(value), ''), '\"', '\"\"') || '\"'"
+        }
+        return "concat_ws(',', \(fields.joined(separator: ", ")))"
+    }()
+
+    /// A filter's conditions, on parameters $1…$7 (NULL for "any"), and their values.
+    private static func matching(_ filter: ConversationFilter) -> (conditions: String, binds: PostgresBindings) {
+        let pattern = filter.text.map { "%" + $0.replacingOccurrences(of: "\\", with: "\\\\")
+            .replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%" }
+        var binds = PostgresBindings()
+        binds.append(filter.sentiment)
+        binds.append(filter.minQuality)
+        binds.append(filter.topic)
+        binds.append(filter.category)
+        binds.append(filter.since)
+        binds.append(filter.until)
+        binds.append(pattern)
+        let conditions = """
+            ($1::text IS NULL OR sentiment_label = $1) AND ($2::float8 IS NULL OR quality_score >= $2)
+            AND ($3::text IS NULL OR topics @> ARRAY[$3::text]) AND ($4::text IS NULL OR category = $4)
+            AND ($5::timestamptz IS NULL OR memory_created_at >= $5) AND ($6::timestamptz IS NULL OR memory_created_at < $6)
+            AND ($7::text IS NULL OR title ILIKE $7 OR summary ILIKE $7)
+            """
+        return (conditions, binds)
+    }
+
+    /// How many conversations match.
+    static func count(_ filter: ConversationFilter) -> PostgresQuery {
+        let (conditions, binds) = matching(filter)
+        return PostgresQuery(unsafeSQL: "SELECT count(*) FROM conversations WHERE \(conditions)", binds: binds)
+    }
+
+    /// A page of matching conversations, newest memory first, as JSON.
+    static func page(_ filter: ConversationFilter, paging: Paging) -> PostgresQuery {
+        var (conditions, binds) = matching(filter)
+        binds.append(paging.limit)
+        binds.append(paging.offset)
+        return PostgresQuery(unsafeSQL: """
+            SELECT \(conversationJSON) FROM conversations WHERE \(conditions)
+            ORDER BY memory_created_at DESC NULLS LAST, id DESC LIMIT $8 OFFSET $9
+            """, binds: binds)
+    }
+
+    /// Every matching conversation in id order, each as its row id and one line of the format.
+    static func export(_ filter: ConversationFilter, csv: Bool) -> PostgresQuery {
+        let (conditions, binds) = matching(filter)
+        return PostgresQuery(unsafeSQL: """
+            SELECT id, \(csv ? conversationCSV : conversationJSON) FROM conversations WHERE \(conditions) ORDER BY id
+            """, binds: binds)
+    }
+
+    /// One conversation by Buddi id (or row id), as JSON.
+    static func one(_ id: String) -> PostgresQuery {
+        "SELECT \(unescaped: conversationJSON) FROM conversations WHERE buddi_id = \(id) OR id = \(Int64(id) ?? -1)"
+    }
+
+    /// Marks exported rows.
+    static func markExported(_ ids: [Int64]) -> PostgresQuery {
+        "UPDATE conversations SET is_exported = true, updated_at = now() WHERE id = ANY(\(ids)::bigint[]) AND NOT is_exported"
+    }
+
+    /// Conversations by processing state.
+    static let conversationCounts: PostgresQuery = """
+        SELECT count(*), count(*) FILTER (WHERE processing_state = 'processed'),
+               count(*) FILTER (WHERE processing_state = 'pending'), count(*) FILTER (WHERE processing_state = 'failed')
+        FROM conversations
+        """
+
+    /// The last 24 hours: fetches by outcome, conversations processed and failed, jobs finished
+    /// by state.
+    static let lastDay: PostgresQuery = """
+        SELECT
+            (SELECT count(*) FROM fetch_runs WHERE requested_at > now() - interval '24 hours' AND outcome = 'succeeded'),
+            (SELECT count(*) FROM fetch_runs WHERE requested_at > now() - interval '24 hours' AND outcome = 'failed'),
+            (SELECT count(*) FROM conversations WHERE processed_at > now() - interval '24 hours'),
+            (SELECT count(*) FROM conversations WHERE processing_state = 'failed' AND updated_at > now() - interval '24 hours'),
+            (SELECT count(*) FROM jobs WHERE state = 'completed' AND finished_at > now() - interval '24 hours'),
+            (SELECT count(*) FROM jobs WHERE state = 'discarded' AND finished_at > now() - interval '24 hours'),
+            (SELECT COALESCE(sum(jsonb_array_length(errors)), 0) FROM jobs
+             WHERE COALESCE(finished_at, run_at) > now() - interval '24 hours')
+        """
+}
+
+extension ControlSQL {
+    /// Fetches by outcome, ever.
+    static let fetchOutcomes: PostgresQuery = "SELECT outcome, count(*) FROM fetch_runs GROUP BY outcome ORDER BY outcome"
+
+    /// Failed API calls by kind, summed over every fetch.
+    static let apiErrorsByKind: PostgresQuery = """
+        SELECT e.key, sum(e.value::bigint)::bigint FROM fetch_runs, jsonb_each_text(api_errors) AS e
+        GROUP BY e.key ORDER BY e.key
+        """
+
+    /// Cumulative counts of finished fetches at or under each bound, then the count and the sum.
+    static func fetchDurationHistogram(buckets: [Double]) -> PostgresQuery {
+        let counts = buckets.map { "count(*) FILTER (WHERE duration_seconds <= \($0))" }.joined(separator: ", ")
+        return PostgresQuery(unsafeSQL: """
+            SELECT \(counts), count(*), COALESCE(sum(duration_seconds), 0)::float8
+            FROM fetch_runs WHERE finished_at IS NOT NULL AND duration_seconds IS NOT NULL
+            """)
+    }
+}
+
+extension ControlSQL {
+    /// Processed conversations by sentiment label.
+    static let sentimentDistribution: PostgresQuery = """
+        SELECT sentiment_label, count(*) FROM conversations WHERE sentiment_label IS NOT NULL
+        GROUP BY sentiment_label ORDER BY count(*) DESC, sentiment_label
+        """
+
+    /// The most frequent topics.
+    static func topTopics(limit: Int) -> PostgresQuery {
+        """
+        SELECT topic, count(*) FROM conversations, unnest(topics) AS topic
+        GROUP BY topic ORDER BY count(*) DESC, topic LIMIT \(limit)
+        """
+    }
+}

@@ -1,0 +1,101 @@
+import BuddiControl
+import BuddiDatabase
+import BuddiScheduler
+import Foundation
+import Hummingbird
+import Logging
+import PostgresNIO
+import ServiceLifecycle
+
+/// `buddi serve`: the HTTP API over the shared database — the original's scheduler endpoints,
+/// conversations, exports, jobs, health, metrics and the OpenAPI document.
+public struct APIServer: Service {
+    /// Where and how it listens.
+    public struct Configuration: Sendable {
+        public var host: String
+        public var port: Int
+        /// With a token, mutating endpoints need `Authorization: Bearer <token>`.
+        public var adminToken: String?
+
+        public init(host: String = "127.0.0.1", port: Int = 8000, adminToken: String? = nil) {
+            self.host = host
+            self.port = port
+            self.adminToken = adminToken
+        }
+    }
+
+    let configuration: Configuration
+    let dependencies: APIDependencies
+    let onListening: @Sendable (Int) async -> Void
+    let logger: Logger
+    private let responder: RouterResponder<BasicRequestContext>
+    /// Every route, as the OpenAPI document must describe it.
+    public let routes: [APIRoute]
+
+    /// - Parameters:
+    ///   - processMetrics: renders this process's own metrics (HTTP requests…), appended to the cluster's.
+    ///   - onListening: called with the bound port once the server listens.
+    public init(
+        configuration: Configuration, client: PostgresClient, schedulerDefaults: SchedulerDefaults,
+        processMetrics: @escaping @Sendable () -> String = { "" },
+        onListening: @escaping @Sendable (Int) async -> Void = { _ in }, logger: Logger
+    ) {
+        self.configuration = configuration
+        self.onListening = onListening
+        self.logger = logger
+        let settings = SchedulerSettingsStore(client: client, defaults: schedulerDefaults, logger: logger)
+        dependencies = APIDependencies(
+            client: client, settings: settings, requests: FetchRequests(client: client, settings: settings, logger: logger),
+            processMetrics: processMetrics, logger: logger)
+        let router = Router(context: BasicRequestContext.self)
+        router.add(middleware: MetricsMiddleware())
+        router.add(middleware: LogRequestsMiddleware(.debug))
+        router.add(middleware: ProblemMiddleware())
+        router.add(middleware: AdminTokenMiddleware(token: configuration.adminToken))
+        var table = RouteTable(router: router)
+        OperationsRoutes(dependencies: dependencies).register(on: &table)
+        SchedulerRoutes(dependencies: dependencies).register(on: &table)
+        ConversationRoutes(dependencies: dependencies).register(on: &table)
+        JobRoutes(dependencies: dependencies).register(on: &table)
+        self.responder = router.buildResponder()
+        self.routes = table.routes
+    }
+
+    public func run() async throws {
+        let onListening = self.onListening
+        let application = Application(
+            responder: responder,
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "buddi"),
+            onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
+            logger: logger)
+        try await application.run()
+    }
+}
+
+/// What the handlers share.
+struct APIDependencies: Sendable {
+    let client: PostgresClient
+    let settings: SchedulerSettingsStore
+    let requests: FetchRequests
+    let processMetrics: @Sendable () -> String
+    let logger: Logger
+}
+
+extension Request {
+    /// The query parameters, the last value winning.
+    var parameters: [String: String] {
+        Dictionary(uri.queryParameters.map { (String($0.key), String($0.value)) }, uniquingKeysWith: { $1 })
+    }
+}
+
+extension Response {
+    /// A JSON response from JSON text.
+    static func json(_ text: String, status: HTTPResponse.Status = .ok) -> Response {
+        Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+
+    /// A JSON response from an encodable document.
+    static func json<T: Encodable>(encoding value: T, status: HTTPResponse.Status = .ok) throws -> Response {
+        json(try ControlJSON.encode(value), status: status)
+    }
+}

@@ -1,0 +1,63 @@
+import BuddiControl
+import BuddiPipeline
+import Foundation
+import Hummingbird
+
+/// Conversations: listing with filters, one by id, its verification, and the streamed export.
+struct ConversationRoutes {
+    let dependencies: APIDependencies
+
+    func register(on table: inout RouteTable) {
+        let dependencies = dependencies
+        let conversations = Conversations(client: dependencies.client, logger: dependencies.logger)
+        table.add(.get, "/conversations/") { request, _ in
+            let parameters = request.parameters
+            let paging = try Paging(parameters: parameters)
+            let (total, items) = try await conversations.list(try ConversationFilter(parameters: parameters), paging: paging)
+            return .json(#"{"total":\#(total),"limit":\#(paging.limit),"offset":\#(paging.offset),"items":["# + items.joined(separator: ",") + "]}")
+        }
+        table.add(.get, "/conversations/{id}") { _, context in
+            let id = try context.parameters.require("id")
+            guard let conversation = try await conversations.one(id) else { throw ControlError.notFound(what: "conversation", id: id) }
+            return .json(conversation)
+        }
+        table.add(.get, "/conversations/{id}/verify") { _, context in
+            let id = try context.parameters.require("id")
+            let report = try await ConversationVerifier(client: dependencies.client, logger: dependencies.logger).verify(buddiID: id)
+            guard report.checked > 0 else { throw ControlError.notFound(what: "conversation", id: id) }
+            return try .json(encoding: VerificationReply(buddi_id: id, verified: report.problems.isEmpty, problems: report.problems))
+        }
+        table.add(.get, "/api/conversations/export") { request, _ in
+            let parameters = request.parameters
+            let formatName = parameters["format"] ?? "jsonl"
+            guard let format = Conversations.ExportFormat(rawValue: formatName) else {
+                throw ControlError.invalidParameter(name: "format", value: formatName, expected: "jsonl or csv")
+            }
+            let filter = try ConversationFilter(parameters: parameters)
+            let logger = dependencies.logger
+            let body = ResponseBody { writer in
+                do {
+                    let count = try await conversations.export(filter, format: format) { text in
+                        try await writer.write(ByteBuffer(string: text))
+                    }
+                    logger.info("export streamed", metadata: ["rows": "\(count)", "format": "\(format.rawValue)"])
+                } catch {
+                    // The status is sent: the client sees a cut-short body; the log says why.
+                    logger.error("export failed mid-stream", metadata: ["error": "\(String(reflecting: error))"])
+                    throw error
+                }
+                try await writer.finish(nil)
+            }
+            var headers: HTTPFields = [.contentType: format.contentType]
+            headers[.contentDisposition] = "attachment; filename=\"conversations.\(format.rawValue)\""
+            return Response(status: .ok, headers: headers, body: body)
+        }
+    }
+}
+
+/// The answer to a verification.
+struct VerificationReply: Encodable {
+    var buddi_id: String
+    var verified: Bool
+    var problems: [String]
+}

@@ -1,0 +1,56 @@
+import BuddiControl
+import Foundation
+import Hummingbird
+import JobQueue
+
+/// `/api/jobs`: listing with filters, one job, retry and cancel.
+struct JobRoutes {
+    let dependencies: APIDependencies
+
+    func register(on table: inout RouteTable) {
+        let queue = JobQueue(client: dependencies.client, logger: dependencies.logger)
+        table.add(.get, "/api/jobs") { request, _ in
+            let parameters = request.parameters
+            let paging = try Paging(parameters: parameters)
+            var state: JobState?
+            if let text = parameters["state"] {
+                guard let value = JobState(rawValue: text) else {
+                    throw ControlError.invalidParameter(
+                        name: "state", value: text, expected: "one of \(JobState.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                state = value
+            }
+            let jobs = try await queue.list(state: state, kind: parameters["kind"], queue: parameters["queue"], limit: paging.limit, offset: paging.offset)
+            return try .json(encoding: JobList(items: jobs.map(JobView.init), limit: paging.limit, offset: paging.offset))
+        }
+        table.add(.get, "/api/jobs/{id}") { _, context in
+            let id = try jobID(context)
+            guard let job = try await queue.job(id: id) else { throw JobQueueError.jobNotFound(id) }
+            return try .json(encoding: JobView(job))
+        }
+        table.add(.post, "/api/jobs/{id}/retry") { _, context in
+            let id = try jobID(context)
+            try await queue.retry(id: id)
+            return .json(#"{"message":"job \#(id) will run again","job_id":\#(id)}"#)
+        }
+        table.add(.post, "/api/jobs/{id}/cancel") { _, context in
+            let id = try jobID(context)
+            let state = try await queue.cancel(id: id)
+            let message = state == .running ? "job \(id) is running; its worker will stop it" : "job \(id) cancelled"
+            return .json(#"{"message":"\#(message)","job_id":\#(id),"state":"\#(state.rawValue)"}"#)
+        }
+    }
+}
+
+/// A page of jobs.
+struct JobList: Encodable {
+    var items: [JobView]
+    var limit: Int
+    var offset: Int
+}
+
+private func jobID(_ context: BasicRequestContext) throws -> Int64 {
+    let text = try context.parameters.require("id")
+    guard let id = Int64(text) else { throw ControlError.invalidParameter(name: "id", value: text, expected: "a job id (a whole number)") }
+    return id
+}

@@ -1,0 +1,47 @@
+import BuddiControl
+import BuddiDatabase
+import Foundation
+import Hummingbird
+import JobQueue
+
+/// `/health`, `/metrics` and `/openapi.yaml`.
+struct OperationsRoutes {
+    let dependencies: APIDependencies
+
+    func register(on table: inout RouteTable) {
+        let dependencies = dependencies
+        table.add(.get, "/health") { _, _ in
+            do {
+                let migrator = Migrator(client: dependencies.client, migrations: try Migration.bundled(), logger: dependencies.logger)
+                try await migrator.checkCurrent()
+                return .json(#"{"status":"ok","database":"reachable","schema":"current"}"#)
+            } catch {
+                let reason = ErrorSummary.oneLine(error)
+                return .json(
+                    try ControlJSON.encode(["status": "unavailable", "reason": reason]), status: .serviceUnavailable)
+            }
+        }
+        table.add(.get, "/metrics") { _, _ in
+            let text = try await ClusterMetrics.render(client: dependencies.client, logger: dependencies.logger) + dependencies.processMetrics()
+            return Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(string: text)))
+        }
+        table.add(.get, "/openapi.yaml") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "application/yaml"],
+                body: .init(byteBuffer: ByteBuffer(string: try OpenAPIDocument.text())))
+        }
+    }
+}
+
+/// The OpenAPI document shipped with the server.
+public enum OpenAPIDocument {
+    /// Its text.
+    public static func text() throws -> String {
+        guard let url = Bundle.module.url(forResource: "openapi", withExtension: "yaml") else {
+            throw APIProblem(.internalServerError, "internal", "openapi.yaml is missing from the bundle")
+        }
+        return try String(contentsOf: url, encoding: .utf8)
+    }
+}

@@ -1,0 +1,101 @@
+import BuddiAPI
+import BuddiControl
+import BuddiPipeline
+import BuddiScheduler
+import Foundation
+import Hummingbird
+
+/// The original's `/api/scheduler/…` endpoints, same names and semantics, over the shared
+/// settings: any `buddi serve` controls the scheduler replicas wherever they run.
+struct SchedulerRoutes {
+    let dependencies: APIDependencies
+
+    func register(on table: inout RouteTable) {
+        let dependencies = dependencies
+        table.add(.get, "/api/scheduler/status") { _, _ in
+            try .json(encoding: try await ClusterStatus.read(client: dependencies.client, settings: dependencies.settings, logger: dependencies.logger))
+        }
+        table.add(.post, "/api/scheduler/start") { _, _ in
+            let settings = try await dependencies.settings.setEnabled(true)
+            return try .json(encoding: SchedulerReply(message: "Scheduler started", settings: settings))
+        }
+        table.add(.post, "/api/scheduler/stop") { _, _ in
+            let settings = try await dependencies.settings.setEnabled(false)
+            return try .json(encoding: SchedulerReply(message: "Scheduler stopped", settings: settings))
+        }
+        table.add(.post, "/api/scheduler/config") { request, _ in
+            let parameters = request.parameters
+            let hours = try integer(parameters, "fetch_interval_hours")
+            let max = try integer(parameters, "max_conversations_per_fetch")
+            guard hours != nil || max != nil else {
+                throw APIProblem(.unprocessableContent, "invalid_parameter", "give fetch_interval_hours and/or max_conversations_per_fetch")
+            }
+            let settings = try await dependencies.settings.configure(fetchIntervalHours: hours, maxConversationsPerFetch: max)
+            return try .json(encoding: SchedulerReply(message: "Configuration updated", settings: settings))
+        }
+        table.add(.post, "/api/scheduler/fetch") { request, _ in
+            let parameters = request.parameters
+            let args = try fetchArgs(parameters)
+            let force = try boolean(parameters, "force") ?? false
+            let jobID = try await dependencies.requests.requestManual(args, force: force)
+            return .json(JSONValue.object(["message": "Fetch enqueued", "job_id": .number(Double(jobID))]).jsonText, status: .accepted)
+        }
+    }
+
+    /// A manual fetch's arguments from `date`, `since`, `until` and `max_conversations`; nil
+    /// for a plain fetch with the configured maximum.
+    private func fetchArgs(_ parameters: [String: String]) throws -> FetchArgs? {
+        for name in ["date", "since", "until"] {
+            if let value = parameters[name], BuddiDate(value) == nil {
+                throw ControlError.invalidParameter(name: name, value: value, expected: "a day as YYYY-MM-DD")
+            }
+        }
+        if parameters["date"] != nil, parameters["since"] != nil {
+            throw ControlError.invalidParameter(name: "since", value: parameters["since"] ?? "", expected: "absent when date is given")
+        }
+        if parameters["until"] != nil, parameters["since"] == nil {
+            throw ControlError.invalidParameter(name: "until", value: parameters["until"] ?? "", expected: "given with since")
+        }
+        let max = try integer(parameters, "max_conversations")
+        if let max { try SchedulerSettings.validate(fetchIntervalHours: nil, maxConversationsPerFetch: max) }
+        guard max != nil || parameters["date"] != nil || parameters["since"] != nil else { return nil }
+        return FetchArgs(
+            maxConversations: max ?? SchedulerSettings.maxConversationsBounds.upperBound, date: parameters["date"],
+            since: parameters["since"], until: parameters["until"])
+    }
+}
+
+/// The answer to start, stop and config: what happened, and the settings now.
+struct SchedulerReply: Encodable {
+    var message: String
+    var settings: SchedulerSettings
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: Keys.self)
+        try container.encode(message, forKey: .message)
+        try container.encode(settings.enabled, forKey: .is_running)
+        try container.encode(settings.fetchIntervalHours, forKey: .fetch_interval_hours)
+        try container.encode(settings.maxConversationsPerFetch, forKey: .max_conversations_per_fetch)
+    }
+
+    enum Keys: String, CodingKey {
+        case message, is_running, fetch_interval_hours, max_conversations_per_fetch
+    }
+}
+
+/// An optional whole-number parameter; present but not a number is a 422 naming it.
+func integer(_ parameters: [String: String], _ name: String) throws -> Int? {
+    guard let text = parameters[name] else { return nil }
+    guard let value = Int(text) else { throw ControlError.invalidParameter(name: name, value: text, expected: "a whole number") }
+    return value
+}
+
+/// An optional boolean parameter (`true`/`false`/`1`/`0`).
+func boolean(_ parameters: [String: String], _ name: String) throws -> Bool? {
+    guard let text = parameters[name] else { return nil }
+    switch text.lowercased() {
+    case "true", "1", "yes": return true
+    case "false", "0", "no": return false
+    default: throw ControlError.invalidParameter(name: name, value: text, expected: "true or false")
+    }
+}

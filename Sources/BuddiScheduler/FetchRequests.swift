@@ -1,0 +1,68 @@
+import BuddiPipeline
+import Foundation
+import JobQueue
+import Logging
+import PostgresNIO
+
+/// Enqueues fetches, manual or scheduled, each with its `fetch_runs` row in the same
+/// transaction, under a lock that serialises fetch requests across every process.
+public struct FetchRequests: Sendable {
+    /// Attempts a fetch job gets; failures wait the error-recovery delay between them.
+    public static let maxAttempts: Int32 = 5
+
+    let client: PostgresClient
+    let settings: SchedulerSettingsStore
+    let logger: Logger
+
+    public init(client: PostgresClient, settings: SchedulerSettingsStore, logger: Logger) {
+        self.client = client
+        self.settings = settings
+        self.logger = logger
+    }
+
+    /// A manual fetch: refused (``SchedulerError``) while one is in progress or within the
+    /// minimum spacing of the last successful fetch, unless `force`. Without a maximum, takes
+    /// the configured maximum per fetch. Returns the fetch job's id.
+    public func requestManual(_ args: FetchArgs?, force: Bool, now: Date = Date()) async throws -> Int64 {
+        try await client.withTransaction(logger: logger) { connection in
+            let schedule = try await self.schedule(on: connection)
+            try schedule.state.checkManualFetch(at: now, force: force, inProgressJobID: schedule.inProgressJobID)
+            let args = args ?? FetchArgs(maxConversations: schedule.state.settings.maxConversationsPerFetch)
+            let job = try await JobQueue(client: client, logger: logger)
+                .enqueue([try NewJob(args, maxAttempts: Self.maxAttempts)], on: connection)[0]
+            _ = try await FetchRuns.recordRequested(jobID: job.id, trigger: .manual, slot: nil, on: connection, logger: logger)
+            logger.info("manual fetch enqueued", metadata: ["job_id": "\(job.id)", "forced": "\(force)"])
+            return job.id
+        }
+    }
+
+    /// The scheduled fetch due at `now`, if one is, on a connection in the caller's (fenced)
+    /// transaction. Returns its job id, or nil when nothing was due or the slot was taken.
+    public func enqueueScheduledIfDue(at now: Date, on connection: PostgresConnection) async throws -> Int64? {
+        let schedule = try await self.schedule(on: connection)
+        guard let slot = schedule.state.slot(at: now) else { return nil }
+        let key = "fetch:scheduled:\(slot.timeIntervalSince1970)"
+        let job = try await JobQueue(client: client, logger: logger).enqueue(
+            [try NewJob(FetchArgs(maxConversations: schedule.state.settings.maxConversationsPerFetch), maxAttempts: Self.maxAttempts, uniqueKey: key)],
+            on: connection)[0]
+        guard job.inserted, try await FetchRuns.recordRequested(jobID: job.id, trigger: .scheduled, slot: slot, on: connection, logger: logger)
+        else {
+            throw SlotTaken()  // rolls the job back with the transaction
+        }
+        logger.info("scheduled fetch enqueued", metadata: ["job_id": "\(job.id)", "slot": "\(slot.formatted(.iso8601))"])
+        return job.id
+    }
+
+    /// The schedule as the database has it, read under the fetch-request lock (held until the
+    /// caller's transaction ends).
+    public func schedule(on connection: PostgresConnection) async throws -> (state: FetchSchedule, inProgressJobID: Int64?) {
+        try await connection.query(SchedulerSQL.lockFetchRequests, logger: logger)
+        let current = try await settings.current(on: connection)
+        let (last, lastSuccess) = try await FetchRuns.latest(on: connection, logger: logger)
+        let inProgress = try await JobQueue(client: client, logger: logger).oldestUnfinished(kind: FetchArgs.kind, on: connection)
+        return (FetchSchedule(settings: current, last: last, lastSuccess: lastSuccess, inProgress: inProgress != nil), inProgress)
+    }
+}
+
+/// A scheduled fetch's slot already had its fetch.
+struct SlotTaken: Error {}

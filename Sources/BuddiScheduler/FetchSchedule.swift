@@ -1,0 +1,66 @@
+import BuddiPipeline
+import Foundation
+
+/// When the next fetch is due, from the settings and the fetches recorded so far: a pure
+/// function of its inputs, so that a test can drive it with any clock.
+///
+/// - A scheduled fetch is due `fetchIntervalHours` after the last successful fetch began
+///   (manual fetches count too), or at once when none has run.
+/// - After a failed fetch it is due `errorRecoverySeconds` after the failure, not a whole
+///   interval later.
+/// - Nothing is due while a fetch is waiting or running, or while scheduling is stopped.
+/// - A manual fetch, unless forced, is refused while one is in progress or within
+///   `minFetchSpacingSeconds` of the last successful fetch's start.
+public struct FetchSchedule: Sendable {
+    public var settings: SchedulerSettings
+    /// The most recent fetch, whatever its outcome.
+    public var last: FetchRun?
+    /// The most recent successful fetch.
+    public var lastSuccess: FetchRun?
+    /// An unfinished fetch job exists.
+    public var inProgress: Bool
+
+    public init(settings: SchedulerSettings, last: FetchRun?, lastSuccess: FetchRun?, inProgress: Bool) {
+        self.settings = settings
+        self.last = last
+        self.lastSuccess = lastSuccess
+        self.inProgress = inProgress
+    }
+
+    /// When the next scheduled fetch is due; nil while stopped or while a fetch is in progress.
+    /// A time in the past means "now". `Date.distantPast` when no fetch has ever run.
+    public var nextFetch: Date? {
+        guard settings.enabled, !inProgress else { return nil }
+        return dueTime
+    }
+
+    /// When a scheduled fetch would be due, ignoring whether scheduling runs.
+    var dueTime: Date {
+        if let last, last.outcome == .failed {
+            return (last.finishedAt ?? last.requestedAt).addingTimeInterval(TimeInterval(settings.errorRecoverySeconds))
+        }
+        guard let lastSuccess else {
+            // Only never-started runs (cancelled before a worker took them) or none at all.
+            return last.map { $0.requestedAt.addingTimeInterval(settings.fetchInterval) } ?? .distantPast
+        }
+        return lastSuccess.beganAt.addingTimeInterval(max(settings.fetchInterval, TimeInterval(settings.minFetchSpacingSeconds)))
+    }
+
+    /// The slot a scheduled fetch due now would carry (its unique key): the same for every
+    /// scheduler replica looking at the same state.
+    public func slot(at now: Date) -> Date? {
+        guard let next = nextFetch, next <= now else { return nil }
+        return next == .distantPast ? Date(timeIntervalSince1970: 0) : next
+    }
+
+    /// Refuses a manual fetch at `now` unless `force`: one in progress, or too soon after the
+    /// last successful one.
+    public func checkManualFetch(at now: Date, force: Bool, inProgressJobID: Int64?) throws(SchedulerError) {
+        guard !force else { return }
+        if inProgress { throw .fetchInProgress(jobID: inProgressJobID) }
+        if let lastSuccess {
+            let allowed = lastSuccess.beganAt.addingTimeInterval(TimeInterval(settings.minFetchSpacingSeconds))
+            if now < allowed { throw .rateLimited(lastFetch: lastSuccess.beganAt, nextAllowed: allowed) }
+        }
+    }
+}

@@ -1,0 +1,60 @@
+import Foundation
+
+/// The scheduler's settings, one row in `scheduler_settings` that every process shares.
+public struct SchedulerSettings: Sendable, Equatable, Codable {
+    /// The bounds the original enforced.
+    public static let intervalBounds = 1...24
+    public static let maxConversationsBounds = 1...1000
+
+    /// Whether scheduled fetches run (`buddi start` / `buddi stop`).
+    public var enabled: Bool
+    /// Hours between scheduled fetches.
+    public var fetchIntervalHours: Int
+    /// The most memories one scheduled fetch takes.
+    public var maxConversationsPerFetch: Int
+    /// No two fetches start closer than this, unless forced (the original's 1 h rate limit).
+    public var minFetchSpacingSeconds: Int
+    /// After a failed fetch, the next try comes this long after the failure.
+    public var errorRecoverySeconds: Int
+    public var updatedAt: Date
+
+    public var fetchInterval: TimeInterval { TimeInterval(fetchIntervalHours) * 3600 }
+
+    /// Checks a change against the bounds; the error names the setting, the bounds and the value.
+    public static func validate(fetchIntervalHours: Int?, maxConversationsPerFetch: Int?) throws(SchedulerError) {
+        if let hours = fetchIntervalHours, !intervalBounds.contains(hours) {
+            throw .outOfBounds(setting: "fetch_interval_hours", bounds: intervalBounds, value: hours)
+        }
+        if let max = maxConversationsPerFetch, !maxConversationsBounds.contains(max) {
+            throw .outOfBounds(setting: "max_conversations_per_fetch", bounds: maxConversationsBounds, value: max)
+        }
+    }
+}
+
+/// The settings a first start creates: SCHEDULER_FETCH_INTERVAL_HOURS and
+/// SCHEDULER_MAX_CONVERSATIONS_PER_FETCH, else 2 h and 50.
+public struct SchedulerDefaults: Sendable, Equatable {
+    public var fetchIntervalHours = 2
+    public var maxConversationsPerFetch = 50
+
+    public init(fetchIntervalHours: Int = 2, maxConversationsPerFetch: Int = 50) {
+        self.fetchIntervalHours = fetchIntervalHours
+        self.maxConversationsPerFetch = maxConversationsPerFetch
+    }
+
+    /// Reads the environment; a value that is not a number within bounds is an error naming it.
+    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws(SchedulerError) -> Self {
+        var defaults = Self()
+        if let text = environment["SCHEDULER_FETCH_INTERVAL_HOURS"], !text.isEmpty {
+            guard let hours = Int(text) else { throw .badEnvironment(name: "SCHEDULER_FETCH_INTERVAL_HOURS", value: text) }
+            defaults.fetchIntervalHours = hours
+        }
+        if let text = environment["SCHEDULER_MAX_CONVERSATIONS_PER_FETCH"], !text.isEmpty {
+            guard let max = Int(text) else { throw .badEnvironment(name: "SCHEDULER_MAX_CONVERSATIONS_PER_FETCH", value: text) }
+            defaults.maxConversationsPerFetch = max
+        }
+        try SchedulerSettings.validate(
+            fetchIntervalHours: defaults.fetchIntervalHours, maxConversationsPerFetch: defaults.maxConversationsPerFetch)
+        return defaults
+    }
+}
