@@ -14,6 +14,8 @@ struct Buddi: AsyncParsableCommand {
         subcommands: [
             MigrateCommand.self, WorkerCommand.self, DatabaseCommand.self, BenchCommand.self,
             FetchCommand.self, VerifyCommand.self, AnalyzeCommand.self, SimulatorCommand.self, APICommand.self,
+            SchedulerCommand.self, StartCommand.self, StopCommand.self, StatusCommand.self, ConfigCommand.self,
+            JobsCommand.self, ServeCommand.self, DemoCommand.self,
         ]
     )
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import BuddiAPI
 import BuddiPipeline
+import BuddiScheduler
 import Foundation
 import JobQueue
 import PostgresNIO
@@ -10,7 +11,11 @@ struct FetchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fetch",
         abstract: "Enqueue a fetch of memories from the Buddi API (workers run it).",
-        discussion: "Without --date or --since it fetches the newest memories down to the newest one already stored.")
+        discussion: """
+            Without --date or --since it fetches the newest memories down to the newest one already stored. \
+            Like the scheduler's, a manual fetch is refused while another is in progress or within the \
+            minimum spacing (1 h) of the last successful one, unless --force.
+            """)
 
     @OptionGroup var database: DatabaseOptions
 
@@ -26,13 +31,18 @@ struct FetchCommand: AsyncParsableCommand {
     @Option(help: "…to this day (YYYY-MM-DD, default: --since).")
     var until: String?
 
-    @Option(help: "The most memories to take (1…100000).")
-    var maxConversations = 50
+    @Option(help: "The most memories to take (1…100000; default: the scheduler's max_conversations_per_fetch).")
+    var maxConversations: Int?
+
+    @Flag(help: "Fetch even if another fetch is in progress or the last one was less than the minimum spacing ago.")
+    var force = false
 
     func validate() throws {
         if date != nil, since != nil { throw ValidationError("give --date or --since, not both") }
         if until != nil, since == nil { throw ValidationError("--until needs --since") }
-        if !(1...100_000).contains(maxConversations) { throw ValidationError("--max-conversations must be from 1 to 100000, got \(maxConversations)") }
+        if let maxConversations, !(1...100_000).contains(maxConversations) {
+            throw ValidationError("--max-conversations must be from 1 to 100000, got \(maxConversations)")
+        }
         for (flag, value) in [("--date", date), ("--since", since), ("--until", until)] {
             if let value, BuddiDate(value) == nil { throw ValidationError("\(flag) must be a date as YYYY-MM-DD, got '\(value)'") }
         }
@@ -43,13 +53,19 @@ struct FetchCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = BuddiLogging.root
+        let defaults = try SchedulerDefaults.fromEnvironment()
         try await database.withDatabase(logger: logger) { client, _ in
             let queue = JobQueue(client: client, logger: logger)
-            let args = FetchArgs(maxConversations: maxConversations, date: date, since: since, until: until)
-            let job = try await queue.enqueue(NewJob(args, maxAttempts: 10))
-            print("enqueued fetch job \(job.id)")
+            let settings = SchedulerSettingsStore(client: client, defaults: defaults, logger: logger)
+            let args: FetchArgs? = maxConversations == nil && date == nil && since == nil
+                ? nil
+                : FetchArgs(
+                    maxConversations: maxConversations ?? SchedulerSettings.maxConversationsBounds.upperBound,
+                    date: date, since: since, until: until)
+            let jobID = try await FetchRequests(client: client, settings: settings, logger: logger).requestManual(args, force: force)
+            print("enqueued fetch job \(jobID)")
             guard wait else { return }
-            let record = try await JobWaiter(queue: queue).waitUntilFinished(job.id) { record in
+            let record = try await JobWaiter(queue: queue).waitUntilFinished(jobID) { record in
                 FileHandle.standardError.write(Data("fetch job \(record.id): \(record.state.rawValue), attempt \(record.attempt)\n".utf8))
             }
             guard record.state == .completed else {
@@ -58,7 +74,7 @@ struct FetchCommand: AsyncParsableCommand {
             print(record.resultJSON ?? "{}")
             var last: FetchProcessing?
             while true {
-                let processing = try await FetchProcessing.of(fetchJob: job.id, client: client, logger: logger)
+                let processing = try await FetchProcessing.of(fetchJob: jobID, client: client, logger: logger)
                 if processing != last {
                     FileHandle.standardError.write(Data("processed \(processing.processed) of \(processing.stored), \(processing.failed) failed\n".utf8))
                     last = processing

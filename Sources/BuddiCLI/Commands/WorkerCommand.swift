@@ -15,12 +15,14 @@ struct WorkerCommand: AsyncParsableCommand {
         discussion: """
             On SIGTERM/SIGINT the worker stops claiming, lets running jobs finish within the grace \
             period, releases the rest back to the queue without counting the attempt, records every \
-            outcome and exits 0. It also rescues jobs whose lease expired, prunes old finished jobs and \
-            seals ledger anchors into blocks. It runs the pipeline's `fetch` and `process` jobs (Buddi API \
+            outcome and exits 0. While it leads the `maintenance` election (one process of the cluster \
+            does) it also rescues jobs whose lease expired, prunes old finished jobs and seals ledger \
+            anchors into blocks. It runs the pipeline's `fetch` and `process` jobs (Buddi API \
             from BUDDI_API_BASE_URL, BUDDI_API_KEY, BUDDI_API_REQUESTS_PER_SECOND) and the `probe` diagnostic.
             """)
 
     @OptionGroup var database: DatabaseOptions
+    @OptionGroup var logging: LoggingOptions
 
     @Option(name: .customLong("queue"), help: "A queue to claim from (repeatable).")
     var queues: [String] = ["default"]
@@ -49,6 +51,9 @@ struct WorkerCommand: AsyncParsableCommand {
     @Option(help: "Seconds between lease-rescue rounds.")
     var rescueIntervalSeconds = 5.0
 
+    @Option(help: "Seconds a maintenance leader's lease lasts: how soon another process takes over maintenance after it dies.")
+    var maintenanceLeaseSeconds = 10.0
+
     func validate() throws {
         do {
             try workerConfiguration.validate()
@@ -56,6 +61,7 @@ struct WorkerCommand: AsyncParsableCommand {
             throw ValidationError(error.description)
         }
         if rescueIntervalSeconds <= 0 { throw ValidationError("--rescue-interval-seconds must be positive") }
+        if maintenanceLeaseSeconds < 1 { throw ValidationError("--maintenance-lease-seconds must be at least 1") }
     }
 
     var workerConfiguration: WorkerConfiguration {
@@ -67,7 +73,7 @@ struct WorkerCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let logger = BuddiLogging.root
+        let logger = logging.logger
         let url = try await database.resolveURL(logger: logger)
         let client = PostgresClient(configuration: url.clientConfiguration, backgroundLogger: logger)
         try await BuddiAPIClient.withClient(configuration: try APISettings.configuration(), logger: logger) { api in
@@ -76,33 +82,11 @@ struct WorkerCommand: AsyncParsableCommand {
             Pipeline.register(
                 into: &registry, client: client, api: api, ledger: PostgresLedger(client: client, logger: logger), logger: logger)
             let worker = JobWorker(client: client, registry: registry, configuration: workerConfiguration, logger: logger)
-            let rescuer = LeaseRescuer(client: client, interval: .milliseconds(Int64(rescueIntervalSeconds * 1000)), logger: logger)
-            let pruner = JobPruner(client: client, logger: logger)
-            let sealer = LedgerSealer(client: client, logger: logger)
-            let process = WorkerProcess(database: database, client: client, services: [worker, rescuer, pruner, sealer], logger: logger)
-            let group = ServiceGroup(configuration: .init(
-                services: [.init(service: client), .init(service: process)],
-                gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-            try await group.run()
-        }
-    }
-}
-
-/// Checks the schema, then runs a process's services side by side; ends when they all have.
-struct WorkerProcess: Service {
-    let database: DatabaseOptions
-    let client: PostgresClient
-    let services: [any Service]
-    let logger: Logger
-
-    func run() async throws {
-        await client.letRunBegin()
-        try await database.prepareSchema(client: client, logger: logger)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for service in services {
-                group.addTask { try await service.run() }
-            }
-            try await group.waitForAll()
+            let maintenance = Maintenance.services(
+                client: client, rescueInterval: .milliseconds(Int64(rescueIntervalSeconds * 1000)),
+                electionTTL: .milliseconds(Int64(maintenanceLeaseSeconds * 1000)), logger: logger)
+            try await WorkerProcess(database: database, client: client, services: [worker] + maintenance, logger: logger)
+                .runUntilSignalled()
         }
     }
 }

@@ -1,15 +1,28 @@
+import ArgumentParser
 import Foundation
 import Logging
+import Synchronization
 
-/// Logging for every command: to stderr, level from LOG_LEVEL (default info).
+/// Logging for every command, to stderr: human-readable lines, or JSON lines with
+/// `--log-format json` (or BUDDI_LOG_FORMAT=json); the level from LOG_LEVEL (default info).
 enum BuddiLogging {
+    /// The format asked for on the command line, before the first log line.
+    static let requestedFormat = Mutex<LogFormat?>(nil)
+
     /// Bootstraps swift-log once per process and returns the root logger.
     static let root: Logger = {
         let level = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0.lowercased()) } ?? .info
+        let format = requestedFormat.withLock { $0 }
+            ?? ProcessInfo.processInfo.environment["BUDDI_LOG_FORMAT"].flatMap { LogFormat(rawValue: $0.lowercased()) } ?? .text
         LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
+            switch format {
+            case .text:
+                var handler = StreamLogHandler.standardError(label: label)
+                handler.logLevel = level
+                return handler
+            case .json:
+                return JSONLogHandler(label: label, logLevel: level)
+            }
         }
         return Logger(label: "buddi")
     }()
@@ -17,9 +30,32 @@ enum BuddiLogging {
 
 extension BuddiLogging {
     /// For benchmarks: warnings and worse only, so the figures are not drowned.
-    static var quiet: Logger {
-        var logger = root
+    static var quiet: Logger { quiet(root) }
+
+    /// `logger` at warning level.
+    static func quiet(_ logger: Logger) -> Logger {
+        var logger = logger
         logger.logLevel = .warning
         return logger
+    }
+}
+
+/// How log lines look.
+enum LogFormat: String, ExpressibleByArgument, CaseIterable {
+    /// `2026-11-29T03:45:18+0000 info buddi : key=value message`
+    case text
+    /// One JSON object per line, for journald and log shippers.
+    case json
+}
+
+/// `--log-format text|json`, for the commands that run for a while.
+struct LoggingOptions: ParsableArguments {
+    @Option(help: "Log lines as text or json (default: $BUDDI_LOG_FORMAT or text).")
+    var logFormat: LogFormat?
+
+    /// The root logger, in the format asked for.
+    var logger: Logger {
+        if let logFormat { BuddiLogging.requestedFormat.withLock { $0 = logFormat } }
+        return BuddiLogging.root
     }
 }

@@ -1,0 +1,148 @@
+import ArgumentParser
+import BuddiAPI
+import BuddiControl
+import BuddiHTTP
+import BuddiLedger
+import BuddiPipeline
+import BuddiScheduler
+import BuddiSimulator
+import Foundation
+import JobQueue
+import Logging
+import PostgresNIO
+import ServiceLifecycle
+import UnixSignals
+
+/// `buddi demo`: all of buddi in one process on the embedded default.
+struct DemoCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "Run all of buddi on the embedded default: simulator, scheduler, workers and the API.",
+        discussion: """
+            Starts the Buddi API simulator, migrates the database (the embedded cluster unless \
+            DATABASE_URL is set), and runs the scheduler, workers and the HTTP API together; triggers a \
+            fetch, shows its progress and prints a summary, then keeps the API up until Ctrl-C. With \
+            --once it exits after the summary and leaves the data, so `buddi serve` shows it.
+            """)
+
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var logging: LoggingOptions
+
+    @Flag(help: "Exit after the summary.")
+    var once = false
+
+    @Option(help: "How many memories the simulator holds (and the fetch takes).")
+    var memories = 500
+
+    @Option(help: "Worker processes' worth of workers to run in this process.")
+    var workers = 2
+
+    @Option(help: "The API's port.")
+    var port = 8000
+
+    func validate() throws {
+        if !(1...100_000).contains(memories) { throw ValidationError("--memories must be from 1 to 100000, got \(memories)") }
+        if !(1...16).contains(workers) { throw ValidationError("--workers must be from 1 to 16, got \(workers)") }
+        if !(0...65535).contains(port) { throw ValidationError("--port must be from 0 to 65535, got \(port)") }
+    }
+
+    func run() async throws {
+        let logger = ProcessInfo.processInfo.environment["LOG_LEVEL"] == nil ? BuddiLogging.quiet(logging.logger) : logging.logger
+        let defaults = try SchedulerDefaults.fromEnvironment()
+        say("starting: database…")
+        let url = try await database.resolveURL(logger: logger)
+        let client = PostgresClient(configuration: url.clientConfiguration, backgroundLogger: logger)
+        let simulator = SimulatorConfiguration(port: 0, apiKey: "demo", memoryCount: memories)
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { await client.run() }
+            defer { tasks.cancelAll() }
+            await client.letRunBegin()
+            try await database.prepareSchema(client: client, logger: logger)
+            try await BuddiSimulator.withRunning(simulator, logger: logger) { _, baseURL in
+                say("Buddi API simulator at \(baseURL) with \(memories) memories")
+                let api = BuddiAPIConfiguration(baseURL: baseURL, apiKey: BuddiAPIKey("demo"), requestsPerSecond: 1000, burst: 100)
+                try await BuddiAPIClient.withClient(configuration: api, logger: logger) { api in
+                    try await runAll(client: client, api: api, defaults: defaults, logger: logger)
+                }
+            }
+        }
+    }
+
+    private func runAll(client: PostgresClient, api: BuddiAPIClient, defaults: SchedulerDefaults, logger: Logger) async throws {
+        let settings = SchedulerSettingsStore(client: client, defaults: defaults, logger: logger)
+        let requests = FetchRequests(client: client, settings: settings, logger: logger)
+        // Enqueued before the scheduler starts: it sees a fetch in progress and waits its interval.
+        let fetchID = try await requests.requestManual(FetchArgs(maxConversations: memories), force: true)
+        say("fetch job \(fetchID) enqueued")
+        var registry = JobRegistry()
+        Pipeline.register(into: &registry, client: client, api: api, ledger: PostgresLedger(client: client, logger: logger), logger: logger)
+        let workerServices: [any Service] = (0..<workers).map { _ in
+            JobWorker(client: client, registry: registry, configuration: WorkerConfiguration(), logger: logger)
+        }
+        let elector = LeaderElector(name: Scheduler.electionName, client: client, ttl: .seconds(15), renewInterval: .seconds(5), logger: logger)
+        let scheduler = Scheduler(elector: elector, requests: requests, logger: logger)
+        _ = ProcessMetrics.registry
+        let server = APIServer(
+            configuration: .init(port: port, adminToken: ProcessInfo.processInfo.environment["BUDDI_ADMIN_TOKEN"]),
+            client: client, schedulerDefaults: defaults, processMetrics: ProcessMetrics.render,
+            onListening: { port in say("HTTP API at http://127.0.0.1:\(port)") }, logger: logger)
+        let maintenance = Maintenance.services(client: client, rescueInterval: .seconds(5), electionTTL: .seconds(15), logger: logger)
+        try await withServicesRunning(workerServices + [elector, scheduler, server] + maintenance, logger: logger) {
+            try await DemoNarrator(client: client, fetchID: fetchID, logger: logger).follow()
+            guard !once else { return }
+            say("the API stays up at http://127.0.0.1:\(port) (try: curl -s localhost:\(port)/conversations/ | jq .total); Ctrl-C to stop")
+            for await _ in await UnixSignalsSequence(trapping: .sigint, .sigterm) { break }
+            say("stopping")
+        }
+    }
+}
+
+/// Prints a line of the demo's story on stdout.
+func say(_ line: String) {
+    FileHandle.standardOutput.write(Data("buddi demo: \(line)\n".utf8))
+}
+
+/// Follows the demo's fetch and its processing, then prints the summary.
+struct DemoNarrator {
+    let client: PostgresClient
+    let fetchID: Int64
+    let logger: Logger
+
+    func follow() async throws {
+        let queue = JobQueue(client: client, logger: logger)
+        let record = try await JobWaiter(queue: queue).waitUntilFinished(fetchID) { record in
+            say("fetch job \(record.id): \(record.state.rawValue)")
+        }
+        guard record.state == .completed else {
+            throw CLIError(description: "the demo's fetch \(record.state.rawValue): \(record.errors.last?.message ?? "no error recorded")")
+        }
+        var last: FetchProcessing?
+        while true {
+            let processing = try await FetchProcessing.of(fetchJob: fetchID, client: client, logger: logger)
+            if processing != last {
+                say("processed \(processing.processed) of \(processing.stored) new conversations, \(processing.failed) failed")
+                last = processing
+            }
+            if processing.isDone { break }
+            try await Task.sleep(for: .milliseconds(250))
+        }
+        _ = try await LedgerSealer(client: client, logger: logger).sealPending()
+        let report = try await ConversationVerifier(client: client, logger: logger).verifyAll()
+        let run = try await FetchRuns.run(jobID: fetchID, client: client, logger: logger)
+        let summary = try await ConversationSummary.read(client: client, logger: logger)
+        let total = summary.sentiment.reduce(0) { $0 + $1.count }
+        FileHandle.standardOutput.write(Data("""
+
+            ── buddi demo summary ──────────────────────────────
+            fetched:     \(run?.memoriesSeen ?? 0) memories in \(run?.pages ?? 0) pages (\(String(format: "%.2f", run?.durationSeconds ?? 0)) s)
+            new:         \(run?.new ?? 0)
+            duplicates:  \(run?.duplicates ?? 0)
+            sentiment:   \(summary.sentiment.map { "\($0.label) \($0.count) (\(total > 0 ? 100 * $0.count / total : 0)%)" }.joined(separator: ", "))
+            top topics:  \(summary.topTopics.map { "\($0.topic) (\($0.count))" }.joined(separator: ", "))
+            ledger:      \(report.problems.isEmpty ? "verified, \(report.checked) conversations, chain intact" : "\(report.problems.count) PROBLEMS: \(report.problems.prefix(3).joined(separator: "; "))")
+            ─────────────────────────────────────────────────────
+
+            """.utf8))
+        if !report.problems.isEmpty { throw CLIError(description: "the ledger did not verify") }
+    }
+}

@@ -1,0 +1,72 @@
+import ArgumentParser
+import BuddiScheduler
+import JobQueue
+import Logging
+import PostgresNIO
+import ServiceLifecycle
+
+/// `buddi scheduler`: one replica of the scheduler. Run several for failover.
+struct SchedulerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "scheduler",
+        abstract: "Enqueue scheduled fetches, leader-elected among replicas, until SIGTERM or SIGINT.",
+        discussion: """
+            Replicas campaign for leadership through the database; only the leader enqueues, each \
+            scheduled fetch in a transaction fenced on its term and with its time slot as a unique key. \
+            When the leader dies another takes over once its lease expires (--lease-seconds); on SIGTERM \
+            it resigns at once. Settings (enabled, interval, maximum per fetch) live in the database: \
+            `buddi start`, `buddi stop`, `buddi config`; SCHEDULER_FETCH_INTERVAL_HOURS and \
+            SCHEDULER_MAX_CONVERSATIONS_PER_FETCH give their defaults on first start. Like workers, \
+            schedulers also campaign to run maintenance (lease rescue, pruning, ledger sealing).
+            """)
+
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var logging: LoggingOptions
+
+    @Option(help: "Seconds between two looks at whether a fetch is due.")
+    var tickSeconds = 5.0
+
+    @Option(help: "Seconds a leader's lease lasts without renewal: the longest a dead leader delays the takeover.")
+    var leaseSeconds = 15.0
+
+    @Option(help: "Seconds between lease-rescue rounds (while leading maintenance).")
+    var rescueIntervalSeconds = 5.0
+
+    func validate() throws {
+        if tickSeconds <= 0 { throw ValidationError("--tick-seconds must be positive, got \(tickSeconds)") }
+        if leaseSeconds < 1 { throw ValidationError("--lease-seconds must be at least 1, got \(leaseSeconds)") }
+        if rescueIntervalSeconds <= 0 { throw ValidationError("--rescue-interval-seconds must be positive") }
+    }
+
+    func run() async throws {
+        let logger = logging.logger
+        let defaults = try SchedulerDefaults.fromEnvironment()
+        let url = try await database.resolveURL(logger: logger)
+        let client = PostgresClient(configuration: url.clientConfiguration, backgroundLogger: logger)
+        let lease = Duration.milliseconds(Int64(leaseSeconds * 1000))
+        let elector = LeaderElector(name: Scheduler.electionName, client: client, ttl: lease, renewInterval: lease / 3, logger: logger)
+        let settings = SchedulerSettingsStore(client: client, defaults: defaults, logger: logger)
+        let scheduler = Scheduler(
+            elector: elector, requests: FetchRequests(client: client, settings: settings, logger: logger),
+            tickInterval: .milliseconds(Int64(tickSeconds * 1000)), logger: logger)
+        let maintenance = Maintenance.services(
+            client: client, rescueInterval: .milliseconds(Int64(rescueIntervalSeconds * 1000)), electionTTL: lease, logger: logger)
+        try await WorkerProcess(
+            database: database, client: client, services: [SettingsAnnouncer(settings: settings, logger: logger), elector, scheduler] + maintenance,
+            logger: logger).runUntilSignalled()
+    }
+}
+
+/// Creates the settings row on first start and logs the settings a scheduler starts with.
+struct SettingsAnnouncer: Service {
+    let settings: SchedulerSettingsStore
+    let logger: Logger
+
+    func run() async throws {
+        let current = try await settings.current()
+        logger.info("scheduler starting", metadata: [
+            "enabled": "\(current.enabled)", "fetch_interval_hours": "\(current.fetchIntervalHours)",
+            "max_conversations_per_fetch": "\(current.maxConversationsPerFetch)",
+        ])
+    }
+}

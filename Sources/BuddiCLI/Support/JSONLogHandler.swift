@@ -1,0 +1,56 @@
+import Foundation
+import Logging
+
+/// Writes each log record as one JSON object on stderr:
+/// `{"time":"…","level":"info","label":"buddi","message":"…","job_id":"42"}`.
+struct JSONLogHandler: LogHandler {
+    let label: String
+    var logLevel: Logger.Level
+    var metadata: Logger.Metadata = [:]
+
+    init(label: String, logLevel: Logger.Level) {
+        self.label = label
+        self.logLevel = logLevel
+    }
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(
+        level: Logger.Level, message: Logger.Message, metadata explicit: Logger.Metadata?, source: String,
+        file: String, function: String, line: UInt
+    ) {
+        var fields: [String: String] = [:]
+        for (key, value) in metadata.merging(explicit ?? [:], uniquingKeysWith: { $1 }) { fields[key] = "\(value)" }
+        fields["time"] = Date().formatted(.iso8601)
+        fields["level"] = level.rawValue
+        fields["label"] = label
+        fields["message"] = message.description
+        var line = "{"
+        for (index, key) in (["time", "level", "label", "message"] + fields.keys.filter { !["time", "level", "label", "message"].contains($0) }.sorted()).enumerated() {
+            if index > 0 { line += "," }
+            line += Self.quoted(key) + ":" + Self.quoted(fields[key] ?? "")
+        }
+        line += "}\n"
+        FileHandle.standardError.write(Data(line.utf8))
+    }
+
+    /// A JSON string literal.
+    static func quoted(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
+}
