@@ -178,6 +178,17 @@ let package = Package(
             ]
         ),
         .testTarget(
+            name: "BuddiOperationsTests",
+            dependencies: [
+                "BuddiScheduler", "BuddiControl", "BuddiHTTP", "BuddiPipeline", "JobQueue", "BuddiTestSupport", "BuddiAPI",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(
             name: "BuddiAnalyticsTests",
             dependencies: ["BuddiAnalytics"]
         ),

@@ -92,7 +92,7 @@ extension ClusterStatus {
     /// Reads the status now.
     public static func read(client: PostgresClient, settings: SchedulerSettingsStore, logger: Logger) async throws -> ClusterStatus {
         let requests = FetchRequests(client: client, settings: settings, logger: logger)
-        let (schedule, inProgressJob) = try await client.withTransaction(logger: logger) { try await requests.schedule(on: $0) }
+        let (schedule, inProgressJob) = try await client.transaction(logger: logger) { try await requests.schedule(on: $0) }
         let queue = JobQueue(client: client, logger: logger)
         let workers = try await queue.workers()
         let depth = try await queue.depth()

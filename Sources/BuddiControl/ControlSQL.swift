@@ -103,7 +103,7 @@ enum ControlSQL {
         SELECT
             (SELECT count(*) FROM fetch_runs WHERE requested_at > now() - interval '24 hours' AND outcome = 'succeeded'),
             (SELECT count(*) FROM fetch_runs WHERE requested_at > now() - interval '24 hours' AND outcome = 'failed'),
-            (SELECT count(*) FROM conversations WHERE processed_at > now() - interval '24 hours'),
+            (SELECT count(*) FROM conversations WHERE processing_state = 'processed' AND processed_at > now() - interval '24 hours'),
             (SELECT count(*) FROM conversations WHERE processing_state = 'failed' AND updated_at > now() - interval '24 hours'),
             (SELECT count(*) FROM jobs WHERE state = 'completed' AND finished_at > now() - interval '24 hours'),
             (SELECT count(*) FROM jobs WHERE state = 'discarded' AND finished_at > now() - interval '24 hours'),

@@ -24,7 +24,7 @@ public struct FetchRequests: Sendable {
     /// minimum spacing of the last successful fetch, unless `force`. Without a maximum, takes
     /// the configured maximum per fetch. Returns the fetch job's id.
     public func requestManual(_ args: FetchArgs?, force: Bool, now: Date = Date()) async throws -> Int64 {
-        try await client.withTransaction(logger: logger) { connection in
+        try await client.transaction(logger: logger) { connection in
             let schedule = try await self.schedule(on: connection)
             try schedule.state.checkManualFetch(at: now, force: force, inProgressJobID: schedule.inProgressJobID)
             let args = args ?? FetchArgs(maxConversations: schedule.state.settings.maxConversationsPerFetch)

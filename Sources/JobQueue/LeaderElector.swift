@@ -99,7 +99,7 @@ public final class LeaderElector: Service, Sendable {
         _ body: @Sendable (PostgresConnection) async throws -> T
     ) async throws -> T? {
         guard let term else { return nil }
-        return try await client.withTransaction(logger: logger) { connection -> T? in
+        return try await client.transaction(logger: logger) { connection -> T? in
             var fenced = false
             for try await _ in try await connection.query(LeaderSQL.fence(name: name, holder: holderID, term: term), logger: logger) {
                 fenced = true

@@ -69,9 +69,14 @@ public final class TestDatabase: Sendable {
         return nil
     }
 
-    /// Runs one statement.
+    /// Runs one statement; a failure says which and why (the server's message, not PostgresNIO's
+    /// generic description).
     public func execute(_ query: PostgresQuery) async throws {
-        try await client.query(query, logger: logger)
+        do {
+            try await client.query(query, logger: logger)
+        } catch {
+            throw TestDatabaseError(description: "\(query.sql): \(String(reflecting: error))")
+        }
     }
 }
 

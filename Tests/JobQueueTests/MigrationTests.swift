@@ -73,6 +73,8 @@ struct MigrationTests {
     @Test("every command has --help", arguments: [
         "", "migrate", "worker", "db", "db start", "db stop", "db status", "db url", "bench", "bench queue",
         "bench ingest", "bench analyze", "fetch", "verify", "analyze", "simulator", "api", "api check",
+        "scheduler", "start", "stop", "status", "config", "jobs", "jobs list", "jobs show", "jobs retry", "jobs cancel",
+        "serve", "demo",
     ])
     func help(_ command: String) async throws {
         let arguments = command.split(separator: " ").map(String.init) + ["--help"]

@@ -1,0 +1,62 @@
+import AsyncHTTPClient
+import BuddiHTTP
+import BuddiScheduler
+import BuddiTestSupport
+import Foundation
+import JobQueue
+import NIOCore
+import NIOHTTP1
+import Synchronization
+
+/// The HTTP API running in-process on a free loopback port, over a fresh test database.
+struct APIHarness: Sendable {
+    let db: TestDatabase
+    let base: String
+    let routes: [APIRoute]
+
+    /// Runs `body` with the server up; drops the database afterwards.
+    static func with(adminToken: String? = nil, _ body: @Sendable (APIHarness) async throws -> Void) async throws {
+        let db = try await TestDatabase.make()
+        defer { Task { await db.drop() } }
+        let port = Mutex<Int?>(nil)
+        let server = APIServer(
+            configuration: .init(host: "127.0.0.1", port: 0, adminToken: adminToken), client: db.client,
+            schedulerDefaults: SchedulerDefaults(), onListening: { bound in port.withLock { $0 = bound } }, logger: db.logger)
+        try await withServicesRunning([server], logger: db.logger) {
+            guard try await eventually(timeout: .seconds(10), { port.withLock { $0 } != nil }), let bound = port.withLock({ $0 }) else {
+                throw HarnessError.notListening
+            }
+            try await body(APIHarness(db: db, base: "http://127.0.0.1:\(bound)", routes: server.routes))
+        }
+    }
+
+    /// One request; the whole body as text.
+    func call(_ method: HTTPMethod, _ path: String, headers: [(String, String)] = []) async throws -> Reply {
+        var request = HTTPClientRequest(url: base + path)
+        request.method = method
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
+        var body = ""
+        var parts = 0
+        for try await part in response.body {
+            parts += 1
+            body += String(buffer: part)
+        }
+        return Reply(status: Int(response.status.code), headers: response.headers, body: body, parts: parts)
+    }
+
+    struct Reply {
+        var status: Int
+        var headers: HTTPHeaders
+        var body: String
+        /// How many pieces the body arrived in.
+        var parts: Int
+
+        /// The body as a JSON object.
+        var json: [String: Any] {
+            (try? JSONSerialization.jsonObject(with: Data(body.utf8))) as? [String: Any] ?? [:]
+        }
+    }
+
+    enum HarnessError: Error { case notListening }
+}

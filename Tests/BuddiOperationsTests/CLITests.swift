@@ -1,0 +1,93 @@
+import BuddiTestSupport
+import Foundation
+import Testing
+
+@Suite("Operator CLI", .serialized)
+struct CLITests {
+    private func buddi(_ db: TestDatabase, _ arguments: [String], environment: [String: String] = [:]) async throws -> (status: Int32?, output: String) {
+        try await BuddiProcess.run(arguments, databaseURL: db.url.redacted, environment: environment)
+    }
+
+    @Test("buddi status --json reports a known state")
+    func statusJSON() async throws {
+        let db = try await TestDatabase.make()
+        defer { Task { await db.drop() } }
+        try await db.insertConversations(4)
+        try await db.execute("UPDATE conversations SET processing_state = 'failed', processing_error = 'bad' WHERE buddi_id = 'c-1'")
+        let fetch = try await db.requests.requestManual(nil, force: false)
+        let started = Date(timeIntervalSince1970: 1_790_000_000)
+        try await db.finishFetch(fetch, outcome: "succeeded", started: started, finished: started + 3)
+        try await db.execute("UPDATE fetch_runs SET pages = 2, memories_seen = 4, new_conversations = 3, duplicates = 1")
+        try await db.execute("""
+            INSERT INTO workers (id, host, pid, queues, concurrency, heartbeat_at) VALUES
+                ('w-alive', 'h1', 1, '{default}', 10, now()), ('w-dead', 'h2', 2, '{default}', 10, now() - interval '10 minutes')
+            """)
+        try await db.execute("INSERT INTO jobs (kind, run_at) VALUES ('probe', now() - interval '90 seconds')")
+        let result = try await buddi(db, ["status", "--json"], environment: ["SCHEDULER_FETCH_INTERVAL_HOURS": "3"])
+        #expect(result.status == 0, "\(result.output)")
+        let status = try #require(try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any], "\(result.output)")
+        #expect(status["is_running"] as? Bool == true)
+        #expect(status["fetch_interval_hours"] as? Int == 2, "the settings row was created before, with the default")
+        #expect(status["last_fetch_outcome"] as? String == "succeeded")
+        #expect(status["last_fetch_time"] as? String == "2026-09-21T14:13:20Z")
+        #expect(status["next_fetch_time"] as? String == "2026-09-21T16:13:20Z")
+        #expect(status["fetch_in_progress"] as? Bool == false)
+        #expect((status["last_fetch"] as? [String: Any])?["new"] as? Int == 3)
+        let workers = try #require(status["workers"] as? [String: Any])
+        #expect(workers["alive"] as? Int == 1)
+        #expect(workers["dead"] as? Int == 1)
+        let queue = try #require(status["queue"] as? [String: Any])
+        #expect((queue["by_state"] as? [String: Int])?["available"] == 1)
+        #expect((queue["oldest_waiting_seconds"] as? Double ?? 0) >= 90)
+        let conversations = try #require(status["conversations"] as? [String: Int])
+        #expect(conversations == ["total": 4, "processed": 3, "pending": 0, "failed": 1])
+        #expect((status["last_24h"] as? [String: Any])?["processing_error_rate"] as? Double == 0.25)
+
+        let text = try await buddi(db, ["status"])
+        #expect(text.output.contains("workers:        1 alive, 1 dead"), "\(text.output)")
+    }
+
+    @Test("buddi config enforces the bounds; start and stop persist")
+    func configAndScheduling() async throws {
+        let db = try await TestDatabase.make()
+        defer { Task { await db.drop() } }
+        let tooLong = try await buddi(db, ["config", "--fetch-interval-hours", "30"])
+        #expect(tooLong.status == 64)
+        #expect(tooLong.output.contains("--fetch-interval-hours must be from 1 to 24, got 30"), "\(tooLong.output)")
+        let tooMany = try await buddi(db, ["config", "--max-conversations-per-fetch", "0"])
+        #expect(tooMany.output.contains("--max-conversations-per-fetch must be from 1 to 1000, got 0"), "\(tooMany.output)")
+        let changed = try await buddi(db, ["config", "--fetch-interval-hours", "6", "--json"])
+        #expect(changed.status == 0, "\(changed.output)")
+        #expect(changed.output.contains(#""fetch_interval_hours":6"#))
+        #expect(try await buddi(db, ["stop"]).status == 0)
+        #expect(try await db.scalar("SELECT enabled FROM scheduler_settings", as: Bool.self) == false)
+        #expect(try await buddi(db, ["start"]).output.contains("scheduling enabled: a fetch every 6 h"))
+        let badEnvironment = try await buddi(db, ["status"], environment: ["SCHEDULER_MAX_CONVERSATIONS_PER_FETCH": "many"])
+        #expect(badEnvironment.status == 1)
+        #expect(badEnvironment.output == "buddi: SCHEDULER_MAX_CONVERSATIONS_PER_FETCH must be a whole number, got 'many'\n")
+    }
+
+    @Test("buddi fetch is refused within the hour unless --force; buddi jobs lists, shows, cancels and retries")
+    func fetchAndJobs() async throws {
+        let db = try await TestDatabase.make()
+        defer { Task { await db.drop() } }
+        let first = try await buddi(db, ["fetch"])
+        #expect(first.status == 0, "\(first.output)")
+        let busy = try await buddi(db, ["fetch"])
+        #expect(busy.status == 1)
+        #expect(busy.output.hasPrefix("buddi: a fetch is already in progress (job 1)"), "\(busy.output)")
+        #expect(try await buddi(db, ["fetch", "--force"]).status == 0)
+
+        let list = try await buddi(db, ["jobs", "list", "--kind", "fetch"])
+        #expect(list.output.split(separator: "\n").count == 3, "\(list.output)")
+        let show = try await buddi(db, ["jobs", "show", "2"])
+        #expect(show.output.contains(#""kind" : "fetch""#), "\(show.output)")
+        #expect(try await buddi(db, ["jobs", "cancel", "2"]).output.contains("job 2 cancelled"))
+        #expect(try await db.scalar("SELECT state FROM jobs WHERE id = 2", as: String.self) == "cancelled")
+        #expect(try await buddi(db, ["jobs", "retry", "2"]).output.contains("job 2 will run again"))
+        #expect(try await db.scalar("SELECT state FROM jobs WHERE id = 2", as: String.self) == "available")
+        let missing = try await buddi(db, ["jobs", "show", "99"])
+        #expect(missing.status == 1)
+        #expect(missing.output == "buddi: no job with id 99\n")
+    }
+}

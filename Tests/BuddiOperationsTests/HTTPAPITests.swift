@@ -1,0 +1,235 @@
+import BuddiHTTP
+import BuddiTestSupport
+import Foundation
+import Testing
+
+@Suite("HTTP API", .serialized)
+struct HTTPAPITests {
+    @Test("config bounds: out of range or not a number is 422 naming the parameter, and nothing changes")
+    func configBounds() async throws {
+        try await APIHarness.with { api in
+            for (query, message) in [
+                ("fetch_interval_hours=30", "fetch_interval_hours must be from 1 to 24, got 30"),
+                ("fetch_interval_hours=0", "fetch_interval_hours must be from 1 to 24, got 0"),
+                ("max_conversations_per_fetch=1001", "max_conversations_per_fetch must be from 1 to 1000, got 1001"),
+                ("max_conversations_per_fetch=lots", "max_conversations_per_fetch must be a whole number, got 'lots'"),
+                ("", "give fetch_interval_hours and/or max_conversations_per_fetch"),
+            ] {
+                let reply = try await api.call(.POST, "/api/scheduler/config?\(query)")
+                #expect(reply.status == 422, "\(query)")
+                #expect(reply.json["message"] as? String == message)
+                #expect(reply.json["error"] as? String == "invalid_parameter")
+            }
+            let status = try await api.call(.GET, "/api/scheduler/status").json
+            #expect(status["fetch_interval_hours"] as? Int == 2)
+            #expect(status["max_conversations_per_fetch"] as? Int == 50)
+
+            let changed = try await api.call(.POST, "/api/scheduler/config?fetch_interval_hours=1&max_conversations_per_fetch=100")
+            #expect(changed.status == 200)
+            #expect(changed.json["fetch_interval_hours"] as? Int == 1)
+            #expect(try await api.db.scalar("SELECT max_conversations_per_fetch FROM scheduler_settings", as: Int32.self) == 100)
+        }
+    }
+
+    @Test("with BUDDI_ADMIN_TOKEN, mutating endpoints need the bearer token; reads do not")
+    func adminToken() async throws {
+        try await APIHarness.with(adminToken: "s3cret-token") { api in
+            for headers in [[], [("Authorization", "Bearer wrong")], [("Authorization", "s3cret-token")]] {
+                let reply = try await api.call(.POST, "/api/scheduler/stop", headers: headers)
+                #expect(reply.status == 401)
+                #expect(reply.json["error"] as? String == "unauthorized")
+                #expect(!reply.body.contains("s3cret"))
+            }
+            #expect(try await api.call(.POST, "/api/jobs/1/cancel").status == 401)
+            #expect(try await api.call(.GET, "/api/scheduler/status").json["is_running"] as? Bool == true)
+            let stopped = try await api.call(.POST, "/api/scheduler/stop", headers: [("Authorization", "Bearer s3cret-token")])
+            #expect(stopped.status == 200)
+            #expect(try await api.call(.GET, "/api/scheduler/status").json["is_running"] as? Bool == false)
+            #expect(try await api.call(.POST, "/api/scheduler/start", headers: [("Authorization", "Bearer s3cret-token")]).status == 200)
+            #expect(try await api.db.scalar("SELECT enabled FROM scheduler_settings", as: Bool.self) == true)
+        }
+    }
+
+    @Test("manual fetch: 202, then 409 while in progress, 429 within the hour, and force overrides")
+    func manualFetch() async throws {
+        try await APIHarness.with { api in
+            let first = try await api.call(.POST, "/api/scheduler/fetch")
+            #expect(first.status == 202)
+            let id = try #require(first.json["job_id"] as? Int)
+            #expect(try await api.call(.POST, "/api/scheduler/fetch").status == 409)
+            try await api.db.finishFetch(Int64(id), outcome: "succeeded", started: Date(), finished: Date())
+            let limited = try await api.call(.POST, "/api/scheduler/fetch")
+            #expect(limited.status == 429)
+            #expect((limited.json["message"] as? String)?.hasPrefix("rate limited: the last fetch began at") == true)
+            #expect(Int(limited.headers.first(name: "retry-after") ?? "") ?? 0 > 3000)
+            #expect(try await api.call(.POST, "/api/scheduler/fetch?force=true&date=2026-11-01").status == 202)
+            #expect(try await api.call(.POST, "/api/scheduler/fetch?force=true&date=yesterday").status == 422)
+            #expect(try await api.db.scalar("SELECT count(*) FROM fetch_runs WHERE trigger = 'manual'", as: Int64.self) == 2)
+        }
+    }
+
+    @Test("the export streams 10,000 rows in pieces as JSON lines or CSV, and marks them exported")
+    func export() async throws {
+        try await APIHarness.with { api in
+            try await api.db.insertConversations(10_000)
+            try await api.db.execute(#"UPDATE conversations SET title = 'Plan, "quoted"' WHERE buddi_id = 'c-1'"#)
+            let lines = try await api.call(.GET, "/api/conversations/export?format=jsonl")
+            #expect(lines.status == 200)
+            #expect(lines.headers.first(name: "content-length") == nil, "streamed, not sized up front")
+            #expect(lines.parts > 1, "the body arrived in \(lines.parts) piece(s)")
+            let rows = lines.body.split(separator: "\n")
+            #expect(rows.count == 10_000)
+            let ids = Set(rows.compactMap { row in
+                ((try? JSONSerialization.jsonObject(with: Data(row.utf8))) as? [String: Any])?["buddi_id"] as? String
+            })
+            #expect(ids.count == 10_000)
+            #expect(try await api.db.scalar("SELECT count(*) FROM conversations WHERE is_exported", as: Int64.self) == 10_000)
+
+            let csv = try await api.call(.GET, "/api/conversations/export?format=csv&sentiment=negative")
+            let csvLines = csv.body.split(separator: "\n")
+            #expect(csvLines.first?.hasPrefix("id,buddi_id,title,") == true)
+            #expect(csvLines.count == 1 + 3334)
+            #expect(csv.body.contains(#""c-1","Plan, ""quoted""","#))
+            #expect(try await api.call(.GET, "/api/conversations/export?format=xml").status == 422)
+        }
+    }
+
+    @Test("conversations: paging and filters, one by id, 404 and 422")
+    func conversations() async throws {
+        try await APIHarness.with { api in
+            try await api.db.insertConversations(30)
+            let page = try await api.call(.GET, "/conversations/?limit=5&offset=5").json
+            #expect(page["total"] as? Int == 30)
+            #expect((page["items"] as? [Any])?.count == 5)
+            #expect(try await api.call(.GET, "/conversations/?sentiment=negative").json["total"] as? Int == 10)
+            #expect(try await api.call(.GET, "/conversations/?min_quality=0.8").json["total"] as? Int == 6)
+            #expect(try await api.call(.GET, "/conversations/?q=conversation%2017").json["total"] as? Int == 1)
+            #expect(try await api.call(.GET, "/conversations/?topic=work&category=work").json["total"] as? Int == 30)
+            #expect(try await api.call(.GET, "/conversations/c-7").json["title"] as? String == "Title 7")
+            #expect(try await api.call(.GET, "/conversations/nope").status == 404)
+            for bad in ["limit=0", "limit=1001", "sentiment=happy", "min_quality=2", "since=tuesday", "offset=-1"] {
+                let reply = try await api.call(.GET, "/conversations/?\(bad)")
+                #expect(reply.status == 422, "\(bad)")
+            }
+            #expect(try await api.call(.GET, "/conversations/nope/verify").status == 404)
+        }
+    }
+
+    @Test("/metrics parses as Prometheus text with the cluster's families")
+    func metrics() async throws {
+        try await APIHarness.with { api in
+            try await api.db.insertConversations(3)
+            _ = try await api.call(.POST, "/api/scheduler/fetch")
+            try await api.db.execute("UPDATE fetch_runs SET outcome = 'failed', started_at = now(), finished_at = now(), duration_seconds = 2, api_errors = '{\"rate_limited\": 2}'")
+            let reply = try await api.call(.GET, "/metrics")
+            #expect(reply.status == 200)
+            let families = try PrometheusTextCheck.parse(reply.body)
+            for family in ["buddi_jobs", "buddi_conversations_processed_total", "buddi_conversations_failed_total",
+                           "buddi_fetch_duration_seconds", "buddi_api_errors_total", "buddi_fetches_total"] {
+                #expect(families[family] != nil, "\(family) missing")
+            }
+            #expect(reply.body.contains("buddi_api_errors_total{kind=\"rate_limited\"} 2"))
+            #expect(reply.body.contains("buddi_fetch_duration_seconds_bucket{le=\"5\"} 1"))
+            #expect(reply.body.contains("buddi_conversations_processed_total 3"))
+        }
+    }
+
+    @Test("the OpenAPI document describes exactly the routes served, and every route answers")
+    func openAPI() async throws {
+        try await APIHarness.with { api in
+            let served = try await api.call(.GET, "/openapi.yaml")
+            #expect(served.status == 200)
+            let documented = OpenAPIPaths.routes(in: served.body)
+            #expect(documented == Set(api.routes.map(\.description)))
+            #expect(documented.count == 16)
+            for route in documented {
+                let parts = route.split(separator: " ", maxSplits: 1)
+                let path = parts[1].replacingOccurrences(of: "{id}", with: "1")
+                let reply = try await api.call(parts[0] == "POST" ? .POST : .GET, path)
+                #expect(!(reply.json["message"] as? String ?? "").hasPrefix("no route"), "\(route): \(reply.status) \(reply.body.prefix(200))")
+                #expect(reply.status != 405 && reply.status < 500, "\(route): \(reply.status) \(reply.body.prefix(200))")
+            }
+            #expect(try await api.call(.GET, "/no/such/route").json["message"] as? String == "no route GET /no/such/route")
+        }
+    }
+
+    @Test("/health: database reachable and schema current")
+    func health() async throws {
+        try await APIHarness.with { api in
+            let reply = try await api.call(.GET, "/health")
+            #expect(reply.status == 200)
+            #expect(reply.json["schema"] as? String == "current")
+            try await api.db.execute("DELETE FROM schema_migrations WHERE version = (SELECT max(version) FROM schema_migrations)")
+            let stale = try await api.call(.GET, "/health")
+            #expect(stale.status == 503)
+            #expect(stale.json["status"] as? String == "unavailable")
+        }
+    }
+}
+
+/// The paths and methods of an OpenAPI document written as ours is: path keys at two spaces
+/// under `paths:`, operations at four.
+enum OpenAPIPaths {
+    static func routes(in yaml: String) -> Set<String> {
+        var routes = Set<String>()
+        var path: String?
+        var inPaths = false
+        for line in yaml.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.trimmingCharacters(in: .whitespaces).isEmpty || line.hasPrefix("#") { continue }
+            if !line.hasPrefix(" ") { inPaths = line == "paths:"; path = nil; continue }
+            guard inPaths else { continue }
+            if line.hasPrefix("  /"), !line.hasPrefix("   "), line.hasSuffix(":") {
+                path = String(line.dropFirst(2).dropLast())
+            } else if let path, line.hasPrefix("    "), !line.hasPrefix("     ") {
+                let key = line.trimmingCharacters(in: .whitespaces)
+                if ["get:", "post:", "put:", "delete:", "patch:"].contains(key) { routes.insert("\(key.dropLast().uppercased()) \(path)") }
+            }
+        }
+        return routes
+    }
+}
+
+/// A strict reader of the Prometheus text format (0.0.4): HELP and TYPE before a family's
+/// samples, samples grouped by family, names and labels well formed, values numbers.
+enum PrometheusTextCheck {
+    struct Problem: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    /// The families and their types.
+    static func parse(_ text: String) throws -> [String: String] {
+        var types: [String: String] = [:]
+        var current: String?
+        var finished = Set<String>()
+        let sample = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{([a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\]|\\.)*"(,[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\]|\\.)*")*)?\})? (\S+)$/
+        for line in text.split(separator: "\n") {
+            if line.hasPrefix("# HELP ") { continue }
+            if line.hasPrefix("# TYPE ") {
+                let parts = line.split(separator: " ")
+                guard parts.count == 4, ["counter", "gauge", "histogram", "summary", "untyped"].contains(parts[3]) else {
+                    throw Problem(description: "bad TYPE line: \(line)")
+                }
+                let name = String(parts[2])
+                guard types[name] == nil else { throw Problem(description: "second TYPE for \(name)") }
+                if let current { finished.insert(current) }
+                types[name] = String(parts[3])
+                current = name
+                continue
+            }
+            guard let match = line.wholeMatch(of: sample) else { throw Problem(description: "bad sample line: \(line)") }
+            let name = String(match.1)
+            guard Double(match.5) != nil || ["+Inf", "-Inf", "NaN"].contains(String(match.5)) else {
+                throw Problem(description: "bad value: \(line)")
+            }
+            let family = ["_bucket", "_sum", "_count", "_total", "_created"].reduce(name) { found, suffix in
+                types[found] == nil && name.hasSuffix(suffix) && types[String(name.dropLast(suffix.count))] != nil
+                    ? String(name.dropLast(suffix.count)) : found
+            }
+            guard family == current || types[family] == nil else {
+                throw Problem(description: "sample of \(family) outside its family: \(line)")
+            }
+            guard !finished.contains(family) else { throw Problem(description: "\(family) split in two groups") }
+        }
+        return types
+    }
+}
