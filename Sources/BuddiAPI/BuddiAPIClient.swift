@@ -120,7 +120,8 @@ public final class BuddiAPIClient: Sendable {
                     throw failure.exhausted(attempts: attempt)
                 }
                 let wait = retryAfter ?? configuration.retry.backoff(beforeRetry: attempt, using: &generator)
-                logger.info(
+                // Rate limiting and transient failures are the original's warnings: not failures yet.
+                logger.warning(
                     "Buddi API call failed, retrying",
                     metadata: ["buddi.failure": "\(failure)", "buddi.attempt": "\(attempt)", "buddi.wait": "\(wait.secondsDescription)"]
                 )

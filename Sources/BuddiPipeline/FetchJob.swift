@@ -98,10 +98,15 @@ struct FetchJob: Sendable {
         if !progress.unqueuedIDs.isEmpty {
             progress = try await record([], next: progress, isLast: true, retriedFailures: [], context: context)
         }
-        context.logger.info("fetch finished", metadata: [
+        let metadata: Logger.Metadata = [
             "pages": "\(progress.pages)", "new": "\(progress.new)", "duplicates": "\(progress.duplicates)",
             "rejected": "\(progress.rejected.count)",
-        ])
+        ]
+        if progress.new == 0 {
+            context.logger.warning("fetch finished with no new conversations", metadata: metadata)
+        } else {
+            context.logger.info("fetch finished", metadata: metadata)
+        }
         return progress.result
     }
 

@@ -35,7 +35,7 @@ struct ProcessJob: Sendable {
                     let analytics = try analyze(conversation)
                     ready.append((conversation, analytics, try ConversationFingerprint.merkleRoot(of: conversation, analytics: analytics)))
                 } catch {
-                    context.logger.warning("cannot process conversation", metadata: ["buddi_id": "\(conversation.buddiID)", "error": "\(error)"])
+                    context.logger.error("cannot process conversation", metadata: ["buddi_id": "\(conversation.buddiID)", "error": "\(error)"])
                     failed.append(FailedRow(id: conversation.id, error: "\(error)"))
                 }
             }

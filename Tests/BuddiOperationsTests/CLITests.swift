@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import BuddiTestSupport
 import Foundation
 import Testing
@@ -89,5 +90,27 @@ struct CLITests {
         let missing = try await buddi(db, ["jobs", "show", "99"])
         #expect(missing.status == 1)
         #expect(missing.output == "buddi: no job with id 99\n")
+    }
+
+    @Test("buddi serve: JSON log lines with --log-format json, answers on its port, exits 0 on SIGTERM")
+    func serveWithJSONLogs() async throws {
+        let db = try await TestDatabase.make()
+        defer { Task { await db.drop() } }
+        let serve = try BuddiProcess(["serve", "--port", "0", "--log-format", "json"], databaseURL: db.url.redacted)
+        #expect(try await eventually(timeout: .seconds(30)) { serve.output.contains("buddi API listening") }, "\(serve.output)")
+        let lines = serve.output.split(separator: "\n").map { line in
+            (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any]
+        }
+        #expect(!lines.isEmpty && lines.allSatisfy { $0 != nil }, "every line is a JSON object: \(serve.output)")
+        let listening = try #require(lines.compactMap { $0 }.first { $0["message"] as? String == "buddi API listening" })
+        #expect(listening["level"] as? String == "info")
+        #expect(listening["time"] != nil)
+        let port = try #require((listening["port"] as? String).flatMap(Int.init))
+        var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/health")
+        request.method = .GET
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+        #expect(response.status.code == 200)
+        serve.signal(SIGTERM)
+        #expect(try await serve.wait(timeout: .seconds(30)) == 0, "\(serve.output)")
     }
 }
