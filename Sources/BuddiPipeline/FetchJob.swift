@@ -8,6 +8,9 @@ import PostgresNIO
 /// the new memories, enqueues `process` jobs for them (so workers everywhere share the
 /// processing) and saves the job's checkpoint.
 struct FetchJob: Sendable {
+    /// Pages stored in one transaction at most (when the store falls behind the API).
+    static let maxPagesPerTransaction = 10
+
     let client: PostgresClient
     let api: BuddiAPIClient
     let store: ConversationStore
@@ -57,44 +60,37 @@ struct FetchJob: Sendable {
             progress.watermarkCreatedAt = newest?.createdAt
             progress.watermarkResolved = true
         }
-        // The next page is fetched while the current one is stored: the API and the database
-        // work side by side.
-        var prefetched: Task<MemoryPage, any Error>?
-        while progress.dayIndex < days.count, progress.memoriesSeen < args.maxConversations {
-            let fetchStart = ContinuousClock.now
-            let page: MemoryPage
-            if let prefetched {
-                page = try await prefetched.value
-            } else {
-                page = try await fetchPage(MemoryQuery(date: days[progress.dayIndex]), cursor: progress.cursor)
-            }
-            let recordStart = ContinuousClock.now
-            let taken = Array(page.memories.prefix(args.maxConversations - progress.memoriesSeen))
-            var next = progress
-            next.pages += 1
-            next.memoriesSeen += taken.count
-            next.rejected += page.skipped.map { FetchProgress.Rejected(id: $0.error.id, reason: $0.error.reason) }
-            if page.nextCursor == nil || (days == [nil] && taken.contains(where: isAtOrBelowWatermark(progress))) {
-                next.dayIndex += 1
-                next.cursor = nil
-            } else {
-                next.cursor = page.nextCursor
-            }
-            let isLast = next.dayIndex >= days.count || next.memoriesSeen >= args.maxConversations
-            prefetched = isLast ? nil : Task { [next] in
-                try await fetchPage(MemoryQuery(date: days[next.dayIndex]), cursor: next.cursor)
-            }
+        // The API is walked in a task of its own, a few pages ahead of the store; every page that
+        // has arrived is stored in the same transaction, so a store slower than the API batches.
+        let buffer = PageBuffer<WalkedPage>(capacity: 2 * Self.maxPagesPerTransaction)
+        let walker = Task { [progress] in
             do {
-                progress = try await record(taken, next: next, isLast: isLast, retriedFailures: page.retriedFailures, context: context)
+                try await walkPages(days: days, args: args, from: progress, into: buffer)
+                await buffer.finish()
             } catch {
-                prefetched?.cancel()
-                throw error
+                await buffer.finish(throwing: error)
             }
-            context.logger.debug("page recorded", metadata: [
-                "memories": "\(taken.count)", "api_ms": "\((recordStart - fetchStart).inSeconds * 1000)",
-                "store_ms": "\((ContinuousClock.now - recordStart).inSeconds * 1000)",
-            ])
         }
+        defer { walker.cancel() }
+        do {
+            while true {
+                let pages = try await buffer.take(maximum: Self.maxPagesPerTransaction)
+                guard let last = pages.last else { break }
+                let storeStart = ContinuousClock.now
+                progress = try await record(
+                    pages.flatMap(\.taken), next: progress.advanced(to: last.position), isLast: last.isLast,
+                    retriedFailures: pages.flatMap(\.retriedFailures), context: context)
+                progress.storeSeconds = (progress.storeSeconds ?? 0) + (ContinuousClock.now - storeStart).inSeconds
+                context.logger.debug("pages recorded", metadata: [
+                    "pages": "\(pages.count)", "memories": "\(pages.reduce(0) { $0 + $1.taken.count })",
+                    "store_ms": "\((ContinuousClock.now - storeStart).inSeconds * 1000)",
+                ])
+            }
+        } catch {
+            await buffer.close()
+            throw error
+        }
+        await buffer.close()
         if !progress.unqueuedIDs.isEmpty {
             progress = try await record([], next: progress, isLast: true, retriedFailures: [], context: context)
         }
@@ -110,7 +106,31 @@ struct FetchJob: Sendable {
         return progress.result
     }
 
-    /// In one transaction: inserts a page's new memories, enqueues `process` jobs for every full
+    /// Walks the API from `start`, handing each page over to the store with the position after it.
+    private func walkPages(days: [BuddiDate?], args: FetchArgs, from start: FetchProgress, into buffer: PageBuffer<WalkedPage>) async throws {
+        var position = start
+        while position.dayIndex < days.count, position.memoriesSeen < args.maxConversations {
+            let began = ContinuousClock.now
+            let page = try await fetchPage(MemoryQuery(date: days[position.dayIndex]), cursor: position.cursor)
+            let taken = Array(page.memories.prefix(args.maxConversations - position.memoriesSeen))
+            let reachedWatermark = days == [nil] && taken.contains(where: isAtOrBelowWatermark(position))
+            position.pages += 1
+            position.memoriesSeen += taken.count
+            position.rejected += page.skipped.map { FetchProgress.Rejected(id: $0.error.id, reason: $0.error.reason) }
+            position.apiSeconds = (position.apiSeconds ?? 0) + (ContinuousClock.now - began).inSeconds
+            if page.nextCursor == nil || reachedWatermark {
+                position.dayIndex += 1
+                position.cursor = nil
+            } else {
+                position.cursor = page.nextCursor
+            }
+            let isLast = position.dayIndex >= days.count || position.memoriesSeen >= args.maxConversations
+            let walked = WalkedPage(taken: taken, position: position, retriedFailures: page.retriedFailures, isLast: isLast)
+            guard await buffer.put(walked) else { return }
+        }
+    }
+
+    /// In one transaction: inserts the new memories of the pages that arrived, enqueues `process` jobs for every full
     /// batch of stored but unqueued conversations (for all of them on the last page), and saves
     /// the checkpoint `next` with the counts and the ids still unqueued, and the API failures the
     /// client retried for this page. A retry resumes from it.
@@ -197,4 +217,12 @@ struct FetchJob: Sendable {
 struct FetchPageFailure: Error {
     let apiError: BuddiAPIError
     let failure: JobFailure
+}
+
+/// A page the walker took, with the walk's position after it.
+struct WalkedPage: Sendable {
+    let taken: [Memory]
+    let position: FetchProgress
+    let retriedFailures: [String]
+    let isLast: Bool
 }

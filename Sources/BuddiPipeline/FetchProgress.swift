@@ -27,12 +27,28 @@ struct FetchProgress: Codable, Sendable {
     /// with the last page).
     var unqueuedIDs: [Int64] = []
     var startedAt = Date()
+    /// Time spent waiting for the API, and storing (nil in checkpoints from before they were kept).
+    var apiSeconds: Double?
+    var storeSeconds: Double?
+
+    /// This progress with the walk's position (day, cursor, pages, memories seen, rejected, API
+    /// time) taken from `walked`, and its own counts.
+    func advanced(to walked: FetchProgress) -> FetchProgress {
+        var next = self
+        next.dayIndex = walked.dayIndex
+        next.cursor = walked.cursor
+        next.pages = walked.pages
+        next.memoriesSeen = walked.memoriesSeen
+        next.rejected = walked.rejected
+        next.apiSeconds = walked.apiSeconds
+        return next
+    }
 
     /// The job's result: what the original reported, and the duration.
     var result: FetchResult {
         FetchResult(
             pages: pages, memories_seen: memoriesSeen, new: new, duplicates: duplicates, rejected: rejected,
-            duration_seconds: Date().timeIntervalSince(startedAt))
+            duration_seconds: Date().timeIntervalSince(startedAt), api_seconds: apiSeconds ?? 0, store_seconds: storeSeconds ?? 0)
     }
 }
 
@@ -44,4 +60,7 @@ public struct FetchResult: Codable, Sendable {
     public var duplicates: Int
     fileprivate(set) var rejected: [FetchProgress.Rejected]
     public var duration_seconds: Double
+    /// Of the duration: waiting for the API (overlapped with storing), and storing.
+    public var api_seconds: Double
+    public var store_seconds: Double
 }

@@ -20,15 +20,30 @@ struct IngestBenchReport: BenchReport, Codable, Sendable {
     var fetch_seconds: Double
     var total_seconds: Double
     var conversations_per_second: Double
+    /// Time per stage: the fetch's waits on the API (overlapped with storing) and its store
+    /// transactions; the process jobs' summed run time (they run side by side) and the span from
+    /// the first one's start to the last one's end.
+    var stages: Stages
+
+    struct Stages: Codable, Sendable {
+        var fetch_api_seconds: Double
+        var fetch_store_seconds: Double
+        var process_jobs: Int
+        var process_busy_seconds: Double
+        var process_span_seconds: Double
+    }
 
     var text: String {
         """
         \(memories) memories, \(workers) worker(s): stored \(stored), processed \(processed), duplicates \(duplicates)
-        fetch (API → stored, process jobs enqueued): \(String(format: "%.2f", fetch_seconds)) s
-        all processed (analytics, Merkle root, anchor, token): \(String(format: "%.2f", total_seconds)) s
+        fetch (API → stored, process jobs enqueued): \(seconds(fetch_seconds)) — API \(seconds(stages.fetch_api_seconds)), store \(seconds(stages.fetch_store_seconds))
+        process (analytics, Merkle root, anchor, token): \(stages.process_jobs) jobs, busy \(seconds(stages.process_busy_seconds)), from first start to last end \(seconds(stages.process_span_seconds))
+        all processed: \(seconds(total_seconds))
         \(Int(conversations_per_second)) conversations/s
         """
     }
+
+    private func seconds(_ value: Double) -> String { String(format: "%.2f s", value) }
 }
 
 /// The ingest benchmark, in a scratch database it drops afterwards.
@@ -109,7 +124,25 @@ struct IngestBenchmark {
             memories: memories, workers: workers, stored: stored, processed: try await count(processedIn: client),
             duplicates: fetch?.duplicates ?? -1,
             fetch_seconds: ((fetchEnd.withLock { $0 } ?? .now) - start).inSeconds, total_seconds: total,
-            conversations_per_second: Double(stored) / total)
+            conversations_per_second: Double(stored) / total,
+            stages: try await stages(fetch: fetch, client: client))
+    }
+
+    private func stages(fetch: FetchResult?, client: PostgresClient) async throws -> IngestBenchReport.Stages {
+        let query: PostgresQuery = """
+            SELECT count(*), COALESCE(sum(EXTRACT(EPOCH FROM finished_at - started_at)), 0)::float8,
+                   COALESCE(EXTRACT(EPOCH FROM max(finished_at) - min(started_at)), 0)::float8
+            FROM jobs WHERE kind = 'process'
+            """
+        var stages = IngestBenchReport.Stages(
+            fetch_api_seconds: fetch?.api_seconds ?? 0, fetch_store_seconds: fetch?.store_seconds ?? 0, process_jobs: 0,
+            process_busy_seconds: 0, process_span_seconds: 0)
+        for try await (jobs, busy, span) in try await client.query(query, logger: logger).decode((Int64, Double, Double).self) {
+            stages.process_jobs = Int(jobs)
+            stages.process_busy_seconds = busy
+            stages.process_span_seconds = span
+        }
+        return stages
     }
 
     private func count(processedIn client: PostgresClient) async throws -> Int {
