@@ -138,6 +138,7 @@ struct FetchJob: Sendable {
         _ taken: [Memory], next: FetchProgress, isLast: Bool, retriedFailures: [String], context: JobContext
     ) async throws -> FetchProgress {
         try await client.withTransaction(logger: context.logger) { connection in
+            try await connection.skipCommitFlush(logger: context.logger)
             if !retriedFailures.isEmpty {
                 let counts = Dictionary(retriedFailures.map { ($0, 1) }, uniquingKeysWith: +)
                 let json = "{" + counts.sorted { $0.key < $1.key }.map { "\"\($0.key)\": \($0.value)" }.joined(separator: ", ") + "}"

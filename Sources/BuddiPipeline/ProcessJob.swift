@@ -27,6 +27,7 @@ struct ProcessJob: Sendable {
 
     func run(_ args: ProcessArgs, context: JobContext) async throws -> Result {
         try await client.withTransaction(logger: context.logger) { connection in
+            try await connection.skipCommitFlush(logger: context.logger)
             let batch = try await store.lockForProcessing(args.conversationIDs, on: connection)
             var ready: [(conversation: StoredConversation, analytics: StoredAnalytics, root: String)] = []
             var failed: [FailedRow] = []

@@ -80,6 +80,11 @@ public struct BuddiSimulator: Service, CustomStringConvertible {
         await faults.injected
     }
 
+    /// Renders every memory ahead of time (see ``MemoryStore/renderAll()``).
+    public func renderMemories() async {
+        await store.renderAll()
+    }
+
     /// The ids of every memory in the history now, newest first.
     public func memoryIDs() async -> [String] {
         await store.allIDs()

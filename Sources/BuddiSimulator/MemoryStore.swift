@@ -10,6 +10,9 @@ actor MemoryStore {
     private let generator: MemoryGenerator
     /// Creation times by serial; strictly increasing.
     private var createdAt: [Date]
+    /// Each memory's JSON text once rendered: a memory never changes, and rendering is most of
+    /// what serving a page costs.
+    private var rendered: [Int: String] = [:]
 
     /// When the seeded history starts; memory `n` is created about `n × 45` minutes later.
     static let historyStart = Date(timeIntervalSince1970: 1_735_689_600)  // 2025-01-01T00:00:00Z
@@ -35,6 +38,20 @@ actor MemoryStore {
         }
     }
 
+    /// Renders every memory now, so that serving pages later costs little (benchmarks call it
+    /// before their clock starts: the simulator stands in for a server on another machine).
+    func renderAll() {
+        for serial in createdAt.indices { _ = render(serial) }
+    }
+
+    /// A memory's JSON text, rendered once.
+    private func render(_ serial: Int) -> String {
+        if let text = rendered[serial] { return text }
+        let text = generator.memory(serial: serial, createdAt: createdAt[serial]).jsonText
+        rendered[serial] = text
+        return text
+    }
+
     /// The ids of all memories, newest first (what a complete paging must yield).
     func allIDs() -> [String] {
         createdAt.indices.reversed().map { generator.id(serial: $0) }
@@ -42,14 +59,14 @@ actor MemoryStore {
 
     /// A page of at most `limit` memories below `cursor` (from the newest when `nil`), only of
     /// `day` when given. `repeatLast` makes the next page start again with this page's last memory.
-    func page(limit: Int, day: BuddiDate?, cursor: PageCursor?, repeatLast: Bool) -> (memories: [JSONValue], next: PageCursor?) {
+    func page(limit: Int, day: BuddiDate?, cursor: PageCursor?, repeatLast: Bool) -> (memories: [String], next: PageCursor?) {
         let lower = day.map { day in createdAt.partitioningIndex { $0 >= day.start } } ?? 0
         let dayEnd = day.map { day in createdAt.partitioningIndex { $0 >= day.end } } ?? createdAt.count
         let upper = min(dayEnd, cursor?.below ?? createdAt.count)
         let first = max(lower, upper - limit)
         guard first < upper else { return ([], nil) }
         let serials = (first..<upper).reversed()
-        let memories = serials.map { generator.memory(serial: $0, createdAt: createdAt[$0]) }
+        let memories = serials.map(render)
         guard first > lower else { return (memories, nil) }
         return (memories, PageCursor(below: repeatLast && serials.count > 1 ? first + 1 : first))
     }

@@ -16,3 +16,13 @@ extension PostgresClient {
         }
     }
 }
+
+extension PostgresConnection {
+    /// Lets the current transaction commit without waiting for its WAL flush. Safe for a job's
+    /// work: the job's outcome is recorded later by a commit that does wait, and WAL is flushed
+    /// in order, so that commit cannot survive a crash without this one; if neither survives,
+    /// the job runs again (handlers are idempotent, as at-least-once delivery requires).
+    public func skipCommitFlush(logger: Logger) async throws {
+        try await query("SELECT set_config('synchronous_commit', 'off', true)", logger: logger)
+    }
+}
