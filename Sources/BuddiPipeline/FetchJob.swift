@@ -38,7 +38,11 @@ struct FetchJob: Sendable {
     /// Records a failed attempt and returns what the queue should do with the job.
     private func recordFailure(_ error: any Error, context: JobContext) async throws -> JobFailure {
         let apiError = (error as? BuddiAPIError) ?? (error as? FetchPageFailure)?.apiError
-        let counts = apiError.map { "{\"\($0.kind)\": 1}" } ?? "{}"
+        let counts = apiError.map { error in
+            // Failed HTTP attempts: an unavailable API failed on every attempt the client made.
+            if case .unavailable(let attempts, _) = error { return "{\"\(error.kind)\": \(attempts)}" }
+            return "{\"\(error.kind)\": 1}"
+        } ?? "{}"
         let message = (error as? FetchPageFailure)?.failure.description ?? ErrorSummary.oneLine(error)
         var recovery = 300.0
         let rows = try await client.query(

@@ -18,11 +18,12 @@ struct PipelineWorld {
 
     /// Runs `body` with a fresh database and a simulator of `memories` memories.
     static func with(
-        memories: Int, arrivalRate: Double = 0, _ body: @Sendable (PipelineWorld) async throws -> Void
+        memories: Int, arrivalRate: Double = 0, faults: FaultPlan = FaultPlan(), _ body: @Sendable (PipelineWorld) async throws -> Void
     ) async throws {
         let db = try await TestDatabase.make()
         defer { Task { await db.drop() } }
-        let configuration = SimulatorConfiguration(port: 0, apiKey: "test-key", memoryCount: memories, arrivalRate: arrivalRate)
+        let configuration = SimulatorConfiguration(
+            port: 0, apiKey: "test-key", memoryCount: memories, arrivalRate: arrivalRate, faults: faults)
         try await BuddiSimulator.withRunning(configuration, logger: db.logger) { simulator, url in
             try await body(PipelineWorld(db: db, simulator: simulator, apiURL: url))
         }

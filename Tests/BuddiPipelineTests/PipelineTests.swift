@@ -1,3 +1,7 @@
+import BuddiAPI
+import BuddiLedger
+import BuddiPipeline
+import BuddiSimulator
 import BuddiTestSupport
 import Foundation
 import JobQueue
@@ -140,6 +144,35 @@ struct PipelineTests {
             #expect(try await world.count("SELECT count(*) FROM conversations") == 0)
             worker.signal(SIGTERM)
             #expect(try await worker.wait() == 0)
+        }
+    }
+
+    @Test("a failed fetch is recorded with its API errors by kind and retried after the error-recovery delay")
+    func failedFetch() async throws {
+        try await PipelineWorld.with(memories: 20, faults: FaultPlan(serverErrorRate: 1)) { world in
+            let configuration = BuddiAPIConfiguration(
+                baseURL: world.apiURL, apiKey: BuddiAPIKey("test-key"), retry: RetryPolicy(maxRetries: 2, initialBackoff: .milliseconds(10)),
+                requestsPerSecond: 1000, burst: 100)
+            try await BuddiAPIClient.withClient(configuration: configuration, logger: world.db.logger) { api in
+                var registry = JobRegistry()
+                let client = world.db.client, logger = world.db.logger
+                Pipeline.register(into: &registry, client: client, api: api, ledger: PostgresLedger(client: client, logger: logger), logger: logger)
+                let queue = JobQueue(client: client, logger: logger)
+                let id = try await queue.enqueue(NewJob(FetchArgsForTests(maxConversations: 20), maxAttempts: 3)).id
+                try await world.db.execute("INSERT INTO fetch_runs (job_id, trigger) VALUES (\(id), 'manual')")
+                let worker = JobWorker(client: client, registry: registry, configuration: WorkerConfiguration(), logger: logger)
+                let failed = try await withServicesRunning([worker], logger: logger) {
+                    try await eventually(timeout: .seconds(30)) { try await queue.job(id: id)?.state == .retryable }
+                }
+                #expect(failed)
+                #expect(try await world.db.scalar("SELECT outcome FROM fetch_runs WHERE job_id = \(id)", as: String.self) == "failed")
+                #expect(try await world.db.scalar("SELECT api_errors::text FROM fetch_runs WHERE job_id = \(id)", as: String.self) == #"{"unavailable": 3}"#)
+                let error = try #require(try await world.db.scalar("SELECT error FROM fetch_runs WHERE job_id = \(id)", as: String.self))
+                #expect(error.hasPrefix("The Buddi API is unavailable: 3 attempts failed, the last with HTTP 500"), "\(error)")
+                let wait = try #require(try await world.db.scalar(
+                    "SELECT EXTRACT(EPOCH FROM run_at - now())::float8 FROM jobs WHERE id = \(id)", as: Double.self))
+                #expect((280...301).contains(wait), "retried after the 5 min error-recovery delay, not \(wait) s")
+            }
         }
     }
 }
