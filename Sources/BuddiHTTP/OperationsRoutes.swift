@@ -22,10 +22,7 @@ struct OperationsRoutes {
             }
         }
         table.add(.get, "/metrics") { _, _ in
-            let text = try await ClusterMetrics.render(client: dependencies.client, logger: dependencies.logger) + dependencies.processMetrics()
-            return Response(
-                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                body: .init(byteBuffer: ByteBuffer(string: text)))
+            .prometheus(try await ClusterMetrics.render(client: dependencies.client, logger: dependencies.logger) + dependencies.processMetrics())
         }
         table.add(.get, "/openapi.yaml") { _, _ in
             Response(

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import BuddiTestSupport
 import Foundation
+import NIOCore
 import Testing
 
 @Suite("Operator CLI", .serialized)
@@ -112,5 +113,45 @@ struct CLITests {
         #expect(response.status.code == 200)
         serve.signal(SIGTERM)
         #expect(try await serve.wait(timeout: .seconds(30)) == 0, "\(serve.output)")
+    }
+
+    @Test("buddi demo --once: simulator, scheduler, workers and API together; a fetch, its progress and the summary")
+    func demoOnce() async throws {
+        let db = try await TestDatabase.make()
+        defer { Task { await db.drop() } }
+        let demo = try await buddi(db, ["demo", "--once", "--port", "0", "--memories", "120"])
+        #expect(demo.status == 0, "\(demo.output)")
+        for line in ["fetched:     120 memories in 6 pages", "new:         120", "duplicates:  0", "sentiment:   ", "top topics:  ",
+                     "ledger:      verified, 120 conversations, chain intact"] {
+            #expect(demo.output.contains(line), "\(line) missing from: \(demo.output)")
+        }
+        #expect(try await db.scalar("SELECT count(*) FROM conversations WHERE processing_state = 'processed'", as: Int64.self) == 120)
+        #expect(try await db.scalar("SELECT count(*) FROM fetch_runs WHERE outcome = 'succeeded'", as: Int64.self) == 1)
+        #expect(try await db.scalar("SELECT count(*) FROM workers", as: Int64.self) == 0, "workers deregistered on the way out")
+    }
+
+    @Test("buddi worker --metrics-port serves the process's own job metrics as Prometheus text")
+    func workerMetrics() async throws {
+        let db = try await TestDatabase.make()
+        defer { Task { await db.drop() } }
+        try await db.execute("INSERT INTO jobs (kind) VALUES ('probe')")
+        let worker = try BuddiProcess(["worker", "--metrics-port", "0", "--log-format", "json"], databaseURL: db.url.redacted)
+        #expect(try await eventually(timeout: .seconds(30)) {
+            try await db.scalar("SELECT count(*) FROM jobs WHERE state = 'completed'", as: Int64.self) == 1
+        }, "\(worker.output)")
+        let listening = try #require(worker.output.split(separator: "\n").compactMap { line in
+            (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any]
+        }.first { $0["message"] as? String == "metrics endpoint listening" })
+        let port = try #require((listening["port"] as? String).flatMap(Int.init))
+        var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/metrics")
+        request.method = .GET
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+        let text = String(buffer: try await response.body.collect(upTo: 1 << 20))
+        #expect(response.status.code == 200)
+        _ = try PrometheusTextCheck.parse(text)
+        #expect(text.contains("jobqueue_job_runs_total"), "\(text)")
+        #expect(text.contains(#"kind="probe""#), "\(text)")
+        worker.signal(SIGTERM)
+        #expect(try await worker.wait(timeout: .seconds(30)) == 0, "\(worker.output)")
     }
 }

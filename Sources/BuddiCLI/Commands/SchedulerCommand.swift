@@ -22,6 +22,7 @@ struct SchedulerCommand: AsyncParsableCommand {
 
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var logging: LoggingOptions
+    @OptionGroup var metrics: MetricsOptions
 
     @Option(help: "Seconds between two looks at whether a fetch is due.")
     var tickSeconds = 5.0
@@ -52,7 +53,7 @@ struct SchedulerCommand: AsyncParsableCommand {
         let maintenance = Maintenance.services(
             client: client, rescueInterval: .milliseconds(Int64(rescueIntervalSeconds * 1000)), electionTTL: lease, logger: logger)
         try await WorkerProcess(
-            database: database, client: client, services: [SettingsAnnouncer(settings: settings, logger: logger), elector, scheduler] + maintenance,
+            database: database, client: client, services: [SettingsAnnouncer(settings: settings, logger: logger), elector, scheduler] + maintenance + metrics.services(logger: logger),
             logger: logger).runUntilSignalled()
     }
 }

@@ -23,6 +23,7 @@ struct WorkerCommand: AsyncParsableCommand {
 
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var logging: LoggingOptions
+    @OptionGroup var metrics: MetricsOptions
 
     @Option(name: .customLong("queue"), help: "A queue to claim from (repeatable).")
     var queues: [String] = ["default"]
@@ -85,7 +86,7 @@ struct WorkerCommand: AsyncParsableCommand {
             let maintenance = Maintenance.services(
                 client: client, rescueInterval: .milliseconds(Int64(rescueIntervalSeconds * 1000)),
                 electionTTL: .milliseconds(Int64(maintenanceLeaseSeconds * 1000)), logger: logger)
-            try await WorkerProcess(database: database, client: client, services: [worker] + maintenance, logger: logger)
+            try await WorkerProcess(database: database, client: client, services: [worker] + maintenance + metrics.services(logger: logger), logger: logger)
                 .runUntilSignalled()
         }
     }
