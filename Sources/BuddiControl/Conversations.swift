@@ -40,37 +40,37 @@ public struct Conversations: Sendable {
     }
 
     /// Streams every matching conversation, one line each (after a header line for CSV), to
-    /// `write` as the rows arrive from the database, and marks them exported a batch at a time
-    /// (on another connection), so no export is ever held in memory. Returns how many rows.
+    /// `write` a batch of rows at a time as they arrive from the database, so no export is ever
+    /// held in memory; only their ids are kept. Once the whole export is written the rows are
+    /// marked exported (a batch per statement, on another connection); an export cut short
+    /// marks nothing. Returns how many rows.
     @discardableResult
     public func export(
         _ filter: ConversationFilter, format: ExportFormat, batchSize: Int = 1000, write: (String) async throws -> Void
     ) async throws -> Int {
         if format == .csv { try await write(ControlSQL.csvColumns.joined(separator: ",") + "\n") }
-        var exported = 0
-        var batch: [Int64] = []
+        var ids: [Int64] = []
         var chunk = ""
+        var rowsInChunk = 0
         try await client.withConnection { connection in
             let rows = try await connection.query(ControlSQL.export(filter, csv: format == .csv), logger: logger)
             for try await (id, line) in rows.decode((Int64, String).self) {
                 chunk += line
                 chunk += "\n"
-                batch.append(id)
-                if batch.count == batchSize {
+                ids.append(id)
+                rowsInChunk += 1
+                if rowsInChunk == batchSize {
                     try await write(chunk)
-                    try await markExported(batch)
-                    exported += batch.count
                     chunk = ""
-                    batch.removeAll(keepingCapacity: true)
+                    rowsInChunk = 0
                 }
             }
         }
-        if !batch.isEmpty {
-            try await write(chunk)
-            try await markExported(batch)
-            exported += batch.count
+        if !chunk.isEmpty { try await write(chunk) }
+        for start in stride(from: 0, to: ids.count, by: 10_000) {
+            try await markExported(Array(ids[start..<min(start + 10_000, ids.count)]))
         }
-        return exported
+        return ids.count
     }
 
     private func markExported(_ ids: [Int64]) async throws {

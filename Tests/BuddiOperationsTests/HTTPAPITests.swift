@@ -1,3 +1,4 @@
+import BuddiControl
 import BuddiHTTP
 import BuddiTestSupport
 import Foundation
@@ -73,6 +74,12 @@ struct HTTPAPITests {
         try await APIHarness.with { api in
             try await api.db.insertConversations(10_000)
             try await api.db.execute(#"UPDATE conversations SET title = 'Plan, "quoted"' WHERE buddi_id = 'c-1'"#)
+            // An export cut short (the client went away) marks nothing.
+            struct Gone: Error {}
+            await #expect(throws: Gone.self) {
+                try await Conversations(client: api.db.client, logger: api.db.logger).export(ConversationFilter(), format: .jsonl) { _ in throw Gone() }
+            }
+            #expect(try await api.db.scalar("SELECT count(*) FROM conversations WHERE is_exported", as: Int64.self) == 0)
             let lines = try await api.call(.GET, "/api/conversations/export?format=jsonl")
             #expect(lines.status == 200)
             #expect(lines.headers.first(name: "content-length") == nil, "streamed, not sized up front")
