@@ -54,6 +54,19 @@ struct SchedulerTests {
         #expect(try await db.scalar("SELECT count(*) FROM fetch_runs WHERE trigger = 'scheduled'", as: Int64.self) == 3)
     }
 
+    @Test("a fetch whose job was cancelled before it ran reads as failed, and the next try comes after the recovery delay")
+    func cancelledFetch() async throws {
+        let db = try await TestDatabase.make()
+        defer { Task { await db.drop() } }
+        let id = try await db.requests.requestManual(nil, force: false)
+        try await JobQueue(client: db.client, logger: db.logger).cancel(id: id)
+        let requested = try #require(try await db.scalar("SELECT requested_at FROM fetch_runs WHERE job_id = \(id)", as: Date.self))
+        let schedule = try await db.client.withConnection { try await db.requests.schedule(on: $0) }.state
+        #expect(schedule.last?.outcome == .failed)
+        #expect(schedule.last?.error == "the fetch job was cancelled before it finished")
+        #expect(schedule.nextFetch == requested + 300)
+    }
+
     @Test("a stale leader is fenced: its enqueue is refused once another replica took over")
     func fencing() async throws {
         let db = try await TestDatabase.make()
