@@ -14,6 +14,7 @@ public struct FetchRequests: Sendable {
     let settings: SchedulerSettingsStore
     let logger: Logger
 
+    /// Fetch requests on the database `client` connects to, with the shared `settings`.
     public init(client: PostgresClient, settings: SchedulerSettingsStore, logger: Logger) {
         self.client = client
         self.settings = settings

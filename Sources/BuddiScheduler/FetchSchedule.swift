@@ -12,6 +12,7 @@ import Foundation
 /// - A manual fetch, unless forced, is refused while one is in progress or within
 ///   `minFetchSpacingSeconds` of the last successful fetch's start.
 public struct FetchSchedule: Sendable {
+    /// The shared settings.
     public var settings: SchedulerSettings
     /// The most recent fetch, whatever its outcome.
     public var last: FetchRun?
@@ -20,6 +21,7 @@ public struct FetchSchedule: Sendable {
     /// An unfinished fetch job exists.
     public var inProgress: Bool
 
+    /// The schedule given the settings, the latest fetch, the latest successful one, and whether one is in progress.
     public init(settings: SchedulerSettings, last: FetchRun?, lastSuccess: FetchRun?, inProgress: Bool) {
         self.settings = settings
         self.last = last

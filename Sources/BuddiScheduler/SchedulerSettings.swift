@@ -37,6 +37,7 @@ public struct SchedulerDefaults: Sendable, Equatable {
     public var fetchIntervalHours = 2
     public var maxConversationsPerFetch = 50
 
+    /// Defaults with these values (the original's: 2 h, 50).
     public init(fetchIntervalHours: Int = 2, maxConversationsPerFetch: Int = 50) {
         self.fetchIntervalHours = fetchIntervalHours
         self.maxConversationsPerFetch = maxConversationsPerFetch

@@ -8,6 +8,7 @@ public struct SchedulerSettingsStore: Sendable {
     let defaults: SchedulerDefaults
     let logger: Logger
 
+    /// The settings row of the database `client` connects to; `defaults` create it on first use.
     public init(client: PostgresClient, defaults: SchedulerDefaults, logger: Logger) {
         self.client = client
         self.defaults = defaults
