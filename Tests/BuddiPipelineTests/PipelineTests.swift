@@ -129,6 +129,29 @@ struct PipelineTests {
         }
     }
 
+    @Test("buddi fetch --wait follows the fetch and its processing and prints the result; a discarded fetch exits 1 naming why")
+    func fetchWait() async throws {
+        try await PipelineWorld.with(memories: 40) { world in
+            let worker = try world.worker()
+            let fetched = try await world.run(["fetch", "--wait", "--max-conversations", "30"])
+            #expect(fetched.status == 0, "\(fetched.output)")
+            #expect(fetched.output.contains(#""new": 30"#), "\(fetched.output)")
+            #expect(fetched.output.contains("processed 30 of 30 new conversations, 0 failed"), "\(fetched.output)")
+            #expect(try await world.count("SELECT count(*) FROM conversations WHERE processing_state = 'processed'") == 30)
+            worker.signal(SIGTERM)
+            #expect(try await worker.wait() == 0)
+
+            let rejected = try BuddiProcess(
+                ["worker", "--poll-interval-ms", "200"], databaseURL: world.db.url.redacted,
+                environment: world.environment.merging(["BUDDI_API_KEY": "wrong-key"]) { $1 })
+            let failed = try await world.run(["fetch", "--wait", "--force"])
+            #expect(failed.status == 1)
+            #expect(failed.output.contains(" discarded: BUDDI_API_KEY missing or rejected by 127.0.0.1"), "\(failed.output)")
+            rejected.signal(SIGTERM)
+            #expect(try await rejected.wait() == 0)
+        }
+    }
+
     @Test("a rejected API key discards the fetch at once with the clear error, and stores nothing")
     func unauthorized() async throws {
         try await PipelineWorld.with(memories: 20) { world in

@@ -109,23 +109,7 @@ struct DemoNarrator {
     let logger: Logger
 
     func follow() async throws {
-        let queue = JobQueue(client: client, logger: logger)
-        let record = try await JobWaiter(queue: queue).waitUntilFinished(fetchID) { record in
-            say("fetch job \(record.id): \(record.state.rawValue)")
-        }
-        guard record.state == .completed else {
-            throw CLIError(description: "the demo's fetch \(record.state.rawValue): \(record.errors.last?.message ?? "no error recorded")")
-        }
-        var last: FetchProcessing?
-        while true {
-            let processing = try await FetchProcessing.of(fetchJob: fetchID, client: client, logger: logger)
-            if processing != last {
-                say("processed \(processing.processed) of \(processing.stored) new conversations, \(processing.failed) failed")
-                last = processing
-            }
-            if processing.isDone { break }
-            try await Task.sleep(for: .milliseconds(250))
-        }
+        _ = try await FetchFollower(client: client, logger: logger).follow(fetchID, report: say)
         _ = try await LedgerSealer(client: client, logger: logger).sealPending()
         let report = try await ConversationVerifier(client: client, logger: logger).verifyAll()
         let run = try await FetchRuns.run(jobID: fetchID, client: client, logger: logger)

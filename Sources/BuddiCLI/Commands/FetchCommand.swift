@@ -55,7 +55,6 @@ struct FetchCommand: AsyncParsableCommand {
         let logger = BuddiLogging.root
         let defaults = try SchedulerDefaults.fromEnvironment()
         try await database.withDatabase(logger: logger) { client, _ in
-            let queue = JobQueue(client: client, logger: logger)
             let settings = SchedulerSettingsStore(client: client, defaults: defaults, logger: logger)
             let args: FetchArgs? = maxConversations == nil && date == nil && since == nil
                 ? nil
@@ -65,42 +64,11 @@ struct FetchCommand: AsyncParsableCommand {
             let jobID = try await FetchRequests(client: client, settings: settings, logger: logger).requestManual(args, force: force)
             print("enqueued fetch job \(jobID)")
             guard wait else { return }
-            let record = try await JobWaiter(queue: queue).waitUntilFinished(jobID) { record in
-                FileHandle.standardError.write(Data("fetch job \(record.id): \(record.state.rawValue), attempt \(record.attempt)\n".utf8))
-            }
-            guard record.state == .completed else {
-                throw CLIError(description: "fetch job \(record.id) \(record.state.rawValue): \(record.errors.last?.message ?? "no error recorded")")
+            // The result goes to stdout; the progress, to stderr.
+            let record = try await FetchFollower(client: client, logger: logger).follow(jobID) { line in
+                FileHandle.standardError.write(Data((line + "\n").utf8))
             }
             print(record.resultJSON ?? "{}")
-            var last: FetchProcessing?
-            while true {
-                let processing = try await FetchProcessing.of(fetchJob: jobID, client: client, logger: logger)
-                if processing != last {
-                    FileHandle.standardError.write(Data("processed \(processing.processed) of \(processing.stored), \(processing.failed) failed\n".utf8))
-                    last = processing
-                }
-                if processing.isDone { break }
-                try await Task.sleep(for: .milliseconds(250))
-            }
-        }
-    }
-}
-
-/// Follows a job until it has finished.
-struct JobWaiter {
-    let queue: JobQueue
-
-    /// Polls the job every 200 ms, reporting each change of state or attempt.
-    func waitUntilFinished(_ id: Int64, onChange: (JobRecord) -> Void) async throws -> JobRecord {
-        var last: (JobState, Int32)?
-        while true {
-            guard let record = try await queue.job(id: id) else { throw JobQueueError.jobNotFound(id) }
-            if last.map({ $0 != (record.state, record.attempt) }) ?? true {
-                onChange(record)
-                last = (record.state, record.attempt)
-            }
-            if record.state.isFinished { return record }
-            try await Task.sleep(for: .milliseconds(200))
         }
     }
 }

@@ -1,0 +1,48 @@
+import BuddiPipeline
+import Foundation
+import JobQueue
+import Logging
+import PostgresNIO
+
+/// Follows a fetch to the end: its job until it has finished, then the processing of the
+/// conversations it stored until every one is processed or failed. Reports each change.
+struct FetchFollower {
+    let client: PostgresClient
+    let logger: Logger
+
+    /// Returns the fetch job's record; throws naming the job's state and last error when it did
+    /// not complete.
+    func follow(_ jobID: Int64, report: (String) -> Void) async throws -> JobRecord {
+        let record = try await waitUntilFinished(jobID) { record in
+            report("fetch job \(record.id): \(record.state.rawValue), attempt \(record.attempt)")
+        }
+        guard record.state == .completed else {
+            throw CLIError(description: "fetch job \(record.id) \(record.state.rawValue): \(record.errors.last?.message ?? "no error recorded")")
+        }
+        var last: FetchProcessing?
+        while true {
+            let processing = try await FetchProcessing.of(fetchJob: jobID, client: client, logger: logger)
+            if processing != last {
+                report("processed \(processing.processed) of \(processing.stored) new conversations, \(processing.failed) failed")
+                last = processing
+            }
+            if processing.isDone { return record }
+            try await Task.sleep(for: .milliseconds(250))
+        }
+    }
+
+    /// Polls the job every 200 ms, reporting each change of state or attempt.
+    private func waitUntilFinished(_ id: Int64, onChange: (JobRecord) -> Void) async throws -> JobRecord {
+        let queue = JobQueue(client: client, logger: logger)
+        var last: (JobState, Int32)?
+        while true {
+            guard let record = try await queue.job(id: id) else { throw JobQueueError.jobNotFound(id) }
+            if last.map({ $0 != (record.state, record.attempt) }) ?? true {
+                onChange(record)
+                last = (record.state, record.attempt)
+            }
+            if record.state.isFinished { return record }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+    }
+}
