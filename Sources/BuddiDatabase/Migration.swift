@@ -29,7 +29,12 @@ public struct Migration: Sendable, Equatable {
 
     /// The migrations shipped with this build (the repository's `migrations/` directory, bundled
     /// as a resource), in order.
+    /// Read and checksummed once per process: the bundle does not change while it runs.
     public static func bundled() throws(DatabaseError) -> [Migration] {
+        try loadedBundle.get()
+    }
+
+    private static let loadedBundle = Result { () throws(DatabaseError) -> [Migration] in
         guard let directory = BundledMigrations.directory else {
             throw .invalidMigration(file: "migrations/", reason: "not bundled with this build")
         }

@@ -38,6 +38,7 @@ public struct JobPruner: Service {
         client: PostgresClient, retention: RetentionPolicy = RetentionPolicy(), interval: Duration = .seconds(60),
         batchSize: Int = 10_000, logger: Logger
     ) {
+        precondition(batchSize > 0, "the pruner deletes at least one job per statement")
         self.client = client
         self.retention = retention
         self.interval = interval

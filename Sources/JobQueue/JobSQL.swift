@@ -7,6 +7,13 @@ enum JobSQL {
     /// The states in which a job still holds its unique key.
     static let unfinishedStates = "('available', 'running', 'retryable')"
 
+    /// Every column of a job, as `JobRecord(row:)` reads them.
+    static let jobColumns = """
+        id, kind, queue, priority, state, args::text, attempt, max_attempts, run_at,
+        worker_id, lease_expires_at, unique_key, errors::text, result::text, progress::text,
+        created_at, started_at, finished_at
+        """
+
     /// Inserts a batch of jobs; a job whose unique key an unfinished job holds is skipped.
     /// `runAtEpochs` holds -1 for "now, by the database's clock"; `uniqueKeys` holds "" for none.
     static func insert(
@@ -23,7 +30,7 @@ enum JobSQL {
              WITH ORDINALITY AS u(kind, args, queue, priority, max_attempts, run_at, unique_key, ord)
         ORDER BY u.ord
         ON CONFLICT (unique_key) WHERE unique_key IS NOT NULL
-            AND state IN ('available', 'running', 'retryable') DO NOTHING
+            AND state IN \(unescaped: unfinishedStates) DO NOTHING
         RETURNING id, COALESCE(unique_key, '')
         """
     }
@@ -36,7 +43,7 @@ enum JobSQL {
         VALUES (\(job.kind), \(job.argsJSON)::jsonb, \(job.queue), \(job.priority), \(job.maxAttempts),
                 COALESCE(\(job.runAt)::timestamptz, now()), \(job.uniqueKey))
         ON CONFLICT (unique_key) WHERE unique_key IS NOT NULL
-            AND state IN ('available', 'running', 'retryable') DO NOTHING
+            AND state IN \(unescaped: unfinishedStates) DO NOTHING
         RETURNING id
         """
     }
@@ -45,7 +52,7 @@ enum JobSQL {
     static func holders(ofUniqueKeys keys: [String]) -> PostgresQuery {
         """
         SELECT id, unique_key FROM jobs
-        WHERE unique_key = ANY(\(keys)::text[]) AND state IN ('available', 'running', 'retryable')
+        WHERE unique_key = ANY(\(keys)::text[]) AND state IN \(unescaped: unfinishedStates)
         """
     }
 
@@ -200,15 +207,13 @@ enum JobSQL {
     /// One job, every column.
     static func job(id: Int64) -> PostgresQuery {
         """
-        SELECT id, kind, queue, priority, state, args::text, attempt, max_attempts, run_at,
-               worker_id, lease_expires_at, unique_key, errors::text, result::text, progress::text,
-               created_at, started_at, finished_at
+        SELECT \(unescaped: jobColumns)
         FROM jobs WHERE id = \(id)
         """
     }
 
     /// Wakes the workers listening on a queue.
-    static func notify(channel: String, payload: String = "") -> PostgresQuery {
+    static func notify(channel: String, payload: String) -> PostgresQuery {
         "SELECT pg_notify(\(channel), \(payload))"
     }
 
@@ -260,9 +265,7 @@ enum JobSQL {
     /// Jobs matching the filter, newest first. Empty strings match everything.
     static func list(state: String, kind: String, queue: String, limit: Int, offset: Int) -> PostgresQuery {
         """
-        SELECT id, kind, queue, priority, state, args::text, attempt, max_attempts, run_at,
-               worker_id, lease_expires_at, unique_key, errors::text, result::text, progress::text,
-               created_at, started_at, finished_at
+        SELECT \(unescaped: jobColumns)
         FROM jobs
         WHERE (\(state) = '' OR state = \(state)) AND (\(kind) = '' OR kind = \(kind))
           AND (\(queue) = '' OR queue = \(queue))

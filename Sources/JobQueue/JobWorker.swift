@@ -147,7 +147,7 @@ public final class JobWorker: Service, Sendable {
         running.start(id: job.id, attempt: job.attempt) { [self] in
             let started = ContinuousClock.now
             let outcome = await executor.run(job) { running.stopReason(of: $0) }
-            let (tracked, _, freedWaitingSlot) = running.finish(id: job.id)
+            let (tracked, freedWaitingSlot) = running.finish(id: job.id)
             if tracked, let outcome {
                 JobMetrics.recordRun(job, outcome: outcome, duration: ContinuousClock.now - started)
                 completer.add(FinishedJob(id: job.id, attempt: job.attempt, outcome: outcome))

@@ -29,9 +29,10 @@ enum LeaderSQL {
         """
     }
 
-    /// Gives the lease up (clean shutdown), so another replica takes over at its next round.
+    /// Gives the lease up (clean shutdown) by expiring it, so another replica takes over at its
+    /// next round, with the next term (the row stays, so terms keep counting up).
     static func resign(name: String, holder: String) -> PostgresQuery {
-        "DELETE FROM leader_leases WHERE name = \(name) AND holder = \(holder)"
+        "UPDATE leader_leases SET expires_at = '-infinity' WHERE name = \(name) AND holder = \(holder)"
     }
 
     /// Who leads: holder, term, election time, and whether the lease is still valid.

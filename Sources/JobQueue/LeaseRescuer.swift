@@ -13,6 +13,7 @@ public struct LeaseRescuer: Service {
 
     /// A rescuer checking every `interval`, `batchSize` jobs per statement.
     public init(client: PostgresClient, interval: Duration = .seconds(5), batchSize: Int = 1000, logger: Logger) {
+        precondition(batchSize > 0, "the rescuer takes at least one job per statement")
         self.client = client
         self.interval = interval
         self.batchSize = batchSize

@@ -71,19 +71,19 @@ public struct EnqueuedJob: Sendable, Equatable {
 
 extension JSONEncoder {
     /// The encoder for job arguments and results: sorted keys, so equal values give equal JSON.
-    static var jobs: JSONEncoder {
+    static let jobs: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .iso8601
         return encoder
-    }
+    }()
 }
 
 extension JSONDecoder {
     /// The decoder for job arguments and results.
-    static var jobs: JSONDecoder {
+    static let jobs: JSONDecoder = {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
         return decoder
-    }
+    }()
 }

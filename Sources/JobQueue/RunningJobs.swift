@@ -22,14 +22,14 @@ final class RunningJobs: Sendable {
         }
     }
 
-    /// Removes a finished job; returns why it was stopped, whether it was still tracked (a job
-    /// abandoned at shutdown is not), and whether the producer was waiting for a free slot.
-    func finish(id: Int64) -> (tracked: Bool, stopReason: StopReason?, freedWaitingSlot: Bool) {
+    /// Removes a finished job; returns whether it was still tracked (a job abandoned at shutdown
+    /// is not), and whether the producer was waiting for a free slot.
+    func finish(id: Int64) -> (tracked: Bool, freedWaitingSlot: Bool) {
         state.withLock { state in
             let entry = state.entries.removeValue(forKey: id)
             let wasWaiting = state.waitingForSlot
             state.waitingForSlot = false
-            return (entry != nil, entry?.stopReason, wasWaiting)
+            return (entry != nil, wasWaiting)
         }
     }
 
@@ -38,8 +38,10 @@ final class RunningJobs: Sendable {
         state.withLock { $0.entries[id]?.stopReason }
     }
 
-    /// Cancels job `id`'s task, once, remembering why.
-    func stop(id: Int64, reason: StopReason) {
+    /// Cancels job `id`'s task, once, remembering why; returns false when the job is no longer
+    /// running here or was already stopped.
+    @discardableResult
+    func stop(id: Int64, reason: StopReason) -> Bool {
         let task = state.withLock { state -> Task<Void, Never>? in
             guard var entry = state.entries[id], entry.stopReason == nil else { return nil }
             entry.stopReason = reason
@@ -47,6 +49,7 @@ final class RunningJobs: Sendable {
             return entry.task
         }
         task?.cancel()
+        return task != nil
     }
 
     /// Cancels every running task, for `reason`.

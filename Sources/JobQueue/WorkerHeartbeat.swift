@@ -63,10 +63,9 @@ struct WorkerHeartbeat: Sendable {
             if cancelRequested { running.stop(id: id, reason: .cancelledByOperator) }
         }
         for id in ids where !held.contains(id) {
-            // Finished meanwhile (no longer running) or rescued: stopping a finished job is a no-op.
-            if running.stopReason(of: id) == nil, running.ids.contains(id) {
-                logger.warning("lost the lease of a running job; stopping it", metadata: ["job_id": "\(id)"])
-                running.stop(id: id, reason: .leaseLost)
+            // Finished meanwhile (no longer tracked) or rescued: only a job still running is stopped.
+            if running.stop(id: id, reason: .leaseLost) {
+                logger.warning("lost the lease of a running job; stopped it", metadata: ["job_id": "\(id)"])
             }
         }
     }

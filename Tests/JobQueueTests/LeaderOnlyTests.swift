@@ -47,6 +47,7 @@ struct LeaderOnlyTests {
             #expect(await elector.campaignOnce())
             #expect(try await eventually(timeout: .seconds(5)) { duty.isRunning })
             #expect(duty.starts == 2)
+            #expect(elector.term == 3, "a resignation leaves the row, so the term keeps counting")
         }
         #expect(!duty.isRunning, "stopped on shutdown")
     }

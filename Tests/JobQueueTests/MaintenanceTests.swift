@@ -64,7 +64,12 @@ struct MaintenanceTests {
         defer { Task { await db.drop() } }
         let runs = Runs()
         let id = try await db.enqueue(TestArgs(mode: "sleep", sleepMs: 2500))
-        try await withWorker(db, registry: testRegistry(runs), configuration: testConfiguration(lease: .seconds(1))) {
+        // A rescuer runs beside the worker: without the heartbeat the lease would lapse after 1 s
+        // and the job be rescued, failing its attempt.
+        let worker = JobWorker(
+            client: db.client, registry: testRegistry(runs), configuration: testConfiguration(lease: .seconds(1)), logger: db.logger)
+        let rescuer = LeaseRescuer(client: db.client, interval: .milliseconds(100), logger: db.logger)
+        try await withServicesRunning([worker, rescuer], logger: db.logger) {
             try await expectEventually { try await db.state(id) == .completed }
         }
         // It ran 2.5 s on a 1 s lease without being rescued: one attempt, no lease error.

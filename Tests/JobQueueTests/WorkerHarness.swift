@@ -27,7 +27,6 @@ final class Runs: Sendable {
     func attempts(of id: Int64) -> [Int32] { state.withLock { $0.runs[id] ?? [] } }
     func wasCancelled(_ id: Int64) -> Bool { state.withLock { $0.cancelled.contains(id) } }
     func hasStarted(_ id: Int64) -> Bool { state.withLock { $0.started.contains(id) } }
-    var totalRuns: Int { state.withLock { $0.runs.values.map(\.count).reduce(0, +) } }
 }
 
 /// A registry whose `test.job` handler behaves as its arguments say and reports to `runs`.
