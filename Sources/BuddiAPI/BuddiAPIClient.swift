@@ -99,6 +99,10 @@ public final class BuddiAPIClient: Sendable {
             logger.debug("Requesting Buddi memories", metadata: ["buddi.attempt": "\(attempt)"])
             switch await perform(request, location: target.location, logger: logger) {
             case .page(var page):
+                if let next = page.nextCursor, next == cursor {
+                    // Following it would fetch this page forever.
+                    throw .malformedResponse(location: target.location, reason: "next_cursor repeats the cursor of the request")
+                }
                 page.retriedFailures = retriedFailures
                 for skipped in page.skipped {
                     logger.warning("Skipped a Buddi memory that does not decode", metadata: ["buddi.skipped": "\(skipped)"])

@@ -9,7 +9,8 @@ public struct BuddiDate: Sendable, Hashable, Comparable, CustomStringConvertible
     public init?(_ text: String) {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard text.utf8.count == 10, parts.count == 3, parts[0].count == 4, parts[1].count == 2,
-            parts[2].count == 2, let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2])
+            parts[2].count == 2, parts.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } }),
+            let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2])
         else { return nil }
         let components = DateComponents(year: year, month: month, day: day)
         guard components.isValidDate(in: Self.calendar), let start = Self.calendar.date(from: components) else {

@@ -4,14 +4,21 @@ import Foundation
 enum BuddiTimestamp {
     /// ISO 8601 with or without fractional seconds, with `Z`, an offset or no zone (taken as UTC),
     /// with `T` or a space between date and time, or a bare `YYYY-MM-DD`; or a number of seconds
-    /// since 1970. `nil` for anything else.
+    /// since 1970. `nil` for anything else, and for times outside 2000–2100: a memory's time
+    /// in milliseconds, or in year 9999, would otherwise become the fetch watermark (or be refused
+    /// by PostgreSQL) and stop ingestion.
     static func parse(_ value: JSONValue) -> Date? {
+        let date: Date?
         switch value {
-        case .number(let seconds): return Date(timeIntervalSince1970: seconds)
-        case .string(let text): return parse(iso8601: text)
-        default: return nil
+        case .number(let seconds): date = seconds.isFinite ? Date(timeIntervalSince1970: seconds) : nil
+        case .string(let text): date = parse(iso8601: text)
+        default: date = nil
         }
+        return date.flatMap { plausibleTimes.contains($0) ? $0 : nil }
     }
+
+    /// 2000-01-01 to 2100-01-01.
+    static let plausibleTimes = Date(timeIntervalSince1970: 946_684_800)...Date(timeIntervalSince1970: 4_102_444_800)
 
     static func parse(iso8601 text: String) -> Date? {
         var normalized = text.trimmingCharacters(in: .whitespaces)

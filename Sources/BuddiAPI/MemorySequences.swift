@@ -30,10 +30,6 @@ public struct MemoryPages: AsyncSequence, Sendable {
         {
             guard !finished else { return nil }
             let page = try await client.fetchPage(query, cursor: cursor)
-            if let next = page.nextCursor, next == cursor {
-                finished = true
-                throw .malformedResponse(location: "get_memories?cursor=\(next)", reason: "next_cursor repeats the cursor of the request")
-            }
             cursor = page.nextCursor
             finished = page.nextCursor == nil
             return page

@@ -38,15 +38,15 @@ struct FetchJob: Sendable {
     /// Records a failed attempt and returns what the queue should do with the job.
     private func recordFailure(_ error: any Error, context: JobContext) async throws -> JobFailure {
         let apiError = (error as? BuddiAPIError) ?? (error as? FetchPageFailure)?.apiError
-        let counts = apiError.map { error in
-            // Failed HTTP attempts: an unavailable API failed on every attempt the client made.
-            if case .unavailable(let attempts, _) = error { return "{\"\(error.kind)\": \(attempts)}" }
-            return "{\"\(error.kind)\": 1}"
-        } ?? "{}"
+        // Failed HTTP attempts: an unavailable API failed on every attempt the client made.
+        let counts = apiError.map { error -> [String: Int] in
+            if case .unavailable(let attempts, _) = error { return [error.kind: attempts] }
+            return [error.kind: 1]
+        } ?? [:]
         let message = (error as? FetchPageFailure)?.failure.description ?? ErrorSummary.oneLine(error)
         var recovery = 300.0
         let rows = try await client.query(
-            FetchRunSQL.failed(jobID: context.jobID, error: message, apiErrorsJSON: counts), logger: context.logger)
+            FetchRunSQL.failed(jobID: context.jobID, error: message, apiErrors: counts), logger: context.logger)
         for try await seconds in rows.decode(Int32.self) { recovery = Double(seconds) }
         context.logger.error("fetch failed", metadata: ["error": "\(message)"])
         switch (error as? FetchPageFailure)?.failure ?? (error as? JobFailure) {
@@ -77,27 +77,18 @@ struct FetchJob: Sendable {
         }
         defer { walker.cancel() }
         do {
-            while true {
-                let pages = try await buffer.take(maximum: Self.maxPagesPerTransaction)
-                guard let last = pages.last else { break }
-                let storeStart = ContinuousClock.now
-                progress = try await record(
-                    pages.flatMap(\.taken), next: progress.advanced(to: last.position), isLast: last.isLast,
-                    retriedFailures: pages.flatMap(\.retriedFailures), context: context)
-                progress.storeSeconds = (progress.storeSeconds ?? 0) + (ContinuousClock.now - storeStart).inSeconds
-                context.logger.debug("pages recorded", metadata: [
-                    "pages": "\(pages.count)", "memories": "\(pages.reduce(0) { $0 + $1.taken.count })",
-                    "store_ms": "\((ContinuousClock.now - storeStart).inSeconds * 1000)",
-                ])
+            // An operator's cancel or a shutdown reaches the walker at once, and the store loop
+            // at its next batch.
+            try await withTaskCancellationHandler {
+                try await storePages(from: buffer, into: &progress, context: context)
+            } onCancel: {
+                walker.cancel()
             }
         } catch {
             await buffer.close()
             throw error
         }
         await buffer.close()
-        if !progress.unqueuedIDs.isEmpty {
-            progress = try await record([], next: progress, isLast: true, retriedFailures: [], context: context)
-        }
         let metadata: Logger.Metadata = [
             "pages": "\(progress.pages)", "new": "\(progress.new)", "duplicates": "\(progress.duplicates)",
             "rejected": "\(progress.rejected.count)",
@@ -108,6 +99,25 @@ struct FetchJob: Sendable {
             context.logger.info("fetch finished", metadata: metadata)
         }
         return progress.result
+    }
+
+    /// Stores the pages the walker hands over, every page that has arrived in one transaction,
+    /// until the walk ends; the last page enqueues the processing of everything still unqueued.
+    private func storePages(from buffer: PageBuffer<WalkedPage>, into progress: inout FetchProgress, context: JobContext) async throws {
+        while true {
+            try Task.checkCancellation()
+            let pages = try await buffer.take(maximum: Self.maxPagesPerTransaction)
+            guard let last = pages.last else { return }
+            let storeStart = ContinuousClock.now
+            progress = try await record(
+                pages.flatMap(\.taken), next: progress.advanced(to: last.position), isLast: last.isLast,
+                retriedFailures: pages.flatMap(\.retriedFailures), context: context)
+            progress.storeSeconds = (progress.storeSeconds ?? 0) + (ContinuousClock.now - storeStart).inSeconds
+            context.logger.debug("pages recorded", metadata: [
+                "pages": "\(pages.count)", "memories": "\(pages.reduce(0) { $0 + $1.taken.count })",
+                "store_ms": "\((ContinuousClock.now - storeStart).inSeconds * 1000)",
+            ])
+        }
     }
 
     /// Walks the API from `start`, handing each page over to the store with the position after it.
@@ -145,8 +155,7 @@ struct FetchJob: Sendable {
             try await connection.skipCommitFlush(logger: context.logger)
             if !retriedFailures.isEmpty {
                 let counts = Dictionary(retriedFailures.map { ($0, 1) }, uniquingKeysWith: +)
-                let json = "{" + counts.sorted { $0.key < $1.key }.map { "\"\($0.key)\": \($0.value)" }.joined(separator: ", ") + "}"
-                try await connection.query(FetchRunSQL.addAPIErrors(jobID: context.jobID, countsJSON: json), logger: context.logger)
+                try await connection.query(FetchRunSQL.addAPIErrors(jobID: context.jobID, counts: counts), logger: context.logger)
             }
             var saved = next
             let ids = try await store.insert(taken, fetchJobID: context.jobID, on: connection)

@@ -1,3 +1,4 @@
+import BuddiAPI
 import Foundation
 import PostgresNIO
 
@@ -32,17 +33,22 @@ enum FetchRunSQL {
         """
     }
 
-    /// Adds failed API calls (by kind, a JSON object of counts) to the run's tally.
-    static func addAPIErrors(jobID: Int64, countsJSON: String) -> PostgresQuery {
-        "UPDATE fetch_runs SET api_errors = buddi_add_counts(api_errors, \(countsJSON)::jsonb) WHERE job_id = \(jobID)"
+    /// Adds failed API calls, by kind, to the run's tally.
+    static func addAPIErrors(jobID: Int64, counts: [String: Int]) -> PostgresQuery {
+        "UPDATE fetch_runs SET api_errors = buddi_add_counts(api_errors, \(json(counts))::jsonb) WHERE job_id = \(jobID)"
+    }
+
+    /// Counts as a JSON object.
+    private static func json(_ counts: [String: Int]) -> String {
+        JSONValue.object(counts.mapValues { .number(Double($0)) }).jsonText
     }
 
     /// An attempt failed (counting its API error, if any); returns the error-recovery delay the
     /// next attempt waits, in seconds.
-    static func failed(jobID: Int64, error: String, apiErrorsJSON: String) -> PostgresQuery {
+    static func failed(jobID: Int64, error: String, apiErrors: [String: Int]) -> PostgresQuery {
         """
         UPDATE fetch_runs SET outcome = 'failed', finished_at = now(), error = \(error),
-               api_errors = buddi_add_counts(api_errors, \(apiErrorsJSON)::jsonb),
+               api_errors = buddi_add_counts(api_errors, \(json(apiErrors))::jsonb),
                duration_seconds = EXTRACT(EPOCH FROM now() - started_at)::float8
         WHERE job_id = \(jobID)
         RETURNING COALESCE((SELECT error_recovery_seconds FROM scheduler_settings), 300)

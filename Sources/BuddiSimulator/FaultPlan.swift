@@ -21,6 +21,9 @@ public struct FaultPlan: Sendable, Hashable {
     public var duplicateRate: Double
     /// Memories whose `id` is missing, empty or not a string (decided per memory, so stable).
     public var malformedMemoryRate: Double
+    /// Pages asked for with a cursor whose `next_cursor` is that same cursor (a server stuck in a
+    /// loop: a client following it blindly never ends).
+    public var stuckCursorRate: Double
 
     /// A plan; every fault off unless given.
     public init(
@@ -33,7 +36,8 @@ public struct FaultPlan: Sendable, Hashable {
         truncateRate: Double = 0,
         malformedJSONRate: Double = 0,
         duplicateRate: Double = 0,
-        malformedMemoryRate: Double = 0
+        malformedMemoryRate: Double = 0,
+        stuckCursorRate: Double = 0
     ) {
         self.serverErrorRate = serverErrorRate
         self.rateLimitRate = rateLimitRate
@@ -45,12 +49,13 @@ public struct FaultPlan: Sendable, Hashable {
         self.malformedJSONRate = malformedJSONRate
         self.duplicateRate = duplicateRate
         self.malformedMemoryRate = malformedMemoryRate
+        self.stuckCursorRate = stuckCursorRate
     }
 }
 
 /// A fault the simulator injected into one response.
 public enum InjectedFault: String, Sendable, Hashable, CaseIterable {
-    case serverError, rateLimited, stalledBody, truncatedBody, malformedJSON, duplicateMemory
+    case serverError, rateLimited, stalledBody, truncatedBody, malformedJSON, duplicateMemory, stuckCursor
 }
 
 /// Draws the faults of each request from a seeded generator and counts what it injected.
@@ -86,6 +91,13 @@ actor FaultInjector {
 
     /// Counts a repeated memory that was actually served.
     func recordDuplicate() { _ = record(.duplicateMemory) }
+
+    /// Whether this page's `next_cursor` repeats the request's cursor.
+    func sticksCursor() -> Bool {
+        guard random.chance(plan.stuckCursorRate) else { return false }
+        _ = record(.stuckCursor)
+        return true
+    }
 
     private func record(_ fault: InjectedFault) -> InjectedFault {
         injected[fault, default: 0] += 1

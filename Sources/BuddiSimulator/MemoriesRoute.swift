@@ -40,9 +40,11 @@ struct MemoriesRoute: Sendable {
         let repeatLast = await faults.repeatsLastMemory()
         let page = await store.page(limit: limit, day: day, cursor: cursor, repeatLast: repeatLast)
         if repeatLast, page.next != nil, page.memories.count > 1 { await faults.recordDuplicate() }
+        var next = page.next
+        if cursor != nil, next != nil, await faults.sticksCursor() { next = cursor }
         // The memories are JSON texts already; the cursor is letters and digits.
         let body = #"{"memories":["# + page.memories.joined(separator: ",") + #"],"next_cursor":"#
-            + (page.next.map { "\"\($0.text)\"" } ?? "null") + "}"
+            + (next.map { "\"\($0.text)\"" } ?? "null") + "}"
         logger.debug("Served a page", metadata: ["memories": "\(page.memories.count)", "next_cursor": "\(page.next?.text ?? "-")"])
         return await faultyBody(body)
     }

@@ -85,6 +85,7 @@ struct ErrorTests {
         #expect(RetryAfter.delay("Sun, 06 Nov 1994 08:49:37 GMT", now: now) == .seconds(10))
         #expect(RetryAfter.delay("Sun, 06 Nov 1994 08:49:00 GMT", now: now) == .zero)
         #expect(RetryAfter.delay("soon") == nil)
+        #expect(RetryAfter.delay("1e20") == .seconds(86_400), "a huge number is capped, not a crash")
     }
 
     @Test("a refused connection is retried, then unavailable")
@@ -153,6 +154,19 @@ struct ErrorTests {
             #expect(skipped.allSatisfy { $0.error.reason.contains("`id`") })
             let warnings = logs.lines.filter { $0.contains("Skipped a Buddi memory") }
             #expect(warnings.count == skipped.count)
+        }
+    }
+
+    @Test("a next_cursor that repeats the request's cursor is a malformed response, not a loop")
+    func stuckCursor() async throws {
+        let configuration = SimulatorConfiguration(memoryCount: 100, faults: FaultPlan(stuckCursorRate: 1))
+        try await withSimulator(configuration) { _, client in
+            let first = try await client.fetchPage(MemoryQuery(pageSize: 10))
+            let cursor = try #require(first.nextCursor)
+            await #expect(throws: BuddiAPIError.malformedResponse(
+                location: "GET /v1/dev/get_memories?limit=10&cursor=\(cursor)", reason: "next_cursor repeats the cursor of the request")) {
+                try await client.fetchPage(MemoryQuery(pageSize: 10), cursor: cursor)
+            }
         }
     }
 }

@@ -77,7 +77,17 @@ struct MemoryDecodingTests {
         #expect(BuddiDate(text)?.description == text)
     }
 
-    @Test("impossible or misformatted dates are refused", arguments: ["2025-02-30", "2025-8-11", "11-08-2025", "2025-08-11T00:00:00Z", ""])
+    @Test("times outside 2000–2100 (milliseconds, year 9999) are treated as absent, not trusted")
+    func implausibleTimes() throws {
+        let memory = try Memory(raw: try decode(#"""
+            {"id": "m1", "created_at": 1754896320250, "started_at": "9999-12-31T00:00:00Z", "finished_at": 1754896320}
+            """#))
+        #expect(memory.createdAt == nil)
+        #expect(memory.startedAt == nil)
+        #expect(memory.finishedAt == Date(timeIntervalSince1970: 1_754_896_320))
+    }
+
+    @Test("impossible or misformatted dates are refused", arguments: ["2025-02-30", "2025-8-11", "11-08-2025", "2025-08-11T00:00:00Z", "", "+025-08-11", "2025-+8-11"])
     func invalidDates(text: String) {
         #expect(BuddiDate(text) == nil)
     }

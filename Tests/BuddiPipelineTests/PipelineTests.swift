@@ -152,6 +152,27 @@ struct PipelineTests {
         }
     }
 
+    @Test("cancelling a running fetch stops its walk and its store at once; what was stored stays")
+    func cancelRunningFetch() async throws {
+        // 100 pages at 150 ms each: the walk would take 15 s to run out by itself.
+        try await PipelineWorld.with(memories: 2000, faults: FaultPlan(latency: .milliseconds(150))) { world in
+            let worker = try world.worker()
+            let queue = JobQueue(client: world.db.client, logger: world.db.logger)
+            let id = try await queue.enqueue(NewJob(FetchArgsForTests(maxConversations: 2000))).id
+            #expect(try await eventually(timeout: .seconds(30)) {
+                try await world.count("SELECT count(*) FROM conversations") > 0
+            })
+            #expect(try await queue.cancel(id: id) == .running)
+            #expect(try await eventually(timeout: .seconds(2)) { try await queue.job(id: id)?.state == .cancelled })
+            let stored = try await world.count("SELECT count(*) FROM conversations")
+            try await Task.sleep(for: .milliseconds(600))
+            #expect(try await world.count("SELECT count(*) FROM conversations") == stored, "nothing stored after the cancel")
+            #expect(stored < 1000)
+            worker.signal(SIGTERM)
+            #expect(try await worker.wait() == 0, "\(worker.output.suffix(2000))")
+        }
+    }
+
     @Test("a rejected API key discards the fetch at once with the clear error, and stores nothing")
     func unauthorized() async throws {
         try await PipelineWorld.with(memories: 20) { world in

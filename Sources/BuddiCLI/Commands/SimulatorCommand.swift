@@ -70,8 +70,11 @@ struct SimulatorCommand: AsyncParsableCommand {
     @Option(help: "Fraction of memories whose id is missing, empty or not a string.")
     var malformedMemoryRate = 0.0
 
+    @Option(help: "Fraction of cursor pages whose next_cursor repeats the request's cursor.")
+    var stuckCursorRate = 0.0
+
     func validate() throws {
-        let rates = [serverErrorRate, rateLimitRate, stallRate, truncateRate, malformedJsonRate, duplicateRate, malformedMemoryRate]
+        let rates = [serverErrorRate, rateLimitRate, stallRate, truncateRate, malformedJsonRate, duplicateRate, malformedMemoryRate, stuckCursorRate]
         guard rates.allSatisfy({ (0...1).contains($0) }) else { throw ValidationError("every --…-rate fraction must be from 0 to 1") }
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
         guard memories >= 0, arrivalRate >= 0, latencyMs >= 0, stallMs >= 0 else {
@@ -85,7 +88,7 @@ struct SimulatorCommand: AsyncParsableCommand {
             serverErrorRate: serverErrorRate, rateLimitRate: rateLimitRate, retryAfterSeconds: retryAfter < 0 ? nil : retryAfter,
             latency: .milliseconds(latencyMs), stallRate: stallRate, stallDuration: .milliseconds(stallMs),
             truncateRate: truncateRate, malformedJSONRate: malformedJsonRate, duplicateRate: duplicateRate,
-            malformedMemoryRate: malformedMemoryRate
+            malformedMemoryRate: malformedMemoryRate, stuckCursorRate: stuckCursorRate
         )
         let simulator = BuddiSimulator(
             configuration: SimulatorConfiguration(
