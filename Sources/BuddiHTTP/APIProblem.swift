@@ -1,5 +1,6 @@
 import BuddiAPI
 import BuddiControl
+import BuddiPipeline
 import BuddiScheduler
 import Hummingbird
 import JobQueue
@@ -38,6 +39,8 @@ struct APIProblem: Error, HTTPResponseError {
                 problem.headers[.retryAfter] = "\(max(1, Int(nextAllowed.timeIntervalSinceNow.rounded(.up))))"
                 return problem
             }
+        case let error as FetchWindowError:
+            return APIProblem(.unprocessableContent, "invalid_parameter", error.description)
         case let error as ControlError:
             switch error {
             case .invalidParameter: return APIProblem(.unprocessableContent, "invalid_parameter", error.description)

@@ -35,33 +35,13 @@ struct SchedulerRoutes {
         }
         table.add(.post, "/api/scheduler/fetch") { request, _ in
             let parameters = request.parameters
-            let args = try fetchArgs(parameters)
+            let fetch = try ManualFetch(
+                maxConversations: try integer(parameters, "max_conversations"), date: parameters["date"],
+                since: parameters["since"], until: parameters["until"])
             let force = try boolean(parameters, "force") ?? false
-            let jobID = try await dependencies.requests.requestManual(args, force: force)
+            let jobID = try await dependencies.requests.requestManual(fetch, force: force)
             return .json(JSONValue.object(["message": "Fetch enqueued", "job_id": .number(Double(jobID))]).jsonText, status: .accepted)
         }
-    }
-
-    /// A manual fetch's arguments from `date`, `since`, `until` and `max_conversations`; nil
-    /// for a plain fetch with the configured maximum.
-    private func fetchArgs(_ parameters: [String: String]) throws -> FetchArgs? {
-        for name in ["date", "since", "until"] {
-            if let value = parameters[name], BuddiDate(value) == nil {
-                throw ControlError.invalidParameter(name: name, value: value, expected: "a day as YYYY-MM-DD")
-            }
-        }
-        if parameters["date"] != nil, parameters["since"] != nil {
-            throw ControlError.invalidParameter(name: "since", value: parameters["since"] ?? "", expected: "absent when date is given")
-        }
-        if parameters["until"] != nil, parameters["since"] == nil {
-            throw ControlError.invalidParameter(name: "until", value: parameters["until"] ?? "", expected: "given with since")
-        }
-        let max = try integer(parameters, "max_conversations")
-        if let max { try SchedulerSettings.validate(fetchIntervalHours: nil, maxConversationsPerFetch: max) }
-        guard max != nil || parameters["date"] != nil || parameters["since"] != nil else { return nil }
-        return FetchArgs(
-            maxConversations: max ?? SchedulerSettings.maxConversationsBounds.upperBound, date: parameters["date"],
-            since: parameters["since"], until: parameters["until"])
     }
 }
 

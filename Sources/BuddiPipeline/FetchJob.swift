@@ -56,7 +56,12 @@ struct FetchJob: Sendable {
     }
 
     private func walk(_ args: FetchArgs, context: JobContext) async throws -> FetchResult {
-        let days = try Self.days(of: args)
+        let days: [BuddiDate?]
+        do {
+            days = try args.validate()
+        } catch {
+            throw JobFailure.discard(reason: error.description)
+        }
         var progress = try context.progress(as: FetchProgress.self) ?? FetchProgress()
         if days == [nil], !progress.watermarkResolved {
             let newest = try await client.withConnection { try await store.newestStored(on: $0) }
@@ -203,27 +208,6 @@ struct FetchJob: Sendable {
             guard let createdAt = memory.createdAt else { return false }
             return createdAt < watermark.addingTimeInterval(-1)
         }
-    }
-
-    /// The days a fetch walks: one `nil` (no date filter) for a scheduled fetch.
-    static func days(of args: FetchArgs) throws -> [BuddiDate?] {
-        if let date = args.date {
-            guard let day = BuddiDate(date) else { throw JobFailure.discard(reason: "date must be YYYY-MM-DD, got '\(date)'") }
-            return [day]
-        }
-        guard let since = args.since else { return [nil] }
-        guard let first = BuddiDate(since) else { throw JobFailure.discard(reason: "since must be YYYY-MM-DD, got '\(since)'") }
-        guard let last = BuddiDate(args.until ?? since) else {
-            throw JobFailure.discard(reason: "until must be YYYY-MM-DD, got '\(args.until ?? "")'")
-        }
-        guard first <= last else { throw JobFailure.discard(reason: "since (\(since)) is after until (\(args.until ?? ""))") }
-        var days: [BuddiDate?] = []
-        var day = first
-        while day <= last, days.count < 3660 {
-            days.append(day)
-            day = BuddiDate(containing: day.end)
-        }
-        return days.reversed()  // newest first, as the API pages
     }
 }
 

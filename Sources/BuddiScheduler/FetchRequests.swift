@@ -24,11 +24,11 @@ public struct FetchRequests: Sendable {
     /// A manual fetch: refused (``SchedulerError``) while one is in progress or within the
     /// minimum spacing of the last successful fetch, unless `force`. Without a maximum, takes
     /// the configured maximum per fetch. Returns the fetch job's id.
-    public func requestManual(_ args: FetchArgs?, force: Bool, now: Date = Date()) async throws -> Int64 {
+    public func requestManual(_ fetch: ManualFetch, force: Bool, now: Date = Date()) async throws -> Int64 {
         try await client.transaction(logger: logger) { connection in
             let schedule = try await self.schedule(on: connection)
             try schedule.state.checkManualFetch(at: now, force: force, inProgressJobID: schedule.inProgressJobID)
-            let args = args ?? FetchArgs(maxConversations: schedule.state.settings.maxConversationsPerFetch)
+            let args = fetch.args(defaultMaxConversations: schedule.state.settings.maxConversationsPerFetch)
             let job = try await JobQueue(client: client, logger: logger)
                 .enqueue([try NewJob(args, maxAttempts: Self.maxAttempts)], on: connection)[0]
             _ = try await FetchRuns.recordRequested(jobID: job.id, trigger: .manual, slot: nil, on: connection, logger: logger)

@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import BuddiScheduler
 import BuddiTestSupport
 import Foundation
 import NIOCore
@@ -16,7 +17,7 @@ struct CLITests {
         defer { Task { await db.drop() } }
         try await db.insertConversations(4)
         try await db.execute("UPDATE conversations SET processing_state = 'failed', processing_error = 'bad' WHERE buddi_id = 'c-1'")
-        let fetch = try await db.requests.requestManual(nil, force: false)
+        let fetch = try await db.requests.requestManual(try ManualFetch(), force: false)
         let started = Date(timeIntervalSince1970: 1_790_000_000)
         try await db.finishFetch(fetch, outcome: "succeeded", started: started, finished: started + 3)
         try await db.execute("UPDATE fetch_runs SET pages = 2, memories_seen = 4, new_conversations = 3, duplicates = 1")

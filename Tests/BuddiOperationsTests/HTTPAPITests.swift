@@ -64,7 +64,16 @@ struct HTTPAPITests {
             #expect((limited.json["message"] as? String)?.hasPrefix("rate limited: the last fetch began at") == true)
             #expect(Int(limited.headers.first(name: "retry-after") ?? "") ?? 0 > 3000)
             #expect(try await api.call(.POST, "/api/scheduler/fetch?force=true&date=2026-11-01").status == 202)
-            #expect(try await api.call(.POST, "/api/scheduler/fetch?force=true&date=yesterday").status == 422)
+            for (query, message) in [
+                ("date=yesterday", "date must be a date as YYYY-MM-DD, got 'yesterday'"),
+                ("since=2025-03-02&until=2025-03-01", "until (2025-03-01) is before since (2025-03-02)"),
+                ("max_conversations=500000", "max_conversations must be from 1 to 100000, got 500000"),
+                ("date=2025-03-01&since=2025-03-01", "give date or since, not both"),
+            ] {
+                let refused = try await api.call(.POST, "/api/scheduler/fetch?force=true&\(query)")
+                #expect(refused.status == 422, "\(query)")
+                #expect(refused.json["message"] as? String == message)
+            }
             #expect(try await api.db.scalar("SELECT count(*) FROM fetch_runs WHERE trigger = 'manual'", as: Int64.self) == 2)
         }
     }

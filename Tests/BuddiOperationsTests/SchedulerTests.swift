@@ -26,9 +26,9 @@ struct SchedulerTests {
         // A manual fetch 30 min later is refused (1 h rate limit) unless forced.
         clock.set(t0 + 30 * 60)
         await #expect(throws: SchedulerError.rateLimited(lastFetch: t0, nextAllowed: t0 + 3600)) {
-            try await db.requests.requestManual(nil, force: false, now: clock.now)
+            try await db.requests.requestManual(try ManualFetch(), force: false, now: clock.now)
         }
-        let forced = try await db.requests.requestManual(nil, force: true, now: clock.now)
+        let forced = try await db.requests.requestManual(try ManualFetch(), force: true, now: clock.now)
         // It fails at t0+31 min: the next scheduled try comes 5 min after the failure.
         try await db.finishFetch(forced, outcome: "failed", started: t0 + 30 * 60, finished: t0 + 31 * 60)
         clock.set(t0 + 35 * 60)
@@ -41,7 +41,7 @@ struct SchedulerTests {
         try await db.finishFetch(recovery, outcome: "succeeded", started: t0 + 36 * 60, finished: t0 + 37 * 60)
         clock.set(t0 + 36 * 60 + 7199)
         #expect(try await scheduler.tick() == nil)
-        await #expect(throws: SchedulerError.self) { try await db.requests.requestManual(nil, force: false, now: t0 + 36 * 60 + 3599) }
+        await #expect(throws: SchedulerError.self) { try await db.requests.requestManual(try ManualFetch(), force: false, now: t0 + 36 * 60 + 3599) }
         clock.set(t0 + 36 * 60 + 7200)
         #expect(try await scheduler.tick() != nil)
 
@@ -58,7 +58,7 @@ struct SchedulerTests {
     func cancelledFetch() async throws {
         let db = try await TestDatabase.make()
         defer { Task { await db.drop() } }
-        let id = try await db.requests.requestManual(nil, force: false)
+        let id = try await db.requests.requestManual(try ManualFetch(), force: false)
         try await JobQueue(client: db.client, logger: db.logger).cancel(id: id)
         let requested = try #require(try await db.scalar("SELECT requested_at FROM fetch_runs WHERE job_id = \(id)", as: Date.self))
         let schedule = try await db.client.withConnection { try await db.requests.schedule(on: $0) }.state

@@ -88,6 +88,8 @@ struct MigrationTests {
         (["fetch", "--since", "yesterday"], "--since must be a date as YYYY-MM-DD, got 'yesterday'"),
         (["fetch", "--since", "2025-03-02", "--until", "2025-03-01"], "--until (2025-03-01) is before --since (2025-03-02)"),
         (["fetch", "--until", "2025-03-01"], "--until needs --since"),
+        (["fetch", "--since", "2000-01-01", "--until", "2025-01-01"], "the window from --since to --until is 9133 days; at most 3660"),
+        (["fetch", "--max-conversations", "0"], "--max-conversations must be from 1 to 100000, got 0"),
     ])
     func badFetchDates(_ arguments: [String], _ message: String) async throws {
         let result = try await BuddiProcess.run(arguments, databaseURL: "postgres://nobody@127.0.0.1:1/x")

@@ -72,7 +72,7 @@ struct DemoCommand: AsyncParsableCommand {
         let settings = SchedulerSettingsStore(client: client, defaults: defaults, logger: logger)
         let requests = FetchRequests(client: client, settings: settings, logger: logger)
         // Enqueued before the scheduler starts: it sees a fetch in progress and waits its interval.
-        let fetchID = try await requests.requestManual(FetchArgs(maxConversations: memories), force: true)
+        let fetchID = try await requests.requestManual(try ManualFetch(maxConversations: memories), force: true)
         say("fetch job \(fetchID) enqueued")
         var registry = JobRegistry()
         Pipeline.register(into: &registry, client: client, api: api, ledger: PostgresLedger(client: client, logger: logger), logger: logger)

@@ -38,30 +38,27 @@ struct FetchCommand: AsyncParsableCommand {
     var force = false
 
     func validate() throws {
-        if date != nil, since != nil { throw ValidationError("give --date or --since, not both") }
-        if until != nil, since == nil { throw ValidationError("--until needs --since") }
-        if let maxConversations, !(1...100_000).contains(maxConversations) {
-            throw ValidationError("--max-conversations must be from 1 to 100000, got \(maxConversations)")
-        }
-        for (flag, value) in [("--date", date), ("--since", since), ("--until", until)] {
-            if let value, BuddiDate(value) == nil { throw ValidationError("\(flag) must be a date as YYYY-MM-DD, got '\(value)'") }
-        }
-        if let since, let until, let first = BuddiDate(since), let last = BuddiDate(until), last < first {
-            throw ValidationError("--until (\(until)) is before --since (\(since))")
+        _ = try manualFetch
+    }
+
+    /// The fetch asked for; a bad option is refused naming the flag.
+    var manualFetch: ManualFetch {
+        get throws {
+            do {
+                return try ManualFetch(maxConversations: maxConversations, date: date, since: since, until: until)
+            } catch {
+                throw ValidationError(error.message { "--" + $0.replacingOccurrences(of: "_", with: "-") })
+            }
         }
     }
 
     func run() async throws {
         let logger = BuddiLogging.root
         let defaults = try SchedulerDefaults.fromEnvironment()
+        let fetch = try manualFetch
         try await database.withDatabase(logger: logger) { client, _ in
             let settings = SchedulerSettingsStore(client: client, defaults: defaults, logger: logger)
-            let args: FetchArgs? = maxConversations == nil && date == nil && since == nil
-                ? nil
-                : FetchArgs(
-                    maxConversations: maxConversations ?? SchedulerSettings.maxConversationsBounds.upperBound,
-                    date: date, since: since, until: until)
-            let jobID = try await FetchRequests(client: client, settings: settings, logger: logger).requestManual(args, force: force)
+            let jobID = try await FetchRequests(client: client, settings: settings, logger: logger).requestManual(fetch, force: force)
             print("enqueued fetch job \(jobID)")
             guard wait else { return }
             // The result goes to stdout; the progress, to stderr.
