@@ -55,30 +55,22 @@ enum FetchRunSQL {
         """
     }
 
-    /// The columns a run is read with, from `fetch_runs r` joined to its job `j`. A run left
-    /// pending or running by a job that ended without recording it (cancelled, or discarded by
-    /// the lease rescuer after a crash on its last attempt) reads as failed, with why.
+    /// The columns a run is read with.
     static let columns = """
-        r.job_id, r.trigger, r.slot, r.requested_at, r.started_at, r.finished_at,
-        CASE WHEN r.outcome IN ('pending', 'running') AND j.state IN ('discarded', 'cancelled')
-             THEN 'failed' ELSE r.outcome END AS outcome,
-        r.attempts, r.pages, r.memories_seen, r.new_conversations, r.duplicates, r.rejected, r.duration_seconds,
-        r.api_errors::text AS api_errors,
-        CASE WHEN r.outcome IN ('pending', 'running') AND j.state IN ('discarded', 'cancelled')
-             THEN 'the fetch job was ' || j.state || ' before it finished' ELSE r.error END AS error
+        job_id, trigger, slot, requested_at, started_at, finished_at, outcome, attempts, pages,
+        memories_seen, new_conversations, duplicates, rejected, duration_seconds, api_errors::text, error
         """
 
     /// The most recent run, and the most recent successful one.
     static let latest: PostgresQuery = """
-        (SELECT \(unescaped: columns) FROM fetch_runs r LEFT JOIN jobs j ON j.id = r.job_id
-         ORDER BY r.requested_at DESC, r.job_id DESC LIMIT 1)
+        (SELECT \(unescaped: columns) FROM fetch_runs ORDER BY requested_at DESC, job_id DESC LIMIT 1)
         UNION ALL
-        (SELECT \(unescaped: columns) FROM fetch_runs r LEFT JOIN jobs j ON j.id = r.job_id
-         WHERE r.outcome = 'succeeded' ORDER BY r.started_at DESC, r.job_id DESC LIMIT 1)
+        (SELECT \(unescaped: columns) FROM fetch_runs WHERE outcome = 'succeeded'
+         ORDER BY started_at DESC, job_id DESC LIMIT 1)
         """
 
     /// One run, by its job.
     static func run(jobID: Int64) -> PostgresQuery {
-        "SELECT \(unescaped: columns) FROM fetch_runs r LEFT JOIN jobs j ON j.id = r.job_id WHERE r.job_id = \(jobID)"
+        "SELECT \(unescaped: columns) FROM fetch_runs WHERE job_id = \(jobID)"
     }
 }

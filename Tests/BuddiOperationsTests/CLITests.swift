@@ -155,4 +155,17 @@ struct CLITests {
         worker.signal(SIGTERM)
         #expect(try await worker.wait(timeout: .seconds(30)) == 0, "\(worker.output)")
     }
+
+    @Test("buddi fetch --wait gives up, naming the fetch, when conversations stay pending and no process job is left")
+    func fetchWaitWithNothingLeftToProcess() async throws {
+        let db = try await TestDatabase.make()
+        defer { Task { await db.drop() } }
+        let wait = try BuddiProcess(["fetch", "--wait"], databaseURL: db.url.redacted)
+        #expect(try await eventually { try await db.scalar("SELECT count(*) FROM jobs WHERE kind = 'fetch'", as: Int64.self) == 1 })
+        // As if a worker ran the fetch and its process job was then cancelled.
+        try await db.execute("INSERT INTO conversations (buddi_id, raw, fetch_job_id) VALUES ('p-1', '{}', 1), ('p-2', '{}', 1)")
+        try await db.execute("UPDATE jobs SET state = 'completed', attempt = 1, result = '{}', finished_at = now() WHERE id = 1")
+        #expect(try await wait.wait(timeout: .seconds(30)) == 1)
+        #expect(wait.output.contains("buddi: 2 conversation(s) of fetch job 1 are still pending but no process job is left to process them"), "\(wait.output)")
+    }
 }

@@ -60,11 +60,15 @@ struct SchedulerTests {
         defer { Task { await db.drop() } }
         let id = try await db.requests.requestManual(try ManualFetch(), force: false)
         try await JobQueue(client: db.client, logger: db.logger).cancel(id: id)
-        let requested = try #require(try await db.scalar("SELECT requested_at FROM fetch_runs WHERE job_id = \(id)", as: Date.self))
+        // Recorded in the run itself, so every reader (status, /metrics, the views) agrees, even
+        // once the job row is pruned.
+        try await db.execute("DELETE FROM jobs WHERE id = \(id)")
+        let finished = try #require(
+            try await db.scalar("SELECT finished_at FROM fetch_runs WHERE job_id = \(id) AND outcome = 'failed'", as: Date.self))
         let schedule = try await db.client.withConnection { try await db.requests.schedule(on: $0) }.state
         #expect(schedule.last?.outcome == .failed)
         #expect(schedule.last?.error == "the fetch job was cancelled before it finished")
-        #expect(schedule.nextFetch == requested + 300)
+        #expect(schedule.nextFetch == finished + 300)
     }
 
     @Test("a stale leader is fenced: its enqueue is refused once another replica took over")
