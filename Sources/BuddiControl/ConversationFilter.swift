@@ -57,10 +57,6 @@ public struct Paging: Sendable, Equatable {
     public var limit = 50
     public var offset = 0
 
-    public init(limit: Int = 50, offset: Int = 0) {
-        self.limit = limit
-        self.offset = offset
-    }
 
     /// From `limit` (1…1000) and `offset` (or its alias `skip`, ≥ 0).
     public init(parameters: [String: String]) throws(ControlError) {

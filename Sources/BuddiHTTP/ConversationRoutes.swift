@@ -31,7 +31,7 @@ struct ConversationRoutes {
             let parameters = request.parameters
             let formatName = parameters["format"] ?? "jsonl"
             guard let format = Conversations.ExportFormat(rawValue: formatName) else {
-                throw ControlError.invalidParameter(name: "format", value: formatName, expected: "jsonl or csv")
+                throw ControlError.invalidParameter(name: "format", value: formatName, expected: Conversations.ExportFormat.allCases.map(\.rawValue).joined(separator: " or "))
             }
             let filter = try ConversationFilter(parameters: parameters)
             let logger = dependencies.logger

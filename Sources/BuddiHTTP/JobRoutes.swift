@@ -31,15 +31,22 @@ struct JobRoutes {
         table.add(.post, "/api/jobs/{id}/retry") { _, context in
             let id = try jobID(context)
             try await queue.retry(id: id)
-            return .json(#"{"message":"job \#(id) will run again","job_id":\#(id)}"#)
+            return try .json(encoding: JobReply(message: "job \(id) will run again", job_id: id))
         }
         table.add(.post, "/api/jobs/{id}/cancel") { _, context in
             let id = try jobID(context)
             let state = try await queue.cancel(id: id)
             let message = state == .running ? "job \(id) is running; its worker will stop it" : "job \(id) cancelled"
-            return .json(#"{"message":"\#(message)","job_id":\#(id),"state":"\#(state.rawValue)"}"#)
+            return try .json(encoding: JobReply(message: message, job_id: id, state: state.rawValue))
         }
     }
+}
+
+/// The answer to an action on a job.
+struct JobReply: Encodable {
+    var message: String
+    var job_id: Int64
+    var state: String?
 }
 
 /// A page of jobs.

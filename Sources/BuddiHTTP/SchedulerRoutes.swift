@@ -40,26 +40,24 @@ struct SchedulerRoutes {
                 since: parameters["since"], until: parameters["until"])
             let force = try boolean(parameters, "force") ?? false
             let jobID = try await dependencies.requests.requestManual(fetch, force: force)
-            return .json(JSONValue.object(["message": "Fetch enqueued", "job_id": .number(Double(jobID))]).jsonText, status: .accepted)
+            return try .json(encoding: JobReply(message: "Fetch enqueued", job_id: jobID), status: .accepted)
         }
     }
 }
 
-/// The answer to start, stop and config: what happened, and the settings now.
+/// The answer to start, stop and config: what happened, and the settings now (`is_running` as
+/// the original named `enabled`).
 struct SchedulerReply: Encodable {
     var message: String
-    var settings: SchedulerSettings
+    var is_running: Bool
+    var fetch_interval_hours: Int
+    var max_conversations_per_fetch: Int
 
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: Keys.self)
-        try container.encode(message, forKey: .message)
-        try container.encode(settings.enabled, forKey: .is_running)
-        try container.encode(settings.fetchIntervalHours, forKey: .fetch_interval_hours)
-        try container.encode(settings.maxConversationsPerFetch, forKey: .max_conversations_per_fetch)
-    }
-
-    enum Keys: String, CodingKey {
-        case message, is_running, fetch_interval_hours, max_conversations_per_fetch
+    init(message: String, settings: SchedulerSettings) {
+        self.message = message
+        is_running = settings.enabled
+        fetch_interval_hours = settings.fetchIntervalHours
+        max_conversations_per_fetch = settings.maxConversationsPerFetch
     }
 }
 

@@ -26,9 +26,10 @@ public struct FetchRequests: Sendable {
     /// the configured maximum per fetch. Returns the fetch job's id.
     public func requestManual(_ fetch: ManualFetch, force: Bool, now: Date = Date()) async throws -> Int64 {
         try await client.transaction(logger: logger) { connection in
+            try await connection.query(SchedulerSQL.lockFetchRequests, logger: logger)
             let schedule = try await self.schedule(on: connection)
-            try schedule.state.checkManualFetch(at: now, force: force, inProgressJobID: schedule.inProgressJobID)
-            let args = fetch.args(defaultMaxConversations: schedule.state.settings.maxConversationsPerFetch)
+            try schedule.checkManualFetch(at: now, force: force)
+            let args = fetch.args(defaultMaxConversations: schedule.settings.maxConversationsPerFetch)
             let job = try await JobQueue(client: client, logger: logger)
                 .enqueue([try NewJob(args, maxAttempts: Self.maxAttempts)], on: connection)[0]
             _ = try await FetchRuns.recordRequested(jobID: job.id, trigger: .manual, slot: nil, on: connection, logger: logger)
@@ -40,11 +41,12 @@ public struct FetchRequests: Sendable {
     /// The scheduled fetch due at `now`, if one is, on a connection in the caller's (fenced)
     /// transaction. Returns its job id, or nil when nothing was due or the slot was taken.
     public func enqueueScheduledIfDue(at now: Date, on connection: PostgresConnection) async throws -> Int64? {
+        try await connection.query(SchedulerSQL.lockFetchRequests, logger: logger)
         let schedule = try await self.schedule(on: connection)
-        guard let slot = schedule.state.slot(at: now) else { return nil }
+        guard let slot = schedule.slot(at: now) else { return nil }
         let key = "fetch:scheduled:\(slot.timeIntervalSince1970)"
         let job = try await JobQueue(client: client, logger: logger).enqueue(
-            [try NewJob(FetchArgs(maxConversations: schedule.state.settings.maxConversationsPerFetch), maxAttempts: Self.maxAttempts, uniqueKey: key)],
+            [try NewJob(FetchArgs(maxConversations: schedule.settings.maxConversationsPerFetch), maxAttempts: Self.maxAttempts, uniqueKey: key)],
             on: connection)[0]
         guard job.inserted, try await FetchRuns.recordRequested(jobID: job.id, trigger: .scheduled, slot: slot, on: connection, logger: logger)
         else {
@@ -54,14 +56,13 @@ public struct FetchRequests: Sendable {
         return job.id
     }
 
-    /// The schedule as the database has it, read under the fetch-request lock (held until the
-    /// caller's transaction ends).
-    public func schedule(on connection: PostgresConnection) async throws -> (state: FetchSchedule, inProgressJobID: Int64?) {
-        try await connection.query(SchedulerSQL.lockFetchRequests, logger: logger)
+    /// The schedule as the database has it. The request paths read it under the fetch-request
+    /// lock, so that two requests never both see nothing in progress; a status read needs none.
+    public func schedule(on connection: PostgresConnection) async throws -> FetchSchedule {
         let current = try await settings.current(on: connection)
         let (last, lastSuccess) = try await FetchRuns.latest(on: connection, logger: logger)
         let inProgress = try await JobQueue(client: client, logger: logger).oldestUnfinished(kind: FetchArgs.kind, on: connection)
-        return (FetchSchedule(settings: current, last: last, lastSuccess: lastSuccess, inProgress: inProgress != nil), inProgress)
+        return FetchSchedule(settings: current, last: last, lastSuccess: lastSuccess, inProgressJobID: inProgress)
     }
 }
 

@@ -18,16 +18,19 @@ public struct FetchSchedule: Sendable {
     public var last: FetchRun?
     /// The most recent successful fetch.
     public var lastSuccess: FetchRun?
-    /// An unfinished fetch job exists.
-    public var inProgress: Bool
+    /// The oldest fetch job not finished yet, if any.
+    public var inProgressJobID: Int64?
 
-    /// The schedule given the settings, the latest fetch, the latest successful one, and whether one is in progress.
-    public init(settings: SchedulerSettings, last: FetchRun?, lastSuccess: FetchRun?, inProgress: Bool) {
+    /// The schedule given the settings, the latest fetch, the latest successful one, and the fetch job in progress.
+    public init(settings: SchedulerSettings, last: FetchRun?, lastSuccess: FetchRun?, inProgressJobID: Int64?) {
         self.settings = settings
         self.last = last
         self.lastSuccess = lastSuccess
-        self.inProgress = inProgress
+        self.inProgressJobID = inProgressJobID
     }
+
+    /// Whether a fetch is waiting, running or due for a retry.
+    public var inProgress: Bool { inProgressJobID != nil }
 
     /// When the next scheduled fetch is due; nil while stopped or while a fetch is in progress.
     /// A time in the past means "now". `Date.distantPast` when no fetch has ever run.
@@ -57,7 +60,7 @@ public struct FetchSchedule: Sendable {
 
     /// Refuses a manual fetch at `now` unless `force`: one in progress, or too soon after the
     /// last successful one.
-    public func checkManualFetch(at now: Date, force: Bool, inProgressJobID: Int64?) throws(SchedulerError) {
+    public func checkManualFetch(at now: Date, force: Bool) throws(SchedulerError) {
         guard !force else { return }
         if inProgress { throw .fetchInProgress(jobID: inProgressJobID) }
         if let lastSuccess {

@@ -20,6 +20,15 @@ public struct SchedulerSettings: Sendable, Equatable, Codable {
 
     public var fetchInterval: TimeInterval { TimeInterval(fetchIntervalHours) * 3600 }
 
+    enum CodingKeys: String, CodingKey {
+        case enabled
+        case fetchIntervalHours = "fetch_interval_hours"
+        case maxConversationsPerFetch = "max_conversations_per_fetch"
+        case minFetchSpacingSeconds = "min_fetch_spacing_seconds"
+        case errorRecoverySeconds = "error_recovery_seconds"
+        case updatedAt = "updated_at"
+    }
+
     /// Checks a change against the bounds; the error names the setting, the bounds and the value.
     public static func validate(fetchIntervalHours: Int?, maxConversationsPerFetch: Int?) throws(SchedulerError) {
         if let hours = fetchIntervalHours, !intervalBounds.contains(hours) {

@@ -61,7 +61,7 @@ struct CLITests {
         #expect(tooMany.output.contains("--max-conversations-per-fetch must be from 1 to 1000, got 0"), "\(tooMany.output)")
         let changed = try await buddi(db, ["config", "--fetch-interval-hours", "6", "--json"])
         #expect(changed.status == 0, "\(changed.output)")
-        #expect(changed.output.contains(#""fetch_interval_hours":6"#))
+        #expect(changed.output.contains(#""fetch_interval_hours" : 6"#), "\(changed.output)")
         #expect(try await buddi(db, ["stop"]).status == 0)
         #expect(try await db.scalar("SELECT enabled FROM scheduler_settings", as: Bool.self) == false)
         #expect(try await buddi(db, ["start"]).output.contains("scheduling enabled: a fetch every 6 h"))

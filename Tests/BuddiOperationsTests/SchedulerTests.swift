@@ -41,7 +41,9 @@ struct SchedulerTests {
         try await db.finishFetch(recovery, outcome: "succeeded", started: t0 + 36 * 60, finished: t0 + 37 * 60)
         clock.set(t0 + 36 * 60 + 7199)
         #expect(try await scheduler.tick() == nil)
-        await #expect(throws: SchedulerError.self) { try await db.requests.requestManual(try ManualFetch(), force: false, now: t0 + 36 * 60 + 3599) }
+        await #expect(throws: SchedulerError.rateLimited(lastFetch: t0 + 36 * 60, nextAllowed: t0 + 36 * 60 + 3600)) {
+            try await db.requests.requestManual(try ManualFetch(), force: false, now: t0 + 36 * 60 + 3599)
+        }
         clock.set(t0 + 36 * 60 + 7200)
         #expect(try await scheduler.tick() != nil)
 
@@ -65,7 +67,7 @@ struct SchedulerTests {
         try await db.execute("DELETE FROM jobs WHERE id = \(id)")
         let finished = try #require(
             try await db.scalar("SELECT finished_at FROM fetch_runs WHERE job_id = \(id) AND outcome = 'failed'", as: Date.self))
-        let schedule = try await db.client.withConnection { try await db.requests.schedule(on: $0) }.state
+        let schedule = try await db.client.withConnection { try await db.requests.schedule(on: $0) }
         #expect(schedule.last?.outcome == .failed)
         #expect(schedule.last?.error == "the fetch job was cancelled before it finished")
         #expect(schedule.nextFetch == finished + 300)

@@ -50,14 +50,8 @@ struct DemoCommand: AsyncParsableCommand {
         let logger = ProcessInfo.processInfo.environment["LOG_LEVEL"] == nil ? BuddiLogging.quiet(logging.logger) : logging.logger
         let defaults = try SchedulerDefaults.fromEnvironment()
         say("starting: database…")
-        let url = try await database.resolveURL(logger: logger)
-        let client = PostgresClient(configuration: url.clientConfiguration, backgroundLogger: logger)
         let simulator = SimulatorConfiguration(port: 0, apiKey: "demo", memoryCount: memories)
-        try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { await client.run() }
-            defer { tasks.cancelAll() }
-            await client.letRunBegin()
-            try await database.prepareSchema(client: client, logger: logger)
+        try await database.withDatabase(logger: logger) { client, _ in
             try await BuddiSimulator.withRunning(simulator, logger: logger) { _, baseURL in
                 say("Buddi API simulator at \(baseURL) with \(memories) memories")
                 let api = BuddiAPIConfiguration(baseURL: baseURL, apiKey: BuddiAPIKey("demo"), requestsPerSecond: 1000, burst: 100)

@@ -23,20 +23,17 @@ struct SchedulerCommand: AsyncParsableCommand {
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var logging: LoggingOptions
     @OptionGroup var metrics: MetricsOptions
+    @OptionGroup var maintenance: MaintenanceOptions
 
     @Option(help: "Seconds between two looks at whether a fetch is due.")
     var tickSeconds = 5.0
 
-    @Option(help: "Seconds a leader's lease lasts without renewal: the longest a dead leader delays the takeover.")
+    @Option(help: "Seconds a scheduler leader's lease lasts without renewal: the longest a dead leader delays the takeover.")
     var leaseSeconds = 15.0
-
-    @Option(help: "Seconds between lease-rescue rounds (while leading maintenance).")
-    var rescueIntervalSeconds = 5.0
 
     func validate() throws {
         if tickSeconds <= 0 { throw ValidationError("--tick-seconds must be positive, got \(tickSeconds)") }
         if leaseSeconds < 1 { throw ValidationError("--lease-seconds must be at least 1, got \(leaseSeconds)") }
-        if rescueIntervalSeconds <= 0 { throw ValidationError("--rescue-interval-seconds must be positive") }
     }
 
     func run() async throws {
@@ -44,14 +41,13 @@ struct SchedulerCommand: AsyncParsableCommand {
         let defaults = try SchedulerDefaults.fromEnvironment()
         let url = try await database.resolveURL(logger: logger)
         let client = PostgresClient(configuration: url.clientConfiguration, backgroundLogger: logger)
-        let lease = Duration.milliseconds(Int64(leaseSeconds * 1000))
+        let lease = Duration.seconds(leaseSeconds)
         let elector = LeaderElector(name: Scheduler.electionName, client: client, ttl: lease, renewInterval: lease / 3, logger: logger)
         let settings = SchedulerSettingsStore(client: client, defaults: defaults, logger: logger)
         let scheduler = Scheduler(
             elector: elector, requests: FetchRequests(client: client, settings: settings, logger: logger),
-            tickInterval: .milliseconds(Int64(tickSeconds * 1000)), logger: logger)
-        let maintenance = Maintenance.services(
-            client: client, rescueInterval: .milliseconds(Int64(rescueIntervalSeconds * 1000)), electionTTL: lease, logger: logger)
+            tickInterval: .seconds(tickSeconds), logger: logger)
+        let maintenance = self.maintenance.services(client: client, logger: logger)
         try await WorkerProcess(
             database: database, client: client, services: [SettingsAnnouncer(settings: settings, logger: logger), elector, scheduler] + maintenance + metrics.services(logger: logger),
             logger: logger).runUntilSignalled()

@@ -1,4 +1,5 @@
 import ArgumentParser
+import BuddiControl
 import BuddiScheduler
 import Foundation
 
@@ -70,7 +71,7 @@ struct ConfigCommand: AsyncParsableCommand {
             return try await store.configure(fetchIntervalHours: hours, maxConversationsPerFetch: max)
         }
         if json {
-            print(#"{"enabled":\#(settings.enabled),"fetch_interval_hours":\#(settings.fetchIntervalHours),"max_conversations_per_fetch":\#(settings.maxConversationsPerFetch),"min_fetch_spacing_seconds":\#(settings.minFetchSpacingSeconds),"error_recovery_seconds":\#(settings.errorRecoverySeconds)}"#)
+            print(try ControlJSON.encode(settings, pretty: true))
         } else {
             print("""
                 enabled: \(settings.enabled)

@@ -31,11 +31,15 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         let logger = logging.logger
         let defaults = try SchedulerDefaults.fromEnvironment()
+        let adminToken = ProcessInfo.processInfo.environment["BUDDI_ADMIN_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+        if adminToken == nil, !["127.0.0.1", "::1", "localhost"].contains(host) {
+            logger.warning("BUDDI_ADMIN_TOKEN is not set: anyone who reaches \(host):\(port) can start, stop and configure the scheduler and act on jobs")
+        }
         let url = try await database.resolveURL(logger: logger)
         let client = PostgresClient(configuration: url.clientConfiguration, backgroundLogger: logger)
         _ = ProcessMetrics.registry
         let server = APIServer(
-            configuration: .init(host: host, port: port, adminToken: ProcessInfo.processInfo.environment["BUDDI_ADMIN_TOKEN"]),
+            configuration: .init(host: host, port: port, adminToken: adminToken),
             client: client, schedulerDefaults: defaults, processMetrics: ProcessMetrics.render,
             onListening: { port in logger.info("buddi API listening", metadata: ["port": "\(port)"]) }, logger: logger)
         try await WorkerProcess(database: database, client: client, services: [server], logger: logger).runUntilSignalled()

@@ -24,6 +24,7 @@ struct WorkerCommand: AsyncParsableCommand {
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var logging: LoggingOptions
     @OptionGroup var metrics: MetricsOptions
+    @OptionGroup var maintenance: MaintenanceOptions
 
     @Option(name: .customLong("queue"), help: "A queue to claim from (repeatable).")
     var queues: [String] = ["default"]
@@ -49,11 +50,6 @@ struct WorkerCommand: AsyncParsableCommand {
     @Option(help: "The longest backoff, in seconds.")
     var retryCapSeconds = 3600.0
 
-    @Option(help: "Seconds between lease-rescue rounds.")
-    var rescueIntervalSeconds = 5.0
-
-    @Option(help: "Seconds a maintenance leader's lease lasts: how soon another process takes over maintenance after it dies.")
-    var maintenanceLeaseSeconds = 10.0
 
     func validate() throws {
         do {
@@ -61,16 +57,14 @@ struct WorkerCommand: AsyncParsableCommand {
         } catch {
             throw ValidationError(error.description)
         }
-        if rescueIntervalSeconds <= 0 { throw ValidationError("--rescue-interval-seconds must be positive") }
-        if maintenanceLeaseSeconds < 1 { throw ValidationError("--maintenance-lease-seconds must be at least 1") }
     }
 
     var workerConfiguration: WorkerConfiguration {
         WorkerConfiguration(
             queues: queues, concurrency: concurrency, claimBatchSize: claimBatch,
-            pollInterval: .milliseconds(pollIntervalMs), leaseDuration: .milliseconds(Int64(leaseSeconds * 1000)),
-            shutdownGrace: .milliseconds(Int64(shutdownGraceSeconds * 1000)),
-            backoff: JobBackoff(base: .milliseconds(retryBaseMs), cap: .milliseconds(Int64(retryCapSeconds * 1000))))
+            pollInterval: .milliseconds(pollIntervalMs), leaseDuration: .seconds(leaseSeconds),
+            shutdownGrace: .seconds(shutdownGraceSeconds),
+            backoff: JobBackoff(base: .milliseconds(retryBaseMs), cap: .seconds(retryCapSeconds)))
     }
 
     func run() async throws {
@@ -83,9 +77,7 @@ struct WorkerCommand: AsyncParsableCommand {
             Pipeline.register(
                 into: &registry, client: client, api: api, ledger: PostgresLedger(client: client, logger: logger), logger: logger)
             let worker = JobWorker(client: client, registry: registry, configuration: workerConfiguration, logger: logger)
-            let maintenance = Maintenance.services(
-                client: client, rescueInterval: .milliseconds(Int64(rescueIntervalSeconds * 1000)),
-                electionTTL: .milliseconds(Int64(maintenanceLeaseSeconds * 1000)), logger: logger)
+            let maintenance = self.maintenance.services(client: client, logger: logger)
             try await WorkerProcess(database: database, client: client, services: [worker] + maintenance + metrics.services(logger: logger), logger: logger)
                 .runUntilSignalled()
         }

@@ -1,3 +1,4 @@
+import BuddiAPI
 import Foundation
 import Logging
 
@@ -31,26 +32,9 @@ struct JSONLogHandler: LogHandler {
         var line = "{"
         for (index, key) in (["time", "level", "label", "message"] + fields.keys.filter { !["time", "level", "label", "message"].contains($0) }.sorted()).enumerated() {
             if index > 0 { line += "," }
-            line += Self.quoted(key) + ":" + Self.quoted(fields[key] ?? "")
+            line += JSONValue.string(key).jsonText + ":" + JSONValue.string(fields[key] ?? "").jsonText
         }
         line += "}\n"
         FileHandle.standardError.write(Data(line.utf8))
-    }
-
-    /// A JSON string literal.
-    static func quoted(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
     }
 }

@@ -1,3 +1,4 @@
+import ArgumentParser
 import BuddiLedger
 import JobQueue
 import Logging
@@ -20,5 +21,25 @@ enum Maintenance {
             LedgerSealer(client: client, logger: logger),
         ]
         return [elector] + duties.map { LeaderOnly($0, elector: elector, logger: logger) }
+    }
+}
+
+/// The maintenance options of the processes that campaign for it (workers and schedulers).
+struct MaintenanceOptions: ParsableArguments {
+    @Option(help: "Seconds between lease-rescue rounds (while this process leads maintenance).")
+    var rescueIntervalSeconds = 5.0
+
+    @Option(help: "Seconds a maintenance leader's lease lasts: how soon another process takes over maintenance after it dies.")
+    var maintenanceLeaseSeconds = 10.0
+
+    func validate() throws {
+        if rescueIntervalSeconds <= 0 { throw ValidationError("--rescue-interval-seconds must be positive, got \(rescueIntervalSeconds)") }
+        if maintenanceLeaseSeconds < 1 { throw ValidationError("--maintenance-lease-seconds must be at least 1, got \(maintenanceLeaseSeconds)") }
+    }
+
+    /// The elector and the leader-only duties.
+    func services(client: PostgresClient, logger: Logger) -> [any Service] {
+        Maintenance.services(
+            client: client, rescueInterval: .seconds(rescueIntervalSeconds), electionTTL: .seconds(maintenanceLeaseSeconds), logger: logger)
     }
 }
