@@ -9,28 +9,21 @@ import NIOHTTP1
 ///
 /// One client per process is the intent: it is `Sendable`, every fetcher can share it, and its
 /// ``RateLimiter`` then bounds the whole process. Call ``shutdown()`` when done, or use
-/// ``withClient(configuration:rateLimiter:logger:_:)``.
+/// ``withClient(configuration:logger:_:)``.
 public final class BuddiAPIClient: Sendable {
     /// The settings this client was made with.
     public let configuration: BuddiAPIConfiguration
-    /// The limiter every request of this client waits for.
-    public let rateLimiter: RateLimiter
+    /// The limiter every request of this client waits for (the configuration's rate and burst).
+    private let rateLimiter: RateLimiter
     private let httpClient: HTTPClient
     private let logger: Logger
 
-    /// A client. Without `rateLimiter`, it makes one from the configuration's `requestsPerSecond`
-    /// and `burst`; pass the same limiter to several clients to bound them together.
+    /// A client limited to the configuration's `requestsPerSecond` and `burst`.
     /// Throws ``BuddiAPIError/invalidConfiguration(_:)`` for a base URL it cannot call.
-    public init(
-        configuration: BuddiAPIConfiguration,
-        rateLimiter: RateLimiter? = nil,
-        logger: Logger = Logger(label: "buddi.api")
-    ) throws(BuddiAPIError) {
+    public init(configuration: BuddiAPIConfiguration, logger: Logger = Logger(label: "buddi.api")) throws(BuddiAPIError) {
         try configuration.validate()
         self.configuration = configuration
-        self.rateLimiter =
-            rateLimiter
-            ?? RateLimiter(requestsPerSecond: configuration.requestsPerSecond, burst: configuration.burst)
+        self.rateLimiter = RateLimiter(requestsPerSecond: configuration.requestsPerSecond, burst: configuration.burst)
         self.logger = logger
         var httpConfiguration = HTTPClient.Configuration()
         httpConfiguration.timeout = .init(
@@ -47,11 +40,10 @@ public final class BuddiAPIClient: Sendable {
     /// Runs `body` with a client and shuts the client down afterwards, whatever happens.
     public static func withClient<Result: Sendable>(
         configuration: BuddiAPIConfiguration,
-        rateLimiter: RateLimiter? = nil,
         logger: Logger = Logger(label: "buddi.api"),
         _ body: (BuddiAPIClient) async throws -> Result
     ) async throws -> Result {
-        let client = try BuddiAPIClient(configuration: configuration, rateLimiter: rateLimiter, logger: logger)
+        let client = try BuddiAPIClient(configuration: configuration, logger: logger)
         do {
             let result = try await body(client)
             try await client.shutdown()

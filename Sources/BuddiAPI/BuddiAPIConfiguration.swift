@@ -53,21 +53,36 @@ public struct BuddiAPIConfiguration: Sendable {
         self.maxResponseBytes = maxResponseBytes
     }
 
-    /// The configuration from `BUDDI_API_BASE_URL` and `BUDDI_API_KEY`, other settings at their
-    /// defaults. Throws ``BuddiAPIError/invalidConfiguration(_:)`` for a base URL that is not
-    /// an `http`/`https` URL with a host. A missing key is not an error here: the API's 401 says it.
+    /// The configuration from `BUDDI_API_BASE_URL`, `BUDDI_API_KEY`, and the client-side rate
+    /// limit `BUDDI_API_REQUESTS_PER_SECOND` (a positive number; the burst grows to at least one
+    /// second's worth) and `BUDDI_API_BURST` (a positive whole number); other settings at their
+    /// defaults. Throws ``BuddiAPIError/invalidConfiguration(_:)`` naming the variable that is
+    /// wrong. A missing key is not an error here: the API's 401 says it.
     public static func fromEnvironment(
         _ environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws(BuddiAPIError) -> BuddiAPIConfiguration {
         let key = environment["BUDDI_API_KEY"].flatMap(BuddiAPIKey.init)
-        guard let text = environment["BUDDI_API_BASE_URL"], !text.isEmpty else {
-            return BuddiAPIConfiguration(apiKey: key)
+        var configuration = BuddiAPIConfiguration(apiKey: key)
+        if let text = environment["BUDDI_API_BASE_URL"], !text.isEmpty {
+            guard let url = URL(string: text) else {
+                throw .invalidConfiguration("BUDDI_API_BASE_URL is not a URL: \(text)")
+            }
+            configuration.baseURL = url
+            try configuration.validate()
         }
-        guard let url = URL(string: text) else {
-            throw .invalidConfiguration("BUDDI_API_BASE_URL is not a URL: \(text)")
+        if let text = environment["BUDDI_API_REQUESTS_PER_SECOND"], !text.isEmpty {
+            guard let rate = Double(text), rate > 0, rate.isFinite else {
+                throw .invalidConfiguration("BUDDI_API_REQUESTS_PER_SECOND must be a positive number, got '\(text)'")
+            }
+            configuration.requestsPerSecond = rate
+            configuration.burst = max(configuration.burst, Int(min(rate, 1_000_000).rounded(.up)))
         }
-        let configuration = BuddiAPIConfiguration(baseURL: url, apiKey: key)
-        try configuration.validate()
+        if let text = environment["BUDDI_API_BURST"], !text.isEmpty {
+            guard let burst = Int(text), burst > 0 else {
+                throw .invalidConfiguration("BUDDI_API_BURST must be a positive whole number, got '\(text)'")
+            }
+            configuration.burst = burst
+        }
         return configuration
     }
 

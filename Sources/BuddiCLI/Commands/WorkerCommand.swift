@@ -71,7 +71,7 @@ struct WorkerCommand: AsyncParsableCommand {
         let logger = logging.logger
         let url = try await database.resolveURL(logger: logger)
         let client = PostgresClient(configuration: url.clientConfiguration, backgroundLogger: logger)
-        try await BuddiAPIClient.withClient(configuration: try APISettings.configuration(), logger: logger) { api in
+        try await BuddiAPIClient.withClient(configuration: try BuddiAPIConfiguration.fromEnvironment(), logger: logger) { api in
             var registry = JobRegistry()
             ProbeJob.register(into: &registry, client: client)
             Pipeline.register(
