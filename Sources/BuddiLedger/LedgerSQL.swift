@@ -37,6 +37,12 @@ enum LedgerSQL {
         "SELECT EXISTS (SELECT 1 FROM ledger_anchors WHERE id = \(id) AND merkle_root = \(merkleRoot))"
     }
 
+    /// The columns an anchor is read with (`LedgerRows` decodes them in this order).
+    static let anchorColumns = "id, merkle_root, manifest, policy, storage_hint, block_height"
+
+    /// The columns a block is read with.
+    static let blockColumns = "height, previous_hash, anchors_root, hash"
+
     // MARK: Sealing
 
     /// Serializes sealers across processes until the transaction ends.
@@ -44,13 +50,13 @@ enum LedgerSQL {
 
     /// The chain head: the highest block.
     static let head: PostgresQuery = """
-        SELECT height, previous_hash, anchors_root, hash FROM ledger_blocks ORDER BY height DESC LIMIT 1
+        SELECT \(unescaped: blockColumns) FROM ledger_blocks ORDER BY height DESC LIMIT 1
         """
 
     /// The oldest `limit` anchors not sealed yet.
     static func unsealedAnchors(limit: Int) -> PostgresQuery {
         """
-        SELECT id, merkle_root, manifest, policy, storage_hint, block_height FROM ledger_anchors
+        SELECT \(unescaped: anchorColumns) FROM ledger_anchors
         WHERE block_height IS NULL ORDER BY id LIMIT \(limit)
         """
     }
@@ -68,43 +74,36 @@ enum LedgerSQL {
 
     // MARK: Verification
 
-    static func anchor(id: Int64) -> PostgresQuery {
-        """
-        SELECT id, merkle_root, manifest, policy, storage_hint, block_height FROM ledger_anchors
-        WHERE id = \(id)
-        """
-    }
-
     static func anchors(ids: [Int64]) -> PostgresQuery {
         """
-        SELECT id, merkle_root, manifest, policy, storage_hint, block_height FROM ledger_anchors
+        SELECT \(unescaped: anchorColumns) FROM ledger_anchors
         WHERE id = ANY(\(ids)::int8[])
         """
     }
 
     static func anchors(inBlock height: Int64) -> PostgresQuery {
         """
-        SELECT id, merkle_root, manifest, policy, storage_hint, block_height FROM ledger_anchors
+        SELECT \(unescaped: anchorColumns) FROM ledger_anchors
         WHERE block_height = \(height) ORDER BY id
         """
     }
 
     /// Every sealed anchor, by block and id.
     static let sealedAnchors: PostgresQuery = """
-        SELECT id, merkle_root, manifest, policy, storage_hint, block_height FROM ledger_anchors
+        SELECT \(unescaped: anchorColumns) FROM ledger_anchors
         WHERE block_height IS NOT NULL ORDER BY block_height, id
         """
 
     /// The blocks at `heights` (those that exist).
     static func blocks(atHeights heights: [Int64]) -> PostgresQuery {
         """
-        SELECT height, previous_hash, anchors_root, hash FROM ledger_blocks
+        SELECT \(unescaped: blockColumns) FROM ledger_blocks
         WHERE height = ANY(\(heights)::int8[]) ORDER BY height
         """
     }
 
     /// Every block, by height.
     static let blocks: PostgresQuery = """
-        SELECT height, previous_hash, anchors_root, hash FROM ledger_blocks ORDER BY height
+        SELECT \(unescaped: blockColumns) FROM ledger_blocks ORDER BY height
         """
 }

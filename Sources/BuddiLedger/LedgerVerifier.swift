@@ -18,7 +18,7 @@ public struct LedgerVerifier: Sendable {
     /// recomputes and that the block links to the one before it. No problems: it holds.
     public func verifyAnchor(id: Int64, expectedRoot: String) async throws -> [LedgerProblem] {
         try await client.withConnection { connection in
-            guard let anchor = try await connection.query(LedgerSQL.anchor(id: id), logger: logger).anchorRecords().first else {
+            guard let anchor = try await connection.query(LedgerSQL.anchors(ids: [id]), logger: logger).anchorRecords().first else {
                 return [.anchorMissing(id)]
             }
             var problems = [LedgerProblem]()

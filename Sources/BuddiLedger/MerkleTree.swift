@@ -17,9 +17,6 @@ public struct MerkleTree: Sendable {
         self.init(fields: try ConversationFields(pairs))
     }
 
-    /// The root hash.
-    public var rootHash: MerkleHash { levels.root }
-
     /// The root as 64 lowercase hex digits.
     public var root: String { levels.root.hex }
 

@@ -51,6 +51,15 @@ struct PipelineTests {
             let all = try await world.run(["verify", "--all"])
             #expect(all.status == 1)
             #expect(all.output.contains(victim))
+            // So is an anchor changed behind buddi's back: named by the conversation it anchors.
+            let anchored = try #require(try await world.db.scalar("SELECT buddi_id FROM conversations ORDER BY id DESC LIMIT 1", as: String.self))
+            try await world.db.execute("""
+                UPDATE ledger_anchors SET merkle_root = repeat('0', 64)
+                WHERE id = (SELECT anchor_id FROM conversations WHERE buddi_id = \(anchored))
+                """)
+            let anchorChanged = try await world.run(["verify", "--all"])
+            #expect(anchorChanged.status == 1)
+            #expect(anchorChanged.output.contains("conversation \(anchored): "), "\(anchorChanged.output.suffix(2000))")
             for worker in workers { worker.signal(SIGTERM) }
             for worker in workers { #expect(try await worker.wait() == 0) }
         }
