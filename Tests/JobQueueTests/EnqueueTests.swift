@@ -45,6 +45,26 @@ struct EnqueueTests {
         #expect(again.inserted && again.id != results[0].id)
     }
 
+    @Test("a batch mixing keyed and unkeyed jobs: each gets its own id, or the holder of its key, in input order")
+    func batchWithUniqueKeys() async throws {
+        let db = try await TestDatabase.make()
+        defer { Task { await db.drop() } }
+        let held = try await db.queue.enqueue(NewJob(TestArgs(tag: "held"), uniqueKey: "held"))
+        let batch = try [("held", "held"), (nil, "free-1"), ("a", "a-1"), (nil, "free-2"), ("a", "a-2"), ("b", "b")].map { key, tag in
+            try NewJob(TestArgs(tag: tag), uniqueKey: key)
+        }
+        let enqueued = try await db.queue.enqueue(batch)
+        #expect(enqueued.map(\.inserted) == [false, true, true, true, false, true])
+        #expect(enqueued[0].id == held.id, "a key held before: its holder")
+        #expect(enqueued[4].id == enqueued[2].id, "a key twice in the batch: the first one holds it")
+        #expect(Set(enqueued.map(\.id)).count == 5)
+        for (index, tag) in [(1, "free-1"), (2, "a-1"), (3, "free-2"), (5, "b")] {
+            let args = try JSONDecoder().decode(TestArgs.self, from: Data(try await db.job(enqueued[index].id).argsJSON.utf8))
+            #expect(args.tag == tag, "job \(index) got the right row")
+        }
+        #expect(try await db.scalar("SELECT count(*) FROM jobs", as: Int64.self) == 5)
+    }
+
     @Test("a job enqueued in a rolled-back transaction does not exist")
     func transactionalEnqueue() async throws {
         let db = try await TestDatabase.make()
