@@ -7,13 +7,14 @@ import PostgresNIO
 
 /// The ingestion pipeline's job handlers: `fetch` and `process`.
 public enum Pipeline {
-    /// Registers both handlers.
-    /// - Parameters:
-    ///   - processBatchSize: conversations per `process` job.
-    ///   - tokenOwner: the account access tokens are minted to.
+    /// Conversations per `process` job.
+    public static let processBatchSize = 100
+    /// The account access tokens are minted to.
+    public static let tokenOwner = "ak_buddi"
+
+    /// Registers both handlers; `ledger` anchors and mints (the Postgres mock, or a real backend).
     public static func register(
-        into registry: inout JobRegistry, client: PostgresClient, api: BuddiAPIClient, ledger: any Ledger,
-        processBatchSize: Int = 100, tokenOwner: String = "ak_buddi", logger: Logger
+        into registry: inout JobRegistry, client: PostgresClient, api: BuddiAPIClient, ledger: any Ledger, logger: Logger
     ) {
         let store = ConversationStore(logger: logger)
         let fetch = FetchJob(
