@@ -94,11 +94,12 @@ enum ConversationSQL {
     }
 
     /// How a fetch's conversations stand: stored, processed, failed.
-    static func progress(ofFetchJob id: Int64) -> PostgresQuery {
+    /// A fetch's conversations still pending, and failed: read from the partial index of
+    /// unprocessed conversations (processed ones are the rest of what it stored).
+    static func unprocessed(ofFetchJob id: Int64) -> PostgresQuery {
         """
-        SELECT count(*), count(*) FILTER (WHERE processing_state = 'processed'),
-               count(*) FILTER (WHERE processing_state = 'failed')
-        FROM conversations WHERE fetch_job_id = \(id)
+        SELECT count(*) FILTER (WHERE processing_state = 'pending'), count(*) FILTER (WHERE processing_state = 'failed')
+        FROM conversations WHERE fetch_job_id = \(id) AND processing_state <> 'processed'
         """
     }
 }

@@ -13,12 +13,15 @@ public struct FetchProcessing: Sendable, Equatable {
     /// Whether every stored conversation has been processed or has failed.
     public var isDone: Bool { processed + failed >= stored }
 
-    /// The processing state of fetch job `id`'s conversations.
-    public static func of(fetchJob id: Int64, client: PostgresClient, logger: Logger) async throws -> FetchProcessing {
-        let rows = try await client.query(ConversationSQL.progress(ofFetchJob: id), logger: logger).decode((Int64, Int64, Int64).self)
-        for try await (stored, processed, failed) in rows {
-            return FetchProcessing(stored: Int(stored), processed: Int(processed), failed: Int(failed))
+    /// The processing state of the `stored` conversations fetch job `id` brought in (its result's
+    /// `new`): only those not processed yet are counted, from a partial index.
+    public static func of(fetchJob id: Int64, stored: Int, client: PostgresClient, logger: Logger) async throws -> FetchProcessing {
+        let rows = try await client.query(ConversationSQL.unprocessed(ofFetchJob: id), logger: logger).decode((Int64, Int64).self)
+        var processing = FetchProcessing(stored: stored, processed: stored, failed: 0)
+        for try await (pending, failed) in rows {
+            processing.processed = stored - Int(pending) - Int(failed)
+            processing.failed = Int(failed)
         }
-        return FetchProcessing(stored: 0, processed: 0, failed: 0)
+        return processing
     }
 }

@@ -164,7 +164,11 @@ struct CLITests {
         #expect(try await eventually { try await db.scalar("SELECT count(*) FROM jobs WHERE kind = 'fetch'", as: Int64.self) == 1 })
         // As if a worker ran the fetch and its process job was then cancelled.
         try await db.execute("INSERT INTO conversations (buddi_id, raw, fetch_job_id) VALUES ('p-1', '{}', 1), ('p-2', '{}', 1)")
-        try await db.execute("UPDATE jobs SET state = 'completed', attempt = 1, result = '{}', finished_at = now() WHERE id = 1")
+        try await db.execute(#"""
+            UPDATE jobs SET state = 'completed', attempt = 1, finished_at = now(), result = '{"new": 2, "pages": 1,
+                "memories_seen": 2, "duplicates": 0, "rejected": [], "duration_seconds": 0.1, "api_seconds": 0.1, "store_seconds": 0.1}'
+            WHERE id = 1
+            """#)
         #expect(try await wait.wait(timeout: .seconds(30)) == 1)
         #expect(wait.output.contains("buddi: 2 conversation(s) of fetch job 1 are still pending but no process job is left to process them"), "\(wait.output)")
     }

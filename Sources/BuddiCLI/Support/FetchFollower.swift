@@ -20,11 +20,12 @@ struct FetchFollower {
         guard record.state == .completed else {
             throw CLIError(description: "fetch job \(record.id) \(record.state.rawValue): \(record.errors.last?.message ?? "no error recorded")")
         }
+        let stored = try record.resultJSON.map { try JSONDecoder().decode(FetchResult.self, from: Data($0.utf8)).new } ?? 0
         var last: FetchProcessing?
         while true {
             // Looked at before the counts: when no process job was left then, the counts are final.
             let canContinue = try await processingCanContinue()
-            let processing = try await FetchProcessing.of(fetchJob: jobID, client: client, logger: logger)
+            let processing = try await FetchProcessing.of(fetchJob: jobID, stored: stored, client: client, logger: logger)
             if processing != last {
                 report("processed \(processing.processed) of \(processing.stored) new conversations, \(processing.failed) failed")
                 last = processing
