@@ -10,14 +10,19 @@ public struct EmbeddedPostgres: Sendable {
     public static let user = "buddi"
     public static let database = "buddi"
 
-    /// The cluster's data directory (absolute).
+    /// The cluster's data directory (absolute): where it really lives (see ``requestedDirectory``).
     public let dataDirectory: String
+    /// The data directory asked for (absolute). As root, when the `postgres` user cannot reach
+    /// it (a parent directory is private), the cluster lives in a directory it can reach, and
+    /// this path is a symbolic link to it.
+    public let requestedDirectory: String
 
     /// The cluster in `dataDirectory` (relative paths are taken from the current directory).
     public init(dataDirectory: String) {
         let absolute = dataDirectory.hasPrefix("/")
             ? dataDirectory : FileManager.default.currentDirectoryPath + "/" + dataDirectory
-        self.dataDirectory = URL(fileURLWithPath: absolute).standardizedFileURL.path
+        self.requestedDirectory = URL(fileURLWithPath: absolute).standardizedFileURL.path
+        self.dataDirectory = ClusterLocation.resolve(requestedDirectory)
     }
 
     /// `BUDDI_DATA_DIR`, else `./.buddi/postgres`.
@@ -54,7 +59,13 @@ public struct EmbeddedPostgres: Sendable {
         try withFileLock {
             if !FileManager.default.fileExists(atPath: "\(dataDirectory)/PG_VERSION") {
                 logger.info("creating the embedded PostgreSQL cluster", metadata: ["data_dir": "\(dataDirectory)"])
+                if dataDirectory != requestedDirectory {
+                    logger.info(
+                        "the postgres user cannot reach the data directory asked for (a parent directory is private): the cluster lives where it can, linked from there",
+                        metadata: ["requested": "\(requestedDirectory)", "data_dir": "\(dataDirectory)"])
+                }
                 try create(binaries)
+                try ClusterLocation.link(requestedDirectory, to: dataDirectory)
             }
             if binaries.status("pg_ctl", ["status", "-D", dataDirectory]) != 0 {
                 logger.info("starting the embedded PostgreSQL cluster", metadata: ["socket_dir": "\(socketDirectory)"])
@@ -67,16 +78,26 @@ public struct EmbeddedPostgres: Sendable {
         try await createDatabaseIfMissing(logger: logger)
     }
 
-    /// Stops the cluster (fast shutdown: running transactions are rolled back).
-    public func stop() throws {
+    /// How the server stops.
+    public enum StopMode: String, Sendable {
+        /// Running transactions are rolled back, and the server shuts down cleanly.
+        case fast
+        /// Every server process quits at once, as in a crash: the next start recovers from the
+        /// WAL, and what was committed without waiting for its flush may be lost.
+        case immediate
+    }
+
+    /// Stops the cluster (fast shutdown by default).
+    public func stop(mode: StopMode = .fast) throws {
         let binaries = try ServerBinaries.locate()
         try withFileLock {
             guard try status() == .running else { return }
-            try binaries.run("pg_ctl", ["stop", "-D", dataDirectory, "-m", "fast", "-w", "-s"], step: "stop")
+            try binaries.run("pg_ctl", ["stop", "-D", dataDirectory, "-m", mode.rawValue, "-w", "-s"], step: "stop")
         }
     }
 
     private func create(_ binaries: ServerBinaries) throws(DatabaseError) {
+        if dataDirectory != requestedDirectory { try makeDirectory(ClusterLocation.relocationRoot, mode: 0o755, own: false) }
         try makeDirectory(dataDirectory, mode: 0o700)
         try binaries.run(
             "initdb", ["-D", dataDirectory, "-U", Self.user, "-A", "trust", "-E", "UTF8", "--no-locale"],
@@ -101,14 +122,14 @@ public struct EmbeddedPostgres: Sendable {
         if socketDirectory != dataDirectory { try makeDirectory(socketDirectory, mode: 0o700) }
     }
 
-    /// Creates a directory (and parents) that the server's user owns.
-    private func makeDirectory(_ path: String, mode: Int) throws(DatabaseError) {
+    /// Creates a directory (and parents) that the server's user owns (unless `own` is false).
+    private func makeDirectory(_ path: String, mode: Int, own: Bool = true) throws(DatabaseError) {
         do {
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: mode])
         } catch {
             throw .embeddedClusterFailed(step: "create \(path)", detail: error.localizedDescription)
         }
-        guard ServerBinaries.mustSwitchUser else { return }
+        guard ServerBinaries.mustSwitchUser, own else { return }
         guard let user = getpwnam("postgres") else {
             throw .embeddedClusterFailed(step: "create \(path)", detail: "running as root needs the 'postgres' OS user (install postgresql-15)")
         }

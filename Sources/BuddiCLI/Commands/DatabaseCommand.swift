@@ -29,7 +29,7 @@ struct DatabaseCommand: ParsableCommand {
         func run() async throws {
             let cluster = try location.cluster()
             var options = DatabaseOptions()
-            options.dataDirectory = cluster.dataDirectory
+            options.dataDirectory = cluster.requestedDirectory
             try await options.withDatabase(logger: BuddiLogging.root) { _, _ in }
             print("running: \(cluster.url.redacted)")
         }
