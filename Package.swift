@@ -21,10 +21,21 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
     ],
     targets: [
+        // Bounded waits on PostgresNIO: transactions that never write to a closed connection,
+        // deadlines that do not wait for a stuck call, what counts as the database interrupting.
+        .target(
+            name: "PostgresResilience",
+            dependencies: [
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "_ConnectionPoolModule", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // The queue engine: a durable job queue on PostgreSQL. Knows nothing of Buddi.
         .target(
             name: "JobQueue",
             dependencies: [
+                "PostgresResilience",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -83,6 +94,7 @@ let package = Package(
         .target(
             name: "BuddiLedger",
             dependencies: [
+                "PostgresResilience",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -93,7 +105,7 @@ let package = Package(
         .target(
             name: "BuddiPipeline",
             dependencies: [
-                "JobQueue", "BuddiAPI", "BuddiAnalytics", "BuddiLedger",
+                "JobQueue", "BuddiAPI", "BuddiAnalytics", "BuddiLedger", "PostgresResilience",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -102,7 +114,7 @@ let package = Package(
         .target(
             name: "BuddiScheduler",
             dependencies: [
-                "JobQueue", "BuddiPipeline",
+                "JobQueue", "BuddiPipeline", "PostgresResilience",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -121,7 +133,7 @@ let package = Package(
         .target(
             name: "BuddiHTTP",
             dependencies: [
-                "BuddiControl", "BuddiScheduler", "BuddiPipeline", "BuddiDatabase", "BuddiAPI", "JobQueue",
+                "PostgresResilience", "BuddiControl", "BuddiScheduler", "BuddiPipeline", "BuddiDatabase", "BuddiAPI", "JobQueue",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -138,7 +150,9 @@ let package = Package(
             dependencies: [
                 "JobQueue", "BuddiDatabase", "BuddiAPI", "BuddiSimulator",
                 "BuddiAnalytics", "BuddiLedger", "BuddiPipeline", "BuddiScheduler", "BuddiControl", "BuddiHTTP",
+                "BuddiMigrations", "PostgresResilience",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -162,7 +176,7 @@ let package = Package(
         .testTarget(
             name: "JobQueueTests",
             dependencies: [
-                "JobQueue", "BuddiDatabase", "BuddiTestSupport",
+                "JobQueue", "PostgresResilience", "BuddiDatabase", "BuddiTestSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

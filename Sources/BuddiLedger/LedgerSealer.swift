@@ -1,6 +1,7 @@
 import Logging
 import PostgresNIO
 import ServiceLifecycle
+import PostgresResilience
 
 /// Seals anchors into hash-chained blocks: every `interval`, all anchors not sealed yet go into
 /// the next block(s), each block in one transaction under an advisory lock, so that any number of
@@ -28,7 +29,9 @@ public struct LedgerSealer: Service {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 do {
-                    _ = try await sealPending()
+                    // Bounded: a call stuck on a connection the server closed must not stop sealing.
+                    let sealer = self
+                    _ = try await withDatabaseDeadline(.seconds(120), "sealing the ledger") { try await sealer.sealPending() }
                 } catch is CancellationError {
                     return
                 } catch {
@@ -53,7 +56,7 @@ public struct LedgerSealer: Service {
 
     /// Seals up to `maxAnchorsPerBlock` anchors into the next block; returns how many.
     private func sealNextBlock() async throws -> Int {
-        try await client.withTransaction(logger: logger) { connection in
+        try await client.transaction(logger: logger) { connection in
             try await connection.query(LedgerSQL.sealerLock, logger: logger)
             let anchors = try await connection.query(LedgerSQL.unsealedAnchors(limit: maxAnchorsPerBlock), logger: logger).anchorRecords()
             guard !anchors.isEmpty else { return 0 }

@@ -11,6 +11,10 @@ public enum Pipeline {
     public static let processBatchSize = 100
     /// The account access tokens are minted to.
     public static let tokenOwner = "ak_buddi"
+    /// How long one attempt of a fetch, and of a process job, may run before it is stopped and
+    /// retried (a fetch resumes from its checkpoint).
+    public static let fetchTimeout: Duration = .seconds(30 * 60)
+    public static let processTimeout: Duration = .seconds(5 * 60)
 
     /// Registers both handlers; `ledger` anchors and mints (the Postgres mock, or a real backend).
     public static func register(
@@ -22,7 +26,7 @@ public enum Pipeline {
             processBatchSize: processBatchSize)
         let process = ProcessJob(
             client: client, ledger: ledger, analyzer: .shared, store: store, tokenOwner: tokenOwner)
-        registry.register(FetchArgs.self) { args, context in try await fetch.run(args, context: context) }
-        registry.register(ProcessArgs.self) { args, context in try await process.run(args, context: context) }
+        registry.register(FetchArgs.self, timeout: fetchTimeout) { args, context in try await fetch.run(args, context: context) }
+        registry.register(ProcessArgs.self, timeout: processTimeout) { args, context in try await process.run(args, context: context) }
     }
 }

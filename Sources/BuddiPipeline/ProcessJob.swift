@@ -5,6 +5,7 @@ import Foundation
 import JobQueue
 import Logging
 import PostgresNIO
+import PostgresResilience
 
 /// Runs `process` jobs: for a batch of stored conversations, analytics, the Merkle root, an
 /// anchor and an access token, all recorded in one transaction. A conversation that cannot be
@@ -26,7 +27,7 @@ struct ProcessJob: Sendable {
     }
 
     func run(_ args: ProcessArgs, context: JobContext) async throws -> Result {
-        try await client.withTransaction(logger: context.logger) { connection in
+        try await client.transaction(logger: context.logger) { connection in
             try await connection.skipCommitFlush(logger: context.logger)
             let batch = try await store.lockForProcessing(args.conversationIDs, on: connection)
             var ready: [(conversation: StoredConversation, analytics: StoredAnalytics, root: String)] = []
@@ -59,6 +60,7 @@ struct ProcessJob: Sendable {
             }
             try await store.recordProcessed(processed, on: connection)
             try await store.recordFailed(failed, on: connection)
+            try await context.markProgress(on: connection)
             return Result(processed: processed.count, failed: failed.count, skipped: args.conversationIDs.count - processed.count - failed.count)
         }
     }

@@ -3,6 +3,7 @@ import Foundation
 import JobQueue
 import Logging
 import PostgresNIO
+import PostgresResilience
 
 /// Enqueues fetches, manual or scheduled, each with its `fetch_runs` row in the same
 /// transaction, under a lock that serialises fetch requests across every process.

@@ -1,6 +1,7 @@
 import Logging
 import PostgresNIO
 import Synchronization
+import PostgresResilience
 
 /// Records job outcomes in batches: whatever finished while the previous flush was in flight
 /// goes out in the next single statement (group commit), so the busier the worker, the larger
@@ -16,14 +17,16 @@ final class BatchCompleter: Sendable {
     private let maxBatch: Int
     private let logger: Logger
     private let state = Mutex(State())
+    /// How long one flush may take before it is given up and tried again (a retried flush is
+    /// harmless: the fence lets each outcome be written once).
+    static let flushDeadline: Duration = .seconds(10)
     private let wake = WakeSignal()
-    private let onFlushed: @Sendable ([FinishedJob], Set<Int64>) -> Void
+    private let onFlushed: @Sendable ([FinishedJob], FlushedOutcomes) -> Void
 
-    /// - Parameter onFlushed: told each flushed batch and the ids the database accepted (a job
-    ///   missing from them had lost its lease to a rescue, and its outcome was dropped).
+    /// - Parameter onFlushed: told each flushed batch and what the database did with it.
     init(
         client: PostgresClient, workerID: String, maxBatch: Int, logger: Logger,
-        onFlushed: @escaping @Sendable ([FinishedJob], Set<Int64>) -> Void
+        onFlushed: @escaping @Sendable ([FinishedJob], FlushedOutcomes) -> Void
     ) {
         self.client = client
         self.workerID = workerID
@@ -61,32 +64,43 @@ final class BatchCompleter: Sendable {
                 continue
             }
             do {
-                let accepted = try await flush(batch)
+                let written = try await withDatabaseDeadline(Self.flushDeadline, "recording job outcomes") { [self] in
+                    try await flush(batch)
+                }
                 failures = 0
-                onFlushed(batch, accepted)
+                onFlushed(batch, written)
             } catch {
                 failures += 1
                 if closed && failures >= 5 {
                     logger.error("giving up recording \(batch.count) job outcomes at shutdown; their leases will expire and they will run again", metadata: ["error": "\(String(reflecting: error))"])
                     return
                 }
-                logger.warning("could not record \(batch.count) job outcomes, retrying", metadata: ["error": "\(String(reflecting: error))"])
+                logger.warning("could not record \(batch.count) job outcomes, retrying", metadata: ["error": "\(ErrorSummary.oneLine(error))"])
                 state.withLock { $0.pending.insert(contentsOf: batch, at: 0) }
-                try? await Task.sleep(for: .milliseconds(min(5000, 50 << min(failures, 7))))
+                try? await Task.sleep(for: .milliseconds(min(1000, 50 << min(failures, 7))))
             }
         }
     }
 
-    private func flush(_ batch: [FinishedJob]) async throws -> Set<Int64> {
+    private func flush(_ batch: [FinishedJob]) async throws -> FlushedOutcomes {
         let columns = batch.map(\.columns)
         let query = JobSQL.finish(
             workerID: workerID, ids: batch.map(\.id), attempts: batch.map(\.attempt),
+            sequences: batch.map(\.checkpointSequence),
             states: columns.map(\.state.rawValue), results: columns.map(\.result),
             errors: columns.map(\.error), delaysMs: columns.map(\.delayMs))
-        var accepted = Set<Int64>()
-        for try await id in try await client.query(query, logger: logger).decode(Int64.self) {
-            accepted.insert(id)
+        var written = FlushedOutcomes()
+        for try await (id, lost) in try await client.query(query, logger: logger).decode((Int64, Bool).self) {
+            if lost { written.resumed.insert(id) } else { written.accepted.insert(id) }
         }
-        return accepted
+        return written
     }
+}
+
+/// What one flush wrote: the outcomes recorded, and the jobs made available again instead
+/// because a database crash had lost part of their attempt's work. A job in neither had lost its
+/// lease to a rescue, and its outcome was dropped.
+struct FlushedOutcomes: Sendable {
+    var accepted = Set<Int64>()
+    var resumed = Set<Int64>()
 }

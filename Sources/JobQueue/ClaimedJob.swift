@@ -7,6 +7,8 @@ struct ClaimedJob: Sendable {
     let attempt: Int32
     let maxAttempts: Int32
     let progressJSON: String?
+    /// The job's checkpoint count when claimed (see ``CheckpointSequence``).
+    let checkpointSequence: Int32
 }
 
 /// Why a worker stopped a running job's task.

@@ -20,6 +20,8 @@ public struct JobContext: Sendable {
     public let progressJSON: String?
     /// A logger with the job's id and kind in its metadata.
     public let logger: Logger
+    /// The checkpoints this attempt has saved, which its outcome is fenced on.
+    let checkpoints: CheckpointSequence
 
     /// The earlier attempt's checkpoint, decoded; nil if there is none.
     public func progress<Progress: Decodable>(as type: Progress.Type) throws -> Progress? {
@@ -29,11 +31,35 @@ public struct JobContext: Sendable {
 
     /// Saves a checkpoint on `connection` (typically inside the transaction that did the work
     /// it records), so that a retry resumes from it. Fenced: throws `JobQueueError.leaseLost`
-    /// if this attempt no longer holds the job, which rolls the caller's transaction back.
+    /// if this attempt no longer holds the job, and ``CheckpointLost`` if a checkpoint
+    /// this attempt saved earlier was lost in a database crash; either rolls the caller's
+    /// transaction back, and the worker then resumes the job from the checkpoint that survived.
     public func saveProgress<Progress: Encodable>(_ progress: Progress, on connection: PostgresConnection) async throws {
         let json = String(decoding: try JSONEncoder.jobs.encode(progress), as: UTF8.self)
-        let query = JobSQL.saveProgress(id: jobID, attempt: attempt, workerID: workerID, progressJSON: json)
-        for try await _ in try await connection.query(query, logger: logger) { return }
+        try await checkpoint(progressJSON: json, on: connection)
+    }
+
+    /// Marks that the transaction on `connection` did part of this attempt's work, without a new
+    /// checkpoint: a handler whose transaction commits without waiting for the WAL flush calls it
+    /// (or ``saveProgress(_:on:)``) so that a crash that loses the transaction is noticed before
+    /// the job is recorded as done. Fenced like ``saveProgress(_:on:)``.
+    public func markProgress(on connection: PostgresConnection) async throws {
+        try await checkpoint(progressJSON: nil, on: connection)
+    }
+
+    private func checkpoint(progressJSON: String?, on connection: PostgresConnection) async throws {
+        let expected = checkpoints.expected
+        let query = JobSQL.saveProgress(
+            id: jobID, attempt: attempt, workerID: workerID, expectedSequence: expected, progressJSON: progressJSON)
+        for try await _ in try await connection.query(query, logger: logger) {
+            checkpoints.advance(from: expected)
+            return
+        }
+        for try await held in try await connection.query(
+            JobSQL.holds(id: jobID, attempt: attempt, workerID: workerID), logger: logger
+        ).decode(Bool.self) where held {
+            throw CheckpointLost(jobID: jobID)
+        }
         throw JobQueueError.leaseLost(id: jobID)
     }
 }

@@ -1,4 +1,5 @@
 import Logging
+import PostgresResilience
 
 /// Runs one claimed job's handler and turns how it ended into an outcome.
 struct JobExecutor: Sendable {
@@ -8,7 +9,9 @@ struct JobExecutor: Sendable {
     let logger: Logger
 
     /// The outcome to record, or nil when the job's lease was lost and its outcome is moot.
-    func run(_ job: ClaimedJob, stopReason: @Sendable (Int64) -> StopReason?) async -> JobOutcome? {
+    func run(
+        _ job: ClaimedJob, checkpoints: CheckpointSequence, stopReason: @Sendable (Int64) -> StopReason?
+    ) async -> JobOutcome? {
         var logger = logger
         logger[metadataKey: "job_id"] = "\(job.id)"
         logger[metadataKey: "job_kind"] = "\(job.kind)"
@@ -18,9 +21,17 @@ struct JobExecutor: Sendable {
         }
         let context = JobContext(
             jobID: job.id, kind: job.kind, queue: job.queue, attempt: job.attempt,
-            maxAttempts: job.maxAttempts, workerID: workerID, progressJSON: job.progressJSON, logger: logger)
+            maxAttempts: job.maxAttempts, workerID: workerID, progressJSON: job.progressJSON, logger: logger,
+            checkpoints: checkpoints)
+        let (args, kind, limit) = (job.argsJSON, job.kind, registry.timeout(for: job.kind))
         do {
-            return .completed(resultJSON: try await handler(job.argsJSON, context))
+            // Bounded, and never waited for past its timeout or its stop: a handler stuck in a
+            // call that ignores cancellation must not hold its job (and the heartbeat its lease)
+            // for good. Whatever it writes late is fenced off.
+            let result = try await withAbandoningDeadline(limit, orThrow: JobTimedOut(kind: kind, limit: limit)) {
+                try await handler(args, context)
+            }
+            return .completed(resultJSON: result)
         } catch {
             switch stopReason(job.id) {
             case .cancelledByOperator: return .cancelled(reason: "cancelled by an operator while running")
@@ -33,6 +44,11 @@ struct JobExecutor: Sendable {
 
     private func failure(_ job: ClaimedJob, _ error: any Error, logger: Logger) -> JobOutcome {
         let outOfAttempts = job.attempt >= job.maxAttempts
+        if DatabaseInterruption.isInterruption(error) {
+            let message = ErrorSummary.oneLine(error)
+            logger.warning("job interrupted by the database; it resumes from its last checkpoint once the database is back", metadata: ["error": "\(message)"])
+            return .resumed(reason: "interrupted by the database: \(message)")
+        }
         switch error {
         case JobFailure.discard(let reason):
             logger.error("job discarded", metadata: ["error": "\(reason)"])

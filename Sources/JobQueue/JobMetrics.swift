@@ -11,10 +11,17 @@ enum JobMetrics {
             .recordNanoseconds(Int64(duration.inSeconds * 1e9))
     }
 
-    /// Counts outcomes written, and those the fence rejected (their job had been rescued).
-    static func recordFlushed(_ batch: [FinishedJob], accepted: Set<Int64>, logger: Logger) {
-        Counter(label: "jobqueue_outcomes_recorded_total").increment(by: accepted.count)
-        let rejected = batch.filter { !accepted.contains($0.id) }
+    /// Counts outcomes written, jobs resumed because a crash lost part of their work, and
+    /// outcomes the fence rejected (their job had been rescued).
+    static func recordFlushed(_ batch: [FinishedJob], written: FlushedOutcomes, logger: Logger) {
+        Counter(label: "jobqueue_outcomes_recorded_total").increment(by: written.accepted.count)
+        if !written.resumed.isEmpty {
+            Counter(label: "jobqueue_lost_work_resumed_total").increment(by: written.resumed.count)
+            logger.warning(
+                "a database crash lost part of these jobs' work; they resume from their last checkpoint",
+                metadata: ["job_ids": "\(written.resumed.sorted())"])
+        }
+        let rejected = batch.filter { !written.accepted.contains($0.id) && !written.resumed.contains($0.id) }
         guard !rejected.isEmpty else { return }
         Counter(label: "jobqueue_outcomes_fenced_total").increment(by: rejected.count)
         logger.warning(
@@ -32,6 +39,7 @@ extension JobOutcome {
         case .discarded: "discarded"
         case .cancelled: "cancelled"
         case .released: "released"
+        case .resumed: "resumed"
         }
     }
 }

@@ -10,12 +10,18 @@ enum JobOutcome: Sendable {
     case cancelled(reason: String)
     /// Handed back unfinished (worker shutting down): available again, attempt not counted.
     case released
+    /// Interrupted by the database, not by the job (its connection was lost, or a crash lost a
+    /// checkpoint): available again at once, attempt not counted, resuming from its last
+    /// checkpoint; `reason` goes into its error history.
+    case resumed(reason: String)
 }
 
-/// A job's outcome, with the attempt it belongs to (the fence against stale writes).
+/// A job's outcome, with the attempt it belongs to and the checkpoints that attempt saw (the
+/// fences against stale writes and lost work).
 struct FinishedJob: Sendable {
     let id: Int64
     let attempt: Int32
+    let checkpointSequence: Int32
     let outcome: JobOutcome
 
     /// The row values the batch statement writes: state, result, error, delay (ms or -1).
@@ -26,6 +32,7 @@ struct FinishedJob: Sendable {
         case .discarded(let error): (.discarded, "", error, -1)
         case .cancelled(let reason): (.cancelled, "", reason, -1)
         case .released: (.available, "", "", 0)
+        case .resumed(let reason): (.available, "", reason, 0)
         }
     }
 }

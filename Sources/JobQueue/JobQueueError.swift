@@ -1,3 +1,5 @@
+import PostgresResilience
+
 /// Errors of the queue engine, each with a message a person understands.
 public enum JobQueueError: Error, CustomStringConvertible, Equatable {
     /// A job to enqueue was malformed.
@@ -20,4 +22,26 @@ public enum JobQueueError: Error, CustomStringConvertible, Equatable {
         case .invalidConfiguration(let why): "invalid worker configuration: \(why)"
         }
     }
+}
+
+/// A job ran past its kind's timeout: its handler was cancelled, and the attempt failed.
+public struct JobTimedOut: Error, CustomStringConvertible {
+    /// The job's kind, and how long it may run.
+    public let kind: String
+    public let limit: Duration
+
+    public var description: String { "the '\(kind)' job ran past its \(limit) timeout and was stopped" }
+}
+
+/// A checkpoint this attempt saved is gone: a database crash lost the transaction that saved
+/// it. The attempt must not go on, but resume from the checkpoint that survived (the worker does
+/// so at once, without counting the attempt).
+public struct CheckpointLost: InterruptionError, CustomStringConvertible {
+    /// The job.
+    public let jobID: Int64
+
+    /// What a job's error history says when an attempt's work was lost and it resumes.
+    static let message = "a database crash lost part of this attempt's work; resuming from the last checkpoint that survived"
+
+    public var description: String { "job \(jobID): \(Self.message)" }
 }

@@ -6,6 +6,10 @@ public struct JobRegistry: Sendable {
     typealias Handler = @Sendable (_ argsJSON: String, _ context: JobContext) async throws -> String?
 
     private var handlers: [String: Handler] = [:]
+    private var timeouts: [String: Duration] = [:]
+
+    /// How long a job may run when its kind was registered without a timeout.
+    public static let defaultTimeout: Duration = .seconds(30 * 60)
 
     /// An empty registry.
     public init() {}
@@ -13,20 +17,26 @@ public struct JobRegistry: Sendable {
     /// The kinds that have a handler.
     public var kinds: [String] { handlers.keys.sorted() }
 
-    /// Registers the handler for `Args.kind`; it returns nothing.
+    /// Registers the handler for `Args.kind`; it returns nothing. A run past `timeout` is
+    /// cancelled and fails with ``JobTimedOut`` (retried like any failure).
     public mutating func register<Args: JobArgs>(
-        _ type: Args.Type, handler: @escaping @Sendable (Args, JobContext) async throws -> Void
+        _ type: Args.Type, timeout: Duration = JobRegistry.defaultTimeout,
+        handler: @escaping @Sendable (Args, JobContext) async throws -> Void
     ) {
+        timeouts[Args.kind] = timeout
         handlers[Args.kind] = { argsJSON, context in
             try await handler(Self.decode(Args.self, from: argsJSON), context)
             return nil
         }
     }
 
-    /// Registers the handler for `Args.kind`; what it returns is stored as the job's result.
+    /// Registers the handler for `Args.kind`; what it returns is stored as the job's result. A
+    /// run past `timeout` is cancelled and fails with ``JobTimedOut`` (retried like any failure).
     public mutating func register<Args: JobArgs, Result: Encodable & Sendable>(
-        _ type: Args.Type, handler: @escaping @Sendable (Args, JobContext) async throws -> Result
+        _ type: Args.Type, timeout: Duration = JobRegistry.defaultTimeout,
+        handler: @escaping @Sendable (Args, JobContext) async throws -> Result
     ) {
+        timeouts[Args.kind] = timeout
         handlers[Args.kind] = { argsJSON, context in
             let result = try await handler(Self.decode(Args.self, from: argsJSON), context)
             return String(decoding: try JSONEncoder.jobs.encode(result), as: UTF8.self)
@@ -35,6 +45,11 @@ public struct JobRegistry: Sendable {
 
     func handler(for kind: String) -> Handler? {
         handlers[kind]
+    }
+
+    /// How long a job of `kind` may run.
+    func timeout(for kind: String) -> Duration {
+        timeouts[kind] ?? Self.defaultTimeout
     }
 
     /// Arguments that do not decode will not decode on a retry either: the job is discarded.

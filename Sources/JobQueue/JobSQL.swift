@@ -80,7 +80,7 @@ enum JobSQL {
         SET state = 'running', attempt = j.attempt + 1, worker_id = \(workerID),
             lease_expires_at = now() + make_interval(secs => \(leaseSeconds)), started_at = now()
         FROM picked, async_commit WHERE j.id = picked.id
-        RETURNING j.id, j.kind, j.queue, j.args::text, j.attempt, j.max_attempts, j.progress::text
+        RETURNING j.id, j.kind, j.queue, j.args::text, j.attempt, j.max_attempts, j.progress::text, j.checkpoint_seq
         """
     }
 
@@ -88,36 +88,65 @@ enum JobSQL {
     /// the same attempt, so a worker that lost its lease cannot overwrite a rescued job.
     /// `results`/`errors` hold "" for none; `delaysMs` holds -1 for "keep run_at".
     /// A job released to `available` gets its attempt back.
+    ///
+    /// An outcome is also fenced on the checkpoints its attempt saw (`sequences`): when the job
+    /// holds fewer, a transaction of the attempt's work was lost in a database crash, so instead
+    /// of the outcome the job is made available again at once, its attempt not counted, to resume
+    /// from the checkpoint that survived. Returns each touched job's id and whether it was so
+    /// resumed.
     static func finish(
-        workerID: String, ids: [Int64], attempts: [Int32], states: [String],
+        workerID: String, ids: [Int64], attempts: [Int32], sequences: [Int32], states: [String],
         results: [String], errors: [String], delaysMs: [Double]
     ) -> PostgresQuery {
         """
         UPDATE jobs j SET
-            state = u.state,
-            attempt = CASE WHEN u.state = 'available' THEN j.attempt - 1 ELSE j.attempt END,
-            result = CASE WHEN u.state = 'completed' THEN NULLIF(u.result, '')::jsonb ELSE j.result END,
-            run_at = CASE WHEN u.delay_ms >= 0 THEN now() + u.delay_ms * interval '1 millisecond'
+            state = v.state,
+            attempt = CASE WHEN v.state = 'available' THEN j.attempt - 1 ELSE j.attempt END,
+            result = CASE WHEN v.state = 'completed' THEN NULLIF(v.result, '')::jsonb ELSE j.result END,
+            run_at = CASE WHEN v.delay_ms >= 0 THEN now() + v.delay_ms * interval '1 millisecond'
                           ELSE j.run_at END,
-            errors = CASE WHEN u.error = '' THEN j.errors
+            errors = CASE WHEN v.error = '' THEN j.errors
                           ELSE j.errors || jsonb_build_array(jsonb_build_object(
-                              'attempt', j.attempt, 'at', now(), 'message', u.error)) END,
-            finished_at = CASE WHEN u.state IN ('completed', 'discarded', 'cancelled') THEN now() END,
+                              'attempt', j.attempt, 'at', now(), 'message', v.error)) END,
+            finished_at = CASE WHEN v.state IN ('completed', 'discarded', 'cancelled') THEN now() END,
             worker_id = NULL, lease_expires_at = NULL
-        FROM unnest(\(ids)::int8[], \(attempts)::int4[], \(states)::text[], \(results)::text[],
-                    \(errors)::text[], \(delaysMs)::float8[])
-             AS u(id, attempt, state, result, error, delay_ms)
-        WHERE j.id = u.id AND j.state = 'running' AND j.worker_id = \(workerID) AND j.attempt = u.attempt
-        RETURNING j.id
+        FROM (
+            SELECT u.id, u.attempt, u.lost,
+                   CASE WHEN u.lost THEN 'available' ELSE u.state END AS state,
+                   u.result,
+                   CASE WHEN u.lost THEN \(CheckpointLost.message) ELSE u.error END AS error,
+                   CASE WHEN u.lost THEN 0 ELSE u.delay_ms END AS delay_ms
+            FROM (
+                SELECT u.*, (u.state <> 'available' AND held.checkpoint_seq <> u.sequence) AS lost
+                FROM unnest(\(ids)::int8[], \(attempts)::int4[], \(sequences)::int4[], \(states)::text[],
+                            \(results)::text[], \(errors)::text[], \(delaysMs)::float8[])
+                     AS u(id, attempt, sequence, state, result, error, delay_ms)
+                JOIN jobs held ON held.id = u.id
+            ) u
+        ) v
+        WHERE j.id = v.id AND j.state = 'running' AND j.worker_id = \(workerID) AND j.attempt = v.attempt
+        RETURNING j.id, v.lost
         """
     }
 
-    /// Saves a running job's checkpoint, fenced like an outcome; returns the job's id if saved.
-    static func saveProgress(id: Int64, attempt: Int32, workerID: String, progressJSON: String) -> PostgresQuery {
+    /// Saves a running job's checkpoint (or, with `progressJSON` nil, only counts one), fenced
+    /// like an outcome and on the checkpoints this attempt has seen; returns the job's id if saved.
+    static func saveProgress(
+        id: Int64, attempt: Int32, workerID: String, expectedSequence: Int32, progressJSON: String?
+    ) -> PostgresQuery {
         """
-        UPDATE jobs SET progress = \(progressJSON)::jsonb
+        UPDATE jobs SET progress = COALESCE(\(progressJSON)::jsonb, progress), checkpoint_seq = checkpoint_seq + 1
         WHERE id = \(id) AND attempt = \(attempt) AND worker_id = \(workerID) AND state = 'running'
+          AND checkpoint_seq = \(expectedSequence)
         RETURNING id
+        """
+    }
+
+    /// Whether this attempt still holds the job (then a refused checkpoint means one was lost).
+    static func holds(id: Int64, attempt: Int32, workerID: String) -> PostgresQuery {
+        """
+        SELECT EXISTS (SELECT 1 FROM jobs
+                       WHERE id = \(id) AND attempt = \(attempt) AND worker_id = \(workerID) AND state = 'running')
         """
     }
 

@@ -4,6 +4,7 @@ import Metrics
 import PostgresNIO
 import ServiceLifecycle
 import Synchronization
+import PostgresResilience
 
 /// A worker process's engine: claims jobs of its queues in batches, runs their handlers up to
 /// its concurrency, records outcomes in batches, keeps its leases alive, and wakes on NOTIFY
@@ -37,8 +38,8 @@ public final class JobWorker: Service, Sendable {
         self.completer = BatchCompleter(
             client: client, workerID: configuration.workerID,
             maxBatch: configuration.completionBatchSize, logger: logger
-        ) { [logger] batch, accepted in
-            JobMetrics.recordFlushed(batch, accepted: accepted, logger: logger)
+        ) { [logger] batch, written in
+            JobMetrics.recordFlushed(batch, written: written, logger: logger)
         }
     }
 
@@ -118,8 +119,9 @@ public final class JobWorker: Service, Sendable {
                 failures = 0
             } catch {
                 failures += 1
-                logger.warning("could not claim jobs; retrying", metadata: ["error": "\(String(reflecting: error))"])
-                await wake.wait(timeout: min(configuration.pollInterval * failures, .seconds(10)))
+                logger.warning("could not claim jobs; retrying", metadata: ["error": "\(ErrorSummary.oneLine(error))"])
+                // Short: the database may be back any moment, and work should resume within seconds.
+                await wake.wait(timeout: min(configuration.pollInterval * failures, .seconds(2)))
                 continue
             }
             // A full batch means more may be waiting: claim again at once.
@@ -127,33 +129,47 @@ public final class JobWorker: Service, Sendable {
         }
     }
 
+    /// Claims and starts up to `limit` jobs of `queue`; returns how many. Bounded by the lease:
+    /// a claim that has not answered by then is given up (if it did commit, its jobs' leases
+    /// expire unrenewed and they are rescued).
     private func claim(from queue: String, limit: Int) async throws -> Int {
         let query = JobSQL.claim(
             queue: queue, limit: limit, workerID: configuration.workerID,
             leaseSeconds: configuration.leaseDuration.inSeconds)
-        var count = 0
-        let rows = try await client.query(query, logger: logger)
-            .decode((Int64, String, String, String, Int32, Int32, String?).self)
-        for try await (id, kind, queue, args, attempt, maxAttempts, progress) in rows {
-            start(ClaimedJob(
-                id: id, kind: kind, queue: queue, argsJSON: args, attempt: attempt, maxAttempts: maxAttempts,
-                progressJSON: progress))
-            count += 1
+        let (client, logger) = (client, logger)
+        let jobs = try await withDatabaseDeadline(configuration.leaseDuration / 2, "claiming jobs") {
+            var jobs: [ClaimedJob] = []
+            let rows = try await client.query(query, logger: logger)
+                .decode((Int64, String, String, String, Int32, Int32, String?, Int32).self)
+            for try await (id, kind, queue, args, attempt, maxAttempts, progress, checkpoints) in rows {
+                jobs.append(ClaimedJob(
+                    id: id, kind: kind, queue: queue, argsJSON: args, attempt: attempt, maxAttempts: maxAttempts,
+                    progressJSON: progress, checkpointSequence: checkpoints))
+            }
+            return jobs
         }
-        return count
+        jobs.forEach(start)
+        return jobs.count
     }
 
     private func start(_ job: ClaimedJob) {
-        running.start(id: job.id, attempt: job.attempt) { [self] in
+        let started = running.start(id: job.id, attempt: job.attempt) { [self] in
             let started = ContinuousClock.now
-            let outcome = await executor.run(job) { running.stopReason(of: $0) }
-            let (tracked, freedWaitingSlot) = running.finish(id: job.id)
+            let checkpoints = CheckpointSequence(job.checkpointSequence)
+            let outcome = await executor.run(job, checkpoints: checkpoints) { running.stopReason(of: $0) }
+            let (tracked, freedWaitingSlot) = running.finish(id: job.id, attempt: job.attempt)
             if tracked, let outcome {
                 JobMetrics.recordRun(job, outcome: outcome, duration: ContinuousClock.now - started)
-                completer.add(FinishedJob(id: job.id, attempt: job.attempt, outcome: outcome))
+                completer.add(FinishedJob(
+                    id: job.id, attempt: job.attempt, checkpointSequence: checkpoints.expected, outcome: outcome))
             }
             if freedWaitingSlot { wake.signal() }
             if shuttingDown.load(ordering: .relaxed) { drained.signal() }
+        }
+        if !started {
+            // The same attempt claimed twice: a crash undid the first claim's commit after it
+            // reached us, and this worker claimed the job again. It is already running here.
+            logger.warning("claimed a job this worker already runs; left to its running attempt", metadata: ["job_id": "\(job.id)"])
         }
     }
 
@@ -177,7 +193,7 @@ public final class JobWorker: Service, Sendable {
         }
         for job in running.abandonAll() {
             logger.warning("handler ignored cancellation; releasing its job anyway", metadata: ["job_id": "\(job.id)"])
-            completer.add(FinishedJob(id: job.id, attempt: job.attempt, outcome: .released))
+            completer.add(FinishedJob(id: job.id, attempt: job.attempt, checkpointSequence: 0, outcome: .released))
         }
     }
 }

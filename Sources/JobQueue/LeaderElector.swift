@@ -3,6 +3,7 @@ import Logging
 import PostgresNIO
 import ServiceLifecycle
 import Synchronization
+import PostgresResilience
 
 /// Elects one leader among the processes campaigning for the same `name`, through a lease row
 /// in `leader_leases`: the leader renews it every `renewInterval`; when the leader dies its
@@ -72,11 +73,15 @@ public final class LeaderElector: Service, Sendable {
         let started = ContinuousClock.now
         var newTerm: Int64?
         do {
-            let rows = try await client.query(LeaderSQL.campaign(name: name, holder: holderID, ttlSeconds: ttl.inSeconds), logger: logger)
-            for try await term in rows.decode(Int64.self) { newTerm = term }
+            let (client, query, logger) = (client, LeaderSQL.campaign(name: name, holder: holderID, ttlSeconds: ttl.inSeconds), logger)
+            newTerm = try await withDatabaseDeadline(renewInterval, "a leader election round") {
+                var term: Int64?
+                for try await value in try await client.query(query, logger: logger).decode(Int64.self) { term = value }
+                return term
+            }
         } catch {
             // Unsure whether the renewal landed: keep what we had; it lapses at its deadline.
-            logger.warning("leader election round failed", metadata: ["error": "\(String(reflecting: error))"])
+            logger.warning("leader election round failed", metadata: ["error": "\(ErrorSummary.oneLine(error))"])
             return isLeader
         }
         let previous = held.withLock { held in
@@ -96,10 +101,10 @@ public final class LeaderElector: Service, Sendable {
     /// Runs `body` in a transaction that holds the lease row locked, if this process still leads
     /// in its term by the database's clock; returns nil without running it otherwise.
     public func withFencedTransaction<T: Sendable>(
-        _ body: @Sendable (PostgresConnection) async throws -> T
+        _ body: @escaping @Sendable (PostgresConnection) async throws -> T
     ) async throws -> T? {
         guard let term else { return nil }
-        return try await client.transaction(logger: logger) { connection -> T? in
+        return try await client.transaction(logger: logger) { [self] connection -> T? in
             var fenced = false
             for try await _ in try await connection.query(LeaderSQL.fence(name: name, holder: holderID, term: term), logger: logger) {
                 fenced = true
@@ -117,7 +122,8 @@ public final class LeaderElector: Service, Sendable {
     public func resign() async {
         guard held.withLock({ held in defer { held = nil }; return held != nil }) else { return }
         do {
-            try await client.query(LeaderSQL.resign(name: name, holder: holderID), logger: logger)
+            let (client, query, logger) = (client, LeaderSQL.resign(name: name, holder: holderID), logger)
+            try await withDatabaseDeadline(.seconds(5), "resigning leadership") { try await client.execute(query, logger: logger) }
             logger.info("resigned leadership")
         } catch {
             logger.warning("could not resign leadership; it lapses when the lease expires", metadata: ["error": "\(String(reflecting: error))"])

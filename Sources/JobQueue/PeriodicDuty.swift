@@ -1,5 +1,6 @@
 import Logging
 import ServiceLifecycle
+import PostgresResilience
 
 /// Runs a maintenance duty every `interval` until graceful shutdown or cancellation; a failed
 /// round is logged and the next one runs on time.
@@ -9,10 +10,19 @@ public struct PeriodicDuty: Sendable {
     let logger: Logger
     let body: @Sendable () async throws -> Void
 
-    /// A duty called `name` (for the log) running `body` every `interval`.
-    public init(name: String, interval: Duration, logger: Logger, body: @escaping @Sendable () async throws -> Void) {
+    /// How long one round may take before it is given up (a database call stuck on a connection
+    /// the server closed would otherwise stop the duty for good).
+    let deadline: Duration
+
+    /// A duty called `name` (for the log) running `body` every `interval`, each round within
+    /// `deadline`.
+    public init(
+        name: String, interval: Duration, deadline: Duration = .seconds(120), logger: Logger,
+        body: @escaping @Sendable () async throws -> Void
+    ) {
         self.name = name
         self.interval = interval
+        self.deadline = deadline
         self.logger = logger
         self.body = body
     }
@@ -22,11 +32,11 @@ public struct PeriodicDuty: Sendable {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 do {
-                    try await body()
+                    try await withDatabaseDeadline(deadline, name, body)
                 } catch is CancellationError {
                     return
                 } catch {
-                    logger.warning("\(name) failed; will try again", metadata: ["error": "\(String(reflecting: error))"])
+                    logger.warning("\(name) failed; will try again", metadata: ["error": "\(ErrorSummary.oneLine(error))"])
                 }
                 try? await Task.sleep(for: interval)
             }

@@ -1,5 +1,6 @@
 import Logging
 import PostgresNIO
+import PostgresResilience
 
 /// Holds a connection LISTENing on the queue's channel and hands each notification on. When the
 /// connection drops it reconnects with backoff and reports `onConnected` again, so the caller can
@@ -16,6 +17,8 @@ struct QueueListener: Sendable {
         while !Task.isCancelled {
             do {
                 try await client.withConnection { connection in
+                    // A connection the server has closed would take the LISTEN and never answer.
+                    try connection.requireOpen()
                     try await connection.listen(on: JobQueue.notificationChannel) { notifications in
                         failures = 0
                         onConnected()
@@ -27,8 +30,8 @@ struct QueueListener: Sendable {
             } catch {
                 if Task.isCancelled { return }
                 failures += 1
-                logger.warning("queue listener lost its connection; reconnecting, polling meanwhile", metadata: ["error": "\(String(reflecting: error))"])
-                try? await Task.sleep(for: .milliseconds(min(5000, 100 << min(failures, 6))))
+                logger.warning("queue listener lost its connection; reconnecting, polling meanwhile", metadata: ["error": "\(ErrorSummary.oneLine(error))"])
+                try? await Task.sleep(for: .milliseconds(min(2000, 100 << min(failures, 6))))
             }
         }
     }

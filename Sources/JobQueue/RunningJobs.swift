@@ -15,21 +15,31 @@ final class RunningJobs: Sendable {
 
     private let state = Mutex(State())
 
-    /// Starts `body` as the task of job `id`. The entry exists before the task can finish.
-    func start(id: Int64, attempt: Int32, _ body: @escaping @Sendable () async -> Void) {
-        state.withLock { state in
+    /// Starts `body` as the task of job `id`'s `attempt`; the entry exists before the task can
+    /// finish. Returns false, starting nothing, when that attempt already runs here. An earlier
+    /// attempt still running here (its claim was undone by a crash, and the job rescued) is
+    /// stopped: its lease is gone.
+    func start(id: Int64, attempt: Int32, _ body: @escaping @Sendable () async -> Void) -> Bool {
+        let superseded = state.withLock { state -> Task<Void, Never>?? in
+            let previous = state.entries[id]
+            if previous?.attempt == attempt { return .none }
             state.entries[id] = Entry(attempt: attempt, task: Task(operation: body))
+            return .some(previous?.task)
         }
+        guard let superseded else { return false }
+        superseded?.cancel()
+        return true
     }
 
-    /// Removes a finished job; returns whether it was still tracked (a job abandoned at shutdown
-    /// is not), and whether the producer was waiting for a free slot.
-    func finish(id: Int64) -> (tracked: Bool, freedWaitingSlot: Bool) {
+    /// Removes a finished attempt; returns whether it was still tracked (an attempt abandoned at
+    /// shutdown or superseded is not), and whether the producer was waiting for a free slot.
+    func finish(id: Int64, attempt: Int32) -> (tracked: Bool, freedWaitingSlot: Bool) {
         state.withLock { state in
-            let entry = state.entries.removeValue(forKey: id)
+            let tracked = state.entries[id]?.attempt == attempt
+            if tracked { state.entries[id] = nil }
             let wasWaiting = state.waitingForSlot
             state.waitingForSlot = false
-            return (entry != nil, wasWaiting)
+            return (tracked, wasWaiting)
         }
     }
 

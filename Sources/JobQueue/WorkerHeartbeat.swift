@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostgresNIO
+import PostgresResilience
 
 /// Keeps a worker's row in `workers` fresh and extends the leases of its running jobs, in one
 /// statement each per beat. A job whose lease is gone (rescued elsewhere) is stopped, and so is
@@ -23,8 +24,11 @@ struct WorkerHeartbeat: Sendable {
 
     /// Removes this worker from `workers` (clean exit).
     func deregister() async {
+        let (client, id, logger) = (client, configuration.workerID, logger)
         do {
-            try await client.query(JobSQL.deregisterWorker(id: configuration.workerID), logger: logger)
+            try await withDatabaseDeadline(.seconds(5), "deregistering the worker") {
+                try await client.execute(JobSQL.deregisterWorker(id: id), logger: logger)
+            }
         } catch {
             logger.warning("could not remove this worker from the workers table", metadata: ["error": "\(String(reflecting: error))"])
         }
@@ -35,16 +39,17 @@ struct WorkerHeartbeat: Sendable {
         while !Task.isCancelled {
             do {
                 try await Task.sleep(for: configuration.heartbeatInterval)
-                try await beat()
+                let beat = self.beat
+                try await withDatabaseDeadline(configuration.heartbeatInterval, "the heartbeat") { try await beat() }
             } catch is CancellationError {
                 return
             } catch {
-                logger.warning("heartbeat failed; leases may expire if this persists", metadata: ["error": "\(String(reflecting: error))"])
+                logger.warning("heartbeat failed; leases may expire if this persists", metadata: ["error": "\(ErrorSummary.oneLine(error))"])
             }
         }
     }
 
-    private func beat() async throws {
+    @Sendable private func beat() async throws {
         var alive = false
         for try await _ in try await client.query(JobSQL.workerHeartbeat(id: configuration.workerID), logger: logger) {
             alive = true

@@ -9,18 +9,44 @@ struct MaintenanceTests {
     /// Claims one job as `worker` the way a worker does.
     private func claim(_ db: TestDatabase, as worker: String, lease: Double) async throws -> (id: Int64, attempt: Int32) {
         let rows = try await db.client.query(JobSQL.claim(queue: "default", limit: 1, workerID: worker, leaseSeconds: lease), logger: db.logger)
-            .decode((Int64, String, String, String, Int32, Int32, String?).self)
-        for try await (id, _, _, _, attempt, _, _) in rows { return (id, attempt) }
+            .decode((Int64, String, String, String, Int32, Int32, String?, Int32).self)
+        for try await (id, _, _, _, attempt, _, _, _) in rows { return (id, attempt) }
         throw JobQueueError.jobNotFound(0)
     }
 
-    /// Records an outcome as `worker` the way its completer does; returns the ids accepted.
-    private func finish(_ db: TestDatabase, as worker: String, id: Int64, attempt: Int32, result: String) async throws -> [Int64] {
+    /// Records an outcome as `worker` the way its completer does, for an attempt that saw
+    /// `checkpoints` checkpoints; returns the ids accepted.
+    private func finish(
+        _ db: TestDatabase, as worker: String, id: Int64, attempt: Int32, result: String, checkpoints: Int32 = 0
+    ) async throws -> [Int64] {
         let query = JobSQL.finish(
-            workerID: worker, ids: [id], attempts: [attempt], states: ["completed"], results: [result], errors: [""], delaysMs: [-1])
+            workerID: worker, ids: [id], attempts: [attempt], sequences: [checkpoints], states: ["completed"],
+            results: [result], errors: [""], delaysMs: [-1])
         var accepted: [Int64] = []
-        for try await id in try await db.client.query(query, logger: db.logger).decode(Int64.self) { accepted.append(id) }
+        for try await (id, lost) in try await db.client.query(query, logger: db.logger).decode((Int64, Bool).self) where !lost {
+            accepted.append(id)
+        }
         return accepted
+    }
+
+    @Test("an outcome whose attempt saw a checkpoint the database lost is not recorded: the job resumes at once, its attempt not counted")
+    func lostCheckpointResumes() async throws {
+        let db = try await TestDatabase.make()
+        defer { Task { await db.drop() } }
+        let id = try await db.enqueue(TestArgs())
+        let claimed = try await claim(db, as: "worker-a", lease: 30)
+        // The attempt saved two checkpoints; a crash-restart lost the second one's transaction.
+        try await db.client.query("UPDATE jobs SET checkpoint_seq = 1, progress = '{\"page\": 1}' WHERE id = \(id)", logger: db.logger)
+        #expect(try await finish(db, as: "worker-a", id: id, attempt: claimed.attempt, result: "{}", checkpoints: 2).isEmpty)
+        let resumed = try await db.job(id)
+        #expect(resumed.state == .available)
+        #expect(resumed.attempt == 0)
+        #expect(resumed.progressJSON == #"{"page": 1}"#)
+        #expect(resumed.errors.last?.message.contains("lost part of this attempt's work") == true)
+        // Claimed again, the attempt that saw the checkpoint that survived completes.
+        let again = try await claim(db, as: "worker-b", lease: 30)
+        #expect(try await finish(db, as: "worker-b", id: id, attempt: again.attempt, result: "{}", checkpoints: 1) == [id])
+        #expect(try await db.job(id).state == .completed)
     }
 
     @Test("an expired lease is rescued, and the old holder's late completion cannot overwrite the new result")
