@@ -3,6 +3,7 @@ import Foundation
 import JobQueue
 import Logging
 import PostgresNIO
+import PostgresResilience
 
 /// Runs `fetch` jobs: walks the Buddi API newest first and, per page in one transaction, inserts
 /// the new memories, enqueues `process` jobs for them (so workers everywhere share the
@@ -22,16 +23,18 @@ struct FetchJob: Sendable {
     /// retried after the error-recovery delay (scheduler settings, 5 min by default); a 429
     /// after its Retry-After; a 401 or a bad request is discarded at once.
     func run(_ args: FetchArgs, context: JobContext) async throws -> FetchResult {
-        try await client.query(FetchRunSQL.started(jobID: context.jobID), logger: context.logger)
+        try await client.execute(FetchRunSQL.started(jobID: context.jobID), logger: context.logger)
         let result: FetchResult
         do {
             result = try await walk(args, context: context)
         } catch is CancellationError {
             throw CancellationError()  // shutdown or an operator's cancel: not a failed fetch
+        } catch where DatabaseInterruption.isInterruption(error) {
+            throw error  // not a failed fetch either: it resumes once the database is back
         } catch {
             throw try await recordFailure(error, context: context)
         }
-        try await client.query(FetchRunSQL.succeeded(jobID: context.jobID, result: result), logger: context.logger)
+        try await client.execute(FetchRunSQL.succeeded(jobID: context.jobID, result: result), logger: context.logger)
         return result
     }
 
@@ -62,19 +65,18 @@ struct FetchJob: Sendable {
         } catch {
             throw JobFailure.discard(reason: error.description)
         }
-        var progress = try context.progress(as: FetchProgress.self) ?? FetchProgress()
-        if days == [nil], !progress.watermarkResolved {
-            let newest = try await client.withConnection { try await store.newestStored(on: $0) }
-            progress.watermarkID = newest?.buddiID
-            progress.watermarkCreatedAt = newest?.createdAt
-            progress.watermarkResolved = true
+        let checkpoint = try context.progress(as: FetchProgress.self)
+        var progress = checkpoint ?? FetchProgress()
+        if progress.legs == nil {
+            progress.legs = try await plan(days: days, resuming: progress, context: context)
+            if checkpoint == nil { progress.begin(leg: 0) }
         }
         // The API is walked in a task of its own, a few pages ahead of the store; every page that
         // has arrived is stored in the same transaction, so a store slower than the API batches.
         let buffer = PageBuffer<WalkedPage>(capacity: 2 * Self.maxPagesPerTransaction)
         let walker = Task { [progress] in
             do {
-                try await walkPages(days: days, args: args, from: progress, into: buffer)
+                try await walkPages(args: args, from: progress, into: buffer)
                 await buffer.finish()
             } catch {
                 await buffer.finish(throwing: error)
@@ -96,7 +98,7 @@ struct FetchJob: Sendable {
         await buffer.close()
         let metadata: Logger.Metadata = [
             "pages": "\(progress.pages)", "new": "\(progress.new)", "duplicates": "\(progress.duplicates)",
-            "rejected": "\(progress.rejected.count)",
+            "repeats": "\(progress.repeats ?? 0)", "rejected": "\(progress.rejected.count)",
         ]
         if progress.new == 0 {
             context.logger.warning("fetch finished with no new conversations", metadata: metadata)
@@ -104,6 +106,29 @@ struct FetchJob: Sendable {
             context.logger.info("fetch finished", metadata: metadata)
         }
         return progress.result
+    }
+
+    /// The legs a fetch walks: a backfill's days; for an incremental fetch, the open gaps it
+    /// takes over, then the newest memories down to the newest stored. A checkpoint from before
+    /// legs keeps the watermark it had resolved.
+    private func plan(days: [BuddiDate?], resuming progress: FetchProgress, context: JobContext) async throws -> [FetchLeg] {
+        let backfill = days.compactMap { $0 }
+        guard backfill.isEmpty else { return FetchLeg.days(backfill) }
+        if progress.watermarkResolved {
+            return [FetchLeg(
+                cursor: progress.cursor, lowerID: progress.watermarkID, lowerCreatedAt: progress.watermarkCreatedAt)]
+        }
+        return try await client.withOpenConnection { connection in
+            var gaps: [FetchGap] = []
+            let rows = try await connection.query(FetchGapSQL.take(jobID: context.jobID), logger: context.logger)
+            for try await (id, cursor, skip, lowerID, lowerCreatedAt) in rows.decode((Int64, String?, String?, String, Date).self) {
+                gaps.append(FetchGap(id: id, cursor: cursor, skipThroughID: skip, lowerID: lowerID, lowerCreatedAt: lowerCreatedAt))
+            }
+            if !gaps.isEmpty {
+                context.logger.info("walking gaps left by earlier fetches", metadata: ["gaps": "\(gaps.count)"])
+            }
+            return FetchLeg.incremental(gaps: gaps, newest: try await store.newestStored(on: connection))
+        }
     }
 
     /// Stores the pages the walker hands over, every page that has arrived in one transaction,
@@ -114,9 +139,7 @@ struct FetchJob: Sendable {
             let pages = try await buffer.take(maximum: Self.maxPagesPerTransaction)
             guard let last = pages.last else { return }
             let storeStart = ContinuousClock.now
-            progress = try await record(
-                pages.flatMap(\.taken), next: progress.advanced(to: last.position), isLast: last.isLast,
-                retriedFailures: pages.flatMap(\.retriedFailures), context: context)
+            progress = try await record(pages, after: progress.advanced(to: last.position), context: context)
             progress.storeSeconds = (progress.storeSeconds ?? 0) + (ContinuousClock.now - storeStart).inSeconds
             context.logger.debug("pages recorded", metadata: [
                 "pages": "\(pages.count)", "memories": "\(pages.reduce(0) { $0 + $1.taken.count })",
@@ -125,38 +148,44 @@ struct FetchJob: Sendable {
         }
     }
 
-    /// Walks the API from `start`, handing each page over to the store with the position after it.
-    private func walkPages(days: [BuddiDate?], args: FetchArgs, from start: FetchProgress, into buffer: PageBuffer<WalkedPage>) async throws {
+    /// Walks the API from `start`, leg by leg, handing each page over to the store with the
+    /// position after it, until the legs end or the fetch has taken its maximum.
+    private func walkPages(args: FetchArgs, from start: FetchProgress, into buffer: PageBuffer<WalkedPage>) async throws {
         var position = start
-        while position.dayIndex < days.count, position.memoriesSeen < args.maxConversations {
+        let legs = start.legs ?? []
+        while position.legIndex < legs.count, position.memoriesSeen < args.maxConversations {
+            let leg = legs[position.legIndex]
             let began = ContinuousClock.now
-            let page = try await fetchPage(MemoryQuery(date: days[position.dayIndex]), cursor: position.cursor)
-            let taken = Array(page.memories.prefix(args.maxConversations - position.memoriesSeen))
-            let reachedWatermark = days == [nil] && taken.contains(where: isAtOrBelowWatermark(position))
-            position.pages += 1
-            position.memoriesSeen += taken.count
-            position.rejected += page.skipped.map { FetchProgress.Rejected(id: $0.error.id, reason: $0.error.reason) }
-            position.apiSeconds = (position.apiSeconds ?? 0) + (ContinuousClock.now - began).inSeconds
-            if page.nextCursor == nil || reachedWatermark {
-                position.dayIndex += 1
-                position.cursor = nil
-            } else {
-                position.cursor = page.nextCursor
+            let page = try await fetchPage(leg.query, cursor: position.cursor)
+            var fresh = page.memories
+            if let skip = position.skipThroughID, let index = fresh.firstIndex(where: { $0.id == skip }) {
+                fresh.removeFirst(index + 1)
             }
-            let isLast = position.dayIndex >= days.count || position.memoriesSeen >= args.maxConversations
-            let walked = WalkedPage(taken: taken, position: position, retriedFailures: page.retriedFailures, isLast: isLast)
+            let previous = Set(position.previousPageIDs ?? [])
+            let repeated = fresh.filter { previous.contains($0.id) }.count
+            fresh.removeAll { previous.contains($0.id) }
+            let taken = Array(fresh.prefix(args.maxConversations - position.memoriesSeen))
+            let walked = WalkedPage(
+                leg: position.legIndex, taken: taken, retriedFailures: page.retriedFailures,
+                position: position.after(
+                    page, taken: taken, cutShort: taken.count < fresh.count, repeated: repeated, leg: leg,
+                    apiSeconds: (ContinuousClock.now - began).inSeconds),
+                maximum: args.maxConversations)
+            position = walked.position
             guard await buffer.put(walked) else { return }
         }
     }
 
-    /// In one transaction: inserts the new memories of the pages that arrived, enqueues `process` jobs for every full
-    /// batch of stored but unqueued conversations (for all of them on the last page), and saves
-    /// the checkpoint `next` with the counts and the ids still unqueued, and the API failures the
-    /// client retried for this page. A retry resumes from it.
-    private func record(
-        _ taken: [Memory], next: FetchProgress, isLast: Bool, retriedFailures: [String], context: JobContext
-    ) async throws -> FetchProgress {
-        try await client.withTransaction(logger: context.logger) { connection in
+    /// In one transaction: inserts the new memories of the pages that arrived, enqueues `process`
+    /// jobs for every full batch of stored but unqueued conversations (for all of them on the
+    /// last page), moves the gaps the pages came from, and saves the checkpoint `next` with the
+    /// counts, the ids still unqueued, and the API failures the client retried for these pages.
+    /// A retry resumes from it.
+    private func record(_ pages: [WalkedPage], after next: FetchProgress, context: JobContext) async throws -> FetchProgress {
+        let taken = pages.flatMap(\.taken)
+        let retriedFailures = pages.flatMap(\.retriedFailures)
+        let isLast = pages.last?.isLast ?? false
+        return try await client.transaction(logger: context.logger) { connection in
             try await connection.skipCommitFlush(logger: context.logger)
             if !retriedFailures.isEmpty {
                 let counts = Dictionary(retriedFailures.map { ($0, 1) }, uniquingKeysWith: +)
@@ -173,8 +202,40 @@ struct FetchJob: Sendable {
             }
             try await queue.enqueue(jobs, on: connection)
             saved.unqueuedIDs.removeFirst(ready)
+            for leg in Set(pages.map(\.leg)).sorted() {
+                guard let last = pages.last(where: { $0.leg == leg }) else { continue }
+                try await moveGap(of: leg, to: last.position, in: &saved, on: connection, context: context)
+            }
             try await context.saveProgress(saved, on: connection)
             return saved
+        }
+    }
+
+    /// Keeps leg `index`'s gap where its walk has come, in the transaction storing its pages:
+    /// opened when a leg with a lower bound stops above it, moved down as it goes, closed when
+    /// it reaches the bound. A leg without a lower bound (a backfill's, the first fetch's) has
+    /// no gap: older history is the backfill's.
+    private func moveGap(
+        of index: Int, to position: FetchProgress, in saved: inout FetchProgress, on connection: PostgresConnection, context: JobContext
+    ) async throws {
+        guard var leg = saved.legs?[index], leg.lowerID != nil, leg.day == nil else { return }
+        let finished = position.legIndex > index
+        switch (leg.gapID, finished) {
+        case (let id?, true):
+            try await connection.query(FetchGapSQL.close(id: id), logger: context.logger)
+        case (let id?, false):
+            try await connection.query(
+                FetchGapSQL.advance(id: id, cursor: position.cursor, skipThroughID: position.skipThroughID), logger: context.logger)
+        case (nil, true):
+            return
+        case (nil, false):
+            leg.cursor = position.cursor
+            leg.skipThroughID = position.skipThroughID
+            for try await id in try await connection.query(FetchGapSQL.open(jobID: context.jobID, leg: leg), logger: context.logger).decode(Int64.self) {
+                leg.gapID = id
+            }
+            saved.legs?[index] = leg
+            context.logger.info("fetch reached its maximum above the memories stored before it; the gap is remembered for the next fetch")
         }
     }
 
@@ -197,18 +258,6 @@ struct FetchJob: Sendable {
             }
         }
     }
-
-    /// Whether a memory is the watermark or older. Timestamps come with and without fractional
-    /// seconds, so the order they give is only trusted beyond a second; a memory without a
-    /// creation time says nothing about where the walk is.
-    private func isAtOrBelowWatermark(_ progress: FetchProgress) -> (Memory) -> Bool {
-        { memory in
-            guard let watermark = progress.watermarkCreatedAt else { return false }
-            if memory.id == progress.watermarkID { return true }
-            guard let createdAt = memory.createdAt else { return false }
-            return createdAt < watermark.addingTimeInterval(-1)
-        }
-    }
 }
 
 /// An API error that decides the fetch job's fate, with the decision.
@@ -217,10 +266,20 @@ struct FetchPageFailure: Error {
     let failure: JobFailure
 }
 
-/// A page the walker took, with the walk's position after it.
+/// A page the walker took from leg `leg`, with the walk's position after it.
 struct WalkedPage: Sendable {
+    let leg: Int
     let taken: [Memory]
-    let position: FetchProgress
     let retriedFailures: [String]
+    let position: FetchProgress
+    /// Whether the walk ends with it: past the last leg, or at the fetch's maximum.
     let isLast: Bool
+
+    init(leg: Int, taken: [Memory], retriedFailures: [String], position: FetchProgress, maximum: Int) {
+        self.leg = leg
+        self.taken = taken
+        self.retriedFailures = retriedFailures
+        self.position = position
+        self.isLast = position.legIndex >= (position.legs?.count ?? 0) || position.memoriesSeen >= maximum
+    }
 }

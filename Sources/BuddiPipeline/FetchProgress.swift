@@ -1,3 +1,4 @@
+import BuddiAPI
 import Foundation
 
 /// A fetch job's checkpoint, saved with every page in the page's transaction: a retry after a
@@ -10,16 +11,26 @@ struct FetchProgress: Codable, Sendable {
         var reason: String
     }
 
-    /// Which of the fetch's days (one `nil` day for a scheduled fetch) is being walked.
-    var dayIndex = 0
-    /// The cursor of the next page of that day.
+    /// The stretches the fetch walks (see ``FetchLeg``), decided when it first stores a page.
+    /// Nil in checkpoints from before legs: those walk their days, or down to their watermark.
+    var legs: [FetchLeg]?
+    /// Which leg is being walked.
+    var legIndex = 0
+    /// The cursor of the leg's next page, and the last memory of that page already taken.
     var cursor: String?
-    /// The newest memory stored when the fetch began (scheduled fetches stop there).
+    var skipThroughID: String?
+    /// The ids of the last page walked: a page that repeats one at its boundary (as a newest-first
+    /// API does when memories arrive during a walk) does not take it again.
+    var previousPageIDs: [String]?
+    /// The newest memory stored when the fetch began (checkpoints from before legs).
     var watermarkID: String?
     var watermarkCreatedAt: Date?
     var watermarkResolved = false
     var pages = 0
+    /// Distinct memories taken: what the fetch's maximum bounds (page-boundary repeats are not).
     var memoriesSeen = 0
+    /// Page-boundary repeats skipped.
+    var repeats: Int?
     var new = 0
     var duplicates = 0
     var rejected: [Rejected] = []
@@ -31,23 +42,67 @@ struct FetchProgress: Codable, Sendable {
     var apiSeconds: Double?
     var storeSeconds: Double?
 
-    /// This progress with the walk's position (day, cursor, pages, memories seen, rejected, API
-    /// time) taken from `walked`, and its own counts.
+    private enum CodingKeys: String, CodingKey {
+        case legs, legIndex = "dayIndex", cursor, skipThroughID, previousPageIDs, watermarkID, watermarkCreatedAt
+        case watermarkResolved, pages, memoriesSeen, repeats, new, duplicates, rejected, unqueuedIDs, startedAt
+        case apiSeconds, storeSeconds
+    }
+
+    /// This progress with the walk's position (leg, cursor, pages, memories seen, repeats,
+    /// rejected, API time) taken from `walked`, and its own counts and gaps.
     func advanced(to walked: FetchProgress) -> FetchProgress {
         var next = self
-        next.dayIndex = walked.dayIndex
+        next.legIndex = walked.legIndex
         next.cursor = walked.cursor
+        next.skipThroughID = walked.skipThroughID
+        next.previousPageIDs = walked.previousPageIDs
         next.pages = walked.pages
         next.memoriesSeen = walked.memoriesSeen
+        next.repeats = walked.repeats
         next.rejected = walked.rejected
         next.apiSeconds = walked.apiSeconds
         return next
     }
 
+    /// The walk's position after `page` of `leg`, of which it took `taken`: the next page of the
+    /// leg; the same page again, past what was taken, if the fetch's maximum cut it short; the
+    /// next leg once this one reaches its lower bound or the API's last page.
+    func after(
+        _ page: MemoryPage, taken: [Memory], cutShort: Bool, repeated: Int, leg: FetchLeg, apiSeconds: Double
+    ) -> FetchProgress {
+        var next = self
+        next.pages += 1
+        next.memoriesSeen += taken.count
+        next.repeats = (repeats ?? 0) + repeated
+        next.rejected += page.skipped.map { Rejected(id: $0.error.id, reason: $0.error.reason) }
+        next.apiSeconds = (self.apiSeconds ?? 0) + apiSeconds
+        if page.nextCursor == nil || taken.contains(where: leg.reachesLowerBound) {
+            next.begin(leg: legIndex + 1)
+        } else if cutShort {
+            next.skipThroughID = taken.last?.id ?? skipThroughID
+            next.previousPageIDs = nil
+        } else {
+            next.cursor = page.nextCursor
+            next.skipThroughID = nil
+            next.previousPageIDs = page.memories.map(\.id)
+        }
+        return next
+    }
+
+    /// Moves on to the start of leg `index` (or past the last one).
+    mutating func begin(leg index: Int) {
+        legIndex = index
+        let leg = legs.flatMap { index < $0.count ? $0[index] : nil }
+        cursor = leg?.cursor
+        skipThroughID = leg?.skipThroughID
+        previousPageIDs = nil
+    }
+
     /// The job's result: what the original reported, and the duration.
     var result: FetchResult {
         FetchResult(
-            pages: pages, memories_seen: memoriesSeen, new: new, duplicates: duplicates, rejected: rejected,
+            pages: pages, memories_seen: memoriesSeen, new: new, duplicates: duplicates, repeats: repeats ?? 0,
+            rejected: rejected,
             duration_seconds: Date().timeIntervalSince(startedAt), api_seconds: apiSeconds ?? 0, store_seconds: storeSeconds ?? 0)
     }
 }
@@ -58,6 +113,9 @@ public struct FetchResult: Codable, Sendable {
     public var memories_seen: Int
     public var new: Int
     public var duplicates: Int
+    /// Memories a page repeated from the page before (not taken twice, not counted as new);
+    /// nil in results from before they were counted.
+    public var repeats: Int?
     fileprivate(set) var rejected: [FetchProgress.Rejected]
     public var duration_seconds: Double
     /// Of the duration: waiting for the API (overlapped with storing), and storing.
