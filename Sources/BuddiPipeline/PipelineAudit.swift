@@ -1,0 +1,123 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// Looks for what no test can rule out: work that names rows that do not exist, counts that
+/// disagree with rows, conversations nothing will ever process, anchors or tokens made twice.
+/// Read-only, and safe on a live system (a finding about work in flight may clear on a re-run).
+public struct PipelineAudit: Sendable {
+    /// One kind of inconsistency, how many were found, and a few examples.
+    public struct Finding: Codable, Sendable, Equatable {
+        public var check: String
+        public var description: String
+        public var count: Int
+        public var examples: [String]
+    }
+
+    /// Every check, and what it found.
+    public struct Report: Codable, Sendable {
+        public var checks: Int
+        public var findings: [Finding]
+        /// Whether nothing was found.
+        public var clean: Bool { findings.isEmpty }
+    }
+
+    let client: PostgresClient
+    let logger: Logger
+
+    public init(client: PostgresClient, logger: Logger) {
+        self.client = client
+        self.logger = logger
+    }
+
+    /// Runs every check.
+    public func run() async throws -> Report {
+        var findings: [Finding] = []
+        for check in Self.checks {
+            var count = 0
+            var examples: [String] = []
+            for try await example in try await client.query(check.query, logger: logger).decode(String.self) {
+                count += 1
+                if examples.count < 5 { examples.append(example) }
+            }
+            if count > 0 {
+                findings.append(Finding(check: check.name, description: check.description, count: count, examples: examples))
+            }
+        }
+        return Report(checks: Self.checks.count, findings: findings)
+    }
+
+    private struct Check: Sendable {
+        let name: String
+        let description: String
+        /// One row (a text naming the culprit) per inconsistency.
+        let query: PostgresQuery
+    }
+
+    /// A conversation id held by an unfinished process job or an unfinished fetch's checkpoint.
+    private static let coveredIDs = """
+        SELECT (c.id)::bigint AS id FROM jobs j, jsonb_array_elements_text(j.args -> 'conversationIDs') AS c(id)
+        WHERE j.kind = 'process' AND j.state IN ('available', 'running', 'retryable')
+        UNION ALL
+        SELECT (c.id)::bigint FROM jobs j, jsonb_array_elements_text(j.progress -> 'unqueuedIDs') AS c(id)
+        WHERE j.kind = 'fetch' AND j.state IN ('available', 'running', 'retryable')
+        """
+
+    private static let checks: [Check] = [
+        Check(
+            name: "process_job_missing_conversation",
+            description: "process jobs naming conversations that do not exist",
+            query: """
+                SELECT 'job ' || j.id || ' names conversation ' || c.id
+                FROM jobs j, jsonb_array_elements_text(j.args -> 'conversationIDs') AS c(id)
+                WHERE j.kind = 'process' AND NOT EXISTS (SELECT 1 FROM conversations WHERE id = (c.id)::bigint)
+                """),
+        Check(
+            name: "checkpoint_missing_conversation",
+            description: "fetch checkpoints naming conversations that do not exist",
+            query: """
+                SELECT 'job ' || j.id || ' holds conversation ' || c.id
+                FROM jobs j, jsonb_array_elements_text(j.progress -> 'unqueuedIDs') AS c(id)
+                WHERE j.kind = 'fetch' AND NOT EXISTS (SELECT 1 FROM conversations WHERE id = (c.id)::bigint)
+                """),
+        Check(
+            name: "fetch_count_mismatch",
+            description: "succeeded fetches whose count of new conversations disagrees with the rows they stored",
+            query: """
+                SELECT 'fetch job ' || r.job_id || ': new ' || r.new_conversations || ', rows ' || count(c.id)
+                FROM fetch_runs r LEFT JOIN conversations c ON c.fetch_job_id = r.job_id
+                WHERE r.outcome = 'succeeded'
+                GROUP BY r.job_id, r.new_conversations HAVING count(c.id) <> r.new_conversations
+                """),
+        Check(
+            name: "pending_without_work",
+            description: "conversations pending with nothing to process them",
+            query: PostgresQuery(unsafeSQL: """
+                SELECT 'conversation ' || c.id || ' (' || c.buddi_id || ')'
+                FROM conversations c
+                WHERE c.processing_state = 'pending'
+                  AND NOT EXISTS (SELECT 1 FROM (\(coveredIDs)) covered WHERE covered.id = c.id)
+                """)),
+        Check(
+            name: "processed_without_anchor",
+            description: "processed conversations without an anchor or a token",
+            query: """
+                SELECT 'conversation ' || id FROM conversations
+                WHERE processing_state = 'processed' AND (anchor_id IS NULL OR token_id IS NULL)
+                """),
+        Check(
+            name: "duplicate_anchors",
+            description: "conversations anchored more than once",
+            query: """
+                SELECT storage_hint || ' anchored ' || count(*) || ' times' FROM ledger_anchors
+                GROUP BY storage_hint HAVING count(*) > 1
+                """),
+        Check(
+            name: "duplicate_tokens",
+            description: "anchors with more than one access token",
+            query: """
+                SELECT 'anchor ' || anchor_id || ' has ' || count(*) || ' tokens' FROM ledger_tokens
+                GROUP BY anchor_id HAVING count(*) > 1
+                """),
+    ]
+}
