@@ -85,6 +85,11 @@ public struct BuddiSimulator: Service, CustomStringConvertible {
         await store.renderAll()
     }
 
+    /// Adds `count` memories created now, as if they had just arrived.
+    public func arrive(_ count: Int) async {
+        await store.arrive(count)
+    }
+
     /// The ids of every memory in the history now, newest first.
     public func memoryIDs() async -> [String] {
         await store.allIDs()

@@ -1,0 +1,40 @@
+import BuddiDatabase
+import Foundation
+import Logging
+import PostgresNIO
+
+/// The PostgreSQL server the chaos suite runs against and breaks: an embedded cluster of its
+/// own, so that it can crash-restart it (`pg_ctl stop -m immediate`, then start again).
+struct ChaosCluster: Sendable {
+    let embedded: EmbeddedPostgres
+    let logger: Logger
+
+    /// Starts the cluster (creating it if needed).
+    func start() async throws {
+        try await embedded.start(logger: logger)
+    }
+
+    /// Crashes the server (every process quits at once) and starts it again after `downFor`;
+    /// returns when it accepts connections again.
+    func crashRestart(downFor: Duration = .milliseconds(500)) async throws {
+        try embedded.stop(mode: .immediate)
+        try await Task.sleep(for: downFor)
+        try await embedded.start(logger: logger)
+    }
+
+    /// A new, empty database in the cluster.
+    func createDatabase(named prefix: String) async throws -> DatabaseURL {
+        let url = embedded.url.with(database: "\(prefix)_\(UInt32.random(in: 0...UInt32.max))")
+        try await DatabaseProbe.withConnection(embedded.url.with(database: "postgres"), logger: logger) { connection in
+            try await connection.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(url.database)"), logger: logger)
+        }
+        return url
+    }
+
+    /// Drops a database made by ``createDatabase(named:)``.
+    func dropDatabase(_ url: DatabaseURL) async throws {
+        try await DatabaseProbe.withConnection(embedded.url.with(database: "postgres"), logger: logger) { connection in
+            try await connection.query(PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(url.database) WITH (FORCE)"), logger: logger)
+        }
+    }
+}

@@ -1,0 +1,167 @@
+import BuddiAPI
+import BuddiDatabase
+import BuddiMigrations
+import BuddiPipeline
+import BuddiScheduler
+import BuddiSimulator
+import Foundation
+import JobQueue
+import Logging
+import PostgresNIO
+import PostgresResilience
+
+/// One chaos scenario's world: a fresh database in the chaos cluster, the Buddi API simulator in
+/// this process, and real `buddi` processes (workers, scheduler, serve) started against them.
+final class ChaosLab: @unchecked Sendable {
+    let cluster: ChaosCluster
+    let database: DatabaseURL
+    let client: PostgresClient
+    let simulator: BuddiSimulator
+    let apiURL: URL
+    let logger: Logger
+    private let lock = NSLock()
+    private var processes: [String: RunningProcess] = [:]
+    private var keptOutput: [String] = []
+
+    init(cluster: ChaosCluster, database: DatabaseURL, client: PostgresClient, simulator: BuddiSimulator, apiURL: URL, logger: Logger) {
+        self.cluster = cluster
+        self.database = database
+        self.client = client
+        self.simulator = simulator
+        self.apiURL = apiURL
+        self.logger = logger
+    }
+
+    /// Builds the world for `name`, runs `body` in it, and tears it down (processes killed,
+    /// database dropped).
+    static func with<T: Sendable>(
+        cluster: ChaosCluster, name: String, simulator configuration: SimulatorConfiguration, logger: Logger,
+        _ body: @Sendable (ChaosLab) async throws -> T
+    ) async throws -> T {
+        let database = try await cluster.createDatabase(named: "chaos_\(name.replacingOccurrences(of: "-", with: "_"))")
+        let client = PostgresClient(configuration: database.clientConfiguration, backgroundLogger: logger)
+        defer { Task { try? await cluster.dropDatabase(database) } }
+        return try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { await client.run() }
+            defer { tasks.cancelAll() }
+            await client.letRunBegin()
+            try await Migrator(client: client, migrations: try Migration.bundled(), logger: logger).migrate()
+            // Fetches are the scenario's to start: scheduling is off, the scheduler process only
+            // elects and maintains.
+            try await client.execute("INSERT INTO scheduler_settings (enabled) VALUES (false)", logger: logger)
+            return try await BuddiSimulator.withRunning(configuration, logger: logger) { simulator, apiURL in
+                await simulator.renderMemories()
+                let lab = ChaosLab(cluster: cluster, database: database, client: client, simulator: simulator, apiURL: apiURL, logger: logger)
+                defer { lab.stopAll() }
+                return try await body(lab)
+            }
+        }
+    }
+
+    // MARK: Processes
+
+    /// The environment of a `buddi` process of this lab: its database, the simulator, no limit
+    /// on the API rate worth speaking of.
+    var environment: [String: String] {
+        var environment = ProcessInfo.processInfo.environment
+        environment["DATABASE_URL"] = database.redacted
+        environment["BUDDI_API_BASE_URL"] = apiURL.absoluteString
+        environment["BUDDI_API_KEY"] = "chaos"
+        environment["BUDDI_API_REQUESTS_PER_SECOND"] = "1000"
+        environment["BUDDI_API_BURST"] = "1000"
+        environment["LOG_LEVEL"] = environment["CHAOS_LOG_LEVEL"] ?? "info"
+        return environment
+    }
+
+    /// Arguments that make a worker's failures show quickly: a short lease and rescue interval.
+    static let workerArguments = [
+        "worker", "--concurrency", "4", "--lease-seconds", "6", "--poll-interval-ms", "200", "--shutdown-grace-seconds", "10",
+        "--rescue-interval-seconds", "1", "--maintenance-lease-seconds", "6",
+    ]
+
+    /// Starts (or restarts) the `buddi` process called `name` with `arguments`, optionally inside
+    /// network namespace `namespace`.
+    @discardableResult
+    func start(_ name: String, _ arguments: [String], inNamespace namespace: String? = nil, environment extra: [String: String] = [:]) throws -> RunningProcess {
+        var argv = [ChaosLab.executable] + arguments
+        if let namespace { argv = ["/usr/sbin/ip", "netns", "exec", namespace] + argv }
+        var environment = self.environment
+        for (key, value) in extra { environment[key] = value }
+        let process = try RunningProcess(argv, environment: environment, label: "buddi-chaos-\(name)")
+        lock.withLock {
+            if let old = processes[name] { keptOutput.append("== \(name) (earlier run)\n" + old.output.suffix(4000)) }
+            processes[name] = process
+        }
+        return process
+    }
+
+    /// The process called `name`.
+    func process(_ name: String) -> RunningProcess? {
+        lock.withLock { processes[name] }
+    }
+
+    /// The names of the processes started, sorted.
+    var processNames: [String] { lock.withLock { processes.keys.sorted() } }
+
+    /// SIGKILLs every process (the end of a scenario).
+    func stopAll() {
+        for process in lock.withLock({ Array(processes.values) }) { process.signal(SIGKILL) }
+    }
+
+    /// The tails of every process's output, for a failed scenario's report.
+    func outputTails() -> String {
+        lock.withLock {
+            (keptOutput + processes.sorted { $0.key < $1.key }.map { "== \($0.key)\n" + $0.value.output.suffix(4000) })
+                .joined(separator: "\n")
+        }
+    }
+
+    /// This executable.
+    static var executable: String {
+        URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
+    }
+
+    // MARK: Work
+
+    /// Enqueues a fetch of at most `maximum` memories, as an operator's forced manual fetch.
+    @discardableResult
+    func requestFetch(maximum: Int) async throws -> Int64 {
+        let settings = SchedulerSettingsStore(client: client, defaults: SchedulerDefaults(), logger: logger)
+        return try await FetchRequests(client: client, settings: settings, logger: logger)
+            .requestManual(try ManualFetch(maxConversations: maximum), force: true)
+    }
+
+    /// Reads one number (nil while the database does not answer within a few seconds).
+    func number(_ query: PostgresQuery) async -> Int? {
+        let (client, logger) = (client, logger)
+        return try? await withDatabaseDeadline(.seconds(3), "a chaos probe") {
+            for try await value in try await client.query(query, logger: logger).decode(Int64.self) { return Int(value) }
+            return 0
+        }
+    }
+
+    /// Conversations stored, and processed.
+    func progress() async -> (stored: Int, processed: Int)? {
+        guard let stored = await number("SELECT count(*) FROM conversations"),
+              let processed = await number("SELECT count(*) FROM conversations WHERE processing_state = 'processed'")
+        else { return nil }
+        return (stored, processed)
+    }
+
+    /// Whether everything is done: no unfinished job, and no conversation waiting to be processed.
+    func isSettled() async -> Bool {
+        let unfinished = await number("SELECT count(*) FROM jobs WHERE state IN ('available', 'running', 'retryable')")
+        let pending = await number("SELECT count(*) FROM conversations WHERE processing_state = 'pending'")
+        return unfinished == 0 && pending == 0
+    }
+
+    /// Waits until settled, up to `timeout`; returns whether it settled.
+    func settle(within timeout: Duration) async throws -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if await isSettled() { return true }
+            try await Task.sleep(for: .milliseconds(250))
+        }
+        return false
+    }
+}

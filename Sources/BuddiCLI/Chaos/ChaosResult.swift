@@ -1,0 +1,76 @@
+import BuddiPipeline
+import Foundation
+import PostgresNIO
+
+/// What one chaos scenario measured, and whether it passed: nothing lost, nothing duplicated,
+/// nothing stuck or pending, and (after a restart) storing again within the bound.
+struct ChaosResult: Codable, Sendable {
+    var scenario: String
+    /// Memories that had to be stored, and were.
+    var expected: Int
+    var stored: Int
+    var processed: Int
+    var lost: Int
+    /// Anchors and tokens made twice.
+    var duplicated: Int
+    /// Jobs unfinished at the end, or discarded.
+    var stuck: Int
+    /// Conversations not processed at the end.
+    var pending: Int
+    /// Inconsistencies the audit found.
+    var audit_findings: Int
+    /// The longest time from the database accepting connections again to work moving again.
+    var recovery_seconds: Double?
+    var seconds: Double
+    /// What was injected, in words.
+    var faults: String
+    /// Why it failed, if it did.
+    var problems: [String]
+
+    var passed: Bool { problems.isEmpty }
+
+    /// The longest recovery a restart may take.
+    static let recoveryBound = 10.0
+
+    /// One line with its figures.
+    var line: String {
+        let recovery = recovery_seconds.map { String(format: ", recovery %.1f s", $0) } ?? ""
+        return "\(passed ? "PASS" : "FAIL") \(scenario): stored \(stored)/\(expected), processed \(processed), lost \(lost), "
+            + "duplicated \(duplicated), stuck \(stuck), pending \(pending), audit \(audit_findings)\(recovery), "
+            + String(format: "%.1f s", seconds) + " — \(faults)"
+            + (problems.isEmpty ? "" : "\n    " + problems.joined(separator: "\n    "))
+    }
+
+    /// Measures a settled lab against the memories it had to store.
+    static func measure(
+        _ lab: ChaosLab, scenario: String, expected: Set<String>, settled: Bool, recovery: Double?, started: ContinuousClock.Instant,
+        faults: String
+    ) async throws -> ChaosResult {
+        var stored = Set<String>()
+        for try await id in try await lab.client.query("SELECT buddi_id FROM conversations", logger: lab.logger).decode(String.self) {
+            stored.insert(id)
+        }
+        let processed = await lab.number("SELECT count(*) FROM conversations WHERE processing_state = 'processed'") ?? -1
+        let stuck = await lab.number("SELECT count(*) FROM jobs WHERE state IN ('available', 'running', 'retryable', 'discarded')") ?? -1
+        let pending = await lab.number("SELECT count(*) FROM conversations WHERE processing_state <> 'processed'") ?? -1
+        let audit = try await PipelineAudit(client: lab.client, logger: lab.logger).run()
+        let duplicated = audit.findings.filter { $0.check.hasPrefix("duplicate_") }.map(\.count).reduce(0, +)
+        var result = ChaosResult(
+            scenario: scenario, expected: expected.count, stored: stored.intersection(expected).count, processed: processed,
+            lost: expected.subtracting(stored).count, duplicated: duplicated, stuck: stuck, pending: pending,
+            audit_findings: audit.findings.map(\.count).reduce(0, +), recovery_seconds: recovery,
+            seconds: (ContinuousClock.now - started).inSeconds, faults: faults, problems: [])
+        if !settled { result.problems.append("did not settle in time: something hangs") }
+        if result.lost > 0 { result.problems.append("lost \(result.lost), e.g. \(expected.subtracting(stored).sorted().prefix(3))") }
+        if result.duplicated > 0 { result.problems.append("duplicated \(result.duplicated)") }
+        if result.stuck != 0 { result.problems.append("stuck jobs \(result.stuck)") }
+        if result.pending != 0 { result.problems.append("pending conversations \(result.pending)") }
+        for finding in audit.findings {
+            result.problems.append("audit: \(finding.count) \(finding.description), e.g. \(finding.examples.prefix(2))")
+        }
+        if let recovery, recovery > recoveryBound {
+            result.problems.append(String(format: "storing resumed %.1f s after the database came back (bound %.0f s)", recovery, recoveryBound))
+        }
+        return result
+    }
+}

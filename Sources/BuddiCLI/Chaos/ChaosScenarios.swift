@@ -1,0 +1,225 @@
+import ArgumentParser
+import BuddiSimulator
+import Foundation
+
+/// The chaos suite's scenarios, each on a fresh database.
+enum ChaosScenario: String, CaseIterable, ExpressibleByArgument, Sendable {
+    /// SIGKILL a random worker of three every few seconds during an ingest.
+    case killWorkers = "kill-workers"
+    /// PostgreSQL crash-restarts during an ingest, with workers, a scheduler and serve running.
+    case postgresRestart = "postgres-restart"
+    /// SIGTERM to every worker mid-run; restarted, everything completes.
+    case sigtermWorkers = "sigterm-workers"
+    /// Memories arriving faster than a fetch's maximum over several fetches, with pages that
+    /// repeat a memory at their boundary.
+    case arrivals = "arrivals"
+}
+
+/// How big a chaos run is: the README's full form, or the short one CI runs.
+struct ChaosScale: Sendable {
+    var memories: Int
+    var kills: Int
+    var restarts: Int
+    var arrivalRounds: Int
+    var timeout: Duration
+
+    static let full = ChaosScale(memories: 20_000, kills: 6, restarts: 3, arrivalRounds: 8, timeout: .seconds(600))
+    static let short = ChaosScale(memories: 3_000, kills: 3, restarts: 3, arrivalRounds: 4, timeout: .seconds(240))
+}
+
+/// Runs the scenarios against one cluster.
+struct ChaosRunner: Sendable {
+    let cluster: ChaosCluster
+    let scale: ChaosScale
+    let seed: UInt64
+
+    func run(_ scenario: ChaosScenario) async throws -> ChaosResult {
+        switch scenario {
+        case .killWorkers: try await killWorkers()
+        case .postgresRestart: try await postgresRestart()
+        case .sigtermWorkers: try await sigtermWorkers()
+        case .arrivals: try await arrivals()
+        }
+    }
+
+    private func simulator(memories: Int, faults: FaultPlan = FaultPlan()) -> SimulatorConfiguration {
+        SimulatorConfiguration(port: 0, apiKey: "chaos", memoryCount: memories, seed: seed, faults: faults)
+    }
+
+    private func startWorkers(_ lab: ChaosLab, count: Int = 3) throws {
+        for index in 1...count { try lab.start("worker-\(index)", ChaosLab.workerArguments) }
+    }
+
+    // MARK: 1. SIGKILL
+
+    private func killWorkers() async throws -> ChaosResult {
+        try await ChaosLab.with(cluster: cluster, name: "kill", simulator: simulator(memories: scale.memories), logger: cluster.logger) { lab in
+            try startWorkers(lab)
+            let started = ContinuousClock.now
+            try await lab.requestFetch(maximum: scale.memories)
+            var kills = 0, duringIngest = 0
+            var random = SystemRandomNumberGenerator()
+            while kills < scale.kills {
+                try await Task.sleep(for: .milliseconds(Int.random(in: 1500...3000, using: &random)))
+                let victim = "worker-\(Int.random(in: 1...3, using: &random))"
+                if await !lab.isSettled() { duringIngest += 1 }
+                lab.process(victim)?.signal(SIGKILL)
+                _ = try await lab.process(victim)?.wait(timeout: .seconds(5))
+                try lab.start(victim, ChaosLab.workerArguments)
+                kills += 1
+            }
+            let settled = try await lab.settle(within: scale.timeout)
+            return try await ChaosResult.measure(
+                lab, scenario: ChaosScenario.killWorkers.rawValue, expected: Set(await lab.simulator.memoryIDs()),
+                settled: settled, recovery: nil, started: started,
+                faults: "\(kills) SIGKILLs of 3 workers (\(duringIngest) while work was left), \(scale.memories) memories")
+        }
+    }
+
+    // MARK: 2. PostgreSQL crash-restarts
+
+    private func postgresRestart() async throws -> ChaosResult {
+        try await ChaosLab.with(cluster: cluster, name: "restart", simulator: simulator(memories: scale.memories), logger: cluster.logger) { lab in
+            try startWorkers(lab)
+            try lab.start("scheduler", ["scheduler", "--tick-seconds", "1", "--lease-seconds", "6", "--rescue-interval-seconds", "1", "--maintenance-lease-seconds", "6"])
+            let port = Int.random(in: 20_000...40_000)
+            try lab.start("serve", ["serve", "--port", "\(port)"])
+            let started = ContinuousClock.now
+            try await lab.requestFetch(maximum: scale.memories)
+            var problems: [String] = []
+            var recoveries: [Double] = []
+            for round in 1...scale.restarts {
+                // Crash at a quarter, a half, three quarters of the way.
+                let target = scale.memories * round / (scale.restarts + 1)
+                while let progress = await lab.progress(), progress.stored + progress.processed < 2 * target {
+                    try await Task.sleep(for: .milliseconds(50))
+                }
+                try lab.cluster.embedded.stop(mode: .immediate)
+                // While it is down, /health answers 503 within a second.
+                let health = await ChaosHealth.probe(port: port)
+                if health.status != 503 || health.seconds > 1 {
+                    problems.append(String(format: "/health during the outage: %@ after %.2f s (want 503 within 1 s)", health.status.map(String.init) ?? "no answer", health.seconds))
+                }
+                try await Task.sleep(for: .seconds(1))
+                try await lab.cluster.start()
+                recoveries.append(try await recoveryTime(lab))
+            }
+            let settled = try await lab.settle(within: scale.timeout)
+            for name in lab.processNames where lab.process(name)?.poll() != nil {
+                problems.append("\(name) exited during the outages: status \(lab.process(name)?.poll() ?? -1)")
+            }
+            let health = await ChaosHealth.probe(port: port)
+            if health.status != 200 { problems.append("/health after the outages: \(health.status.map(String.init) ?? "no answer")") }
+            problems += await sigtermAll(lab)
+            var result = try await ChaosResult.measure(
+                lab, scenario: ChaosScenario.postgresRestart.rawValue, expected: Set(await lab.simulator.memoryIDs()),
+                settled: settled, recovery: recoveries.max(), started: started,
+                faults: "\(scale.restarts) crash-restarts (pg_ctl -m immediate) under 3 workers, a scheduler and serve, \(scale.memories) memories")
+            result.problems += problems
+            return result
+        }
+    }
+
+    /// Time from the database accepting connections to conversations being stored or processed
+    /// again (zero when nothing is left to do).
+    private func recoveryTime(_ lab: ChaosLab) async throws -> Double {
+        let back = ContinuousClock.now
+        var baseline: (stored: Int, processed: Int)?
+        while ContinuousClock.now - back < .seconds(60) {
+            if let now = await lab.progress() {
+                if let baseline, now.stored > baseline.stored || now.processed > baseline.processed {
+                    return (ContinuousClock.now - back).inSeconds
+                }
+                if baseline == nil { baseline = now }
+                if await lab.isSettled() { return 0 }
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        return (ContinuousClock.now - back).inSeconds
+    }
+
+    /// SIGTERMs every process and checks each exits 0 within its grace period.
+    private func sigtermAll(_ lab: ChaosLab) async -> [String] {
+        var problems: [String] = []
+        for name in lab.processNames { lab.process(name)?.signal(SIGTERM) }
+        for name in lab.processNames {
+            let status: Int32?? = try? await lab.process(name)?.wait(timeout: .seconds(20))
+            guard let exited = status ?? nil else {
+                problems.append("\(name) still running 20 s after SIGTERM")
+                continue
+            }
+            if exited != 0 { problems.append("\(name) exited \(exited) after SIGTERM") }
+        }
+        return problems
+    }
+
+    // MARK: 3. SIGTERM
+
+    private func sigtermWorkers() async throws -> ChaosResult {
+        try await ChaosLab.with(cluster: cluster, name: "sigterm", simulator: simulator(memories: scale.memories), logger: cluster.logger) { lab in
+            try startWorkers(lab)
+            let started = ContinuousClock.now
+            try await lab.requestFetch(maximum: scale.memories)
+            while let progress = await lab.progress(), progress.stored < scale.memories / 3 {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            let problems = await sigtermAll(lab)
+            try startWorkers(lab)
+            let settled = try await lab.settle(within: scale.timeout)
+            var result = try await ChaosResult.measure(
+                lab, scenario: ChaosScenario.sigtermWorkers.rawValue, expected: Set(await lab.simulator.memoryIDs()),
+                settled: settled, recovery: nil, started: started,
+                faults: "SIGTERM to all 3 workers a third of the way, then restarted, \(scale.memories) memories")
+            result.problems += problems
+            return result
+        }
+    }
+
+    // MARK: 5. Arrivals faster than a fetch takes
+
+    private func arrivals() async throws -> ChaosResult {
+        let maximum = 50
+        let faults = FaultPlan(duplicateRate: 0.3)
+        return try await ChaosLab.with(cluster: cluster, name: "arrivals", simulator: simulator(memories: 300, faults: faults), logger: cluster.logger) { lab in
+            try startWorkers(lab, count: 2)
+            let started = ContinuousClock.now
+            try await fetchAndWait(lab, maximum: maximum)
+            var first = Set<String>()
+            for try await id in try await lab.client.query("SELECT buddi_id FROM conversations", logger: lab.logger).decode(String.self) {
+                first.insert(id)
+            }
+            for _ in 1...scale.arrivalRounds {
+                await lab.simulator.arrive(maximum * 5 / 2)
+                try await fetchAndWait(lab, maximum: maximum)
+            }
+            // Then fetches until one brings nothing new and no gap is left (or it is hopeless).
+            var catchUp = 0
+            while catchUp < 4 * scale.arrivalRounds + 10 {
+                catchUp += 1
+                try await fetchAndWait(lab, maximum: maximum)
+                let gaps = await lab.number("SELECT count(*) FROM fetch_gaps") ?? -1
+                let lastNew = await lab.number("SELECT COALESCE(new_conversations, -1) FROM fetch_runs ORDER BY job_id DESC LIMIT 1") ?? -1
+                if gaps == 0, lastNew == 0 { break }
+            }
+            let settled = try await lab.settle(within: scale.timeout)
+            // Everything newer than the oldest memory the first fetch stored had to be stored.
+            let ids = await lab.simulator.memoryIDs()
+            let cut = ids.lastIndex(where: first.contains) ?? -1
+            let injected = await lab.simulator.injectedFaults()[.duplicateMemory] ?? 0
+            return try await ChaosResult.measure(
+                lab, scenario: ChaosScenario.arrivals.rawValue, expected: Set(ids.prefix(cut + 1)), settled: settled, recovery: nil,
+                started: started,
+                faults: "\(scale.arrivalRounds) rounds of \(maximum * 5 / 2) arrivals against fetches of at most \(maximum), \(catchUp) catch-up fetches, \(injected) page-boundary repeats")
+        }
+    }
+
+    /// Requests a fetch and waits for it to end.
+    private func fetchAndWait(_ lab: ChaosLab, maximum: Int) async throws {
+        let job = try await lab.requestFetch(maximum: maximum)
+        let deadline = ContinuousClock.now + scale.timeout
+        while ContinuousClock.now < deadline {
+            if await lab.number("SELECT count(*) FROM jobs WHERE id = \(job) AND state IN ('completed', 'discarded', 'cancelled')") == 1 { return }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+    }
+}
