@@ -90,6 +90,39 @@ struct PipelineTests {
         }
     }
 
+    @Test("more memories arrive than a fetch takes, with pages repeating a memory at their boundary: later fetches walk the gap left behind, and every memory newer than the first stored is stored once")
+    func gapsAreRemembered() async throws {
+        try await PipelineWorld.with(memories: 300, faults: FaultPlan(duplicateRate: 0.3)) { world in
+            let worker = try world.worker()
+            let first = try FetchOutcome(try await world.fetch(max: 50))
+            #expect(first.new == 50)
+            #expect(try await world.count("SELECT count(*) FROM fetch_gaps") == 0, "the first fetch's older history is the backfill's")
+            await world.simulator.arrive(120)
+            let second = try FetchOutcome(try await world.fetch(max: 50))
+            #expect(second.new == 50, "a repeat never counts toward the maximum")
+            #expect(try await world.count("SELECT count(*) FROM fetch_gaps") == 1)
+            let third = try FetchOutcome(try await world.fetch(max: 50))
+            #expect(third.new == 50)
+            let fourth = try FetchOutcome(try await world.fetch(max: 50))
+            #expect(fourth.new == 20)
+            #expect(try await world.count("SELECT count(*) FROM fetch_gaps") == 0)
+            // Every memory from the oldest the first fetch stored up to the newest is stored, once.
+            let expected = Array(await world.simulator.memoryIDs().prefix(170))
+            var stored = Set<String>()
+            for try await id in try await world.db.client.query("SELECT buddi_id FROM conversations", logger: world.db.logger).decode(String.self) {
+                stored.insert(id)
+            }
+            #expect(Set(expected).isSubset(of: stored), "missing: \(Set(expected).subtracting(stored).sorted().prefix(5))")
+            #expect(stored.count == 170)
+            #expect(await world.simulator.injectedFaults()[.duplicateMemory] ?? 0 > 0, "pages did repeat memories")
+            #expect(try await world.waitForProcessed(170))
+            let audit = try await world.run(["audit"])
+            #expect(audit.status == 0, "\(audit.output)")
+            worker.signal(SIGTERM)
+            #expect(try await worker.wait() == 0)
+        }
+    }
+
     @Test("a worker killed with SIGKILL mid-processing: every conversation processed once, no duplicate anchor or token")
     func crashMidProcessing() async throws {
         try await PipelineWorld.with(memories: 3000) { world in
