@@ -22,6 +22,24 @@ struct ChaosCluster: Sendable {
         try await embedded.start(logger: logger)
     }
 
+    /// Makes the server listen on TCP at `addresses` too (empty: the unix socket only again),
+    /// trusting clients from 10.77.0.0/16 (the chaos hosts); restarts it.
+    func listen(onTCP addresses: [String]) async throws {
+        let hba = "\(embedded.dataDirectory)/pg_hba.conf"
+        let rule = "host all all 10.77.0.0/16 trust"
+        if let text = try? String(contentsOfFile: hba, encoding: .utf8), !text.contains(rule), let handle = FileHandle(forWritingAtPath: hba) {
+            handle.seekToEndOfFile()
+            handle.write(Data("\n# the chaos suite's hosts\n\(rule)\n".utf8))
+            try? handle.close()
+        }
+        let setting = addresses.isEmpty ? "ALTER SYSTEM RESET listen_addresses" : "ALTER SYSTEM SET listen_addresses = '\(addresses.joined(separator: ","))'"
+        try await DatabaseProbe.withConnection(embedded.url.with(database: "postgres"), logger: logger) { connection in
+            try await connection.query(PostgresQuery(unsafeSQL: setting), logger: logger)
+        }
+        try embedded.stop()
+        try await embedded.start(logger: logger)
+    }
+
     /// A new, empty database in the cluster.
     func createDatabase(named prefix: String) async throws -> DatabaseURL {
         let url = embedded.url.with(database: "\(prefix)_\(UInt32.random(in: 0...UInt32.max))")

@@ -71,7 +71,8 @@ struct ChaosTable {
         let header = ["scenario", "stored", "processed", "lost", "duplicated", "stuck", "pending", "recovery", "seconds", "result"]
         let rows = results.map { r in
             [r.scenario, "\(r.stored)/\(r.expected)", "\(r.processed)", "\(r.lost)", "\(r.duplicated)", "\(r.stuck)", "\(r.pending)",
-             r.recovery_seconds.map { String(format: "%.1f s", $0) } ?? "-", String(format: "%.1f", r.seconds), r.passed ? "PASS" : "FAIL"]
+             r.recovery_seconds.map { String(format: "%.1f s", $0) } ?? "-", String(format: "%.1f", r.seconds),
+             r.skipped != nil ? "SKIP" : r.passed ? "PASS" : "FAIL"]
         }
         let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }
         let format = { (cells: [String]) in

@@ -21,7 +21,7 @@ final class ChaosLab: @unchecked Sendable {
     let logger: Logger
     private let lock = NSLock()
     private var processes: [String: RunningProcess] = [:]
-    private var keptOutput: [String] = []
+    private var outputs: [String] = []
 
     init(cluster: ChaosCluster, database: DatabaseURL, client: PostgresClient, simulator: BuddiSimulator, apiURL: URL, logger: Logger) {
         self.cluster = cluster
@@ -34,10 +34,12 @@ final class ChaosLab: @unchecked Sendable {
 
     /// Builds the world for `name`, runs `body` in it, and tears it down (processes killed,
     /// database dropped).
-    static func with<T: Sendable>(
+    /// The processes' output is removed when the scenario passes; when it fails, it is kept and
+    /// its place named among the problems.
+    static func with(
         cluster: ChaosCluster, name: String, simulator configuration: SimulatorConfiguration, logger: Logger,
-        _ body: @Sendable (ChaosLab) async throws -> T
-    ) async throws -> T {
+        _ body: @Sendable (ChaosLab) async throws -> ChaosResult
+    ) async throws -> ChaosResult {
         let database = try await cluster.createDatabase(named: "chaos_\(name.replacingOccurrences(of: "-", with: "_"))")
         let client = PostgresClient(configuration: database.clientConfiguration, backgroundLogger: logger)
         defer { Task { try? await cluster.dropDatabase(database) } }
@@ -53,7 +55,13 @@ final class ChaosLab: @unchecked Sendable {
                 await simulator.renderMemories()
                 let lab = ChaosLab(cluster: cluster, database: database, client: client, simulator: simulator, apiURL: apiURL, logger: logger)
                 defer { lab.stopAll() }
-                return try await body(lab)
+                var result = try await body(lab)
+                if result.passed {
+                    lab.removeOutput()
+                } else {
+                    result.problems.append("the processes' output: \(lab.outputFiles.joined(separator: " "))")
+                }
+                return result
             }
         }
     }
@@ -84,13 +92,13 @@ final class ChaosLab: @unchecked Sendable {
     @discardableResult
     func start(_ name: String, _ arguments: [String], inNamespace namespace: String? = nil, environment extra: [String: String] = [:]) throws -> RunningProcess {
         var argv = [ChaosLab.executable] + arguments
-        if let namespace { argv = ["/usr/sbin/ip", "netns", "exec", namespace] + argv }
+        if let namespace { argv = [ChaosHosts.ip, "netns", "exec", namespace] + argv }
         var environment = self.environment
         for (key, value) in extra { environment[key] = value }
         let process = try RunningProcess(argv, environment: environment, label: "buddi-chaos-\(name)")
         lock.withLock {
-            if let old = processes[name] { keptOutput.append("== \(name) (earlier run)\n" + old.output.suffix(4000)) }
             processes[name] = process
+            outputs.append(process.outputPath)
         }
         return process
     }
@@ -108,12 +116,12 @@ final class ChaosLab: @unchecked Sendable {
         for process in lock.withLock({ Array(processes.values) }) { process.signal(SIGKILL) }
     }
 
-    /// The tails of every process's output, for a failed scenario's report.
-    func outputTails() -> String {
-        lock.withLock {
-            (keptOutput + processes.sorted { $0.key < $1.key }.map { "== \($0.key)\n" + $0.value.output.suffix(4000) })
-                .joined(separator: "\n")
-        }
+    /// The files holding every process's output.
+    var outputFiles: [String] { lock.withLock { outputs } }
+
+    /// Removes the files holding the processes' output.
+    func removeOutput() {
+        for path in outputFiles { try? FileManager.default.removeItem(atPath: path) }
     }
 
     /// This executable.
@@ -153,6 +161,16 @@ final class ChaosLab: @unchecked Sendable {
         let unfinished = await number("SELECT count(*) FROM jobs WHERE state IN ('available', 'running', 'retryable')")
         let pending = await number("SELECT count(*) FROM conversations WHERE processing_state = 'pending'")
         return unfinished == 0 && pending == 0
+    }
+
+    /// Waits until every anchor is sealed into a block, up to `timeout`; returns whether it was.
+    func ledgerSealed(within timeout: Duration) async -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if await number("SELECT count(*) FROM ledger_anchors WHERE block_height IS NULL") == 0 { return true }
+            try? await Task.sleep(for: .milliseconds(250))
+        }
+        return false
     }
 
     /// Waits until settled, up to `timeout`; returns whether it settled.

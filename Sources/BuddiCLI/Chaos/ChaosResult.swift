@@ -26,14 +26,24 @@ struct ChaosResult: Codable, Sendable {
     var faults: String
     /// Why it failed, if it did.
     var problems: [String]
+    /// Why it could not run here, if it could not (a skipped scenario does not fail the run).
+    var skipped: String?
 
     var passed: Bool { problems.isEmpty }
+
+    /// A scenario that cannot run on this machine.
+    static func skipped(_ scenario: String, because reason: String) -> ChaosResult {
+        ChaosResult(
+            scenario: scenario, expected: 0, stored: 0, processed: 0, lost: 0, duplicated: 0, stuck: 0, pending: 0,
+            audit_findings: 0, recovery_seconds: nil, seconds: 0, faults: "-", problems: [], skipped: reason)
+    }
 
     /// The longest recovery a restart may take.
     static let recoveryBound = 10.0
 
     /// One line with its figures.
     var line: String {
+        if let skipped { return "SKIP \(scenario): \(skipped)" }
         let recovery = recovery_seconds.map { String(format: ", recovery %.1f s", $0) } ?? ""
         return "\(passed ? "PASS" : "FAIL") \(scenario): stored \(stored)/\(expected), processed \(processed), lost \(lost), "
             + "duplicated \(duplicated), stuck \(stuck), pending \(pending), audit \(audit_findings)\(recovery), "
@@ -44,7 +54,7 @@ struct ChaosResult: Codable, Sendable {
     /// Measures a settled lab against the memories it had to store.
     static func measure(
         _ lab: ChaosLab, scenario: String, expected: Set<String>, settled: Bool, recovery: Double?, started: ContinuousClock.Instant,
-        faults: String
+        faults: String, problems: [String] = []
     ) async throws -> ChaosResult {
         var stored = Set<String>()
         for try await id in try await lab.client.query("SELECT buddi_id FROM conversations", logger: lab.logger).decode(String.self) {
@@ -59,7 +69,7 @@ struct ChaosResult: Codable, Sendable {
             scenario: scenario, expected: expected.count, stored: stored.intersection(expected).count, processed: processed,
             lost: expected.subtracting(stored).count, duplicated: duplicated, stuck: stuck, pending: pending,
             audit_findings: audit.findings.map(\.count).reduce(0, +), recovery_seconds: recovery,
-            seconds: (ContinuousClock.now - started).inSeconds, faults: faults, problems: [])
+            seconds: (ContinuousClock.now - started).inSeconds, faults: faults, problems: problems, skipped: nil)
         if !settled { result.problems.append("did not settle in time: something hangs") }
         if result.lost > 0 { result.problems.append("lost \(result.lost), e.g. \(expected.subtracting(stored).sorted().prefix(3))") }
         if result.duplicated > 0 { result.problems.append("duplicated \(result.duplicated)") }
@@ -68,6 +78,7 @@ struct ChaosResult: Codable, Sendable {
         for finding in audit.findings {
             result.problems.append("audit: \(finding.count) \(finding.description), e.g. \(finding.examples.prefix(2))")
         }
+        if await !lab.ledgerSealed(within: .seconds(15)) { result.problems.append("anchors left unsealed: ledger sealing did not resume") }
         if let recovery, recovery > recoveryBound {
             result.problems.append(String(format: "storing resumed %.1f s after the database came back (bound %.0f s)", recovery, recoveryBound))
         }

@@ -10,6 +10,8 @@ enum ChaosScenario: String, CaseIterable, ExpressibleByArgument, Sendable {
     case postgresRestart = "postgres-restart"
     /// SIGTERM to every worker mid-run; restarted, everything completes.
     case sigtermWorkers = "sigterm-workers"
+    /// A worker host cut off the network mid-run (network namespaces, TCP to PostgreSQL).
+    case hostCutOff = "host-cut-off"
     /// Memories arriving faster than a fetch's maximum over several fetches, with pages that
     /// repeat a memory at their boundary.
     case arrivals = "arrivals"
@@ -38,6 +40,7 @@ struct ChaosRunner: Sendable {
         case .killWorkers: try await killWorkers()
         case .postgresRestart: try await postgresRestart()
         case .sigtermWorkers: try await sigtermWorkers()
+        case .hostCutOff: try await HostCutOff(cluster: cluster, scale: scale, seed: seed).run()
         case .arrivals: try await arrivals()
         }
     }
@@ -111,12 +114,10 @@ struct ChaosRunner: Sendable {
             let health = await ChaosHealth.probe(port: port)
             if health.status != 200 { problems.append("/health after the outages: \(health.status.map(String.init) ?? "no answer")") }
             problems += await sigtermAll(lab)
-            var result = try await ChaosResult.measure(
+            return try await ChaosResult.measure(
                 lab, scenario: ChaosScenario.postgresRestart.rawValue, expected: Set(await lab.simulator.memoryIDs()),
                 settled: settled, recovery: recoveries.max(), started: started,
-                faults: "\(scale.restarts) crash-restarts (pg_ctl -m immediate) under 3 workers, a scheduler and serve, \(scale.memories) memories")
-            result.problems += problems
-            return result
+                faults: "\(scale.restarts) crash-restarts (pg_ctl -m immediate) under 3 workers, a scheduler and serve, \(scale.memories) memories", problems: problems)
         }
     }
 
@@ -166,12 +167,10 @@ struct ChaosRunner: Sendable {
             let problems = await sigtermAll(lab)
             try startWorkers(lab)
             let settled = try await lab.settle(within: scale.timeout)
-            var result = try await ChaosResult.measure(
+            return try await ChaosResult.measure(
                 lab, scenario: ChaosScenario.sigtermWorkers.rawValue, expected: Set(await lab.simulator.memoryIDs()),
                 settled: settled, recovery: nil, started: started,
-                faults: "SIGTERM to all 3 workers a third of the way, then restarted, \(scale.memories) memories")
-            result.problems += problems
-            return result
+                faults: "SIGTERM to all 3 workers a third of the way, then restarted, \(scale.memories) memories", problems: problems)
         }
     }
 
