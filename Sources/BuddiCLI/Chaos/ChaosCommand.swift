@@ -53,14 +53,20 @@ struct ChaosCommand: AsyncParsableCommand {
         let runner = ChaosRunner(cluster: cluster, scale: scale, seed: seed)
         var results: [ChaosResult] = []
         for scenario in scenarios.isEmpty ? ChaosScenario.allCases : scenarios {
-            if !json { print("running \(scenario.rawValue)…") }
+            if !json { sayNow("running \(scenario.rawValue)…") }
             let result = try await runner.run(scenario)
             results.append(result)
-            if !json { print(result.line) }
+            if !json { sayNow(result.line) }
         }
         print(json ? String(decoding: try JSONEncoder().encode(results), as: UTF8.self) : ChaosTable(results: results).text)
         guard results.allSatisfy(\.passed) else { throw ExitCode(1) }
     }
+}
+
+/// Prints a line at once, even into a file or a pipe (CI shows the suite as it goes).
+private func sayNow(_ line: String) {
+    print(line)
+    fflush(nil)
 }
 
 /// The summary table of a chaos run.

@@ -21,7 +21,25 @@ final class ChaosLab: @unchecked Sendable {
     let logger: Logger
     private let lock = NSLock()
     private var processes: [String: RunningProcess] = [:]
+    private var launches: [String: Launch] = [:]
     private var outputs: [String] = []
+
+    /// How a process was started, to start it again.
+    private struct Launch {
+        let arguments: [String]
+        let namespace: String?
+        let environment: [String: String]
+    }
+
+    /// A process that exited by itself, and was started again (as systemd's `Restart=on-failure` does).
+    struct Crash: Sendable {
+        let name: String
+        let status: Int32
+        /// Whether it is PostgresNIO 1.33's precondition failure in its row stream when the server
+        /// closes a connection in the middle of a result (an upstream bug, fixed the same way in
+        /// AsyncHTTPClient in 2021 and not yet in PostgresNIO).
+        let knownUpstream: Bool
+    }
 
     init(cluster: ChaosCluster, database: DatabaseURL, client: PostgresClient, simulator: BuddiSimulator, apiURL: URL, logger: Logger) {
         self.cluster = cluster
@@ -98,9 +116,21 @@ final class ChaosLab: @unchecked Sendable {
         let process = try RunningProcess(argv, environment: environment, label: "buddi-chaos-\(name)")
         lock.withLock {
             processes[name] = process
+            launches[name] = Launch(arguments: arguments, namespace: namespace, environment: extra)
             outputs.append(process.outputPath)
         }
         return process
+    }
+
+    /// Starts again every process that has exited by itself; returns them.
+    func restartCrashed() throws -> [Crash] {
+        var crashes: [Crash] = []
+        for name in processNames {
+            guard let process = process(name), let status = process.poll(), let launch = lock.withLock({ launches[name] }) else { continue }
+            crashes.append(Crash(name: name, status: status, knownUpstream: process.output.contains("RowStreamStateMachine.channelReadComplete")))
+            try start(name, launch.arguments, inNamespace: launch.namespace, environment: launch.environment)
+        }
+        return crashes
     }
 
     /// The process called `name`.
@@ -163,14 +193,16 @@ final class ChaosLab: @unchecked Sendable {
         return unfinished == 0 && pending == 0
     }
 
-    /// Waits until every anchor is sealed into a block, up to `timeout`; returns whether it was.
-    func ledgerSealed(within timeout: Duration) async -> Bool {
-        let deadline = ContinuousClock.now + timeout
+    /// Waits up to 15 s for every anchor to be sealed into a block (while the lab's processes
+    /// run maintenance); returns what is wrong if they are not.
+    func sealingProblem() async -> String? {
+        let deadline = ContinuousClock.now + .seconds(15)
         while ContinuousClock.now < deadline {
-            if await number("SELECT count(*) FROM ledger_anchors WHERE block_height IS NULL") == 0 { return true }
+            if await number("SELECT count(*) FROM ledger_anchors WHERE block_height IS NULL") == 0 { return nil }
             try? await Task.sleep(for: .milliseconds(250))
         }
-        return false
+        let left = await number("SELECT count(*) FROM ledger_anchors WHERE block_height IS NULL") ?? -1
+        return "\(left) anchors left unsealed: ledger sealing did not resume"
     }
 
     /// Waits until settled, up to `timeout`; returns whether it settled.

@@ -54,7 +54,7 @@ struct ChaosResult: Codable, Sendable {
     /// Measures a settled lab against the memories it had to store.
     static func measure(
         _ lab: ChaosLab, scenario: String, expected: Set<String>, settled: Bool, recovery: Double?, started: ContinuousClock.Instant,
-        faults: String, problems: [String] = []
+        faults: String, problems: [String] = [], sealingChecked: Bool = false
     ) async throws -> ChaosResult {
         var stored = Set<String>()
         for try await id in try await lab.client.query("SELECT buddi_id FROM conversations", logger: lab.logger).decode(String.self) {
@@ -78,7 +78,7 @@ struct ChaosResult: Codable, Sendable {
         for finding in audit.findings {
             result.problems.append("audit: \(finding.count) \(finding.description), e.g. \(finding.examples.prefix(2))")
         }
-        if await !lab.ledgerSealed(within: .seconds(15)) { result.problems.append("anchors left unsealed: ledger sealing did not resume") }
+        if !sealingChecked, let problem = await lab.sealingProblem() { result.problems.append(problem) }
         if let recovery, recovery > recoveryBound {
             result.problems.append(String(format: "storing resumed %.1f s after the database came back (bound %.0f s)", recovery, recoveryBound))
         }

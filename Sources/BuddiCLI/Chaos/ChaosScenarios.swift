@@ -60,12 +60,13 @@ struct ChaosRunner: Sendable {
             try startWorkers(lab)
             let started = ContinuousClock.now
             try await lab.requestFetch(maximum: scale.memories)
-            var kills = 0, duringIngest = 0
+            var kills = 0
             var random = SystemRandomNumberGenerator()
+            // Until that many kills have landed while work was left (or the work is all done).
             while kills < scale.kills {
-                try await Task.sleep(for: .milliseconds(Int.random(in: 1500...3000, using: &random)))
+                try await Task.sleep(for: .milliseconds(Int.random(in: 1000...2000, using: &random)))
                 let victim = "worker-\(Int.random(in: 1...3, using: &random))"
-                if await !lab.isSettled() { duringIngest += 1 }
+                guard await !lab.isSettled() else { break }
                 lab.process(victim)?.signal(SIGKILL)
                 _ = try await lab.process(victim)?.wait(timeout: .seconds(5))
                 try lab.start(victim, ChaosLab.workerArguments)
@@ -75,7 +76,8 @@ struct ChaosRunner: Sendable {
             return try await ChaosResult.measure(
                 lab, scenario: ChaosScenario.killWorkers.rawValue, expected: Set(await lab.simulator.memoryIDs()),
                 settled: settled, recovery: nil, started: started,
-                faults: "\(kills) SIGKILLs of 3 workers (\(duringIngest) while work was left), \(scale.memories) memories")
+                faults: "\(kills) SIGKILLs of 3 workers while work was left, every 1–2 s, \(scale.memories) memories",
+                problems: kills < scale.kills ? ["only \(kills) of \(scale.kills) kills landed before the work was done"] : [])
         }
     }
 
@@ -91,6 +93,15 @@ struct ChaosRunner: Sendable {
             try await lab.requestFetch(maximum: scale.memories)
             var problems: [String] = []
             var recoveries: [Double] = []
+            // As systemd would, a process that exits by itself is started again, and counted.
+            let supervisor = Task { () -> [ChaosLab.Crash] in
+                var crashes: [ChaosLab.Crash] = []
+                while !Task.isCancelled {
+                    crashes += (try? lab.restartCrashed()) ?? []
+                    try? await Task.sleep(for: .milliseconds(250))
+                }
+                return crashes
+            }
             for round in 1...scale.restarts {
                 // Crash at a quarter, a half, three quarters of the way.
                 let target = scale.memories * round / (scale.restarts + 1)
@@ -108,16 +119,22 @@ struct ChaosRunner: Sendable {
                 recoveries.append(try await recoveryTime(lab))
             }
             let settled = try await lab.settle(within: scale.timeout)
-            for name in lab.processNames where lab.process(name)?.poll() != nil {
-                problems.append("\(name) exited during the outages: status \(lab.process(name)?.poll() ?? -1)")
+            supervisor.cancel()
+            let crashes = await supervisor.value + (try lab.restartCrashed())
+            for crash in crashes where !crash.knownUpstream {
+                problems.append("\(crash.name) exited during the outages: status \(crash.status)")
             }
+            let upstream = crashes.filter(\.knownUpstream).map(\.name)
             let health = await ChaosHealth.probe(port: port)
             if health.status != 200 { problems.append("/health after the outages: \(health.status.map(String.init) ?? "no answer")") }
+            if let sealing = await lab.sealingProblem() { problems.append(sealing) }
             problems += await sigtermAll(lab)
             return try await ChaosResult.measure(
                 lab, scenario: ChaosScenario.postgresRestart.rawValue, expected: Set(await lab.simulator.memoryIDs()),
                 settled: settled, recovery: recoveries.max(), started: started,
-                faults: "\(scale.restarts) crash-restarts (pg_ctl -m immediate) under 3 workers, a scheduler and serve, \(scale.memories) memories", problems: problems)
+                faults: "\(scale.restarts) crash-restarts (pg_ctl -m immediate) under 3 workers, a scheduler and serve, \(scale.memories) memories"
+                    + (upstream.isEmpty ? "" : "; restarted after PostgresNIO's row-stream precondition (upstream): \(upstream.joined(separator: ", "))"),
+                problems: problems, sealingChecked: true)
         }
     }
 
