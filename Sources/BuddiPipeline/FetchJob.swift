@@ -164,6 +164,9 @@ struct FetchJob: Sendable {
             let previous = Set(position.previousPageIDs ?? [])
             let repeated = fresh.filter { previous.contains($0.id) }.count
             fresh.removeAll { previous.contains($0.id) }
+            // Down to the leg's lower bound and no further: what lies below is another leg's, or
+            // the backfill's.
+            if let bound = fresh.firstIndex(where: leg.reachesLowerBound) { fresh.removeSubrange((bound + 1)...) }
             let taken = Array(fresh.prefix(args.maxConversations - position.memoriesSeen))
             let walked = WalkedPage(
                 leg: position.legIndex, taken: taken, retriedFailures: page.retriedFailures,

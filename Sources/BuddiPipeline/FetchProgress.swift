@@ -76,7 +76,7 @@ struct FetchProgress: Codable, Sendable {
         next.repeats = (repeats ?? 0) + repeated
         next.rejected += page.skipped.map { Rejected(id: $0.error.id, reason: $0.error.reason) }
         next.apiSeconds = (self.apiSeconds ?? 0) + apiSeconds
-        if page.nextCursor == nil || taken.contains(where: leg.reachesLowerBound) {
+        if taken.contains(where: leg.reachesLowerBound) || (page.nextCursor == nil && !cutShort) {
             next.begin(leg: legIndex + 1)
         } else if cutShort {
             next.skipThroughID = taken.last?.id ?? skipThroughID

@@ -9,6 +9,8 @@ struct ClaimedJob: Sendable {
     let progressJSON: String?
     /// The job's checkpoint count when claimed (see ``CheckpointSequence``).
     let checkpointSequence: Int32
+    /// How many times this attempt was already resumed after the database interrupted it.
+    let resumes: Int32
 }
 
 /// Why a worker stopped a running job's task.

@@ -3,6 +3,11 @@ import PostgresResilience
 
 /// Runs one claimed job's handler and turns how it ended into an outcome.
 struct JobExecutor: Sendable {
+    /// How many times one attempt may be resumed after the database interrupted it before the
+    /// interruption counts as the attempt's failure (a job whose own work keeps breaking its
+    /// connection must not loop for ever).
+    static let maxResumes: Int32 = 10
+
     let registry: JobRegistry
     let backoff: JobBackoff
     let workerID: String
@@ -44,7 +49,7 @@ struct JobExecutor: Sendable {
 
     private func failure(_ job: ClaimedJob, _ error: any Error, logger: Logger) -> JobOutcome {
         let outOfAttempts = job.attempt >= job.maxAttempts
-        if DatabaseInterruption.isInterruption(error) {
+        if DatabaseInterruption.isInterruption(error), job.resumes < Self.maxResumes {
             let message = ErrorSummary.oneLine(error)
             logger.warning("job interrupted by the database; it resumes from its last checkpoint once the database is back", metadata: ["error": "\(message)"])
             return .resumed(reason: "interrupted by the database: \(message)")

@@ -80,7 +80,9 @@ enum JobSQL {
         SET state = 'running', attempt = j.attempt + 1, worker_id = \(workerID),
             lease_expires_at = now() + make_interval(secs => \(leaseSeconds)), started_at = now()
         FROM picked, async_commit WHERE j.id = picked.id
-        RETURNING j.id, j.kind, j.queue, j.args::text, j.attempt, j.max_attempts, j.progress::text, j.checkpoint_seq
+        RETURNING j.id, j.kind, j.queue, j.args::text, j.attempt, j.max_attempts, j.progress::text, j.checkpoint_seq,
+                  (SELECT count(*) FROM jsonb_array_elements(j.errors) e
+                   WHERE e ? 'resumed' AND (e ->> 'attempt')::int = j.attempt)::int4
         """
     }
 
@@ -89,10 +91,12 @@ enum JobSQL {
     /// `results`/`errors` hold "" for none; `delaysMs` holds -1 for "keep run_at".
     /// A job released to `available` gets its attempt back.
     ///
-    /// An outcome is also fenced on the checkpoints its attempt saw (`sequences`): when the job
+    /// A success is also fenced on the checkpoints its attempt saw (`sequences`): when the job
     /// holds fewer, a transaction of the attempt's work was lost in a database crash, so instead
     /// of the outcome the job is made available again at once, its attempt not counted, to resume
-    /// from the checkpoint that survived. Returns each touched job's id and whether it was so
+    /// from the checkpoint that survived. (A failure, a cancellation or a release is recorded as
+    /// it is: a retry resumes from whatever checkpoint is durable anyway.) A resumed job's error
+    /// entry is marked `resumed`, so that the next claim can count the attempt's resumes. Returns each touched job's id and whether it was so
     /// resumed.
     static func finish(
         workerID: String, ids: [Int64], attempts: [Int32], sequences: [Int32], states: [String],
@@ -107,7 +111,8 @@ enum JobSQL {
                           ELSE j.run_at END,
             errors = CASE WHEN v.error = '' THEN j.errors
                           ELSE j.errors || jsonb_build_array(jsonb_build_object(
-                              'attempt', j.attempt, 'at', now(), 'message', v.error)) END,
+                              'attempt', j.attempt, 'at', now(), 'message', v.error)
+                              || CASE WHEN v.state = 'available' THEN '{"resumed": true}'::jsonb ELSE '{}'::jsonb END) END,
             finished_at = CASE WHEN v.state IN ('completed', 'discarded', 'cancelled') THEN now() END,
             worker_id = NULL, lease_expires_at = NULL
         FROM (
@@ -117,7 +122,7 @@ enum JobSQL {
                    CASE WHEN u.lost THEN \(CheckpointLost.message) ELSE u.error END AS error,
                    CASE WHEN u.lost THEN 0 ELSE u.delay_ms END AS delay_ms
             FROM (
-                SELECT u.*, (u.state <> 'available' AND held.checkpoint_seq <> u.sequence) AS lost
+                SELECT u.*, (u.state = 'completed' AND held.checkpoint_seq <> u.sequence) AS lost
                 FROM unnest(\(ids)::int8[], \(attempts)::int4[], \(sequences)::int4[], \(states)::text[],
                             \(results)::text[], \(errors)::text[], \(delaysMs)::float8[])
                      AS u(id, attempt, sequence, state, result, error, delay_ms)

@@ -39,9 +39,14 @@ public func withAbandoningDeadline<T: Sendable>(
 
 /// Runs `body` and returns what it returns, or throws what `watch` returns as soon as it
 /// returns an error, without waiting for `body`: `body` is cancelled and left to end when it
-/// can. `watch` runs beside `body` and is cancelled once `body` ends (it returns nil then). The
-/// caller's cancellation ends the wait at once too, with a `CancellationError`.
+/// can. `watch` runs beside `body` and is cancelled once `body` ends (it returns nil then).
+///
+/// The caller's cancellation is passed on to `body`; with `abandonOnCancel` it also ends the
+/// wait at once, with a `CancellationError`. Without it the wait goes on until `body` ends or
+/// `watch` gives up: for a body that holds something (a leased connection) its caller must not
+/// hand on while the body may still use it.
 public func withAbandoningWatch<T: Sendable>(
+    abandonOnCancel: Bool = true,
     _ body: @escaping @Sendable () async throws -> T, watch: @escaping @Sendable () async -> (any Error)?
 ) async throws -> T {
     let outcome = FirstOutcome<T>()
@@ -59,9 +64,10 @@ public func withAbandoningWatch<T: Sendable>(
                 if let error = await watch(), outcome.settle(.failure(error)) { work.cancel() }
             }
             outcome.onSettled { work.cancel(); watcher.cancel() }
+            outcome.onCancel { work.cancel() }
         }
     } onCancel: {
-        outcome.settle(.failure(CancellationError()))
+        if abandonOnCancel { outcome.settle(.failure(CancellationError())) } else { outcome.cancel() }
     }
 }
 
@@ -71,6 +77,8 @@ private final class FirstOutcome<T: Sendable>: Sendable {
         var continuation: CheckedContinuation<T, any Error>?
         var result: Result<T, any Error>?
         var cleanup: (@Sendable () -> Void)?
+        var cancelled = false
+        var onCancel: (@Sendable () -> Void)?
         var settled = false
     }
 
@@ -93,6 +101,26 @@ private final class FirstOutcome<T: Sendable>: Sendable {
             return false
         }
         if now { cleanup() }
+    }
+
+    /// Runs `handler` when ``cancel()`` is called (at once if it was already).
+    func onCancel(_ handler: @escaping @Sendable () -> Void) {
+        let now = state.withLock { state -> Bool in
+            if state.cancelled { return true }
+            state.onCancel = handler
+            return false
+        }
+        if now { handler() }
+    }
+
+    /// Passes the waiter's cancellation on, without settling.
+    func cancel() {
+        let handler = state.withLock { state -> (@Sendable () -> Void)? in
+            state.cancelled = true
+            defer { state.onCancel = nil }
+            return state.onCancel
+        }
+        handler?()
     }
 
     /// Settles with `result` unless settled already; returns whether this call did.

@@ -56,7 +56,7 @@ extension PostgresConnection {
         do {
             value = try await body(self)
         } catch {
-            if !isClosed { try? await query("ROLLBACK", logger: logger) }
+            if !isClosed { _ = try? await query("ROLLBACK", logger: logger) }
             throw error
         }
         try requireOpen()
@@ -65,10 +65,11 @@ extension PostgresConnection {
     }
 
     /// Runs `body`, but gives it up, throwing ``PostgresConnectionGone``, as soon as the server
-    /// has closed this connection (looked at every 50 ms).
+    /// has closed this connection (looked at every 50 ms). A cancellation is passed on to `body`
+    /// but not waited out: the connection is never handed back while `body` may still use it.
     public func whileOpen<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
         try requireOpen()
-        return try await withAbandoningWatch({ try await body(self) }) {
+        return try await withAbandoningWatch(abandonOnCancel: false, { try await body(self) }) {
             while !Task.isCancelled {
                 if self.isClosed { return PostgresConnectionGone() }
                 try? await Task.sleep(for: .milliseconds(50))

@@ -123,6 +123,24 @@ struct PipelineTests {
         }
     }
 
+    @Test("a fetch cut at its maximum on the API's last page leaves the rest of that page as a gap, which the next fetch takes")
+    func cutLastPage() async throws {
+        try await PipelineWorld.with(memories: 3) { world in
+            let worker = try world.worker()
+            #expect(try FetchOutcome(try await world.fetch(max: 1)).new == 1)
+            await world.simulator.arrive(5)
+            // One page of 8 memories, the last one: cut after 2.
+            #expect(try FetchOutcome(try await world.fetch(max: 2)).new == 2)
+            #expect(try await world.count("SELECT count(*) FROM fetch_gaps") == 1)
+            #expect(try FetchOutcome(try await world.fetch(max: 10)).new == 3)
+            #expect(try await world.count("SELECT count(*) FROM fetch_gaps") == 0)
+            let newest = Array(await world.simulator.memoryIDs().prefix(6))
+            #expect(try await world.count("SELECT count(*) FROM conversations WHERE buddi_id = ANY(\(newest))") == 6)
+            worker.signal(SIGTERM)
+            #expect(try await worker.wait() == 0)
+        }
+    }
+
     @Test("a worker killed with SIGKILL mid-processing: every conversation processed once, no duplicate anchor or token")
     func crashMidProcessing() async throws {
         try await PipelineWorld.with(memories: 3000) { world in

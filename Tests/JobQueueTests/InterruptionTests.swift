@@ -12,6 +12,7 @@ struct InterruptedArgs: JobArgs {
     /// "checkpoint": saves two checkpoints, and on its first run loses the first one in between;
     /// "mark": marks its work, and on its first run loses the mark before returning;
     /// "connection": fails with a lost connection on its first run;
+    /// "always": fails with a lost connection on every run;
     /// "hang": on its first run waits forever, deaf to cancellation.
     var mode: String
 }
@@ -48,6 +49,8 @@ struct InterruptionTests {
                 try await db.client.transaction(logger: db.logger) { try await context.markProgress(on: $0) }
                 if first { try await lose() }
             case "connection" where first:
+                throw PostgresConnectionGone()
+            case "always":
                 throw PostgresConnectionGone()
             case "hang" where first:
                 await withCheckedContinuation { (_: CheckedContinuation<Void, Never>) in }
@@ -94,6 +97,21 @@ struct InterruptionTests {
         #expect(runs.map(\.attempt) == [1, 1])
         #expect(job.attempt == 1)
         #expect(job.errors.first?.message == "interrupted by the database: database: the server closed the connection", "\(job.errors)")
+    }
+
+    @Test("a job whose own work keeps breaking its connection is resumed only so often: then the interruption counts as the attempt's failure")
+    func resumesAreBounded() async throws {
+        let db = try await TestDatabase.make()
+        defer { Task { await db.drop() } }
+        let log = RunLog()
+        let id = try await db.queue.enqueue(NewJob(InterruptedArgs(mode: "always"), maxAttempts: 2)).id
+        try await withWorker(db, registry: registry(db, log: log), configuration: testConfiguration()) {
+            try await expectEventually(timeout: .seconds(30)) { try await db.state(id) == .discarded }
+        }
+        let attempts = log.runs.withLock { $0.map(\.attempt) }
+        let perAttempt = Int(JobExecutor.maxResumes) + 1
+        #expect(attempts == Array(repeating: 1, count: perAttempt) + Array(repeating: 2, count: perAttempt))
+        #expect(try await db.job(id).attempt == 2)
     }
 
     @Test("a handler that hangs, deaf to cancellation, is given up at its kind's timeout and retried")

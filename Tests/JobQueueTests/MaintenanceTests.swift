@@ -9,8 +9,8 @@ struct MaintenanceTests {
     /// Claims one job as `worker` the way a worker does.
     private func claim(_ db: TestDatabase, as worker: String, lease: Double) async throws -> (id: Int64, attempt: Int32) {
         let rows = try await db.client.query(JobSQL.claim(queue: "default", limit: 1, workerID: worker, leaseSeconds: lease), logger: db.logger)
-            .decode((Int64, String, String, String, Int32, Int32, String?, Int32).self)
-        for try await (id, _, _, _, attempt, _, _, _) in rows { return (id, attempt) }
+            .decode((Int64, String, String, String, Int32, Int32, String?, Int32, Int32).self)
+        for try await (id, _, _, _, attempt, _, _, _, _) in rows { return (id, attempt) }
         throw JobQueueError.jobNotFound(0)
     }
 
