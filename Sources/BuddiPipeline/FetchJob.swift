@@ -11,6 +11,8 @@ import PostgresResilience
 struct FetchJob: Sendable {
     /// Pages stored in one transaction at most (when the store falls behind the API).
     static let maxPagesPerTransaction = 10
+    /// Pages in a row that bring nothing but repeats before the walk counts as stuck.
+    static let maxRepeatOnlyPages = 5
 
     let client: PostgresClient
     let api: BuddiAPIClient
@@ -153,6 +155,7 @@ struct FetchJob: Sendable {
     private func walkPages(args: FetchArgs, from start: FetchProgress, into buffer: PageBuffer<WalkedPage>) async throws {
         var position = start
         let legs = start.legs ?? []
+        var repeatsOnly = 0
         while position.legIndex < legs.count, position.memoriesSeen < args.maxConversations {
             let leg = legs[position.legIndex]
             let began = ContinuousClock.now
@@ -167,6 +170,14 @@ struct FetchJob: Sendable {
             // Down to the leg's lower bound and no further: what lies below is another leg's, or
             // the backfill's.
             if let bound = fresh.firstIndex(where: leg.reachesLowerBound) { fresh.removeSubrange((bound + 1)...) }
+            // Repeats do not count toward the maximum, so an API serving the same page under new
+            // cursors would be walked for ever: a run of pages with nothing but repeats is a
+            // malformed response (retried like one).
+            repeatsOnly = repeated > 0 && fresh.isEmpty ? repeatsOnly + 1 : 0
+            if repeatsOnly >= Self.maxRepeatOnlyPages {
+                throw BuddiAPIError.malformedResponse(
+                    location: "get_memories", reason: "\(repeatsOnly) pages in a row repeated only memories already served")
+            }
             let taken = Array(fresh.prefix(args.maxConversations - position.memoriesSeen))
             let walked = WalkedPage(
                 leg: position.legIndex, taken: taken, retriedFailures: page.retriedFailures,
