@@ -122,12 +122,17 @@ final class ChaosLab: @unchecked Sendable {
         return process
     }
 
+    /// Whether a process's output ends in PostgresNIO's row-stream precondition failure (see ``Crash``).
+    static func isKnownUpstreamCrash(_ output: String) -> Bool {
+        output.contains("RowStreamStateMachine.channelReadComplete")
+    }
+
     /// Starts again every process that has exited by itself; returns them.
     func restartCrashed() throws -> [Crash] {
         var crashes: [Crash] = []
         for name in processNames {
             guard let process = process(name), let status = process.poll(), let launch = lock.withLock({ launches[name] }) else { continue }
-            crashes.append(Crash(name: name, status: status, knownUpstream: process.output.contains("RowStreamStateMachine.channelReadComplete")))
+            crashes.append(Crash(name: name, status: status, knownUpstream: Self.isKnownUpstreamCrash(process.output)))
             try start(name, launch.arguments, inNamespace: launch.namespace, environment: launch.environment)
         }
         return crashes
