@@ -37,7 +37,4 @@ enum FetchGapSQL {
     static func close(id: Int64) -> PostgresQuery {
         "DELETE FROM fetch_gaps WHERE id = \(id)"
     }
-
-    /// How many gaps are open.
-    static let openCount: PostgresQuery = "SELECT count(*) FROM fetch_gaps"
 }

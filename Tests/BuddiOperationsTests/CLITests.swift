@@ -50,6 +50,23 @@ struct CLITests {
         #expect(text.output.contains("workers:        1 alive, 1 dead"), "\(text.output)")
     }
 
+    @Test("buddi audit: clean on a consistent database; names stranded conversations and process jobs naming missing rows, and exits 1")
+    func audit() async throws {
+        let db = try await TestDatabase.make()
+        defer { Task { await db.drop() } }
+        let clean = try await buddi(db, ["audit"])
+        #expect(clean.status == 0, "\(clean.output)")
+        #expect(clean.output.contains("nothing found"), "\(clean.output)")
+        try await db.execute("INSERT INTO conversations (buddi_id, raw) VALUES ('stranded', '{}')")
+        try await db.execute(#"INSERT INTO jobs (kind, args) VALUES ('process', '{"conversationIDs": [424242]}')"#)
+        let found = try await buddi(db, ["audit", "--json"])
+        #expect(found.status == 1, "\(found.output)")
+        #expect(found.output.contains(#""check" : "pending_without_work""#), "\(found.output)")
+        #expect(found.output.contains("conversation 1 (stranded)"), "\(found.output)")
+        #expect(found.output.contains(#""check" : "process_job_missing_conversation""#), "\(found.output)")
+        #expect(found.output.contains("audit failed: 2 inconsistencies"), "\(found.output)")
+    }
+
     @Test("buddi config enforces the bounds; start and stop persist")
     func configAndScheduling() async throws {
         let db = try await TestDatabase.make()

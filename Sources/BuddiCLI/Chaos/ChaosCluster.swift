@@ -40,19 +40,4 @@ struct ChaosCluster: Sendable {
         try await embedded.start(logger: logger)
     }
 
-    /// A new, empty database in the cluster.
-    func createDatabase(named prefix: String) async throws -> DatabaseURL {
-        let url = embedded.url.with(database: "\(prefix)_\(UInt32.random(in: 0...UInt32.max))")
-        try await DatabaseProbe.withConnection(embedded.url.with(database: "postgres"), logger: logger) { connection in
-            try await connection.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(url.database)"), logger: logger)
-        }
-        return url
-    }
-
-    /// Drops a database made by ``createDatabase(named:)``.
-    func dropDatabase(_ url: DatabaseURL) async throws {
-        try await DatabaseProbe.withConnection(embedded.url.with(database: "postgres"), logger: logger) { connection in
-            try await connection.query(PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(url.database) WITH (FORCE)"), logger: logger)
-        }
-    }
 }

@@ -58,9 +58,16 @@ final class ChaosLab: @unchecked Sendable {
         cluster: ChaosCluster, name: String, simulator configuration: SimulatorConfiguration, logger: Logger,
         _ body: @Sendable (ChaosLab) async throws -> ChaosResult
     ) async throws -> ChaosResult {
-        let database = try await cluster.createDatabase(named: "chaos_\(name.replacingOccurrences(of: "-", with: "_"))")
+        try await ScratchDatabase.with(prefix: "chaos_\(name.replacingOccurrences(of: "-", with: "_"))", on: cluster.embedded.url, logger: logger) { database in
+            try await run(cluster: cluster, database: database, simulator: configuration, logger: logger, body)
+        }
+    }
+
+    private static func run(
+        cluster: ChaosCluster, database: DatabaseURL, simulator configuration: SimulatorConfiguration, logger: Logger,
+        _ body: @Sendable (ChaosLab) async throws -> ChaosResult
+    ) async throws -> ChaosResult {
         let client = PostgresClient(configuration: database.clientConfiguration, backgroundLogger: logger)
-        defer { Task { try? await cluster.dropDatabase(database) } }
         return try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { await client.run() }
             defer { tasks.cancelAll() }

@@ -55,25 +55,7 @@ struct IngestBenchmark {
     let concurrency: Int
 
     func run() async throws -> IngestBenchReport {
-        let scratch = serverURL.with(database: "buddi_bench_\(UInt32.random(in: 0...UInt32.max))")
-        let admin = serverURL.with(database: "postgres")
-        try await DatabaseProbe.withConnection(admin, logger: logger) { connection in
-            try await connection.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(scratch.database)"), logger: logger)
-        }
-        do {
-            let report = try await measure(in: scratch)
-            try await drop(scratch, admin: admin)
-            return report
-        } catch {
-            try? await drop(scratch, admin: admin)
-            throw error
-        }
-    }
-
-    private func drop(_ scratch: DatabaseURL, admin: DatabaseURL) async throws {
-        try await DatabaseProbe.withConnection(admin, logger: logger) { connection in
-            try await connection.query(PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(scratch.database) WITH (FORCE)"), logger: logger)
-        }
+        try await ScratchDatabase.with(prefix: "buddi_bench", on: serverURL, logger: logger) { try await measure(in: $0) }
     }
 
     private func measure(in database: DatabaseURL) async throws -> IngestBenchReport {
