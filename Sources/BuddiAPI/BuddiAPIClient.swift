@@ -89,12 +89,14 @@ public final class BuddiAPIClient: Sendable {
         while true {
             do { try await rateLimiter.acquire() } catch { throw .cancelled }
             logger.debug("Requesting Buddi memories", metadata: ["buddi.attempt": "\(attempt)"])
-            switch await perform(request, location: target.location, logger: logger) {
+            var outcome = await perform(request, location: target.location, logger: logger)
+            if case .page(let page) = outcome, let next = page.nextCursor, next == cursor {
+                // Following it would fetch this page for ever; asked again, a server stuck once
+                // usually moves on.
+                outcome = .transient(.unreadableBody("next_cursor repeats the cursor of the request"))
+            }
+            switch outcome {
             case .page(var page):
-                if let next = page.nextCursor, next == cursor {
-                    // Following it would fetch this page forever.
-                    throw .malformedResponse(location: target.location, reason: "next_cursor repeats the cursor of the request")
-                }
                 page.retriedFailures = retriedFailures
                 for skipped in page.skipped {
                     logger.warning("Skipped a Buddi memory that does not decode", metadata: ["buddi.skipped": "\(skipped)"])
@@ -113,7 +115,7 @@ public final class BuddiAPIClient: Sendable {
                 }
                 guard attempt <= configuration.retry.maxRetries else {
                     logger.warning("Buddi API call gave up", metadata: ["buddi.failure": "\(failure)"])
-                    throw failure.exhausted(attempts: attempt)
+                    throw failure.exhausted(attempts: attempt, location: target.location)
                 }
                 let wait = retryAfter ?? configuration.retry.backoff(beforeRetry: attempt, using: &generator)
                 // Rate limiting and transient failures are the original's warnings: not failures yet.
@@ -127,12 +129,20 @@ public final class BuddiAPIClient: Sendable {
         }
     }
 
-    /// One HTTP attempt, classified.
+    /// One HTTP attempt, classified. The request timeout bounds the whole attempt, body
+    /// included (AsyncHTTPClient's own deadline ends with the response head, so a body that
+    /// trickles in would otherwise hold the attempt for ever).
     private func perform(_ request: HTTPClientRequest, location: String, logger: Logger) async -> AttemptOutcome {
+        let (client, limit, maxBytes) = (httpClient, configuration.requestTimeout, configuration.maxResponseBytes)
         do {
-            let response = try await httpClient.execute(request, timeout: TimeAmount(configuration.requestTimeout), logger: logger)
-            let body = try await response.body.collect(upTo: configuration.maxResponseBytes)
-            return classify(status: response.status, headers: response.headers, body: Data(body.readableBytesView), location: location)
+            let (status, headers, body) = try await AttemptDeadline.within(limit) {
+                let response = try await client.execute(request, timeout: TimeAmount(limit), logger: logger)
+                let body = try await response.body.collect(upTo: maxBytes)
+                return (response.status, response.headers, Data(body.readableBytesView))
+            }
+            return classify(status: status, headers: headers, body: body, location: location)
+        } catch let error as AttemptDeadline {
+            return .transient(.transport(error.description))
         } catch is NIOTooManyBytesError {
             return .fatal(.malformedResponse(location: location, reason: "the body is larger than \(configuration.maxResponseBytes) bytes"))
         } catch {
@@ -146,9 +156,9 @@ public final class BuddiAPIClient: Sendable {
         switch status.code {
         case 200:
             do {
-                return .page(try MemoryPage(body: body))
+                return .page(try MemoryPage(body: body, limits: configuration.memoryLimits))
             } catch {
-                return .fatal(.malformedResponse(location: location, reason: redacted(error.reason)))
+                return .transient(.unreadableBody(redacted(error.reason)))
             }
         case 400:
             return .fatal(.invalidRequest(detail: redacted(ErrorDetail.read(body))))

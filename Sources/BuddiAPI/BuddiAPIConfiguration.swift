@@ -29,6 +29,8 @@ public struct BuddiAPIConfiguration: Sendable {
     public var burst: Int
     /// A larger response body is a ``BuddiAPIError/malformedResponse(location:reason:)``.
     public var maxResponseBytes: Int
+    /// How large a memory may be before it is rejected on its own.
+    public var memoryLimits: MemoryLimits
 
     /// A configuration. `baseURL` must be `http` or `https` with a host (``BuddiAPIClient`` checks).
     public init(
@@ -40,7 +42,8 @@ public struct BuddiAPIConfiguration: Sendable {
         retry: RetryPolicy = RetryPolicy(),
         requestsPerSecond: Double = 5,
         burst: Int = 5,
-        maxResponseBytes: Int = 16 << 20
+        maxResponseBytes: Int = 16 << 20,
+        memoryLimits: MemoryLimits = MemoryLimits()
     ) {
         self.baseURL = baseURL
         self.apiKey = apiKey
@@ -51,12 +54,15 @@ public struct BuddiAPIConfiguration: Sendable {
         self.requestsPerSecond = requestsPerSecond
         self.burst = burst
         self.maxResponseBytes = maxResponseBytes
+        self.memoryLimits = memoryLimits
     }
 
     /// The configuration from `BUDDI_API_BASE_URL`, `BUDDI_API_KEY`, and the client-side rate
     /// limit `BUDDI_API_REQUESTS_PER_SECOND` (a positive number; the burst grows to at least one
-    /// second's worth) and `BUDDI_API_BURST` (a positive whole number); other settings at their
-    /// defaults. Throws ``BuddiAPIError/invalidConfiguration(_:)`` naming the variable that is
+    /// second's worth) and `BUDDI_API_BURST` (a positive whole number), the timeouts
+    /// `BUDDI_API_REQUEST_TIMEOUT_SECONDS` (a whole attempt, body included) and
+    /// `BUDDI_API_READ_TIMEOUT_SECONDS` (silence), and the ``MemoryLimits`` `BUDDI_MAX_MEMORY_BYTES`,
+    /// `BUDDI_MAX_FIELD_BYTES` and `BUDDI_MAX_MEMORY_ID_BYTES`; other settings at their defaults. Throws ``BuddiAPIError/invalidConfiguration(_:)`` naming the variable that is
     /// wrong. A missing key is not an error here: the API's 401 says it.
     public static func fromEnvironment(
         _ environment: [String: String] = ProcessInfo.processInfo.environment
@@ -83,6 +89,12 @@ public struct BuddiAPIConfiguration: Sendable {
             }
             configuration.burst = burst
         }
+        let setting = EnvironmentSetting(environment: environment)
+        if let seconds = try setting.seconds("BUDDI_API_REQUEST_TIMEOUT_SECONDS") { configuration.requestTimeout = seconds }
+        if let seconds = try setting.seconds("BUDDI_API_READ_TIMEOUT_SECONDS") { configuration.readTimeout = seconds }
+        if let bytes = try setting.count("BUDDI_MAX_MEMORY_BYTES") { configuration.memoryLimits.maxMemoryBytes = bytes }
+        if let bytes = try setting.count("BUDDI_MAX_FIELD_BYTES") { configuration.memoryLimits.maxFieldBytes = bytes }
+        if let bytes = try setting.count("BUDDI_MAX_MEMORY_ID_BYTES") { configuration.memoryLimits.maxIDBytes = bytes }
         return configuration
     }
 

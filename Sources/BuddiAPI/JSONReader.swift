@@ -4,32 +4,39 @@ import Foundation
 /// `JSONSerialization`, whose `NSDictionary` results cost more to convert into Swift values
 /// than the parse itself: pages of rich memories are the pipeline's hottest input.
 struct JSONReader {
-    private let bytes: [UInt8]
-    private var index = 0
-    private var depth = 0
+    let bytes: [UInt8]
+    var index = 0
+    var depth = 0
+    /// The deepest nesting of arrays and objects accepted.
+    static let maxDepth = 512
 
     /// Parses one JSON value filling the whole input (whitespace aside).
     static func parse(_ data: Data) throws(JSONParseError) -> JSONValue {
-        var reader = JSONReader(bytes: Array(data))
+        try parse(Array(data))
+    }
+
+    /// Parses one JSON value filling the whole of `bytes` (whitespace aside).
+    static func parse(_ bytes: [UInt8]) throws(JSONParseError) -> JSONValue {
+        var reader = JSONReader(bytes: bytes)
         let value = try reader.value()
         reader.skipWhitespace()
         guard reader.index == reader.bytes.count else { throw reader.error("unexpected data after the JSON value") }
         return value
     }
 
-    private init(bytes: [UInt8]) {
+    init(bytes: [UInt8]) {
         self.bytes = bytes
     }
 
-    private func error(_ what: String) -> JSONParseError {
+    func error(_ what: String) -> JSONParseError {
         JSONParseError(description: "\(what) at byte \(index)")
     }
 
-    private mutating func skipWhitespace() {
+    mutating func skipWhitespace() {
         while index < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[index]) { index += 1 }
     }
 
-    private mutating func value() throws(JSONParseError) -> JSONValue {
+    mutating func value() throws(JSONParseError) -> JSONValue {
         skipWhitespace()
         guard index < bytes.count else { throw error("unexpected end of input") }
         switch bytes[index] {
@@ -45,7 +52,7 @@ struct JSONReader {
 
     private mutating func nest() throws(JSONParseError) {
         depth += 1
-        if depth > 512 { throw error("nesting deeper than 512 levels") }
+        if depth > Self.maxDepth { throw error("nesting deeper than \(Self.maxDepth) levels") }
     }
 
     private mutating func object() throws(JSONParseError) -> JSONValue {
@@ -119,7 +126,7 @@ struct JSONReader {
             || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E")
     }
 
-    private mutating func string() throws(JSONParseError) -> String {
+    mutating func string() throws(JSONParseError) -> String {
         index += 1
         let start = index
         // Fast path: no escapes.

@@ -4,7 +4,7 @@ import Foundation
 public struct MemoryPage: Sendable, Hashable {
     /// The memories that decoded, in the order the API sent them (newest first).
     public let memories: [Memory]
-    /// The objects of this page that are not usable memories, with why.
+    /// The elements of this page that are not usable memories, with why.
     public let skipped: [SkippedMemory]
     /// The cursor for the next (older) page; `nil` on the last page.
     public let nextCursor: String?
@@ -13,47 +13,76 @@ public struct MemoryPage: Sendable, Hashable {
     public internal(set) var retriedFailures: [String] = []
 }
 
-/// An object of a page that did not decode as a ``Memory``; the rest of its page still did.
+/// An element of a page that is not a usable ``Memory``; the rest of its page still is.
 public struct SkippedMemory: Sendable, Hashable, CustomStringConvertible {
+    /// The most of an element's JSON an excerpt keeps.
+    public static let excerptBytes = 512
+
     /// Its position in the page's `memories` array.
     public let position: Int
     /// What is wrong with it (and its id, when it has a readable one).
     public let error: MemoryDecodingError
+    /// The start of its JSON as sent (at most ``excerptBytes`` bytes, NUL bytes shown as `\u0000`):
+    /// enough for an operator to recognise it, and always storable.
+    public let excerpt: String
 
     public var description: String { "memories[\(position)]: \(error)" }
+
+    init(position: Int, error: MemoryDecodingError, bytes: ArraySlice<UInt8>) {
+        self.position = position
+        self.error = error
+        let cut = bytes.prefix(Self.excerptBytes)
+        let text = String(decoding: cut, as: UTF8.self).replacingOccurrences(of: "\u{0}", with: "\\u0000")
+        self.excerpt = cut.count < bytes.count ? text + "…" : text
+    }
 }
 
 extension MemoryPage {
     /// Decodes a `200` body: `{"memories": [...], "next_cursor": "..." | null}`. Memories are read
-    /// one by one, so one bad memory cannot sink the page. Throws a reason naming where the body
-    /// is wrong.
-    init(body: Data) throws(PageDecodingError) {
-        let envelope: JSONValue
+    /// one by one, so one bad memory cannot sink the page: an element that cannot be read (a bad
+    /// escape, a lone surrogate, nesting past 512 levels), is not a memory, or fails the checks
+    /// of ``MemoryLimits`` (NUL anywhere, sizes) is skipped with why. Throws a reason naming
+    /// where the body is wrong when its structure or `next_cursor` cannot be read.
+    init(body: Data, limits: MemoryLimits = MemoryLimits()) throws(PageDecodingError) {
+        let reader: PageReader
         do {
-            envelope = try JSONValue(parsing: body)
+            reader = try PageReader(bytes: Array(body))
         } catch {
             throw PageDecodingError(reason: "the \(body.count)-byte body is not valid JSON (truncated or malformed): \(error)")
         }
-        guard case .object = envelope else {
-            throw PageDecodingError(reason: "the body is \(envelope.kindDescription), not an object")
+        if let value = reader.nonObject {
+            throw PageDecodingError(reason: "the body is \(value.kindDescription), not an object")
         }
-        guard let list = envelope["memories"] else { throw PageDecodingError(reason: "`memories` is missing") }
-        guard let raws = list.arrayValue else {
+        guard let elements = reader.elements else {
+            guard let list = reader.memoriesValue else { throw PageDecodingError(reason: "`memories` is missing") }
             throw PageDecodingError(reason: "`memories` is \(list.kindDescription), not an array")
         }
-        switch envelope["next_cursor"] {
+        switch reader.members["next_cursor"] {
         case nil, .null: self.nextCursor = nil
         case .string(let cursor): self.nextCursor = cursor.isEmpty ? nil : cursor
         case let other?: throw PageDecodingError(reason: "`next_cursor` is \(other.kindDescription), not a string")
         }
+        let screen = MemoryScreen(limits: limits)
         var memories: [Memory] = []
         var skipped: [SkippedMemory] = []
-        memories.reserveCapacity(raws.count)
-        for (position, raw) in raws.enumerated() {
-            do {
-                memories.append(try Memory(raw: raw))
-            } catch {
-                skipped.append(SkippedMemory(position: position, error: error))
+        memories.reserveCapacity(elements.count)
+        for (position, element) in elements.enumerated() {
+            switch element {
+            case .read(let raw, let range):
+                do throws(MemoryDecodingError) {
+                    let memory = try Memory(raw: raw)
+                    if let problem = screen.problem(with: memory, bytes: range.count) {
+                        let id = memory.id.utf8.count <= limits.maxIDBytes ? memory.id : nil
+                        throw MemoryDecodingError(id: id, reason: problem)
+                    }
+                    memories.append(memory)
+                } catch {
+                    skipped.append(SkippedMemory(position: position, error: error, bytes: reader.bytes[range]))
+                }
+            case .unreadable(let reason, let id, let range):
+                let known = id.flatMap { $0.utf8.count <= limits.maxIDBytes && !$0.utf8.contains(0) ? $0 : nil }
+                let error = MemoryDecodingError(id: known, reason: "it cannot be read: \(reason)")
+                skipped.append(SkippedMemory(position: position, error: error, bytes: reader.bytes[range]))
             }
         }
         self.memories = memories

@@ -20,9 +20,10 @@ public struct BuddiSimulator: Service, CustomStringConvertible {
     /// A simulator with a history of `configuration.memoryCount` memories, not yet listening.
     public init(configuration: SimulatorConfiguration, logger: Logger = Logger(label: "buddi.simulator")) {
         self.configuration = configuration
-        let generator = MemoryGenerator(
+        var generator = MemoryGenerator(
             seed: configuration.seed, shape: configuration.shape, malformedRate: configuration.faults.malformedMemoryRate
         )
+        generator.badRate = configuration.faults.badMemoryRate
         self.store = MemoryStore(count: configuration.memoryCount, generator: generator)
         self.faults = FaultInjector(plan: configuration.faults, seed: configuration.seed)
         self.logger = logger
@@ -93,6 +94,13 @@ public struct BuddiSimulator: Service, CustomStringConvertible {
     /// The ids of every memory in the history now, newest first.
     public func memoryIDs() async -> [String] {
         await store.allIDs()
+    }
+
+    /// The memories served broken (``FaultPlan/badMemoryRate``), newest first: their ids (what
+    /// the history's id for them is, whether or not the broken form still carries it) and how
+    /// each is broken.
+    public func badMemories() async -> [(id: String, kind: BadMemoryKind)] {
+        await store.badMemories()
     }
 
     /// Starts a simulator, runs `body` with it and its base URL, then shuts it down gracefully.

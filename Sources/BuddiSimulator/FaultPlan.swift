@@ -24,6 +24,12 @@ public struct FaultPlan: Sendable, Hashable {
     /// Pages asked for with a cursor whose `next_cursor` is that same cursor (a server stuck in a
     /// loop: a client following it blindly never ends).
     public var stuckCursorRate: Double
+    /// Memories served broken in one of the ``BadMemoryKind`` ways (decided per memory, so stable).
+    public var badMemoryRate: Double
+    /// `200` responses whose body trickles in a byte at a time, ``dripInterval`` apart.
+    public var dripRate: Double
+    /// The pause between two bytes of a drip-fed body.
+    public var dripInterval: Duration
 
     /// A plan; every fault off unless given.
     public init(
@@ -37,7 +43,10 @@ public struct FaultPlan: Sendable, Hashable {
         malformedJSONRate: Double = 0,
         duplicateRate: Double = 0,
         malformedMemoryRate: Double = 0,
-        stuckCursorRate: Double = 0
+        stuckCursorRate: Double = 0,
+        badMemoryRate: Double = 0,
+        dripRate: Double = 0,
+        dripInterval: Duration = .seconds(1)
     ) {
         self.serverErrorRate = serverErrorRate
         self.rateLimitRate = rateLimitRate
@@ -50,12 +59,15 @@ public struct FaultPlan: Sendable, Hashable {
         self.duplicateRate = duplicateRate
         self.malformedMemoryRate = malformedMemoryRate
         self.stuckCursorRate = stuckCursorRate
+        self.badMemoryRate = badMemoryRate
+        self.dripRate = dripRate
+        self.dripInterval = dripInterval
     }
 }
 
 /// A fault the simulator injected into one response.
 public enum InjectedFault: String, Sendable, Hashable, CaseIterable {
-    case serverError, rateLimited, stalledBody, truncatedBody, malformedJSON, duplicateMemory, stuckCursor
+    case serverError, rateLimited, stalledBody, drippedBody, truncatedBody, malformedJSON, duplicateMemory, stuckCursor
 }
 
 /// Draws the faults of each request from a seeded generator and counts what it injected.
@@ -76,9 +88,10 @@ actor FaultInjector {
         return nil
     }
 
-    /// The body fault of a `200` response (stall, truncation or malformed JSON), if any.
+    /// The body fault of a `200` response (stall, drip, truncation or malformed JSON), if any.
     func bodyFault() -> InjectedFault? {
         if random.chance(plan.stallRate) { return record(.stalledBody) }
+        if random.chance(plan.dripRate) { return record(.drippedBody) }
         if random.chance(plan.truncateRate) { return record(.truncatedBody) }
         if random.chance(plan.malformedJSONRate) { return record(.malformedJSON) }
         return nil

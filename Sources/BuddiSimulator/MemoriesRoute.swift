@@ -55,7 +55,7 @@ struct MemoriesRoute: Sendable {
         return response
     }
 
-    /// The page as JSON, or stalled, truncated or malformed as the fault plan draws.
+    /// The page as JSON, or stalled, drip-fed, truncated or malformed as the fault plan draws.
     private func faultyBody(_ text: String) async -> Response {
         let headers: HTTPFields = [.contentType: "application/json"]
         let bytes = Array(text.utf8)
@@ -67,6 +67,15 @@ struct MemoriesRoute: Sendable {
                 try await writer.write(head)
                 try await Task.sleep(for: stall)
                 try await writer.write(tail)
+                try await writer.finish(nil)
+            })
+        case .drippedBody:
+            let interval = faults.plan.dripInterval
+            return Response(status: .ok, headers: headers, body: ResponseBody(contentLength: bytes.count) { writer in
+                for byte in bytes {
+                    try await writer.write(ByteBuffer(bytes: [byte]))
+                    try await Task.sleep(for: interval)
+                }
                 try await writer.finish(nil)
             })
         case .truncatedBody:

@@ -16,6 +16,22 @@ struct MemoryGenerator: Sendable {
     let shape: MemoryShape
     /// Fraction (0…1) of memories whose `id` is missing, empty or not a string.
     let malformedRate: Double
+    /// Fraction (0…1) of memories served broken in one of the ``BadMemoryKind`` ways.
+    var badRate: Double = 0
+
+    /// How the memory at `serial` is broken, if it is (stable for a seed and serial).
+    func badKind(serial: Int) -> BadMemoryKind? {
+        guard badRate > 0 else { return nil }
+        var random = SeededGenerator(seed: SeededGenerator.mix(seed ^ 0xBAD_0BAD ^ UInt64(serial) &* 0x9E37_79B9_7F4A_7C15))
+        return random.chance(badRate) ? random.pick(BadMemoryKind.allCases) : nil
+    }
+
+    /// The JSON text the API serves for the memory at `serial`: the memory, or its broken form.
+    func text(serial: Int, createdAt: Date) -> String {
+        let memory = memory(serial: serial, createdAt: createdAt)
+        guard let kind = badKind(serial: serial) else { return memory.jsonText }
+        return kind.render(memory, id: id(serial: serial))
+    }
 
     /// The stable id of the memory at `serial`: distinct for distinct serials.
     func id(serial: Int) -> String {

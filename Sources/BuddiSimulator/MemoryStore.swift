@@ -47,7 +47,7 @@ actor MemoryStore {
     /// A memory's JSON text, rendered once.
     private func render(_ serial: Int) -> String {
         if let text = rendered[serial] { return text }
-        let text = generator.memory(serial: serial, createdAt: createdAt[serial]).jsonText
+        let text = generator.text(serial: serial, createdAt: createdAt[serial])
         rendered[serial] = text
         return text
     }
@@ -55,6 +55,11 @@ actor MemoryStore {
     /// The ids of all memories, newest first (what a complete paging must yield).
     func allIDs() -> [String] {
         createdAt.indices.reversed().map { generator.id(serial: $0) }
+    }
+
+    /// The memories served broken (see ``BadMemoryKind``), newest first, with their ids.
+    func badMemories() -> [(id: String, kind: BadMemoryKind)] {
+        createdAt.indices.reversed().compactMap { serial in generator.badKind(serial: serial).map { (generator.id(serial: serial), $0) } }
     }
 
     /// A page of at most `limit` memories below `cursor` (from the newest when `nil`), only of

@@ -100,24 +100,53 @@ struct ErrorTests {
         guard case .unavailable(3, _) = error else { Issue.record("got \(String(describing: error))"); return }
     }
 
-    @Test("a truncated body is a decode error naming the request, not retried")
+    @Test("a truncated body is retried as the passing fault it usually is; on every attempt it is a decode error naming the request")
     func truncatedBody() async throws {
-        try await withSimulator(SimulatorConfiguration(faults: FaultPlan(truncateRate: 1))) { simulator, client in
+        try await withSimulator(SimulatorConfiguration(faults: FaultPlan(truncateRate: 1)), client: { $0.retry.maxRetries = 2 }) { simulator, client in
             let error = await caught { _ = try await client.fetchPage(MemoryQuery(pageSize: 7)) }
             guard case .malformedResponse(let location, let reason) = error else {
                 Issue.record("got \(String(describing: error))"); return
             }
             #expect(location.hasSuffix("/v1/dev/get_memories?limit=7"))
             #expect(reason.contains("not valid JSON"))
-            #expect(await simulator.requestTimes().count == 1)
+            #expect(reason.hasSuffix("(on each of 3 attempts)"))
+            #expect(await simulator.requestTimes().count == 3)
         }
     }
 
-    @Test("a body that is not JSON is a decode error")
+    @Test("truncated and non-JSON bodies and stuck cursors now and then cost a retry each, not the walk")
+    func unreadableBodiesRetried() async throws {
+        let faults = FaultPlan(truncateRate: 0.15, malformedJSONRate: 0.15, stuckCursorRate: 0.15)
+        try await withSimulator(SimulatorConfiguration(memoryCount: 400, faults: faults)) { simulator, client in
+            var ids: [String] = []
+            for try await memory in client.memories() { ids.append(memory.id) }
+            #expect(ids == (await simulator.memoryIDs()))
+            let injected = await simulator.injectedFaults()
+            #expect(injected[.truncatedBody, default: 0] > 0 && injected[.malformedJSON, default: 0] > 0 && injected[.stuckCursor, default: 0] > 0)
+        }
+    }
+
+    @Test("a body that is not JSON on every attempt is a decode error")
     func malformedJSON() async throws {
-        try await withSimulator(SimulatorConfiguration(faults: FaultPlan(malformedJSONRate: 1))) { _, client in
+        try await withSimulator(SimulatorConfiguration(faults: FaultPlan(malformedJSONRate: 1)), client: { $0.retry.maxRetries = 1 }) { _, client in
             let error = await caught { _ = try await client.fetchPage() }
             guard case .malformedResponse = error else { Issue.record("got \(String(describing: error))"); return }
+        }
+    }
+
+    @Test("a body that trickles in a byte at a time fails at the request timeout, body included, and is retried")
+    func drippedBody() async throws {
+        let faults = FaultPlan(dripRate: 1, dripInterval: .milliseconds(100))
+        try await withSimulator(SimulatorConfiguration(memoryCount: 50, faults: faults), client: {
+            $0.requestTimeout = .seconds(1)
+            $0.retry.maxRetries = 1
+        }) { simulator, client in
+            let started = ContinuousClock.now
+            let error = await caught { _ = try await client.fetchPage() }
+            #expect(error == .unavailable(attempts: 2, lastFailure: "no whole response within the 1 s request timeout"))
+            // Two attempts of a second each (the read timeout of 5 s never fires: a byte comes every 0.1 s).
+            #expect(ContinuousClock.now - started < .seconds(4))
+            #expect(await simulator.requestTimes().count == 2)
         }
     }
 
@@ -157,16 +186,18 @@ struct ErrorTests {
         }
     }
 
-    @Test("a next_cursor that repeats the request's cursor is a malformed response, not a loop")
+    @Test("a next_cursor that repeats the request's cursor on every attempt is a malformed response, not a loop")
     func stuckCursor() async throws {
         let configuration = SimulatorConfiguration(memoryCount: 100, faults: FaultPlan(stuckCursorRate: 1))
-        try await withSimulator(configuration) { _, client in
+        try await withSimulator(configuration, client: { $0.retry.maxRetries = 2 }) { simulator, client in
             let first = try await client.fetchPage(MemoryQuery(pageSize: 10))
             let cursor = try #require(first.nextCursor)
             await #expect(throws: BuddiAPIError.malformedResponse(
-                location: "GET /v1/dev/get_memories?limit=10&cursor=\(cursor)", reason: "next_cursor repeats the cursor of the request")) {
+                location: "GET /v1/dev/get_memories?limit=10&cursor=\(cursor)",
+                reason: "next_cursor repeats the cursor of the request (on each of 3 attempts)")) {
                 try await client.fetchPage(MemoryQuery(pageSize: 10), cursor: cursor)
             }
+            #expect(await simulator.requestTimes().count == 4)
         }
     }
 }

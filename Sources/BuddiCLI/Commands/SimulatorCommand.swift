@@ -73,12 +73,21 @@ struct SimulatorCommand: AsyncParsableCommand {
     @Option(help: "Fraction of cursor pages whose next_cursor repeats the request's cursor.")
     var stuckCursorRate = 0.0
 
+    @Option(help: "Fraction of memories served broken: NUL in a string or key, lone surrogates, bad escapes, 600-deep nesting, raw control characters, oversized fields, bad ids.")
+    var badMemoryRate = 0.0
+
+    @Option(help: "Fraction of responses whose body trickles in one byte per --drip-ms.")
+    var dripRate = 0.0
+
+    @Option(help: "Milliseconds between two bytes of a drip-fed body.")
+    var dripMs = 1000
+
     func validate() throws {
-        let rates = [serverErrorRate, rateLimitRate, stallRate, truncateRate, malformedJsonRate, duplicateRate, malformedMemoryRate, stuckCursorRate]
+        let rates = [serverErrorRate, rateLimitRate, stallRate, truncateRate, malformedJsonRate, duplicateRate, malformedMemoryRate, stuckCursorRate, badMemoryRate, dripRate]
         guard rates.allSatisfy({ (0...1).contains($0) }) else { throw ValidationError("every --…-rate fraction must be from 0 to 1") }
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
-        guard memories >= 0, arrivalRate >= 0, latencyMs >= 0, stallMs >= 0 else {
-            throw ValidationError("--memories, --arrival-rate, --latency-ms and --stall-ms cannot be negative")
+        guard memories >= 0, arrivalRate >= 0, latencyMs >= 0, stallMs >= 0, dripMs >= 0 else {
+            throw ValidationError("--memories, --arrival-rate, --latency-ms, --stall-ms and --drip-ms cannot be negative")
         }
     }
 
@@ -88,7 +97,8 @@ struct SimulatorCommand: AsyncParsableCommand {
             serverErrorRate: serverErrorRate, rateLimitRate: rateLimitRate, retryAfterSeconds: retryAfter < 0 ? nil : retryAfter,
             latency: .milliseconds(latencyMs), stallRate: stallRate, stallDuration: .milliseconds(stallMs),
             truncateRate: truncateRate, malformedJSONRate: malformedJsonRate, duplicateRate: duplicateRate,
-            malformedMemoryRate: malformedMemoryRate, stuckCursorRate: stuckCursorRate
+            malformedMemoryRate: malformedMemoryRate, stuckCursorRate: stuckCursorRate,
+            badMemoryRate: badMemoryRate, dripRate: dripRate, dripInterval: .milliseconds(dripMs)
         )
         let simulator = BuddiSimulator(
             configuration: SimulatorConfiguration(
