@@ -4,6 +4,8 @@ import Foundation
 public struct MemoryPage: Sendable, Hashable {
     /// The memories that decoded, in the order the API sent them (newest first).
     public let memories: [Memory]
+    /// Where each of ``memories`` stands in the page's `memories` array.
+    public let positions: [Int]
     /// The elements of this page that are not usable memories, with why.
     public let skipped: [SkippedMemory]
     /// The cursor for the next (older) page; `nil` on the last page.
@@ -31,9 +33,15 @@ public struct SkippedMemory: Sendable, Hashable, CustomStringConvertible {
     init(position: Int, error: MemoryDecodingError, bytes: ArraySlice<UInt8>) {
         self.position = position
         self.error = error
-        let cut = bytes.prefix(Self.excerptBytes)
+        self.excerpt = Self.excerpt(of: bytes)
+    }
+
+    /// The start of `bytes` as text an operator can read and any database can store: at most
+    /// ``excerptBytes`` bytes, NUL bytes written as `\u0000`, "…" when cut.
+    public static func excerpt(of bytes: some Collection<UInt8>) -> String {
+        let cut = bytes.prefix(excerptBytes)
         let text = String(decoding: cut, as: UTF8.self).replacingOccurrences(of: "\u{0}", with: "\\u0000")
-        self.excerpt = cut.count < bytes.count ? text + "…" : text
+        return cut.count < bytes.count ? text + "…" : text
     }
 }
 
@@ -64,6 +72,7 @@ extension MemoryPage {
         }
         let screen = MemoryScreen(limits: limits)
         var memories: [Memory] = []
+        var positions: [Int] = []
         var skipped: [SkippedMemory] = []
         memories.reserveCapacity(elements.count)
         for (position, element) in elements.enumerated() {
@@ -76,6 +85,7 @@ extension MemoryPage {
                         throw MemoryDecodingError(id: id, reason: problem)
                     }
                     memories.append(memory)
+                    positions.append(position)
                 } catch {
                     skipped.append(SkippedMemory(position: position, error: error, bytes: reader.bytes[range]))
                 }
@@ -86,6 +96,7 @@ extension MemoryPage {
             }
         }
         self.memories = memories
+        self.positions = positions
         self.skipped = skipped
     }
 }

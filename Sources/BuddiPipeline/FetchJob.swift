@@ -2,6 +2,7 @@ import BuddiAPI
 import Foundation
 import JobQueue
 import Logging
+import Metrics
 import PostgresNIO
 import PostgresResilience
 
@@ -100,7 +101,7 @@ struct FetchJob: Sendable {
         await buffer.close()
         let metadata: Logger.Metadata = [
             "pages": "\(progress.pages)", "new": "\(progress.new)", "duplicates": "\(progress.duplicates)",
-            "repeats": "\(progress.repeats ?? 0)", "rejected": "\(progress.rejected.count)",
+            "repeats": "\(progress.repeats ?? 0)", "rejected": "\(progress.rejected.value)",
         ]
         if progress.new == 0 {
             context.logger.warning("fetch finished with no new conversations", metadata: metadata)
@@ -141,7 +142,16 @@ struct FetchJob: Sendable {
             let pages = try await buffer.take(maximum: Self.maxPagesPerTransaction)
             guard let last = pages.last else { return }
             let storeStart = ContinuousClock.now
-            progress = try await record(pages, after: progress.advanced(to: last.position), context: context)
+            let next = progress.advanced(to: last.position)
+            do {
+                progress = try await record(pages, after: next, rowByRow: false, context: context)
+            } catch let error where DatabaseRefusal.reason(error) != nil {
+                // A row the checks let through and the database refuses: the batch again, row by
+                // row, to set that one aside and store the others.
+                context.logger.warning("the database refused a batch of memories; storing them one by one", metadata: [
+                    "error": "\(DatabaseRefusal.reason(error) ?? "")"])
+                progress = try await record(pages, after: next, rowByRow: true, context: context)
+            }
             progress.storeSeconds = (progress.storeSeconds ?? 0) + (ContinuousClock.now - storeStart).inSeconds
             context.logger.debug("pages recorded", metadata: [
                 "pages": "\(pages.count)", "memories": "\(pages.reduce(0) { $0 + $1.taken.count })",
@@ -160,16 +170,23 @@ struct FetchJob: Sendable {
             let leg = legs[position.legIndex]
             let began = ContinuousClock.now
             let page = try await fetchPage(leg.query, cursor: position.cursor)
-            var fresh = page.memories
-            if let skip = position.skipThroughID, let index = fresh.firstIndex(where: { $0.id == skip }) {
+            var fresh = Array(zip(page.memories, page.positions))
+            // Rejections are taken with the memories around them: past what an earlier walk of
+            // this page took, down to the leg's bound and the fetch's maximum.
+            var rejectedFrom = -1, rejectedThrough = Int.max
+            if let skip = position.skipThroughID, let index = fresh.firstIndex(where: { $0.0.id == skip }) {
+                rejectedFrom = fresh[index].1
                 fresh.removeFirst(index + 1)
             }
             let previous = Set(position.previousPageIDs ?? [])
-            let repeated = fresh.filter { previous.contains($0.id) }.count
-            fresh.removeAll { previous.contains($0.id) }
+            let repeated = fresh.filter { previous.contains($0.0.id) }.count
+            fresh.removeAll { previous.contains($0.0.id) }
             // Down to the leg's lower bound and no further: what lies below is another leg's, or
             // the backfill's.
-            if let bound = fresh.firstIndex(where: leg.reachesLowerBound) { fresh.removeSubrange((bound + 1)...) }
+            if let bound = fresh.firstIndex(where: { leg.reachesLowerBound($0.0) }) {
+                rejectedThrough = fresh[bound].1
+                fresh.removeSubrange((bound + 1)...)
+            }
             // Repeats do not count toward the maximum, so an API serving the same page under new
             // cursors would be walked for ever: a run of pages with nothing but repeats is a
             // malformed response (retried like one).
@@ -179,10 +196,15 @@ struct FetchJob: Sendable {
                     location: "get_memories", reason: "\(repeatsOnly) pages in a row repeated only memories already served")
             }
             let taken = Array(fresh.prefix(args.maxConversations - position.memoriesSeen))
+            if taken.count < fresh.count { rejectedThrough = min(rejectedThrough, taken.last?.1 ?? rejectedFrom) }
+            let rejections = page.skipped
+                .filter { $0.position > rejectedFrom && $0.position < rejectedThrough }
+                .map { MemoryRejection($0, pageCursor: position.cursor) }
             let walked = WalkedPage(
-                leg: position.legIndex, taken: taken, retriedFailures: page.retriedFailures,
+                leg: position.legIndex, cursor: position.cursor, taken: taken.map(\.0), positions: taken.map(\.1),
+                rejections: rejections, retriedFailures: page.retriedFailures,
                 position: position.after(
-                    page, taken: taken, cutShort: taken.count < fresh.count, repeated: repeated, leg: leg,
+                    page, taken: taken.map(\.0), cutShort: taken.count < fresh.count, repeated: repeated, leg: leg,
                     apiSeconds: (ContinuousClock.now - began).inSeconds),
                 maximum: args.maxConversations)
             position = walked.position
@@ -190,12 +212,15 @@ struct FetchJob: Sendable {
         }
     }
 
-    /// In one transaction: inserts the new memories of the pages that arrived, enqueues `process`
-    /// jobs for every full batch of stored but unqueued conversations (for all of them on the
-    /// last page), moves the gaps the pages came from, and saves the checkpoint `next` with the
-    /// counts, the ids still unqueued, and the API failures the client retried for these pages.
-    /// A retry resumes from it.
-    private func record(_ pages: [WalkedPage], after next: FetchProgress, context: JobContext) async throws -> FetchProgress {
+    /// In one transaction: inserts the new memories of the pages that arrived (`rowByRow`, each
+    /// on its own, setting aside those the database refuses), records the rejected ones,
+    /// enqueues `process` jobs for every full batch of stored but unqueued conversations (for all
+    /// of them on the last page), moves the gaps the pages came from, and saves the checkpoint
+    /// `next` with the counts, the ids still unqueued, and the API failures the client retried
+    /// for these pages. A retry resumes from it.
+    private func record(
+        _ pages: [WalkedPage], after next: FetchProgress, rowByRow: Bool, context: JobContext
+    ) async throws -> FetchProgress {
         let taken = pages.flatMap(\.taken)
         let retriedFailures = pages.flatMap(\.retriedFailures)
         let isLast = pages.last?.isLast ?? false
@@ -206,9 +231,26 @@ struct FetchJob: Sendable {
                 try await connection.query(FetchRunSQL.addAPIErrors(jobID: context.jobID, counts: counts), logger: context.logger)
             }
             var saved = next
-            let ids = try await store.insert(taken, fetchJobID: context.jobID, on: connection)
+            var rejections = pages.flatMap(\.rejections)
+            let ids: [Int64]
+            var refused = 0
+            if rowByRow {
+                let stored = try await storeRowByRow(pages, context: context, on: connection)
+                ids = stored.ids
+                refused = stored.refused.count
+                rejections += stored.refused
+            } else {
+                ids = try await store.insert(taken, fetchJobID: context.jobID, on: connection)
+            }
+            if !rejections.isEmpty {
+                try await connection.query(RejectionSQL.record(rejections, jobID: context.jobID), logger: context.logger)
+                Counter(label: "buddi_memories_rejected_total").increment(by: rejections.count)
+                context.logger.warning("rejected memories that cannot be stored; the rest of their pages is stored", metadata: [
+                    "rejected": "\(rejections.count)", "first": "\(rejections[0].reason)"])
+            }
+            saved.rejected.value += rejections.count
             saved.new += ids.count
-            saved.duplicates += taken.count - ids.count
+            saved.duplicates += taken.count - ids.count - refused
             saved.unqueuedIDs += ids
             let ready = isLast ? saved.unqueuedIDs.count : saved.unqueuedIDs.count - saved.unqueuedIDs.count % processBatchSize
             let jobs = try stride(from: 0, to: ready, by: processBatchSize).map { start in
@@ -223,6 +265,28 @@ struct FetchJob: Sendable {
             try await context.saveProgress(saved, on: connection)
             return saved
         }
+    }
+
+    /// Inserts the pages' memories one by one, each under a savepoint: one the database refuses
+    /// is rolled back alone and comes back as a rejection with the database's reason.
+    private func storeRowByRow(
+        _ pages: [WalkedPage], context: JobContext, on connection: PostgresConnection
+    ) async throws -> (ids: [Int64], refused: [MemoryRejection]) {
+        var ids: [Int64] = []
+        var refused: [MemoryRejection] = []
+        for page in pages {
+            for (memory, position) in zip(page.taken, page.positions) {
+                try await connection.query("SAVEPOINT buddi_memory", logger: context.logger)
+                do {
+                    ids += try await store.insert([memory], fetchJobID: context.jobID, on: connection)
+                    try await connection.query("RELEASE SAVEPOINT buddi_memory", logger: context.logger)
+                } catch let error where DatabaseRefusal.reason(error) != nil {
+                    try await connection.query("ROLLBACK TO SAVEPOINT buddi_memory", logger: context.logger)
+                    refused.append(MemoryRejection(memory, refusal: DatabaseRefusal.reason(error) ?? "", pageCursor: page.cursor, position: position))
+                }
+            }
+        }
+        return (ids, refused)
     }
 
     /// Keeps leg `index`'s gap where its walk has come, in the transaction storing its pages:
@@ -283,15 +347,27 @@ struct FetchPageFailure: Error {
 /// A page the walker took from leg `leg`, with the walk's position after it.
 struct WalkedPage: Sendable {
     let leg: Int
+    /// The cursor the page was asked for with.
+    let cursor: String?
     let taken: [Memory]
+    /// Where each of `taken` stands in the page's `memories` array.
+    let positions: [Int]
+    /// The page's memories that cannot be stored, with why.
+    let rejections: [MemoryRejection]
     let retriedFailures: [String]
     let position: FetchProgress
     /// Whether the walk ends with it: past the last leg, or at the fetch's maximum.
     let isLast: Bool
 
-    init(leg: Int, taken: [Memory], retriedFailures: [String], position: FetchProgress, maximum: Int) {
+    init(
+        leg: Int, cursor: String?, taken: [Memory], positions: [Int], rejections: [MemoryRejection], retriedFailures: [String],
+        position: FetchProgress, maximum: Int
+    ) {
         self.leg = leg
+        self.cursor = cursor
         self.taken = taken
+        self.positions = positions
+        self.rejections = rejections
         self.retriedFailures = retriedFailures
         self.position = position
         self.isLast = position.legIndex >= (position.legs?.count ?? 0) || position.memoriesSeen >= maximum

@@ -5,12 +5,6 @@ import Foundation
 /// crash or an API failure resumes from here instead of starting over. It is also the job's
 /// result once the fetch ends.
 struct FetchProgress: Codable, Sendable {
-    /// A memory that could not be taken, and why.
-    struct Rejected: Codable, Sendable {
-        var id: String?
-        var reason: String
-    }
-
     /// The stretches the fetch walks (see ``FetchLeg``), decided when it first stores a page.
     /// Nil in checkpoints from before legs: those walk their days, or down to their watermark.
     var legs: [FetchLeg]?
@@ -33,7 +27,8 @@ struct FetchProgress: Codable, Sendable {
     var repeats: Int?
     var new = 0
     var duplicates = 0
-    var rejected: [Rejected] = []
+    /// Memories rejected (each is a row of `rejected_memories`).
+    var rejected = RejectedCount()
     /// Stored conversations whose `process` job waits for a full batch (enqueued at the latest
     /// with the last page).
     var unqueuedIDs: [Int64] = []
@@ -48,8 +43,8 @@ struct FetchProgress: Codable, Sendable {
         case apiSeconds, storeSeconds
     }
 
-    /// This progress with the walk's position (leg, cursor, pages, memories seen, repeats,
-    /// rejected, API time) taken from `walked`, and its own counts and gaps.
+    /// This progress with the walk's position (leg, cursor, pages, memories seen, repeats, API
+    /// time) taken from `walked`, and its own counts and gaps.
     func advanced(to walked: FetchProgress) -> FetchProgress {
         var next = self
         next.legIndex = walked.legIndex
@@ -59,7 +54,6 @@ struct FetchProgress: Codable, Sendable {
         next.pages = walked.pages
         next.memoriesSeen = walked.memoriesSeen
         next.repeats = walked.repeats
-        next.rejected = walked.rejected
         next.apiSeconds = walked.apiSeconds
         return next
     }
@@ -74,7 +68,6 @@ struct FetchProgress: Codable, Sendable {
         next.pages += 1
         next.memoriesSeen += taken.count
         next.repeats = (repeats ?? 0) + repeated
-        next.rejected += page.skipped.map { Rejected(id: $0.error.id, reason: $0.error.reason) }
         next.apiSeconds = (self.apiSeconds ?? 0) + apiSeconds
         if taken.contains(where: leg.reachesLowerBound) || (page.nextCursor == nil && !cutShort) {
             next.begin(leg: legIndex + 1)
@@ -102,7 +95,7 @@ struct FetchProgress: Codable, Sendable {
     var result: FetchResult {
         FetchResult(
             pages: pages, memories_seen: memoriesSeen, new: new, duplicates: duplicates, repeats: repeats ?? 0,
-            rejected: rejected,
+            rejected: rejected.value,
             duration_seconds: Date().timeIntervalSince(startedAt), api_seconds: apiSeconds ?? 0, store_seconds: storeSeconds ?? 0)
     }
 }
@@ -116,9 +109,32 @@ public struct FetchResult: Codable, Sendable {
     /// Memories a page repeated from the page before (not taken twice, not counted as new);
     /// nil in results from before they were counted.
     public var repeats: Int?
-    fileprivate(set) var rejected: [FetchProgress.Rejected]
+    /// Memories rejected on their own (listed in `rejected_memories`).
+    public var rejected: Int
     public var duration_seconds: Double
     /// Of the duration: waiting for the API (overlapped with storing), and storing.
     public var api_seconds: Double
     public var store_seconds: Double
+}
+
+/// How many memories a fetch rejected. Checkpoints from before `rejected_memories` listed the
+/// rejections themselves; such a list reads as its length.
+struct RejectedCount: Codable, Sendable {
+    var value = 0
+
+    init() {}
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if let count = try? container.decode(Int.self) {
+            value = count
+        } else {
+            value = try decoder.unkeyedContainer().count ?? 0
+        }
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(value)
+    }
 }

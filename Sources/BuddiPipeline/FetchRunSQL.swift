@@ -27,7 +27,7 @@ enum FetchRunSQL {
         """
         UPDATE fetch_runs SET outcome = 'succeeded', finished_at = now(), pages = \(result.pages),
                memories_seen = \(result.memories_seen), new_conversations = \(result.new),
-               duplicates = \(result.duplicates), rejected = \(result.rejected.count),
+               duplicates = \(result.duplicates), rejected = \(result.rejected),
                duration_seconds = \(result.duration_seconds), error = NULL
         WHERE job_id = \(jobID)
         """

@@ -54,15 +54,6 @@ public struct PipelineAudit: Sendable {
         let query: PostgresQuery
     }
 
-    /// A conversation id held by an unfinished process job or an unfinished fetch's checkpoint.
-    private static let coveredIDs = """
-        SELECT (c.id)::bigint AS id FROM jobs j, jsonb_array_elements_text(j.args -> 'conversationIDs') AS c(id)
-        WHERE j.kind = 'process' AND j.state IN ('available', 'running', 'retryable')
-        UNION ALL
-        SELECT (c.id)::bigint FROM jobs j, jsonb_array_elements_text(j.progress -> 'unqueuedIDs') AS c(id)
-        WHERE j.kind = 'fetch' AND j.state IN ('available', 'running', 'retryable')
-        """
-
     private static let checks: [Check] = [
         Check(
             name: "process_job_missing_conversation",
@@ -96,7 +87,7 @@ public struct PipelineAudit: Sendable {
                 SELECT 'conversation ' || c.id || ' (' || c.buddi_id || ')'
                 FROM conversations c
                 WHERE c.processing_state = 'pending'
-                  AND NOT EXISTS (SELECT 1 FROM (\(coveredIDs)) covered WHERE covered.id = c.id)
+                  AND NOT EXISTS (SELECT 1 FROM (\(StrandedWorkSQL.coveredIDs)) covered WHERE covered.id = c.id)
                 """)),
         Check(
             name: "processed_without_anchor",

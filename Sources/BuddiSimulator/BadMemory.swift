@@ -21,7 +21,8 @@ public enum BadMemoryKind: String, Sendable, Hashable, CaseIterable {
     case controlCharacter
     /// A transcript segment of a little over 1 MiB, past the default field limit.
     case oversizedField
-    /// An id of over 300 bytes, past the default id limit.
+    /// An id of over 6,000 bytes of hex, past the default id limit (and, with the limit raised,
+    /// past what a PostgreSQL index entry can hold).
     case longID
     /// An id that is a number.
     case numericID
@@ -58,13 +59,19 @@ public enum BadMemoryKind: String, Sendable, Hashable, CaseIterable {
         case .controlCharacter: return Self.inject("\"title\":\"ring \u{7} bell\"", into: fields)
         case .oversizedField:
             fields["transcript_segments"] = [["text": .string(String(repeating: "blah ", count: (1 << 20) / 5 + 100))]]
-        case .longID: fields["id"] = .string(id + "-" + String(repeating: "x", count: 300))
+        case .longID: fields["id"] = .string(id + "-" + Self.noise(seed: id, count: 6000))
         case .numericID: fields["id"] = .number(Double(id.utf8.count * 1000 + 7))
         case .missingID: fields["id"] = nil
         case .blankID: fields["id"] = "   "
         case .notAnObject: return JSONValue.string("memory \(id)").jsonText
         }
         return JSONValue.object(fields).jsonText
+    }
+
+    /// `count` hex digits that no compression shrinks much, the same for the same seed.
+    private static func noise(seed: String, count: Int) -> String {
+        var random = SeededGenerator(seed: SeededGenerator.mix(seed.utf8.reduce(0) { $0 &* 31 &+ UInt64($1) }))
+        return String((0..<count).map { _ in "0123456789abcdef".randomElement(using: &random)! })
     }
 
     /// `fields` as JSON with `member` (raw JSON text, possibly invalid) as the first member.

@@ -29,11 +29,11 @@ struct PipelineWorld {
         }
     }
 
-    /// Starts a `buddi worker` process.
-    func worker(_ extra: [String] = []) throws -> BuddiProcess {
+    /// Starts a `buddi worker` process, with `settings` added to its environment.
+    func worker(_ extra: [String] = [], settings: [String: String] = [:]) throws -> BuddiProcess {
         try BuddiProcess(
             ["worker", "--concurrency", "4", "--poll-interval-ms", "200", "--retry-base-ms", "50"] + extra,
-            databaseURL: db.url.redacted, environment: environment)
+            databaseURL: db.url.redacted, environment: environment.merging(settings) { _, new in new })
     }
 
     /// Runs `buddi arguments…` to completion.

@@ -80,7 +80,9 @@ struct DemoCommand: AsyncParsableCommand {
             configuration: .init(port: port, adminToken: ProcessInfo.processInfo.environment["BUDDI_ADMIN_TOKEN"]),
             client: client, schedulerDefaults: defaults, processMetrics: ProcessMetrics.render,
             onListening: { port in say("HTTP API at http://127.0.0.1:\(port)") }, logger: logger)
-        let maintenance = Maintenance.services(client: client, rescueInterval: .seconds(5), electionTTL: .seconds(15), logger: logger)
+        let maintenance = Maintenance.services(
+            client: client, rescueInterval: .seconds(5), electionTTL: .seconds(15), sweepInterval: .seconds(10), sweepGrace: .seconds(30),
+            logger: logger)
         try await withServicesRunning(workerServices + [elector, scheduler, server] + maintenance, logger: logger) {
             try await DemoNarrator(client: client, fetchID: fetchID, logger: logger).follow()
             guard !once else { return }

@@ -5,8 +5,8 @@ import Logging
 import PostgresNIO
 
 /// Follows a fetch to the end: its job until it has finished, then the processing of the
-/// conversations it stored until every one is processed or failed (or no process job is left to
-/// do it). Reports each change.
+/// conversations it stored until every one is processed or failed (a conversation whose process
+/// job was lost is picked up again by the maintenance leader's sweep). Reports each change.
 struct FetchFollower {
     let client: PostgresClient
     let logger: Logger
@@ -23,30 +23,13 @@ struct FetchFollower {
         let stored = try record.resultJSON.map { try JSONDecoder().decode(FetchResult.self, from: Data($0.utf8)).new } ?? 0
         var last: FetchProcessing?
         while true {
-            // Looked at before the counts: when no process job was left then, the counts are final.
-            let canContinue = try await processingCanContinue()
             let processing = try await FetchProcessing.of(fetchJob: jobID, stored: stored, client: client, logger: logger)
             if processing != last {
                 report("processed \(processing.processed) of \(processing.stored) new conversations, \(processing.failed) failed")
                 last = processing
             }
             if processing.isDone { return record }
-            guard canContinue else {
-                let pending = processing.stored - processing.processed - processing.failed
-                throw CLIError(description: """
-                    \(pending) conversation(s) of fetch job \(jobID) are still pending but no process job is left to \
-                    process them (see `buddi jobs list --kind process --state discarded`)
-                    """)
-            }
             try await Task.sleep(for: .milliseconds(250))
-        }
-    }
-
-    /// Whether a process job is still waiting, running or due for a retry (a cancelled or
-    /// discarded one leaves its conversations pending for good).
-    private func processingCanContinue() async throws -> Bool {
-        try await client.withConnection { connection in
-            try await JobQueue(client: client, logger: logger).oldestUnfinished(kind: ProcessArgs.kind, on: connection) != nil
         }
     }
 

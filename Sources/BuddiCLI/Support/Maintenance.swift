@@ -1,11 +1,13 @@
 import ArgumentParser
 import BuddiLedger
+import BuddiPipeline
 import JobQueue
 import Logging
 import PostgresNIO
 import ServiceLifecycle
 
-/// The cluster's maintenance duties — lease rescue, pruning and ledger sealing — run by one
+/// The cluster's maintenance duties — lease rescue, pruning, ledger sealing and the sweep of
+/// stranded conversations — run by one
 /// process at a time: every worker and scheduler campaigns in the `maintenance` election, and
 /// only its leader runs them. So they run as long as any buddi process is up, and not N times.
 enum Maintenance {
@@ -13,12 +15,16 @@ enum Maintenance {
     static let electionName = "maintenance"
 
     /// The elector and the leader-only duties, to run beside a process's own services.
-    static func services(client: PostgresClient, rescueInterval: Duration, electionTTL: Duration, logger: Logger) -> [any Service] {
+    static func services(
+        client: PostgresClient, rescueInterval: Duration, electionTTL: Duration, sweepInterval: Duration, sweepGrace: Duration,
+        logger: Logger
+    ) -> [any Service] {
         let elector = LeaderElector(name: electionName, client: client, ttl: electionTTL, renewInterval: electionTTL / 3, logger: logger)
         let duties: [any Service] = [
             LeaseRescuer(client: client, interval: rescueInterval, logger: logger),
             JobPruner(client: client, logger: logger),
             LedgerSealer(client: client, logger: logger),
+            StrandedSweeper(client: client, interval: sweepInterval, grace: sweepGrace, logger: logger),
         ]
         return [elector] + duties.map { LeaderOnly($0, elector: elector, logger: logger) }
     }
@@ -32,14 +38,23 @@ struct MaintenanceOptions: ParsableArguments {
     @Option(help: "Seconds a maintenance leader's lease lasts: how soon another process takes over maintenance after it dies.")
     var maintenanceLeaseSeconds = 10.0
 
+    @Option(help: "Seconds between sweeps for conversations left pending with nothing to process them.")
+    var sweepIntervalSeconds = 60.0
+
+    @Option(help: "Seconds a pending conversation must have waited, with no process job or fetch checkpoint covering it, before a sweep enqueues its processing.")
+    var sweepGraceSeconds = 300.0
+
     func validate() throws {
         if rescueIntervalSeconds <= 0 { throw ValidationError("--rescue-interval-seconds must be positive, got \(rescueIntervalSeconds)") }
         if maintenanceLeaseSeconds < 1 { throw ValidationError("--maintenance-lease-seconds must be at least 1, got \(maintenanceLeaseSeconds)") }
+        if sweepIntervalSeconds <= 0 { throw ValidationError("--sweep-interval-seconds must be positive, got \(sweepIntervalSeconds)") }
+        if sweepGraceSeconds < 0 { throw ValidationError("--sweep-grace-seconds cannot be negative, got \(sweepGraceSeconds)") }
     }
 
     /// The elector and the leader-only duties.
     func services(client: PostgresClient, logger: Logger) -> [any Service] {
         Maintenance.services(
-            client: client, rescueInterval: .seconds(rescueIntervalSeconds), electionTTL: .seconds(maintenanceLeaseSeconds), logger: logger)
+            client: client, rescueInterval: .seconds(rescueIntervalSeconds), electionTTL: .seconds(maintenanceLeaseSeconds),
+            sweepInterval: .seconds(sweepIntervalSeconds), sweepGrace: .seconds(sweepGraceSeconds), logger: logger)
     }
 }

@@ -1,0 +1,38 @@
+import BuddiAPI
+
+/// A memory of a page that is not stored, with why: what a row of `rejected_memories` holds.
+/// Every text is storable (NUL written as `\u0000`), whatever the API sent.
+struct MemoryRejection: Sendable {
+    /// The cursor the page was asked for with; nil for a walk's first page.
+    let pageCursor: String?
+    /// Its index in the page's `memories` array.
+    let position: Int
+    /// Its Buddi id, when it has a usable one.
+    let buddiID: String?
+    let reason: String
+    let excerpt: String
+
+    /// A memory the reader or the checks refused.
+    init(_ skipped: SkippedMemory, pageCursor: String?) {
+        self.init(pageCursor: pageCursor, position: skipped.position, buddiID: skipped.error.id, reason: skipped.error.reason, excerpt: skipped.excerpt)
+    }
+
+    /// A memory the database refused, with the database's reason.
+    init(_ memory: Memory, refusal: String, pageCursor: String?, position: Int) {
+        self.init(
+            pageCursor: pageCursor, position: position, buddiID: memory.id, reason: "the database refused it: \(refusal)",
+            excerpt: SkippedMemory.excerpt(of: Array(memory.raw.jsonText.utf8)))
+    }
+
+    private init(pageCursor: String?, position: Int, buddiID: String?, reason: String, excerpt: String) {
+        self.pageCursor = pageCursor.map(Self.storable)
+        self.position = position
+        self.buddiID = buddiID.map(Self.storable)
+        self.reason = Self.storable(reason)
+        self.excerpt = Self.storable(excerpt)
+    }
+
+    private static func storable(_ text: String) -> String {
+        text.utf8.contains(0) ? text.replacingOccurrences(of: "\u{0}", with: "\\u0000") : text
+    }
+}

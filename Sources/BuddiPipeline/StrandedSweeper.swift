@@ -1,0 +1,59 @@
+import JobQueue
+import Logging
+import Metrics
+import PostgresNIO
+import PostgresResilience
+import ServiceLifecycle
+
+/// A maintenance duty (run by the maintenance leader only): finds conversations left pending
+/// with nothing to process them — their process job discarded or cancelled, or their ids held
+/// only in the checkpoint of a fetch that ended — once they are older than a grace period, and
+/// enqueues process jobs for them. Counted in `buddi_stranded_conversations_swept_total`.
+public struct StrandedSweeper: Service {
+    let client: PostgresClient
+    let interval: Duration
+    let grace: Duration
+    let logger: Logger
+    /// Conversations taken per round at most.
+    static let batchLimit = 1000
+
+    /// A sweeper looking every `interval` for conversations stranded longer than `grace`.
+    public init(client: PostgresClient, interval: Duration = .seconds(60), grace: Duration = .seconds(300), logger: Logger) {
+        self.client = client
+        self.interval = interval
+        self.grace = grace
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        await PeriodicDuty(name: "stranded-work sweep", interval: interval, logger: logger) {
+            _ = try await sweepOnce()
+        }.run()
+    }
+
+    /// Enqueues process jobs for what is stranded now; returns how many conversations they cover.
+    @discardableResult
+    public func sweepOnce() async throws -> Int {
+        var total = 0
+        while true {
+            let (graceSeconds, logger, queue) = (grace.inSeconds, logger, JobQueue(client: client, logger: logger))
+            let swept = try await client.transaction(logger: logger) { connection in
+                var ids: [Int64] = []
+                let rows = try await connection.query(StrandedWorkSQL.take(graceSeconds: graceSeconds, limit: Self.batchLimit), logger: logger)
+                for try await id in rows.decode(Int64.self) { ids.append(id) }
+                let jobs = try stride(from: 0, to: ids.count, by: Pipeline.processBatchSize).map { start in
+                    try NewJob(ProcessArgs(conversationIDs: Array(ids[start..<min(start + Pipeline.processBatchSize, ids.count)])))
+                }
+                try await queue.enqueue(jobs, on: connection)
+                return ids
+            }
+            if !swept.isEmpty {
+                Counter(label: "buddi_stranded_conversations_swept_total").increment(by: swept.count)
+                logger.warning("enqueued processing for conversations nothing was going to process", metadata: [
+                    "conversations": "\(swept.count)", "first_id": "\(swept[0])"])
+            }
+            total += swept.count
+            if swept.count < Self.batchLimit { return total }
+        }
+    }
+}

@@ -1,0 +1,85 @@
+import BuddiPipeline
+import BuddiSimulator
+import BuddiTestSupport
+import Foundation
+import JobQueue
+import PostgresNIO
+import Testing
+
+@Suite("Bad input never blocks good input", .serialized)
+struct BadInputTests {
+    @Test("a dozen kinds of bad memory among good ones: every good one stored and processed once, every bad one in rejected_memories with its reason (a row the database refuses found and set aside), the fetch completed")
+    func badMemoriesRejectedAlone() async throws {
+        try await PipelineWorld.with(memories: 600, faults: FaultPlan(badMemoryRate: 0.1)) { world in
+            // Ids up to 100 kB pass the checks, so the 6 kB ones reach PostgreSQL, whose index refuses them.
+            let worker = try world.worker(settings: ["BUDDI_MAX_MEMORY_ID_BYTES": "100000"])
+            let fetch = try await world.fetch()
+            #expect(fetch.state == .completed, "\(fetch.errors)")
+            let bad = await world.simulator.badMemories()
+            #expect(Set(bad.map(\.kind)) == Set(BadMemoryKind.allCases))
+            let badIDs = Set(bad.map(\.id))
+            let good = (await world.simulator.memoryIDs()).filter { !badIDs.contains($0) }
+            #expect(try await world.waitForProcessed(Int64(good.count)))
+            var stored: [String] = []
+            for try await id in try await world.db.client.query("SELECT buddi_id FROM conversations", logger: world.db.logger).decode(String.self) {
+                stored.append(id)
+            }
+            #expect(stored.count == good.count)
+            #expect(Set(stored) == Set(good))
+
+            #expect(try await world.count("SELECT count(*) FROM rejected_memories") == Int64(bad.count))
+            #expect(try await world.count("SELECT (result->>'rejected')::int8 FROM jobs WHERE id = \(fetch.id)") == Int64(bad.count))
+            for (id, kind) in bad {
+                let row: PostgresQuery = switch kind {
+                case .longID: "SELECT reason FROM rejected_memories WHERE buddi_id LIKE \(id + "-%")"
+                case _ where kind.keepsID: "SELECT reason FROM rejected_memories WHERE buddi_id = \(id)"
+                default: "SELECT reason FROM rejected_memories WHERE buddi_id IS NULL AND excerpt <> '' LIMIT 1"
+                }
+                let reason = try await world.db.scalar(row, as: String.self)
+                #expect(reason != nil, "\(kind) \(id) is not in rejected_memories")
+                if kind == .longID {
+                    #expect(reason?.hasPrefix("the database refused it: index row size") == true, "\(reason ?? "")")
+                }
+            }
+            #expect(try await world.count("SELECT count(*) FROM rejected_memories WHERE buddi_id IS NULL")
+                == Int64(bad.filter { !$0.kind.keepsID && $0.kind != .longID }.count))
+            #expect(try await world.count("SELECT count(*) FROM rejected_memories WHERE fetch_job_id <> \(fetch.id) OR times_seen <> 1") == 0)
+            worker.signal(SIGTERM)
+            #expect(try await worker.wait() == 0)
+        }
+    }
+
+    @Test("the sweeper enqueues processing for conversations left pending with nothing to process them, and leaves covered and recent ones alone")
+    func strandedConversationsSwept() async throws {
+        let db = try await TestDatabase.make()
+        defer { Task { await db.drop() } }
+        let queue = JobQueue(client: db.client, logger: db.logger)
+        var ids: [String: Int64] = [:]
+        for name in ["lost-job", "ended-fetch", "queued", "in-checkpoint", "recent"] {
+            let age = name == "recent" ? "0 seconds" : "1 hour"
+            try await db.execute("""
+                INSERT INTO conversations (buddi_id, raw, fetched_at) VALUES (\(name), '{}', now() - \(age)::interval)
+                """)
+            ids[name] = try await db.scalar("SELECT id FROM conversations WHERE buddi_id = \(name)", as: Int64.self)
+        }
+        let id = { (name: String) in ids[name]! }
+        let discarded = try await queue.enqueue(NewJob(ProcessArgs(conversationIDs: [id("lost-job")]))).id
+        let queued = try await queue.enqueue(NewJob(ProcessArgs(conversationIDs: [id("queued")]))).id
+        let endedFetch = try await queue.enqueue(NewJob(kind: "fetch")).id
+        let runningFetch = try await queue.enqueue(NewJob(kind: "fetch")).id
+        try await db.execute("UPDATE jobs SET state = 'discarded', finished_at = now() WHERE id IN (\(discarded), \(endedFetch))")
+        try await db.execute("UPDATE jobs SET progress = jsonb_build_object('unqueuedIDs', jsonb_build_array(\(id("ended-fetch")))) WHERE id = \(endedFetch)")
+        try await db.execute("UPDATE jobs SET progress = jsonb_build_object('unqueuedIDs', jsonb_build_array(\(id("in-checkpoint")))) WHERE id = \(runningFetch)")
+
+        let sweeper = StrandedSweeper(client: db.client, grace: .seconds(60), logger: db.logger)
+        #expect(try await sweeper.sweepOnce() == 2)
+        let swept = try await db.scalar("""
+            SELECT args::text FROM jobs WHERE kind = 'process' AND id NOT IN (\(discarded), \(queued))
+            """, as: String.self)
+        let args = try JSONDecoder().decode(ProcessArgs.self, from: Data((swept ?? "{}").utf8))
+        #expect(args.conversationIDs == [id("lost-job"), id("ended-fetch")])
+        // Covered now: a second sweep finds nothing.
+        #expect(try await sweeper.sweepOnce() == 0)
+        #expect(try await db.scalar("SELECT count(*) FROM jobs WHERE kind = 'process'", as: Int64.self) == 3)
+    }
+}
