@@ -65,7 +65,7 @@ final class BatchCompleter: Sendable {
             }
             do {
                 let written = try await withDatabaseDeadline(Self.flushDeadline, "recording job outcomes") { [self] in
-                    try await flush(batch)
+                    try await flushIsolatingRefusals(batch)
                 }
                 failures = 0
                 onFlushed(batch, written)
@@ -79,6 +79,28 @@ final class BatchCompleter: Sendable {
                 state.withLock { $0.pending.insert(contentsOf: batch, at: 0) }
                 try? await Task.sleep(for: .milliseconds(min(1000, 50 << min(failures, 7))))
             }
+        }
+    }
+
+    /// Flushes `batch`; if the database refuses it for its data (a result or error it cannot
+    /// store), flushes the outcomes one by one, so that the refused one cannot hold back those
+    /// batched with it, and records that one without what was refused.
+    private func flushIsolatingRefusals(_ batch: [FinishedJob]) async throws -> FlushedOutcomes {
+        do {
+            return try await flush(batch)
+        } catch let error where DatabaseRefusal.reason(error) != nil && batch.count > 1 {
+            var written = FlushedOutcomes()
+            for job in batch {
+                let one = try await flushIsolatingRefusals([job])
+                written.accepted.formUnion(one.accepted)
+                written.resumed.formUnion(one.resumed)
+            }
+            return written
+        } catch let error where DatabaseRefusal.reason(error) != nil {
+            let reason = DatabaseRefusal.reason(error) ?? ""
+            logger.error("the database refused a job's outcome; recording it without what was refused", metadata: [
+                "job_id": "\(batch[0].id)", "error": "\(reason)"])
+            return try await flush(batch.map { $0.storable(refusedWith: reason) })
         }
     }
 

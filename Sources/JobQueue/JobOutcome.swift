@@ -1,3 +1,4 @@
+import Foundation
 /// How one run of a job ended, as the worker records it.
 enum JobOutcome: Sendable {
     /// Succeeded, with the handler's result as JSON, if any.
@@ -23,6 +24,24 @@ struct FinishedJob: Sendable {
     let attempt: Int32
     let checkpointSequence: Int32
     let outcome: JobOutcome
+
+    /// This outcome with what the database refused to store replaced: a result by a note of
+    /// the refusal, NUL in an error text written as `\u0000`.
+    func storable(refusedWith reason: String) -> FinishedJob {
+        let storable: JobOutcome
+        let note = { (text: String) in text.replacingOccurrences(of: "\u{0}", with: "\\u0000") }
+        switch outcome {
+        case .completed:
+            let refusal = String(decoding: (try? JSONEncoder.jobs.encode(["unstorable_result": note(reason)])) ?? Data("{}".utf8), as: UTF8.self)
+            storable = .completed(resultJSON: refusal)
+        case .retry(let delay, let error): storable = .retry(delay: delay, error: note(error))
+        case .discarded(let error): storable = .discarded(error: note(error))
+        case .cancelled(let reason): storable = .cancelled(reason: note(reason))
+        case .released: storable = .released
+        case .resumed(let reason): storable = .resumed(reason: note(reason))
+        }
+        return FinishedJob(id: id, attempt: attempt, checkpointSequence: checkpointSequence, outcome: storable)
+    }
 
     /// The row values the batch statement writes: state, result, error, delay (ms or -1).
     var columns: (state: JobState, result: String, error: String, delayMs: Double) {

@@ -9,7 +9,8 @@ import Testing
 /// Arguments for the test handlers below.
 struct TestArgs: JobArgs {
     static let kind = "test.job"
-    /// How the handler behaves: "ok", "fail" (while attempt ≤ failUntil), "discard", "retryLater", "sleep".
+    /// How the handler behaves: "ok", "fail" (while attempt ≤ failUntil), "discard", "retryLater", "sleep",
+    /// "nulResult" (a result PostgreSQL cannot store).
     var mode: String = "ok"
     var failUntil: Int32 = 0
     var sleepMs: Int = 0
@@ -52,7 +53,7 @@ func testRegistry(_ runs: Runs) -> JobRegistry {
         default:
             break
         }
-        return ["tag": args.tag, "worker": context.workerID]
+        return ["tag": args.mode == "nulResult" ? "bad\u{0}tag" : args.tag, "worker": context.workerID]
     }
     return registry
 }

@@ -23,6 +23,24 @@ struct WorkerTests {
         #expect(job.resultJSON?.contains("\"worker\"") == true)
     }
 
+    @Test("an outcome the database refuses (a result with NUL) does not hold back those batched with it; it is recorded with the refusal")
+    func refusedOutcomeIsolated() async throws {
+        let db = try await TestDatabase.make()
+        defer { Task { await db.drop() } }
+        let runs = Runs()
+        var ids: [Int64] = []
+        for n in 0..<30 { ids.append(try await db.enqueue(TestArgs(mode: n == 7 ? "nulResult" : "ok", tag: "tag\(n)"))) }
+        try await withWorker(db, registry: testRegistry(runs), configuration: testConfiguration(concurrency: 8)) {
+            try await expectEventually {
+                try await db.scalar("SELECT count(*) FROM jobs WHERE state = 'completed'", as: Int64.self) == 30
+            }
+        }
+        let refused = try await db.job(ids[7])
+        #expect(refused.resultJSON?.contains("unstorable_result") == true, "\(refused.resultJSON ?? "")")
+        #expect(refused.resultJSON?.contains("Unicode escape") == true, "\(refused.resultJSON ?? "")")
+        #expect(try await db.job(ids[8]).resultJSON?.contains("tag8") == true)
+    }
+
     @Test("a job failing every attempt is discarded after max_attempts")
     func discardedAfterMaxAttempts() async throws {
         let db = try await TestDatabase.make()
