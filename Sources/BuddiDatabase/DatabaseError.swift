@@ -19,6 +19,8 @@ public enum DatabaseError: Error, CustomStringConvertible, Equatable {
     case invalidMigration(file: String, reason: String)
     /// A migration failed to apply; nothing of it was kept.
     case migrationFailed(migration: String, reason: String)
+    /// A database setting from the environment is not valid; the text names it.
+    case invalidSetting(String)
 
     public var description: String {
         switch self {
@@ -40,6 +42,8 @@ public enum DatabaseError: Error, CustomStringConvertible, Equatable {
             "migration file \(file): \(reason)"
         case .migrationFailed(let migration, let reason):
             "migration \(migration) failed and was rolled back: \(reason)"
+        case .invalidSetting(let problem):
+            problem
         }
     }
 }

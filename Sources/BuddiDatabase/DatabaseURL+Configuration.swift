@@ -24,8 +24,15 @@ extension DatabaseURL {
         socketDirectory.map { "\($0)/.s.PGSQL.\(port)" }
     }
 
-    /// The pool's configuration for this URL.
+    /// The pool's configuration for this URL, with the environment's ``SessionLimits`` (the
+    /// defaults when `BUDDI_STATEMENT_TIMEOUT_SECONDS` is not valid: `buddi` checks it at start).
     public var clientConfiguration: PostgresClient.Configuration {
+        clientConfiguration(limits: (try? SessionLimits.fromEnvironment()) ?? SessionLimits(statementTimeoutMs: 60_000))
+    }
+
+    /// The pool's configuration for this URL, every session with `limits`; idle connections
+    /// are checked with a `SELECT 1` every 10 s.
+    public func clientConfiguration(limits: SessionLimits) -> PostgresClient.Configuration {
         var configuration: PostgresClient.Configuration
         if let socketPath {
             configuration = .init(unixSocketPath: socketPath, username: username, password: password, database: database)
@@ -38,6 +45,8 @@ extension DatabaseURL {
             configuration = .init(host: host ?? "localhost", port: port, username: username, password: password, database: database, tls: tls)
         }
         configuration.options.connectTimeout = .seconds(Self.connectSeconds)
+        configuration.options.additionalStartupParameters = limits.startupParameters
+        configuration.options.keepAliveBehavior = .init(frequency: .seconds(10))
         return configuration
     }
 

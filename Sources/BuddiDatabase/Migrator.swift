@@ -110,6 +110,8 @@ public struct Migrator: Sendable {
             logger.info("applying migration", metadata: ["migration": "\(migration.name)"])
             do {
                 try await connection.withTransaction(logger: logger) { transaction in
+                    // A migration may rewrite a large table: the sessions' statement timeout is for ordinary work.
+                    try await transaction.query("SET LOCAL statement_timeout = 0", logger: logger)
                     for statement in SQLScript.statements(in: migration.sql) {
                         try await transaction.query(PostgresQuery(unsafeSQL: statement), logger: logger)
                     }

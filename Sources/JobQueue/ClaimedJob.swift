@@ -11,6 +11,8 @@ struct ClaimedJob: Sendable {
     let checkpointSequence: Int32
     /// How many times this attempt was already resumed after the database interrupted it.
     let resumes: Int32
+    /// The job's own execution timeout, overriding its kind's.
+    let timeout: Duration?
 }
 
 /// Why a worker stopped a running job's task.

@@ -28,7 +28,7 @@ struct JobExecutor: Sendable {
             jobID: job.id, kind: job.kind, queue: job.queue, attempt: job.attempt,
             maxAttempts: job.maxAttempts, workerID: workerID, progressJSON: job.progressJSON, logger: logger,
             checkpoints: checkpoints)
-        let (args, kind, limit) = (job.argsJSON, job.kind, registry.timeout(for: job.kind))
+        let (args, kind, limit) = (job.argsJSON, job.kind, job.timeout ?? registry.timeout(for: job.kind))
         do {
             // Bounded, and never waited for past its timeout or its stop: a handler stuck in a
             // call that ignores cancellation must not hold its job (and the heartbeat its lease)

@@ -61,7 +61,7 @@ public struct JobQueue: Sendable {
             kinds: jobs.map(\.kind), args: jobs.map(\.argsJSON), queues: jobs.map(\.queue),
             priorities: jobs.map(\.priority), maxAttempts: jobs.map(\.maxAttempts),
             runAtEpochs: jobs.map { $0.runAt?.timeIntervalSince1970 ?? -1 },
-            uniqueKeys: jobs.map { $0.uniqueKey ?? "" })
+            uniqueKeys: jobs.map { $0.uniqueKey ?? "" }, timeoutsSeconds: jobs.map { $0.timeout?.inSeconds ?? -1 })
         var keyed: [String: Int64] = [:]
         var unkeyed: [Int64] = []
         for try await (id, key) in try await connection.query(query, logger: logger).decode((Int64, String).self) {

@@ -43,6 +43,11 @@ public struct JobRegistry: Sendable {
         }
     }
 
+    /// Changes the timeout of `kind` (an operator's setting, say), whatever it was registered with.
+    public mutating func setTimeout(_ timeout: Duration, for kind: String) {
+        timeouts[kind] = timeout
+    }
+
     func handler(for kind: String) -> Handler? {
         handlers[kind]
     }

@@ -18,16 +18,16 @@ enum JobSQL {
     /// `runAtEpochs` holds -1 for "now, by the database's clock"; `uniqueKeys` holds "" for none.
     static func insert(
         kinds: [String], args: [String], queues: [String], priorities: [Int16],
-        maxAttempts: [Int32], runAtEpochs: [Double], uniqueKeys: [String]
+        maxAttempts: [Int32], runAtEpochs: [Double], uniqueKeys: [String], timeoutsSeconds: [Double]
     ) -> PostgresQuery {
         """
-        INSERT INTO jobs (kind, args, queue, priority, max_attempts, run_at, unique_key)
+        INSERT INTO jobs (kind, args, queue, priority, max_attempts, run_at, unique_key, timeout_seconds)
         SELECT u.kind, u.args::jsonb, u.queue, u.priority, u.max_attempts,
                CASE WHEN u.run_at < 0 THEN now() ELSE to_timestamp(u.run_at) END,
-               NULLIF(u.unique_key, '')
+               NULLIF(u.unique_key, ''), NULLIF(u.timeout_seconds, -1)
         FROM unnest(\(kinds)::text[], \(args)::text[], \(queues)::text[], \(priorities)::int2[],
-                    \(maxAttempts)::int4[], \(runAtEpochs)::float8[], \(uniqueKeys)::text[])
-             WITH ORDINALITY AS u(kind, args, queue, priority, max_attempts, run_at, unique_key, ord)
+                    \(maxAttempts)::int4[], \(runAtEpochs)::float8[], \(uniqueKeys)::text[], \(timeoutsSeconds)::float8[])
+             WITH ORDINALITY AS u(kind, args, queue, priority, max_attempts, run_at, unique_key, timeout_seconds, ord)
         ORDER BY u.ord
         ON CONFLICT (unique_key) WHERE unique_key IS NOT NULL
             AND state IN \(unescaped: unfinishedStates) DO NOTHING
@@ -39,9 +39,9 @@ enum JobSQL {
     /// the server plans faster (the pick-up path of a single enqueue).
     static func insertOne(_ job: NewJob) -> PostgresQuery {
         """
-        INSERT INTO jobs (kind, args, queue, priority, max_attempts, run_at, unique_key)
+        INSERT INTO jobs (kind, args, queue, priority, max_attempts, run_at, unique_key, timeout_seconds)
         VALUES (\(job.kind), \(job.argsJSON)::jsonb, \(job.queue), \(job.priority), \(job.maxAttempts),
-                COALESCE(\(job.runAt)::timestamptz, now()), \(job.uniqueKey))
+                COALESCE(\(job.runAt)::timestamptz, now()), \(job.uniqueKey), \(job.timeout?.inSeconds)::float8)
         ON CONFLICT (unique_key) WHERE unique_key IS NOT NULL
             AND state IN \(unescaped: unfinishedStates) DO NOTHING
         RETURNING id
@@ -82,7 +82,7 @@ enum JobSQL {
         FROM picked, async_commit WHERE j.id = picked.id
         RETURNING j.id, j.kind, j.queue, j.args::text, j.attempt, j.max_attempts, j.progress::text, j.checkpoint_seq,
                   (SELECT count(*) FROM jsonb_array_elements(j.errors) e
-                   WHERE e ? 'resumed' AND (e ->> 'attempt')::int = j.attempt)::int4
+                   WHERE e ? 'resumed' AND (e ->> 'attempt')::int = j.attempt)::int4, j.timeout_seconds
         """
     }
 

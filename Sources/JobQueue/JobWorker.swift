@@ -140,11 +140,12 @@ public final class JobWorker: Service, Sendable {
         let jobs = try await withDatabaseDeadline(configuration.leaseDuration / 2, "claiming jobs") {
             var jobs: [ClaimedJob] = []
             let rows = try await client.query(query, logger: logger)
-                .decode((Int64, String, String, String, Int32, Int32, String?, Int32, Int32).self)
-            for try await (id, kind, queue, args, attempt, maxAttempts, progress, checkpoints, resumes) in rows {
+                .decode((Int64, String, String, String, Int32, Int32, String?, Int32, Int32, Double?).self)
+            for try await (id, kind, queue, args, attempt, maxAttempts, progress, checkpoints, resumes, timeout) in rows {
                 jobs.append(ClaimedJob(
                     id: id, kind: kind, queue: queue, argsJSON: args, attempt: attempt, maxAttempts: maxAttempts,
-                    progressJSON: progress, checkpointSequence: checkpoints, resumes: resumes))
+                    progressJSON: progress, checkpointSequence: checkpoints, resumes: resumes,
+                    timeout: timeout.map { .milliseconds(Int64(($0 * 1000).rounded())) }))
             }
             return jobs
         }

@@ -16,6 +16,8 @@ public struct NewJob: Sendable {
     public var runAt: Date?
     /// While an unfinished job holds this key, enqueuing it again inserts nothing.
     public var uniqueKey: String?
+    /// How long one attempt may run, overriding the kind's timeout; nil for the kind's.
+    public var timeout: Duration?
 
     /// A job from typed arguments.
     public init<Args: JobArgs>(
@@ -24,12 +26,13 @@ public struct NewJob: Sendable {
         priority: Int16 = 0,
         maxAttempts: Int32 = 20,
         runAt: Date? = nil,
-        uniqueKey: String? = nil
+        uniqueKey: String? = nil,
+        timeout: Duration? = nil
     ) throws {
         let data = try JSONEncoder.jobs.encode(args)
         self.init(
             kind: Args.kind, argsJSON: String(decoding: data, as: UTF8.self), queue: queue,
-            priority: priority, maxAttempts: maxAttempts, runAt: runAt, uniqueKey: uniqueKey)
+            priority: priority, maxAttempts: maxAttempts, runAt: runAt, uniqueKey: uniqueKey, timeout: timeout)
     }
 
     /// A job from a kind and raw JSON arguments.
@@ -40,7 +43,8 @@ public struct NewJob: Sendable {
         priority: Int16 = 0,
         maxAttempts: Int32 = 20,
         runAt: Date? = nil,
-        uniqueKey: String? = nil
+        uniqueKey: String? = nil,
+        timeout: Duration? = nil
     ) {
         self.kind = kind
         self.argsJSON = argsJSON
@@ -49,6 +53,7 @@ public struct NewJob: Sendable {
         self.maxAttempts = maxAttempts
         self.runAt = runAt
         self.uniqueKey = uniqueKey
+        self.timeout = timeout
     }
 
     /// Checks what the database would reject, with a message that names the field.
@@ -57,6 +62,7 @@ public struct NewJob: Sendable {
         if queue.isEmpty { throw .invalidJob("queue must not be empty") }
         if maxAttempts < 1 { throw .invalidJob("max_attempts must be at least 1, got \(maxAttempts)") }
         if uniqueKey == "" { throw .invalidJob("unique_key must not be empty (use nil for none)") }
+        if let timeout, timeout <= .zero { throw .invalidJob("timeout must be positive, got \(timeout)") }
     }
 }
 

@@ -34,18 +34,30 @@ struct WorkerHeartbeat: Sendable {
         }
     }
 
-    /// Beats until cancelled.
+    /// Beats until cancelled. When no beat has got through for a whole lease, the leases of the
+    /// running jobs have expired and other workers may hold them: those jobs are stopped rather
+    /// than finished by a worker that no longer owns them.
     func run() async {
+        var lastBeat = ContinuousClock.now
         while !Task.isCancelled {
             do {
                 try await Task.sleep(for: configuration.heartbeatInterval)
                 let beat = self.beat
                 try await withDatabaseDeadline(configuration.heartbeatInterval, "the heartbeat") { try await beat() }
+                lastBeat = .now
             } catch is CancellationError {
                 return
             } catch {
                 logger.warning("heartbeat failed; leases may expire if this persists", metadata: ["error": "\(ErrorSummary.oneLine(error))"])
+                if ContinuousClock.now - lastBeat >= configuration.leaseDuration { stopUnownedJobs() }
             }
+        }
+    }
+
+    /// Stops every running job: their leases have run out without a beat.
+    private func stopUnownedJobs() {
+        for id in running.ids where running.stop(id: id, reason: .leaseLost) {
+            logger.error("no heartbeat got through for a whole lease; stopped a job whose lease has expired", metadata: ["job_id": "\(id)"])
         }
     }
 

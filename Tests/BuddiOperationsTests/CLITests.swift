@@ -3,6 +3,8 @@ import BuddiScheduler
 import BuddiTestSupport
 import Foundation
 import NIOCore
+import PostgresNIO
+import BuddiDatabase
 import Testing
 
 @Suite("Operator CLI", .serialized)
@@ -48,6 +50,28 @@ struct CLITests {
 
         let text = try await buddi(db, ["status"])
         #expect(text.output.contains("workers:        1 alive, 1 dead"), "\(text.output)")
+    }
+
+    @Test("every session runs with a statement timeout and an idle-in-transaction limit; a bad BUDDI_STATEMENT_TIMEOUT_SECONDS is refused naming it")
+    func sessionLimits() async throws {
+        let db = try await TestDatabase.make()
+        defer { Task { await db.drop() } }
+        let client = PostgresClient(configuration: db.url.clientConfiguration(limits: SessionLimits(statementTimeoutMs: 300)), backgroundLogger: db.logger)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await client.run() }
+            defer { group.cancelAll() }
+            let idle = try await client.query("SHOW idle_in_transaction_session_timeout", logger: db.logger).decode(String.self)
+            for try await value in idle { #expect(value == "5min") }
+            do {
+                for try await _ in try await client.query("SELECT pg_sleep(3)::text", logger: db.logger) {}
+                Issue.record("a statement past the timeout was not cancelled")
+            } catch let error as PSQLError {
+                #expect(error.serverInfo?[.sqlState] == "57014", "\(String(reflecting: error))")
+            }
+        }
+        let bad = try await buddi(db, ["status"], environment: ["BUDDI_STATEMENT_TIMEOUT_SECONDS": "soon"])
+        #expect(bad.status != 0)
+        #expect(bad.output.contains("BUDDI_STATEMENT_TIMEOUT_SECONDS must be a number of seconds from 0 (none) to 86400, got 'soon'"), "\(bad.output)")
     }
 
     @Test("buddi audit: clean on a consistent database; names stranded conversations and process jobs naming missing rows, and exits 1")

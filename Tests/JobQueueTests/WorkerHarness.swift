@@ -31,9 +31,9 @@ final class Runs: Sendable {
 }
 
 /// A registry whose `test.job` handler behaves as its arguments say and reports to `runs`.
-func testRegistry(_ runs: Runs) -> JobRegistry {
+func testRegistry(_ runs: Runs, timeout: Duration = JobRegistry.defaultTimeout) -> JobRegistry {
     var registry = JobRegistry()
-    registry.register(TestArgs.self) { args, context in
+    registry.register(TestArgs.self, timeout: timeout) { args, context in
         runs.started(context.jobID)
         runs.record(context.jobID, attempt: context.attempt)
         switch args.mode {

@@ -50,6 +50,19 @@ struct WorkerCommand: AsyncParsableCommand {
     @Option(help: "The longest backoff, in seconds.")
     var retryCapSeconds = 3600.0
 
+    @Option(name: .customLong("timeout"), help: "KIND=SECONDS: how long one attempt of a job kind may run before it is cancelled and fails as timed out (repeatable; defaults: fetch=1800, process=300; a job's own timeout wins).")
+    var timeouts: [String] = []
+
+    /// The `--timeout` settings, by kind.
+    func kindTimeouts() throws -> [(kind: String, timeout: Duration)] {
+        try timeouts.map { setting in
+            let parts = setting.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, !parts[0].isEmpty, let seconds = Double(parts[1]), seconds > 0, seconds.isFinite else {
+                throw ValidationError("--timeout must be KIND=SECONDS with a positive number of seconds, got '\(setting)'")
+            }
+            return (parts[0], .milliseconds(Int64((seconds * 1000).rounded())))
+        }
+    }
 
     func validate() throws {
         do {
@@ -57,6 +70,7 @@ struct WorkerCommand: AsyncParsableCommand {
         } catch {
             throw ValidationError(error.description)
         }
+        _ = try kindTimeouts()
     }
 
     var workerConfiguration: WorkerConfiguration {
@@ -76,6 +90,7 @@ struct WorkerCommand: AsyncParsableCommand {
             ProbeJob.register(into: &registry, client: client)
             Pipeline.register(
                 into: &registry, client: client, api: api, ledger: PostgresLedger(client: client, logger: logger), logger: logger)
+            for (kind, timeout) in try kindTimeouts() { registry.setTimeout(timeout, for: kind) }
             let worker = JobWorker(client: client, registry: registry, configuration: workerConfiguration, logger: logger)
             let maintenance = self.maintenance.services(client: client, logger: logger)
             try await WorkerProcess(database: database, client: client, services: [worker] + maintenance + metrics.services(logger: logger), logger: logger)

@@ -19,7 +19,9 @@ struct DatabaseOptions: ParsableArguments {
     }
 
     /// The database URL: DATABASE_URL parsed, or the embedded cluster's (started if needed).
+    /// Throws naming the variable when a database setting of the environment is not valid.
     func resolveURL(logger: Logger) async throws -> DatabaseURL {
+        _ = try SessionLimits.fromEnvironment()
         if let embedded {
             try await embedded.start(logger: logger)
             return embedded.url
