@@ -31,9 +31,11 @@ public enum ClusterMetrics {
         text.sample("buddi_workers", ["status": "alive"], Double(workers.filter { $0.isAlive() }.count))
         text.sample("buddi_workers", ["status": "dead"], Double(workers.filter { !$0.isAlive() }.count))
 
-        for try await (total, processed, _, failed) in try await client.query(ControlSQL.conversationCounts, logger: logger)
-            .decode((Int64, Int64, Int64, Int64).self)
+        for try await (total, processed, _, failed, rejected) in try await client.query(ControlSQL.conversationCounts, logger: logger)
+            .decode((Int64, Int64, Int64, Int64, Int64).self)
         {
+            text.family("buddi_rejected_memories", type: "gauge", help: "Memories fetches could not store (rows of rejected_memories).")
+            text.sample("buddi_rejected_memories", [:], Double(rejected))
             text.family("buddi_conversations_stored_total", type: "counter", help: "Conversations stored.")
             text.sample("buddi_conversations_stored_total", [:], Double(total))
             text.family("buddi_conversations_processed_total", type: "counter", help: "Conversations analysed and anchored.")

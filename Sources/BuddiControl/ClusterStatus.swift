@@ -72,6 +72,8 @@ public struct ClusterStatus: Codable, Sendable {
         public var processed: Int
         public var pending: Int
         public var failed: Int
+        /// Memories fetches could not store (`buddi rejected`).
+        public var rejected: Int
     }
 
     /// Rates over the last 24 hours (nil when there was nothing to rate).
@@ -85,6 +87,8 @@ public struct ClusterStatus: Codable, Sendable {
         public var jobs_completed: Int
         public var jobs_discarded: Int
         public var job_errors: Int
+        /// Memories rejected (met by a fetch) in the last 24 hours.
+        public var memories_rejected: Int
     }
 }
 
@@ -131,17 +135,18 @@ extension ClusterStatus {
     }
 
     private static func conversationCounts(client: PostgresClient, logger: Logger) async throws -> ConversationCounts {
-        for try await (total, processed, pending, failed) in try await client.query(ControlSQL.conversationCounts, logger: logger)
-            .decode((Int64, Int64, Int64, Int64).self)
+        for try await (total, processed, pending, failed, rejected) in try await client.query(ControlSQL.conversationCounts, logger: logger)
+            .decode((Int64, Int64, Int64, Int64, Int64).self)
         {
-            return ConversationCounts(total: Int(total), processed: Int(processed), pending: Int(pending), failed: Int(failed))
+            return ConversationCounts(
+                total: Int(total), processed: Int(processed), pending: Int(pending), failed: Int(failed), rejected: Int(rejected))
         }
-        return ConversationCounts(total: 0, processed: 0, pending: 0, failed: 0)
+        return ConversationCounts(total: 0, processed: 0, pending: 0, failed: 0, rejected: 0)
     }
 
     private static func lastDay(client: PostgresClient, logger: Logger) async throws -> LastDay {
-        let rows = try await client.query(ControlSQL.lastDay, logger: logger).decode((Int64, Int64, Int64, Int64, Int64, Int64, Int64).self)
-        for try await (succeeded, failed, processed, processingFailed, completed, discarded, errors) in rows {
+        let rows = try await client.query(ControlSQL.lastDay, logger: logger).decode((Int64, Int64, Int64, Int64, Int64, Int64, Int64, Int64).self)
+        for try await (succeeded, failed, processed, processingFailed, completed, discarded, errors, rejected) in rows {
             let fetches = succeeded + failed
             let conversations = processed + processingFailed
             return LastDay(
@@ -149,7 +154,8 @@ extension ClusterStatus {
                 fetch_success_rate: fetches > 0 ? Double(succeeded) / Double(fetches) : nil,
                 conversations_processed: Int(processed), conversations_failed: Int(processingFailed),
                 processing_error_rate: conversations > 0 ? Double(processingFailed) / Double(conversations) : nil,
-                jobs_completed: Int(completed), jobs_discarded: Int(discarded), job_errors: Int(errors))
+                jobs_completed: Int(completed), jobs_discarded: Int(discarded), job_errors: Int(errors),
+                memories_rejected: Int(rejected))
         }
         preconditionFailure("an aggregate query returns one row")
     }

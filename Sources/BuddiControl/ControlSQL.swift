@@ -90,10 +90,11 @@ enum ControlSQL {
         "UPDATE conversations SET is_exported = true, updated_at = now() WHERE id = ANY(\(ids)::bigint[]) AND NOT is_exported"
     }
 
-    /// Conversations by processing state.
+    /// Conversations by processing state, and the memories rejected.
     static let conversationCounts: PostgresQuery = """
         SELECT count(*), count(*) FILTER (WHERE processing_state = 'processed'),
-               count(*) FILTER (WHERE processing_state = 'pending'), count(*) FILTER (WHERE processing_state = 'failed')
+               count(*) FILTER (WHERE processing_state = 'pending'), count(*) FILTER (WHERE processing_state = 'failed'),
+               (SELECT count(*) FROM rejected_memories)
         FROM conversations
         """
 
@@ -108,7 +109,8 @@ enum ControlSQL {
             (SELECT count(*) FROM jobs WHERE state = 'completed' AND finished_at > now() - interval '24 hours'),
             (SELECT count(*) FROM jobs WHERE state = 'discarded' AND finished_at > now() - interval '24 hours'),
             (SELECT COALESCE(sum(jsonb_array_length(errors)), 0) FROM jobs
-             WHERE COALESCE(finished_at, run_at) > now() - interval '24 hours')
+             WHERE COALESCE(finished_at, run_at) > now() - interval '24 hours'),
+            (SELECT count(*) FROM rejected_memories WHERE last_seen_at > now() - interval '24 hours')
         """
 }
 

@@ -3,7 +3,8 @@ import Foundation
 import Hummingbird
 import JobQueue
 
-/// `/api/jobs`: listing with filters, one job, retry and cancel.
+/// `/api/jobs`: listing with filters, one job, retry and cancel; and `/api/rejected-memories`,
+/// the memories fetch jobs could not store.
 struct JobRoutes {
     let dependencies: APIDependencies
 
@@ -22,6 +23,11 @@ struct JobRoutes {
             }
             let jobs = try await queue.list(state: state, kind: parameters["kind"], queue: parameters["queue"], limit: paging.limit, offset: paging.offset)
             return try .json(encoding: JobList(items: jobs.map(JobView.init), limit: paging.limit, offset: paging.offset))
+        }
+        table.add(.get, "/api/rejected-memories") { request, _ in
+            let page = try await RejectedMemoryPage.read(
+                paging: try Paging(parameters: request.parameters), client: dependencies.client, logger: dependencies.logger)
+            return try .json(encoding: page)
         }
         table.add(.get, "/api/jobs/{id}") { _, context in
             let id = try jobID(context)

@@ -131,6 +131,31 @@ struct HTTPAPITests {
         }
     }
 
+    @Test("rejected memories: a page most recent first with the total, 422 for a bad limit; counted in the status and /metrics")
+    func rejectedMemories() async throws {
+        try await APIHarness.with { api in
+            try await api.db.execute("""
+                INSERT INTO rejected_memories (identity, fetch_job_id, position, buddi_id, reason, excerpt, last_seen_at) VALUES
+                    ('a', 7, 0, 'mem-a', '`title` contains U+0000 (NUL), which PostgreSQL cannot store', '{"id":"mem-a"}', now() - interval '1 hour'),
+                    ('b', 7, 3, NULL, '`id` is missing', '{"title":"x"}', now())
+                """)
+            let page = try await api.call(.GET, "/api/rejected-memories?limit=1")
+            #expect(page.status == 200)
+            #expect(page.json["total"] as? Int == 2)
+            let items = try #require(page.json["items"] as? [[String: Any]])
+            #expect(items.count == 1)
+            #expect(items.first?["reason"] as? String == "`id` is missing")
+            #expect(items.first?["position"] as? Int == 3)
+            let refused = try await api.call(.GET, "/api/rejected-memories?limit=0")
+            #expect(refused.status == 422)
+            let status = try await api.call(.GET, "/api/scheduler/status")
+            #expect((status.json["conversations"] as? [String: Any])?["rejected"] as? Int == 2)
+            #expect((status.json["last_24h"] as? [String: Any])?["memories_rejected"] as? Int == 2)
+            let metrics = try await api.call(.GET, "/metrics")
+            #expect(metrics.body.contains("buddi_rejected_memories 2"), "\(metrics.body.prefix(400))")
+        }
+    }
+
     @Test("/metrics parses as Prometheus text with the cluster's families")
     func metrics() async throws {
         try await APIHarness.with { api in
@@ -157,7 +182,7 @@ struct HTTPAPITests {
             #expect(served.status == 200)
             let documented = OpenAPIPaths.routes(in: served.body)
             #expect(documented == Set(api.routes.map(\.description)))
-            #expect(documented.count == 16)
+            #expect(documented.count == 17)
             for route in documented {
                 let parts = route.split(separator: " ", maxSplits: 1)
                 let path = parts[1].replacingOccurrences(of: "{id}", with: "1")

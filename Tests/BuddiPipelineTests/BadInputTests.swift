@@ -44,6 +44,13 @@ struct BadInputTests {
             #expect(try await world.count("SELECT count(*) FROM rejected_memories WHERE buddi_id IS NULL")
                 == Int64(bad.filter { !$0.kind.keepsID && $0.kind != .longID }.count))
             #expect(try await world.count("SELECT count(*) FROM rejected_memories WHERE fetch_job_id <> \(fetch.id) OR times_seen <> 1") == 0)
+            let listed = try await world.run(["rejected", "--json", "--limit", "1000"])
+            #expect(listed.status == 0, "\(listed.output)")
+            let page = try #require(try JSONSerialization.jsonObject(with: Data(listed.output.utf8)) as? [String: Any], "\(listed.output)")
+            #expect(page["total"] as? Int == bad.count)
+            #expect((page["items"] as? [Any])?.count == bad.count)
+            let text = try await world.run(["status"])
+            #expect(text.output.contains("\(bad.count) memories rejected"), "\(text.output)")
             worker.signal(SIGTERM)
             #expect(try await worker.wait() == 0)
         }

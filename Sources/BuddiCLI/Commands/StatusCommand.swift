@@ -54,7 +54,7 @@ struct StatusText {
         let states = status.queue.by_state.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
         lines.append("queue:          \(states.isEmpty ? "empty" : states); oldest waiting \(String(format: "%.1f", status.queue.oldest_waiting_seconds)) s")
         let c = status.conversations
-        lines.append("conversations:  \(c.total) stored, \(c.processed) processed, \(c.pending) pending, \(c.failed) failed")
+        lines.append("conversations:  \(c.total) stored, \(c.processed) processed, \(c.pending) pending, \(c.failed) failed; \(c.rejected) memories rejected (buddi rejected)")
         let day = status.last_24h
         lines.append("last 24 h:      fetches \(day.fetches_succeeded) ok / \(day.fetches_failed) failed (success \(percent(day.fetch_success_rate))), "
             + "conversations \(day.conversations_processed) processed / \(day.conversations_failed) failed (errors \(percent(day.processing_error_rate)))")

@@ -1,0 +1,46 @@
+import ArgumentParser
+import BuddiControl
+import Foundation
+
+/// `buddi rejected`: the memories fetches could not store, and why.
+struct RejectedCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rejected",
+        abstract: "List the memories fetches could not store (bad JSON, NUL, sizes, no usable id, refused by the database), most recent first.",
+        discussion: "Each was rejected on its own: the rest of its page was stored. The same list is GET /api/rejected-memories.")
+
+    @OptionGroup var database: DatabaseOptions
+
+    @Option(help: "How many to list (1–1000).")
+    var limit = 20
+
+    @Option(help: "How many of the most recent to skip.")
+    var offset = 0
+
+    @Flag(help: "Print the page as one JSON object.")
+    var json = false
+
+    func validate() throws {
+        guard (1...Paging.maxLimit).contains(limit) else { throw ValidationError("--limit must be from 1 to \(Paging.maxLimit), got \(limit)") }
+        guard offset >= 0 else { throw ValidationError("--offset cannot be negative, got \(offset)") }
+    }
+
+    func run() async throws {
+        let logger = BuddiLogging.root
+        let paging = try Paging(parameters: ["limit": "\(limit)", "offset": "\(offset)"])
+        let page = try await database.withDatabase(logger: logger) { client, _ in
+            try await RejectedMemoryPage.read(paging: paging, client: client, logger: logger)
+        }
+        if json {
+            print(try ControlJSON.encode(page, pretty: true))
+            return
+        }
+        print("\(page.total) rejected memories\(page.items.isEmpty ? "" : ", most recent first:")")
+        for item in page.items {
+            let name = item.buddi_id.map { "\"\($0)\"" } ?? "(no usable id)"
+            print("\(name) — \(item.reason)")
+            print("    fetch job \(item.fetch_job_id), position \(item.position), seen \(item.times_seen)×, last \(ISO8601DateFormatter().string(from: item.last_seen_at))")
+            print("    \(item.excerpt.prefix(160))")
+        }
+    }
+}
