@@ -109,7 +109,8 @@ final class ChaosLab: @unchecked Sendable {
     /// Arguments that make a worker's failures show quickly: a short lease and rescue interval.
     static let workerArguments = [
         "worker", "--concurrency", "4", "--lease-seconds", "6", "--poll-interval-ms", "200", "--shutdown-grace-seconds", "10",
-        "--rescue-interval-seconds", "1", "--maintenance-lease-seconds", "6",
+        "--rescue-interval-seconds", "1", "--maintenance-lease-seconds", "6", "--sweep-interval-seconds", "2",
+        "--sweep-grace-seconds", "10",
     ]
 
     /// Starts (or restarts) the `buddi` process called `name` with `arguments`, optionally inside

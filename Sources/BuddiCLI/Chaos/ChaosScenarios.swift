@@ -16,6 +16,13 @@ enum ChaosScenario: String, CaseIterable, ExpressibleByArgument, Sendable {
     /// Memories arriving faster than a fetch's maximum over several fetches, with pages that
     /// repeat a memory at their boundary.
     case arrivals = "arrivals"
+    /// The Buddi API with 5xx, 429, stalls, truncated and non-JSON bodies, stuck cursors,
+    /// drip-fed bodies and repeats, all at once.
+    case apiFaults = "api-faults"
+    /// Bad memories of every kind among good ones.
+    case badMemories = "bad-memories"
+    /// A fetch that runs past its timeout, attempt after attempt.
+    case hungFetch = "hung-fetch"
 }
 
 /// How big a chaos run is: the README's full form, or the short one CI runs.
@@ -43,6 +50,9 @@ struct ChaosRunner: Sendable {
         case .sigtermWorkers: try await sigtermWorkers()
         case .hostCutOff: try await HostCutOff(cluster: cluster, scale: scale, seed: seed).run()
         case .arrivals: try await arrivals()
+        case .apiFaults: try await InputChaos(cluster: cluster, scale: scale, seed: seed).apiFaults()
+        case .badMemories: try await InputChaos(cluster: cluster, scale: scale, seed: seed).badMemories()
+        case .hungFetch: try await InputChaos(cluster: cluster, scale: scale, seed: seed).hungFetch()
         }
     }
 
