@@ -109,12 +109,36 @@ public struct FetchResult: Codable, Sendable {
     /// Memories a page repeated from the page before (not taken twice, not counted as new);
     /// nil in results from before they were counted.
     public var repeats: Int?
-    /// Memories rejected on their own (listed in `rejected_memories`).
-    public var rejected: Int
+    /// Memories rejected on their own (listed in `rejected_memories`); results from before that
+    /// table listed them, and read as their count.
+    public var rejected: Int {
+        get { rejectedCount.value }
+        set { rejectedCount.value = newValue }
+    }
+    private var rejectedCount: RejectedCount
     public var duration_seconds: Double
     /// Of the duration: waiting for the API (overlapped with storing), and storing.
     public var api_seconds: Double
     public var store_seconds: Double
+
+    private enum CodingKeys: String, CodingKey {
+        case pages, memories_seen, new, duplicates, repeats, rejectedCount = "rejected", duration_seconds, api_seconds, store_seconds
+    }
+
+    init(
+        pages: Int, memories_seen: Int, new: Int, duplicates: Int, repeats: Int?, rejected: Int, duration_seconds: Double,
+        api_seconds: Double, store_seconds: Double
+    ) {
+        self.pages = pages
+        self.memories_seen = memories_seen
+        self.new = new
+        self.duplicates = duplicates
+        self.repeats = repeats
+        self.rejectedCount = RejectedCount(value: rejected)
+        self.duration_seconds = duration_seconds
+        self.api_seconds = api_seconds
+        self.store_seconds = store_seconds
+    }
 }
 
 /// How many memories a fetch rejected. Checkpoints from before `rejected_memories` listed the
@@ -122,7 +146,9 @@ public struct FetchResult: Codable, Sendable {
 struct RejectedCount: Codable, Sendable {
     var value = 0
 
-    init() {}
+    init(value: Int = 0) {
+        self.value = value
+    }
 
     init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
