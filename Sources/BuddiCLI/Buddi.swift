@@ -13,7 +13,7 @@ struct Buddi: AsyncParsableCommand {
             """,
         subcommands: [
             MigrateCommand.self, WorkerCommand.self, DatabaseCommand.self, BenchCommand.self,
-            FetchCommand.self, VerifyCommand.self, AuditCommand.self, RejectedCommand.self, AnalyzeCommand.self, SimulatorCommand.self, APICommand.self,
+            FetchCommand.self, VerifyCommand.self, AuditCommand.self, RejectedCommand.self, ExportCommand.self, AnalyzeCommand.self, SimulatorCommand.self, APICommand.self,
             SchedulerCommand.self, StartCommand.self, StopCommand.self, StatusCommand.self, ConfigCommand.self,
             JobsCommand.self, ServeCommand.self, DemoCommand.self, ChaosCommand.self,
         ]

@@ -34,7 +34,7 @@ enum ControlSQL {
         return "concat_ws(',', \(fields.joined(separator: ", ")))"
     }()
 
-    /// A filter's conditions, on parameters $1…$7 (NULL for "any"), and their values.
+    /// A filter's conditions, on parameters $1…$8 (NULL for "any"), and their values.
     private static func matching(_ filter: ConversationFilter) -> (conditions: String, binds: PostgresBindings) {
         let pattern = filter.text.map { "%" + $0.replacingOccurrences(of: "\\", with: "\\\\")
             .replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%" }
@@ -46,11 +46,12 @@ enum ControlSQL {
         binds.append(filter.since)
         binds.append(filter.until)
         binds.append(pattern)
+        binds.append(filter.exported)
         let conditions = """
             ($1::text IS NULL OR sentiment_label = $1) AND ($2::float8 IS NULL OR quality_score >= $2)
             AND ($3::text IS NULL OR topics @> ARRAY[$3::text]) AND ($4::text IS NULL OR category = $4)
             AND ($5::timestamptz IS NULL OR memory_created_at >= $5) AND ($6::timestamptz IS NULL OR memory_created_at < $6)
-            AND ($7::text IS NULL OR title ILIKE $7 OR summary ILIKE $7)
+            AND ($7::text IS NULL OR title ILIKE $7 OR summary ILIKE $7) AND ($8::bool IS NULL OR is_exported = $8)
             """
         return (conditions, binds)
     }
@@ -68,15 +69,20 @@ enum ControlSQL {
         binds.append(paging.offset)
         return PostgresQuery(unsafeSQL: """
             SELECT \(conversationJSON) FROM conversations WHERE \(conditions)
-            ORDER BY memory_created_at DESC NULLS LAST, id DESC LIMIT $8 OFFSET $9
+            ORDER BY memory_created_at DESC NULLS LAST, id DESC LIMIT $9 OFFSET $10
             """, binds: binds)
     }
 
-    /// Every matching conversation in id order, each as its row id and one line of the format.
-    static func export(_ filter: ConversationFilter, csv: Bool) -> PostgresQuery {
-        let (conditions, binds) = matching(filter)
+    /// The next `limit` matching conversations after row `afterID`, in id order, each as its row
+    /// id and one line of the format: an export is a run of such short statements, so it never
+    /// holds one snapshot (nor one connection) for as long as its reader takes.
+    static func export(_ filter: ConversationFilter, csv: Bool, afterID: Int64, limit: Int) -> PostgresQuery {
+        var (conditions, binds) = matching(filter)
+        binds.append(afterID)
+        binds.append(limit)
         return PostgresQuery(unsafeSQL: """
-            SELECT id, \(csv ? conversationCSV : conversationJSON) FROM conversations WHERE \(conditions) ORDER BY id
+            SELECT id, \(csv ? conversationCSV : conversationJSON) FROM conversations WHERE \(conditions) AND id > $9
+            ORDER BY id LIMIT $10
             """, binds: binds)
     }
 

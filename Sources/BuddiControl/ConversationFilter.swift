@@ -16,11 +16,16 @@ public struct ConversationFilter: Sendable, Equatable {
     public var until: Date?
     /// Title or summary contains this text (case-insensitive).
     public var text: String?
+    /// Already exported (`true`) or not yet (`false`).
+    public var exported: Bool?
+
+    /// The longest `q` searched for.
+    public static let maxTextLength = 200
 
     public init() {}
 
     /// The filter from query parameters (`sentiment`, `min_quality`, `topic`, `category`,
-    /// `since`, `until`, `q`); a bad value is an error naming the parameter.
+    /// `since`, `until`, `q`, `exported`); a bad value is an error naming the parameter.
     public init(parameters: [String: String]) throws(ControlError) {
         if let sentiment = parameters["sentiment"] {
             guard ["positive", "negative", "neutral"].contains(sentiment) else {
@@ -37,6 +42,13 @@ public struct ConversationFilter: Sendable, Equatable {
         topic = parameters["topic"].flatMap { $0.isEmpty ? nil : $0 }
         category = parameters["category"].flatMap { $0.isEmpty ? nil : $0 }
         text = parameters["q"].flatMap { $0.isEmpty ? nil : $0 }
+        if let text, text.count > Self.maxTextLength {
+            throw .invalidParameter(name: "q", value: String(text.prefix(20)) + "…", expected: "at most \(Self.maxTextLength) characters")
+        }
+        if let text = parameters["exported"] {
+            guard let value = Bool(text) else { throw .invalidParameter(name: "exported", value: text, expected: "true or false") }
+            exported = value
+        }
         since = try Self.time(parameters, "since")
         until = try Self.time(parameters, "until")
     }
@@ -54,6 +66,8 @@ public struct ConversationFilter: Sendable, Equatable {
 /// A page of a listing.
 public struct Paging: Sendable, Equatable {
     public static let maxLimit = 1000
+    /// The most rows a listing skips (deeper pages cost the server a scan each; narrow the filter).
+    public static let maxOffset = 100_000
     public var limit = 50
     public var offset = 0
 
@@ -68,8 +82,8 @@ public struct Paging: Sendable, Equatable {
         }
         for name in ["offset", "skip"] {
             if let text = parameters[name] {
-                guard let value = Int(text), value >= 0 else {
-                    throw .invalidParameter(name: name, value: text, expected: "a whole number ≥ 0")
+                guard let value = Int(text), (0...Self.maxOffset).contains(value) else {
+                    throw .invalidParameter(name: name, value: text, expected: "a whole number from 0 to \(Self.maxOffset)")
                 }
                 offset = value
             }

@@ -40,37 +40,34 @@ public struct Conversations: Sendable {
     }
 
     /// Streams every matching conversation, one line each (after a header line for CSV), to
-    /// `write` a batch of rows at a time as they arrive from the database, so no export is ever
-    /// held in memory; only their ids are kept. Once the whole export is written the rows are
-    /// marked exported (a batch per statement, on another connection); an export cut short
-    /// marks nothing. Returns how many rows.
+    /// `write` a batch of rows at a time, each batch a statement of its own (keyset paging by row
+    /// id), so no export is held in memory and none holds a snapshot or a connection while its
+    /// reader is slow. With `markExported`, each batch is marked `is_exported` once written (an
+    /// export cut short keeps what it marked: those rows were delivered). Returns how many rows.
     @discardableResult
     public func export(
-        _ filter: ConversationFilter, format: ExportFormat, batchSize: Int = 1000, write: (String) async throws -> Void
+        _ filter: ConversationFilter, format: ExportFormat, markExported: Bool = false, batchSize: Int = 1000,
+        write: (String) async throws -> Void
     ) async throws -> Int {
         if format == .csv { try await write(ControlSQL.csvColumns.joined(separator: ",") + "\n") }
-        var ids: [Int64] = []
-        var chunk = ""
-        var rowsInChunk = 0
-        try await client.withConnection { connection in
-            let rows = try await connection.query(ControlSQL.export(filter, csv: format == .csv), logger: logger)
-            for try await (id, line) in rows.decode((Int64, String).self) {
+        var total = 0
+        var after: Int64 = 0
+        while true {
+            var ids: [Int64] = []
+            var chunk = ""
+            let query = ControlSQL.export(filter, csv: format == .csv, afterID: after, limit: batchSize)
+            for try await (id, line) in try await client.query(query, logger: logger).decode((Int64, String).self) {
                 chunk += line
                 chunk += "\n"
                 ids.append(id)
-                rowsInChunk += 1
-                if rowsInChunk == batchSize {
-                    try await write(chunk)
-                    chunk = ""
-                    rowsInChunk = 0
-                }
             }
+            guard let last = ids.last else { return total }
+            try await write(chunk)
+            if markExported { try await self.markExported(ids) }
+            total += ids.count
+            after = last
+            if ids.count < batchSize { return total }
         }
-        if !chunk.isEmpty { try await write(chunk) }
-        for start in stride(from: 0, to: ids.count, by: 10_000) {
-            try await markExported(Array(ids[start..<min(start + 10_000, ids.count)]))
-        }
-        return ids.count
     }
 
     private func markExported(_ ids: [Int64]) async throws {

@@ -31,6 +31,15 @@ public enum ChildProcess {
         return pid
     }
 
+    /// What the programs buddi runs for the embedded cluster (initdb, pg_ctl, postgres, runuser)
+    /// are given of `environment`: the search path, the locale and the time zone, nothing else —
+    /// no API key, no token, no database password.
+    public static func serverEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> [String: String] {
+        var kept = environment.filter { name, _ in ["PATH", "LANG", "TZ"].contains(name) || name.hasPrefix("LC_") }
+        if kept["PATH"] == nil { kept["PATH"] = "/usr/sbin:/usr/bin:/sbin:/bin" }
+        return kept
+    }
+
     /// The exit status in a `waitpid` status word: the code, or 128 + signal when killed.
     public static func exitStatus(_ status: Int32) -> Int32 {
         let signal = status & 0x7f
@@ -38,9 +47,9 @@ public enum ChildProcess {
     }
 
     /// Runs `argv` to completion from the root directory (the server's user may not be allowed
-    /// into ours); returns its exit status.
+    /// into ours), in the ``serverEnvironment``; returns its exit status.
     static func run(_ argv: [String], outputPath: String) throws -> Int32 {
-        let pid = try spawn(["/bin/sh", "-c", "cd / && exec \"$@\"", "sh"] + argv, outputPath: outputPath)
+        let pid = try spawn(["/bin/sh", "-c", "cd / && exec \"$@\"", "sh"] + argv, outputPath: outputPath, environment: serverEnvironment())
         var status: Int32 = 0
         while waitpid(pid, &status, 0) == -1 {
             guard errno == EINTR else { throw SpawnError(program: argv[0], code: errno) }

@@ -118,8 +118,22 @@ public struct EmbeddedPostgres: Sendable {
         try? handle.close()
     }
 
+    /// Makes the socket directory under /tmp when the data directory is too long to hold the
+    /// socket; one that is there already is used only if it is a real directory (not a symbolic
+    /// link) that the server's user owns and no one else may write.
     private func prepareSocketDirectory() throws(DatabaseError) {
-        if socketDirectory != dataDirectory { try makeDirectory(socketDirectory, mode: 0o700) }
+        guard socketDirectory != dataDirectory else { return }
+        var info = stat()
+        if lstat(socketDirectory, &info) != 0 {
+            try makeDirectory(socketDirectory, mode: 0o700)
+            return
+        }
+        let owner = ServerBinaries.mustSwitchUser ? getpwnam("postgres")?.pointee.pw_uid : getuid()
+        guard info.st_mode & S_IFMT == S_IFDIR, info.st_uid == owner, info.st_mode & 0o022 == 0 else {
+            throw .embeddedClusterFailed(
+                step: "use the socket directory \(socketDirectory)",
+                detail: "it is not a directory of the server's user that only it can write (owner uid \(info.st_uid), mode \(String(info.st_mode & 0o7777, radix: 8))); remove it, or set a shorter BUDDI_DATA_DIR")
+        }
     }
 
     /// Creates a directory (and parents) that the server's user owns (unless `own` is false).
@@ -133,7 +147,8 @@ public struct EmbeddedPostgres: Sendable {
         guard let user = getpwnam("postgres") else {
             throw .embeddedClusterFailed(step: "create \(path)", detail: "running as root needs the 'postgres' OS user (install postgresql-15)")
         }
-        if chown(path, user.pointee.pw_uid, user.pointee.pw_gid) != 0 {
+        // lchown: a symbolic link planted at the path is not followed.
+        if lchown(path, user.pointee.pw_uid, user.pointee.pw_gid) != 0 {
             throw .embeddedClusterFailed(step: "create \(path)", detail: "cannot give it to the postgres user: \(String(cString: strerror(errno)))")
         }
         if access(path, F_OK) == 0, !postgresCanEnter(path) {

@@ -14,13 +14,17 @@ public struct APIServer: Service {
     public struct Configuration: Sendable {
         public var host: String
         public var port: Int
-        /// With a token, mutating endpoints need `Authorization: Bearer <token>`.
-        public var adminToken: String?
+        /// Who may do what (see ``APIAccess``): with a token, every endpoint but `/health` and
+        /// `/metrics` needs one.
+        public var access: APIAccess
+        /// How long an HTTP connection may sit idle before it is closed.
+        public var idleTimeout: Duration
 
-        public init(host: String = "127.0.0.1", port: Int = 8000, adminToken: String? = nil) {
+        public init(host: String = "127.0.0.1", port: Int = 8000, access: APIAccess = APIAccess(adminToken: nil), idleTimeout: Duration = .seconds(60)) {
             self.host = host
             self.port = port
-            self.adminToken = adminToken
+            self.access = access
+            self.idleTimeout = idleTimeout
         }
     }
 
@@ -51,7 +55,7 @@ public struct APIServer: Service {
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: LogRequestsMiddleware(.debug))
         router.add(middleware: ProblemMiddleware())
-        router.add(middleware: AdminTokenMiddleware(token: configuration.adminToken))
+        router.add(middleware: AccessMiddleware(access: configuration.access))
         var table = RouteTable(router: router)
         OperationsRoutes(dependencies: dependencies).register(on: &table)
         SchedulerRoutes(dependencies: dependencies).register(on: &table)
@@ -63,8 +67,10 @@ public struct APIServer: Service {
 
     public func run() async throws {
         let onListening = self.onListening
+        let idle = TimeAmount.nanoseconds(Int64(configuration.idleTimeout.inSeconds * 1_000_000_000))
         let application = Application(
             responder: responder,
+            server: .http1(configuration: .init(idleTimeout: idle)),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "buddi"),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
             logger: logger)

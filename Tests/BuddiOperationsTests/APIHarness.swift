@@ -15,12 +15,12 @@ struct APIHarness: Sendable {
     let routes: [APIRoute]
 
     /// Runs `body` with the server up; drops the database afterwards.
-    static func with(adminToken: String? = nil, _ body: @Sendable (APIHarness) async throws -> Void) async throws {
+    static func with(adminToken: String? = nil, readToken: String? = nil, _ body: @Sendable (APIHarness) async throws -> Void) async throws {
         let db = try await TestDatabase.make()
         defer { Task { await db.drop() } }
         let port = Mutex<Int?>(nil)
         let server = APIServer(
-            configuration: .init(host: "127.0.0.1", port: 0, adminToken: adminToken), client: db.client,
+            configuration: .init(host: "127.0.0.1", port: 0, access: APIAccess(adminToken: adminToken, readToken: readToken)), client: db.client,
             schedulerDefaults: SchedulerDefaults(), onListening: { bound in port.withLock { $0 = bound } }, logger: db.logger)
         try await withServicesRunning([server], logger: db.logger) {
             guard try await eventually(timeout: .seconds(10), { port.withLock { $0 } != nil }), let bound = port.withLock({ $0 }) else {

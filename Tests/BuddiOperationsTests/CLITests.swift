@@ -135,6 +135,46 @@ struct CLITests {
         #expect(missing.output == "buddi: no job with id 99\n")
     }
 
+    @Test("buddi serve on a non-loopback address without any token exits non-zero with one clear line (unless --allow-unauthenticated)")
+    func serveRefusesOpenNetwork() async throws {
+        let db = try await TestDatabase.make()
+        defer { Task { await db.drop() } }
+        let refused = try await buddi(db, ["serve", "--host", "0.0.0.0", "--port", "0"])
+        #expect(refused.status == 1)
+        let lines = refused.output.split(separator: "\n").filter { !$0.contains(" info ") }
+        #expect(lines.count == 1, "\(refused.output)")
+        #expect(refused.output.contains("refusing to serve on 0.0.0.0 without BUDDI_ADMIN_TOKEN or BUDDI_READ_TOKEN"), "\(refused.output)")
+        let served = try BuddiProcess(["serve", "--host", "0.0.0.0", "--port", "0", "--allow-unauthenticated"], databaseURL: db.url.redacted)
+        #expect(try await eventually(timeout: .seconds(30)) { served.output.contains("buddi API listening") }, "\(served.output)")
+        served.signal(SIGTERM)
+        #expect(try await served.wait() == 0)
+        let tokened = try BuddiProcess(["serve", "--host", "0.0.0.0", "--port", "0"], databaseURL: db.url.redacted, environment: ["BUDDI_READ_TOKEN": "r"])
+        #expect(try await eventually(timeout: .seconds(30)) { tokened.output.contains("buddi API listening") }, "\(tokened.output)")
+        tokened.signal(SIGTERM)
+        #expect(try await tokened.wait() == 0)
+    }
+
+    @Test("buddi export streams to a file (renamed into place once complete) with filters; --mark-exported, then --exported false finds only what is new")
+    func exportCommand() async throws {
+        let db = try await TestDatabase.make()
+        defer { Task { await db.drop() } }
+        try await db.insertConversations(30)
+        let path = NSTemporaryDirectory() + "buddi-export-\(UUID().uuidString).jsonl"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let first = try await buddi(db, ["export", "--output", path, "--mark-exported"])
+        #expect(first.status == 0, "\(first.output)")
+        #expect(first.output.contains("exported 30 conversations to \(path)"), "\(first.output)")
+        #expect(try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").count == 30)
+        #expect(!FileManager.default.fileExists(atPath: path + ".partial"))
+        try await db.insertConversations(5, prefix: "new")
+        let csv = try await buddi(db, ["export", "--format", "csv", "--exported", "false"])
+        #expect(csv.status == 0)
+        #expect(csv.output.split(separator: "\n").filter { $0.hasPrefix("\"") }.count == 5, "\(csv.output)")
+        let bad = try await buddi(db, ["export", "--sentiment", "cheerful"])
+        #expect(bad.status != 0)
+        #expect(bad.output.contains("sentiment must be positive, negative or neutral, got 'cheerful'"), "\(bad.output)")
+    }
+
     @Test("buddi serve: JSON log lines with --log-format json, answers on its port, exits 0 on SIGTERM")
     func serveWithJSONLogs() async throws {
         let db = try await TestDatabase.make()

@@ -1,5 +1,5 @@
 import BuddiControl
-import BuddiHTTP
+@testable import BuddiHTTP
 import BuddiTestSupport
 import Foundation
 import Testing
@@ -32,23 +32,61 @@ struct HTTPAPITests {
         }
     }
 
-    @Test("with BUDDI_ADMIN_TOKEN, mutating endpoints need the bearer token; reads do not")
-    func adminToken() async throws {
-        try await APIHarness.with(adminToken: "s3cret-token") { api in
-            for headers in [[], [("Authorization", "Bearer wrong")], [("Authorization", "s3cret-token")]] {
+    @Test("with both tokens: every read needs one of them, every write the admin token (401 without, 403 with the read token); /health and /metrics stay open")
+    func accessControl() async throws {
+        try await APIHarness.with(adminToken: "s3cret-token", readToken: "read-only-token") { api in
+            let admin = [("Authorization", "Bearer s3cret-token")]
+            let reader = [("Authorization", "Bearer read-only-token")]
+            for path in ["/conversations/", "/api/scheduler/status", "/api/jobs", "/api/rejected-memories", "/api/conversations/export", "/openapi.yaml"] {
+                for headers in [[], [("Authorization", "Bearer wrong")], [("Authorization", "read-only-token")]] {
+                    let reply = try await api.call(.GET, path, headers: headers)
+                    #expect(reply.status == 401, "\(path) \(headers)")
+                    #expect(reply.headers.first(name: "www-authenticate") == "Bearer")
+                    #expect(!reply.body.contains("s3cret") && !reply.body.contains("read-only-token"))
+                }
+                #expect(try await api.call(.GET, path, headers: reader).status == 200, "\(path)")
+                #expect(try await api.call(.GET, path, headers: admin).status == 200, "\(path)")
+            }
+            #expect(try await api.call(.GET, "/health").status == 200)
+            #expect(try await api.call(.GET, "/metrics").status == 200)
+            for headers in [[], [("Authorization", "Bearer wrong")]] {
                 let reply = try await api.call(.POST, "/api/scheduler/stop", headers: headers)
                 #expect(reply.status == 401)
                 #expect(reply.json["error"] as? String == "unauthorized")
-                #expect(!reply.body.contains("s3cret"))
             }
-            #expect(try await api.call(.POST, "/api/jobs/1/cancel").status == 401)
-            #expect(try await api.call(.GET, "/api/scheduler/status").json["is_running"] as? Bool == true)
-            let stopped = try await api.call(.POST, "/api/scheduler/stop", headers: [("Authorization", "Bearer s3cret-token")])
-            #expect(stopped.status == 200)
-            #expect(try await api.call(.GET, "/api/scheduler/status").json["is_running"] as? Bool == false)
-            #expect(try await api.call(.POST, "/api/scheduler/start", headers: [("Authorization", "Bearer s3cret-token")]).status == 200)
+            let forbidden = try await api.call(.POST, "/api/scheduler/stop", headers: reader)
+            #expect(forbidden.status == 403)
+            #expect(forbidden.json["error"] as? String == "forbidden")
+            #expect(try await api.call(.POST, "/api/conversations/export?mark_exported=true", headers: reader).status == 403)
             #expect(try await api.db.scalar("SELECT enabled FROM scheduler_settings", as: Bool.self) == true)
+            let stopped = try await api.call(.POST, "/api/scheduler/stop", headers: admin)
+            #expect(stopped.status == 200)
+            #expect(try await api.call(.GET, "/api/scheduler/status", headers: reader).json["is_running"] as? Bool == false)
+            #expect(try await api.call(.POST, "/api/scheduler/start", headers: admin).status == 200)
         }
+    }
+
+    @Test("tokens from files (systemd credentials); a token given both ways, or an unreadable or empty file, is refused naming the variable")
+    func tokensFromFiles() throws {
+        let directory = NSTemporaryDirectory() + "buddi-tokens-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try "from-a-file\n".write(toFile: directory + "/admin", atomically: true, encoding: .utf8)
+        try "".write(toFile: directory + "/empty", atomically: true, encoding: .utf8)
+        let access = try APIAccess.fromEnvironment(["BUDDI_ADMIN_TOKEN_FILE": directory + "/admin", "BUDDI_READ_TOKEN": "r"])
+        #expect(access.isProtected)
+        #expect(access.role(offering: "from-a-file") == .admin)
+        #expect(access.role(offering: "r") == .reader)
+        #expect(access.role(offering: "from-a-file\n") == nil)
+        for (environment, message) in [
+            (["BUDDI_ADMIN_TOKEN": "a", "BUDDI_ADMIN_TOKEN_FILE": directory + "/admin"], "give BUDDI_ADMIN_TOKEN or BUDDI_ADMIN_TOKEN_FILE, not both"),
+            (["BUDDI_READ_TOKEN_FILE": directory + "/missing"], "BUDDI_READ_TOKEN_FILE names \(directory)/missing, which cannot be read"),
+            (["BUDDI_ADMIN_TOKEN_FILE": directory + "/empty"], "BUDDI_ADMIN_TOKEN_FILE names \(directory)/empty, which is empty"),
+        ] {
+            #expect(throws: APIAccessError.self) { try APIAccess.fromEnvironment(environment) }
+            do { _ = try APIAccess.fromEnvironment(environment) } catch { #expect("\(error)" == message) }
+        }
+        #expect(try !APIAccess.fromEnvironment([:]).isProtected)
     }
 
     @Test("manual fetch: 202, then 409 while in progress, 429 within the hour, and force overrides")
@@ -78,17 +116,11 @@ struct HTTPAPITests {
         }
     }
 
-    @Test("the export streams 10,000 rows in pieces as JSON lines or CSV, and marks them exported")
+    @Test("the export streams 10,000 rows in pieces as JSON lines or CSV; a GET marks nothing, a POST with mark_exported marks what it delivers, and exported=false then finds nothing new")
     func export() async throws {
         try await APIHarness.with { api in
             try await api.db.insertConversations(10_000)
             try await api.db.execute(#"UPDATE conversations SET title = 'Plan, "quoted"' WHERE buddi_id = 'c-1'"#)
-            // An export cut short (the client went away) marks nothing.
-            struct Gone: Error {}
-            await #expect(throws: Gone.self) {
-                try await Conversations(client: api.db.client, logger: api.db.logger).export(ConversationFilter(), format: .jsonl) { _ in throw Gone() }
-            }
-            #expect(try await api.db.scalar("SELECT count(*) FROM conversations WHERE is_exported", as: Int64.self) == 0)
             let lines = try await api.call(.GET, "/api/conversations/export?format=jsonl")
             #expect(lines.status == 200)
             #expect(lines.headers.first(name: "content-length") == nil, "streamed, not sized up front")
@@ -99,7 +131,14 @@ struct HTTPAPITests {
                 ((try? JSONSerialization.jsonObject(with: Data(row.utf8))) as? [String: Any])?["buddi_id"] as? String
             })
             #expect(ids.count == 10_000)
-            #expect(try await api.db.scalar("SELECT count(*) FROM conversations WHERE is_exported", as: Int64.self) == 10_000)
+            #expect(try await api.db.scalar("SELECT count(*) FROM conversations WHERE is_exported", as: Int64.self) == 0, "a GET changes nothing")
+            let marked = try await api.call(.POST, "/api/conversations/export?mark_exported=true&sentiment=positive")
+            #expect(marked.status == 200)
+            let markedRows = marked.body.split(separator: "\n").count
+            #expect(try await api.db.scalar("SELECT count(*) FROM conversations WHERE is_exported", as: Int64.self) == Int64(markedRows))
+            #expect(try await api.call(.GET, "/api/conversations/export?sentiment=positive&exported=false").body.isEmpty)
+            #expect(try await api.call(.GET, "/api/conversations/export?exported=false").body.split(separator: "\n").count == 10_000 - markedRows)
+            #expect(try await api.call(.POST, "/api/conversations/export?mark_exported=maybe").status == 422)
 
             let csv = try await api.call(.GET, "/api/conversations/export?format=csv&sentiment=negative")
             let csvLines = csv.body.split(separator: "\n")
@@ -182,7 +221,7 @@ struct HTTPAPITests {
             #expect(served.status == 200)
             let documented = OpenAPIPaths.routes(in: served.body)
             #expect(documented == Set(api.routes.map(\.description)))
-            #expect(documented.count == 17)
+            #expect(documented.count == 18)
             for route in documented {
                 let parts = route.split(separator: " ", maxSplits: 1)
                 let path = parts[1].replacingOccurrences(of: "{id}", with: "1")

@@ -77,7 +77,7 @@ struct DemoCommand: AsyncParsableCommand {
         let scheduler = Scheduler(elector: elector, requests: requests, logger: logger)
         _ = ProcessMetrics.registry
         let server = APIServer(
-            configuration: .init(port: port, adminToken: ProcessInfo.processInfo.environment["BUDDI_ADMIN_TOKEN"]),
+            configuration: .init(port: port, access: try APIAccess.fromEnvironment()),
             client: client, schedulerDefaults: defaults, processMetrics: ProcessMetrics.render,
             onListening: { port in say("HTTP API at http://127.0.0.1:\(port)") }, logger: logger)
         let maintenance = Maintenance.services(

@@ -11,7 +11,9 @@ struct ServeCommand: AsyncParsableCommand {
         commandName: "serve",
         abstract: "Serve the HTTP API (scheduler control, conversations, exports, jobs, health, metrics).",
         discussion: """
-            With BUDDI_ADMIN_TOKEN set, every mutating endpoint needs `Authorization: Bearer <token>`. \
+            With BUDDI_ADMIN_TOKEN (or BUDDI_ADMIN_TOKEN_FILE) set, every endpoint but /health and /metrics needs \
+            `Authorization: Bearer <token>`; BUDDI_READ_TOKEN (or BUDDI_READ_TOKEN_FILE) may read but not change \
+            anything. Without a token it listens on loopback only, unless --allow-unauthenticated. \
             The OpenAPI document is at /openapi.yaml.
             """)
 
@@ -24,6 +26,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "The port to listen on (0: any free port).")
     var port = 8000
 
+    @Flag(help: "Listen on a non-loopback --host without any token configured: anyone who reaches the port can read every conversation and change everything.")
+    var allowUnauthenticated = false
+
     func validate() throws {
         if !(0...65535).contains(port) { throw ValidationError("--port must be from 0 to 65535, got \(port)") }
     }
@@ -31,15 +36,18 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         let logger = logging.logger
         let defaults = try SchedulerDefaults.fromEnvironment()
-        let adminToken = ProcessInfo.processInfo.environment["BUDDI_ADMIN_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
-        if adminToken == nil, !["127.0.0.1", "::1", "localhost"].contains(host) {
-            logger.warning("BUDDI_ADMIN_TOKEN is not set: anyone who reaches \(host):\(port) can start, stop and configure the scheduler and act on jobs")
+        let access = try APIAccess.fromEnvironment()
+        if !access.isProtected, !LoopbackHost.contains(host) {
+            guard allowUnauthenticated else {
+                throw CLIError(description: "refusing to serve on \(host) without BUDDI_ADMIN_TOKEN or BUDDI_READ_TOKEN: anyone who reaches it could read every conversation; set a token, listen on 127.0.0.1, or pass --allow-unauthenticated")
+            }
+            logger.warning("no token is set: anyone who reaches \(host):\(port) can read every conversation and change everything")
         }
         let url = try await database.resolveURL(logger: logger)
         let client = PostgresClient(configuration: url.clientConfiguration, backgroundLogger: logger)
         _ = ProcessMetrics.registry
         let server = APIServer(
-            configuration: .init(host: host, port: port, adminToken: adminToken),
+            configuration: .init(host: host, port: port, access: access),
             client: client, schedulerDefaults: defaults, processMetrics: ProcessMetrics.render,
             onListening: { port in logger.info("buddi API listening", metadata: ["port": "\(port)"]) }, logger: logger)
         try await WorkerProcess(database: database, client: client, services: [server], logger: logger).runUntilSignalled()

@@ -1,0 +1,115 @@
+import ArgumentParser
+import BuddiControl
+import Foundation
+
+extension Conversations.ExportFormat: ExpressibleByArgument {}
+
+/// `buddi export`: the conversations, streamed to a file or stdout as JSON Lines or CSV.
+struct ExportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Export conversations as JSON Lines or CSV, streamed (never held in memory), with the filters of GET /api/conversations/export.",
+        discussion: "With --mark-exported, each batch written is marked exported, so `--exported false` next time exports only what is new.")
+
+    @OptionGroup var database: DatabaseOptions
+
+    @Option(help: "jsonl or csv.")
+    var format: Conversations.ExportFormat = .jsonl
+
+    @Option(help: "The file to write (default: standard output). Written to FILE.partial, renamed once complete.")
+    var output: String?
+
+    @Option(help: "Only this sentiment: positive, negative or neutral.")
+    var sentiment: String?
+
+    @Option(help: "Only a quality score at least this (0–1).")
+    var minQuality: String?
+
+    @Option(help: "Only conversations with this topic.")
+    var topic: String?
+
+    @Option(help: "Only this Buddi category.")
+    var category: String?
+
+    @Option(help: "Only memories created at or after this (ISO 8601 or YYYY-MM-DD).")
+    var since: String?
+
+    @Option(help: "Only memories created before this.")
+    var until: String?
+
+    @Option(name: .customLong("q"), help: "Only titles or summaries containing this text.")
+    var text: String?
+
+    @Option(help: "Only conversations already exported (true) or not yet (false).")
+    var exported: String?
+
+    @Flag(help: "Mark what is written as exported.")
+    var markExported = false
+
+    /// The filter, checked as the HTTP API checks it.
+    func filter() throws -> ConversationFilter {
+        let given: [(String, String?)] = [
+            ("sentiment", sentiment), ("min_quality", minQuality), ("topic", topic), ("category", category), ("since", since),
+            ("until", until), ("q", text), ("exported", exported),
+        ]
+        do {
+            return try ConversationFilter(parameters: Dictionary(uniqueKeysWithValues: given.compactMap { name, value in value.map { (name, $0) } }))
+        } catch {
+            throw ValidationError(error.description.replacingOccurrences(of: "min_quality", with: "--min-quality"))
+        }
+    }
+
+    func validate() throws {
+        _ = try filter()
+    }
+
+    func run() async throws {
+        let logger = BuddiLogging.root
+        let filter = try filter()
+        let sink = try ExportSink(path: output)
+        let count = try await database.withDatabase(logger: logger) { client, _ in
+            try await Conversations(client: client, logger: logger).export(filter, format: format, markExported: markExported) { text in
+                try sink.write(text)
+            }
+        }
+        try sink.finish(rows: count)
+    }
+}
+
+/// Where an export goes: a file (written beside it, renamed once complete) or stdout; with a
+/// progress line on stderr when that is a terminal.
+final class ExportSink: @unchecked Sendable {
+    private let handle: FileHandle
+    private let path: String?
+    private let progress = isatty(STDERR_FILENO) == 1
+    private var lines = 0
+
+    init(path: String?) throws {
+        self.path = path
+        guard let path else {
+            handle = FileHandle.standardOutput
+            return
+        }
+        let partial = path + ".partial"
+        guard FileManager.default.createFile(atPath: partial, contents: nil, attributes: [.posixPermissions: 0o600]),
+            let handle = FileHandle(forWritingAtPath: partial)
+        else { throw CLIError(description: "cannot write \(partial)") }
+        self.handle = handle
+    }
+
+    func write(_ text: String) throws {
+        try handle.write(contentsOf: Data(text.utf8))
+        lines += text.utf8.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+        if progress { FileHandle.standardError.write(Data("\rexported \(lines) lines".utf8)) }
+    }
+
+    func finish(rows: Int) throws {
+        if let path {
+            try handle.synchronize()
+            try handle.close()
+            if FileManager.default.fileExists(atPath: path) { try FileManager.default.removeItem(atPath: path) }
+            try FileManager.default.moveItem(atPath: path + ".partial", toPath: path)
+        }
+        FileHandle.standardError.write(Data("\(progress ? "\r" : "")exported \(rows) conversations\(path.map { " to \($0)" } ?? "")\n".utf8))
+    }
+}

@@ -1,0 +1,69 @@
+import Crypto
+import Foundation
+
+/// Who may use the HTTP API: `BUDDI_ADMIN_TOKEN` may do everything, `BUDDI_READ_TOKEN` only
+/// read. Either may instead be read from a file (`BUDDI_ADMIN_TOKEN_FILE`, `BUDDI_READ_TOKEN_FILE`),
+/// as systemd's `LoadCredential=` provides them. Tokens are kept only as SHA-256 digests.
+public struct APIAccess: Sendable {
+    /// What a request may do, by the token it offers.
+    enum Role: Sendable {
+        case admin, reader
+    }
+
+    let adminDigest: SHA256.Digest?
+    let readDigest: SHA256.Digest?
+
+    /// Access with these tokens; nil or empty for none.
+    public init(adminToken: String?, readToken: String? = nil) {
+        adminDigest = Self.digest(adminToken)
+        readDigest = Self.digest(readToken)
+    }
+
+    /// Whether any token is configured (else every request is let through: loopback only).
+    public var isProtected: Bool { adminDigest != nil || readDigest != nil }
+
+    /// The tokens from the environment. Throws a one-line reason naming the variable when a token
+    /// is given both ways, or its file cannot be read or is empty.
+    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> APIAccess {
+        APIAccess(
+            adminToken: try token("BUDDI_ADMIN_TOKEN", in: environment),
+            readToken: try token("BUDDI_READ_TOKEN", in: environment))
+    }
+
+    /// The role `offered` (the bearer token of a request) has, if any. Compared in constant time:
+    /// both sides are hashed to fixed-length digests first.
+    func role(offering offered: String) -> Role? {
+        let digest = SHA256.hash(data: Data(offered.utf8))
+        let isAdmin = adminDigest.map { Self.constantTimeEqual(digest, $0) } ?? false
+        let isReader = readDigest.map { Self.constantTimeEqual(digest, $0) } ?? false
+        return isAdmin ? .admin : isReader ? .reader : nil
+    }
+
+    private static func token(_ name: String, in environment: [String: String]) throws -> String? {
+        let value = environment[name].flatMap { $0.isEmpty ? nil : $0 }
+        guard let path = environment[name + "_FILE"].flatMap({ $0.isEmpty ? nil : $0 }) else { return value }
+        guard value == nil else { throw APIAccessError("give \(name) or \(name)_FILE, not both") }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw APIAccessError("\(name)_FILE names \(path), which cannot be read")
+        }
+        let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !text.isEmpty else { throw APIAccessError("\(name)_FILE names \(path), which is empty") }
+        return text
+    }
+
+    private static func digest(_ token: String?) -> SHA256.Digest? {
+        token.flatMap { $0.isEmpty ? nil : SHA256.hash(data: Data($0.utf8)) }
+    }
+
+    static func constantTimeEqual(_ a: SHA256.Digest, _ b: SHA256.Digest) -> Bool {
+        var difference: UInt8 = 0
+        for (x, y) in zip(a, b) { difference |= x ^ y }
+        return difference == 0
+    }
+}
+
+/// Why the API's tokens cannot be read from the environment.
+public struct APIAccessError: Error, CustomStringConvertible {
+    public let description: String
+    init(_ description: String) { self.description = description }
+}
