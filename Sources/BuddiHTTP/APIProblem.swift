@@ -4,6 +4,8 @@ import BuddiPipeline
 import BuddiScheduler
 import Hummingbird
 import JobQueue
+import PostgresNIO
+import PostgresResilience
 
 /// An error as the API answers it: a status and `{"error": kind, "message": text}`.
 struct APIProblem: Error, HTTPResponseError {
@@ -52,6 +54,12 @@ struct APIProblem: Error, HTTPResponseError {
             case .invalidState: return APIProblem(.conflict, "invalid_state", error.description)
             default: return APIProblem(.internalServerError, "internal", ErrorSummary.oneLine(error))
             }
+        case let error as PSQLError where error.serverInfo?[.sqlState] == "57014":
+            return APIProblem(
+                .serviceUnavailable, "database_timeout",
+                "the query ran past the statement timeout (BUDDI_STATEMENT_TIMEOUT_SECONDS); narrow the request or try again")
+        case _ where DatabaseInterruption.isInterruption(error):
+            return APIProblem(.serviceUnavailable, "database_unavailable", "the database does not answer: \(ErrorSummary.oneLine(error))")
         default:
             return APIProblem(.internalServerError, "internal", ErrorSummary.oneLine(error))
         }

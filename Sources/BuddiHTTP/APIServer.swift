@@ -56,6 +56,7 @@ public struct APIServer: Service {
         router.add(middleware: LogRequestsMiddleware(.debug))
         router.add(middleware: ProblemMiddleware())
         router.add(middleware: AccessMiddleware(access: configuration.access))
+        router.add(middleware: QueryCheckMiddleware())
         var table = RouteTable(router: router)
         OperationsRoutes(dependencies: dependencies).register(on: &table)
         SchedulerRoutes(dependencies: dependencies).register(on: &table)

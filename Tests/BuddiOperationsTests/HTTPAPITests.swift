@@ -2,6 +2,9 @@ import BuddiControl
 @testable import BuddiHTTP
 import BuddiTestSupport
 import Foundation
+import PostgresNIO
+import BuddiDatabase
+import Logging
 import Testing
 
 @Suite("HTTP API", .serialized)
@@ -64,6 +67,27 @@ struct HTTPAPITests {
             #expect(try await api.call(.GET, "/api/scheduler/status", headers: reader).json["is_running"] as? Bool == false)
             #expect(try await api.call(.POST, "/api/scheduler/start", headers: admin).status == 200)
         }
+    }
+
+    @Test("a NUL in a query parameter is a 422 naming it (schemathesis found a 500), and a query past the statement timeout a 503")
+    func hostileQueries() async throws {
+        try await APIHarness.with { api in
+            let reply = try await api.call(.GET, "/api/jobs?queue=a%00b")
+            #expect(reply.status == 422)
+            #expect(reply.json["message"] as? String == "query parameter queue contains U+0000 (NUL)")
+            #expect(try await api.call(.GET, "/conversations/?q=\(String(repeating: "x", count: 201))").status == 422)
+            #expect(try await api.call(.GET, "/conversations/?offset=100001").status == 422)
+        }
+        let timeout = try await PostgresClient.withTemporary(db: TestDatabase.make(), statementTimeoutMs: 200) { client, logger in
+            do {
+                for try await _ in try await client.query("SELECT pg_sleep(2)::text", logger: logger) {}
+                return APIProblem(.ok, "none", "no timeout")
+            } catch {
+                return APIProblem.from(error)
+            }
+        }
+        #expect(timeout.status == .serviceUnavailable)
+        #expect(timeout.kind == "database_timeout")
     }
 
     @Test("tokens from files (systemd credentials); a token given both ways, or an unreadable or empty file, is refused naming the variable")
@@ -311,5 +335,20 @@ enum PrometheusTextCheck {
             guard !finished.contains(family) else { throw Problem(description: "\(family) split in two groups") }
         }
         return types
+    }
+}
+
+extension PostgresClient {
+    /// Runs `body` with a client of `db` whose sessions have a statement timeout of `statementTimeoutMs`.
+    static func withTemporary<T: Sendable>(
+        db: TestDatabase, statementTimeoutMs: Int, _ body: @Sendable (PostgresClient, Logger) async throws -> T
+    ) async throws -> T {
+        defer { Task { await db.drop() } }
+        let client = PostgresClient(configuration: db.url.clientConfiguration(limits: SessionLimits(statementTimeoutMs: statementTimeoutMs)), backgroundLogger: db.logger)
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await client.run() }
+            defer { group.cancelAll() }
+            return try await body(client, db.logger)
+        }
     }
 }
