@@ -48,10 +48,28 @@ public enum DatabaseProbe {
         if let message = error.serverInfo?[.message] { return message }
         if let underlying = error.underlying {
             if let io = underlying as? IOError { return String(cString: strerror(io.errnoCode)).lowercased() }
+            if let tls = tlsReason(underlying) { return tls }
             if underlying is NIOConnectionError { return "connection refused" }
             if let channelError = underlying as? ChannelError, case .connectTimeout = channelError { return "connection timed out" }
             return String(describing: underlying)
         }
+        if let tls = tlsReason(error) { return tls }
         return "\(error.code)"
+    }
+
+    /// A TLS failure said plainly: an untrusted certificate, one for another host, a server
+    /// without TLS.
+    private static func tlsReason(_ error: any Error) -> String? {
+        let text = String(reflecting: error)
+        if text.contains("CERTIFICATE_VERIFY_FAILED") {
+            return "TLS: the server's certificate is not signed by a trusted CA (check sslrootcert)"
+        }
+        if text.contains("failedToValidateHostname") || text.contains("Couldn't find") {
+            return "TLS: the server's certificate does not name this host (sslmode=verify-full checks it)"
+        }
+        if text.contains("sslUnsupported") || text.contains("does not support TLS") {
+            return "TLS: the server does not accept TLS connections (sslmode requires it)"
+        }
+        return nil
     }
 }

@@ -4,19 +4,6 @@ import PostgresNIO
 /// The driver configurations a URL stands for: one for the pool, one for a single connection,
 /// from the same reading of host, socket and sslmode.
 extension DatabaseURL {
-    /// What `sslmode` asks of TLS.
-    private enum TLSUse {
-        case off, preferred, required
-
-        init(sslMode: String) {
-            switch sslMode {
-            case "disable", "allow": self = .off
-            case "prefer": self = .preferred
-            default: self = .required
-            }
-        }
-    }
-
     /// How long connecting may take before the server counts as unreachable.
     private static let connectSeconds: Int64 = 5
 
@@ -37,10 +24,10 @@ extension DatabaseURL {
         if let socketPath {
             configuration = .init(unixSocketPath: socketPath, username: username, password: password, database: database)
         } else {
-            let tls: PostgresClient.Configuration.TLS = switch TLSUse(sslMode: sslMode) {
+            let tls: PostgresClient.Configuration.TLS = switch TLSPolicy(self) {
             case .off: .disable
-            case .preferred: .prefer(.makeClientConfiguration())
-            case .required: .require(.makeClientConfiguration())
+            case .preferred(let settings): .prefer(settings)
+            case .required(let settings): .require(settings)
             }
             configuration = .init(host: host ?? "localhost", port: port, username: username, password: password, database: database, tls: tls)
         }
@@ -56,10 +43,10 @@ extension DatabaseURL {
         if let socketPath {
             configuration = .init(unixSocketPath: socketPath, username: username, password: password, database: database)
         } else {
-            let tls: PostgresConnection.Configuration.TLS = switch TLSUse(sslMode: sslMode) {
+            let tls: PostgresConnection.Configuration.TLS = switch TLSPolicy(self) {
             case .off: .disable
-            case .preferred: .prefer(try .init(configuration: .makeClientConfiguration()))
-            case .required: .require(try .init(configuration: .makeClientConfiguration()))
+            case .preferred(let settings): .prefer(try .init(configuration: settings))
+            case .required(let settings): .require(try .init(configuration: settings))
             }
             configuration = .init(host: host ?? "localhost", port: port, username: username, password: password, database: database, tls: tls)
         }

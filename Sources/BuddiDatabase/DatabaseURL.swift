@@ -4,6 +4,9 @@ import PostgresNIO
 /// A parsed `postgres://user:password@host:port/database?sslmode=…&host=/socket/dir` URL.
 ///
 /// A `host` query parameter (or an empty host) means a unix socket directory, as libpq reads it.
+/// TLS follows libpq too: `sslmode` (disable, allow, prefer, require, verify-ca, verify-full),
+/// `sslrootcert`, `sslcert` and `sslkey`, from the URL or else from `PGSSLMODE`, `PGSSLROOTCERT`,
+/// `PGSSLCERT` and `PGSSLKEY`.
 public struct DatabaseURL: Sendable, Equatable {
     /// TCP host, when not on a unix socket.
     public var host: String?
@@ -14,11 +17,18 @@ public struct DatabaseURL: Sendable, Equatable {
     public var username: String
     public var password: String?
     public var database: String
-    /// `disable`, `prefer` (the default) or `require`.
+    /// `disable`, `allow`, `prefer` (the default), `require`, `verify-ca` or `verify-full`.
     public var sslMode: String
+    /// The CA certificates (PEM) the server's certificate must chain to; with it, `require`
+    /// verifies like `verify-ca`.
+    public var sslRootCert: String?
+    /// A client certificate (PEM) and its key, for certificate authentication.
+    public var sslCert: String?
+    public var sslKey: String?
 
-    /// Parses a URL; the error names what is wrong and never repeats the password.
-    public init(_ string: String) throws(DatabaseError) {
+    /// Parses a URL, taking TLS settings it lacks from `environment`'s `PGSSL*` variables; the
+    /// error names what is wrong and never repeats the password.
+    public init(_ string: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws(DatabaseError) {
         guard let components = URLComponents(string: string) else {
             throw .invalidURL("it does not parse as a URL (expected postgres://user@host:port/database)")
         }
@@ -42,9 +52,23 @@ public struct DatabaseURL: Sendable, Equatable {
             throw .invalidURL("no user name (postgres://USER@host/database)")
         }
         let path = components.path.hasPrefix("/") ? String(components.path.dropFirst()) : components.path
-        let sslMode = query["sslmode"] ?? "prefer"
+        let setting = { (name: String, variable: String) in
+            query[name].flatMap { $0.isEmpty ? nil : $0 } ?? environment[variable].flatMap { $0.isEmpty ? nil : $0 }
+        }
+        let sslMode = setting("sslmode", "PGSSLMODE") ?? "prefer"
         guard ["disable", "allow", "prefer", "require", "verify-ca", "verify-full"].contains(sslMode) else {
-            throw .invalidURL("unknown sslmode '\(sslMode)' (use disable, prefer or require)")
+            throw .invalidURL("unknown sslmode '\(sslMode)' (use disable, allow, prefer, require, verify-ca or verify-full)")
+        }
+        self.sslRootCert = setting("sslrootcert", "PGSSLROOTCERT")
+        self.sslCert = setting("sslcert", "PGSSLCERT")
+        self.sslKey = setting("sslkey", "PGSSLKEY")
+        if (sslCert == nil) != (sslKey == nil) {
+            throw .invalidURL("sslcert and sslkey go together: give both, or neither")
+        }
+        for (name, path) in [("sslrootcert", sslRootCert), ("sslcert", sslCert), ("sslkey", sslKey)] {
+            if let path, !FileManager.default.isReadableFile(atPath: path) {
+                throw .invalidURL("\(name) \(path) cannot be read")
+            }
         }
         self.host = socket == nil ? host : nil
         self.port = port
@@ -64,6 +88,9 @@ public struct DatabaseURL: Sendable, Equatable {
         self.password = nil
         self.database = database
         self.sslMode = "disable"
+        self.sslRootCert = nil
+        self.sslCert = nil
+        self.sslKey = nil
     }
 
     /// Where it points, for messages: never the password.
@@ -72,10 +99,13 @@ public struct DatabaseURL: Sendable, Equatable {
         return "\(host ?? "?"):\(port), database \(database)"
     }
 
-    /// The URL again, without the password (safe to print).
+    /// The URL again, without the password (safe to print), with its TLS settings.
     public var redacted: String {
         var string = "postgresql://\(username)@\(host ?? ""):\(port)/\(database)"
-        if let socketDirectory { string = "postgresql://\(username)@/\(database)?host=\(socketDirectory)&port=\(port)" }
+        if let socketDirectory { return "postgresql://\(username)@/\(database)?host=\(socketDirectory)&port=\(port)" }
+        let tls = [("sslmode", sslMode), ("sslrootcert", sslRootCert), ("sslcert", sslCert), ("sslkey", sslKey)]
+            .compactMap { name, value in value.map { "\(name)=\($0.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? $0)" } }
+        string += "?" + tls.joined(separator: "&")
         return string
     }
 
