@@ -251,6 +251,39 @@ struct PipelineTests {
         }
     }
 
+    @Test("no secret (API key, tokens) reaches a worker's or serve's log (at trace level), job rows, fetch runs, the status or the job listing")
+    func secretsStayPut() async throws {
+        try await PipelineWorld.with(memories: 40) { world in
+            let secrets = ["BUDDI_ADMIN_TOKEN": "adm-7b1e-SECRET", "BUDDI_READ_TOKEN": "rd-44c0-SECRET", "LOG_LEVEL": "trace"]
+            // One worker with the right key ingests; one with a wrong (secret) key fails its fetch.
+            let worker = try world.worker(settings: secrets)
+            #expect(try await world.fetch().state == .completed)
+            #expect(try await world.waitForProcessed(40))
+            worker.signal(SIGTERM)
+            #expect(try await worker.wait() == 0)
+            let wrong = try world.worker(settings: secrets.merging(["BUDDI_API_KEY": "sk-wrong-SECRET"]) { $1 })
+            #expect(try await world.fetch().state == .discarded)
+            wrong.signal(SIGTERM)
+            #expect(try await wrong.wait() == 0)
+            let serve = try BuddiProcess(["serve", "--port", "0"], databaseURL: world.db.url.redacted, environment: world.environment.merging(secrets) { $1 })
+            #expect(try await eventually(timeout: .seconds(30)) { serve.output.contains("buddi API listening") }, "\(serve.output)")
+            let status = try await world.run(["status", "--json"])
+            let jobs = try await world.run(["jobs", "list", "--json"])
+            serve.signal(SIGTERM)
+            #expect(try await serve.wait() == 0)
+            for (what, text) in [("worker log", worker.output), ("failing worker log", wrong.output), ("serve log", serve.output),
+                                 ("status", status.output), ("jobs", jobs.output)] {
+                #expect(!text.contains("SECRET") && !text.contains("test-key"), "\(what) holds a secret")
+            }
+            #expect(wrong.output.contains("BUDDI_API_KEY missing or rejected"), "the failure is still said")
+            #expect(try await world.count("""
+                SELECT count(*) FROM jobs WHERE args::text || errors::text || COALESCE(result::text, '') || COALESCE(progress::text, '')
+                    ~ '(SECRET|test-key)'
+                """) == 0)
+            #expect(try await world.count("SELECT count(*) FROM fetch_runs WHERE COALESCE(error, '') || api_errors::text ~ '(SECRET|test-key)'") == 0)
+        }
+    }
+
     @Test("a failed fetch is recorded with its API errors by kind and retried after the error-recovery delay")
     func failedFetch() async throws {
         try await PipelineWorld.with(memories: 20, faults: FaultPlan(serverErrorRate: 1)) { world in
