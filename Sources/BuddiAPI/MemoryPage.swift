@@ -67,6 +67,8 @@ extension MemoryPage {
         }
         switch reader.members["next_cursor"] {
         case nil, .null: self.nextCursor = nil
+        case .string(let cursor) where cursor.utf8.contains(0):
+            throw PageDecodingError(reason: "`next_cursor` contains U+0000 (NUL)")
         case .string(let cursor): self.nextCursor = cursor.isEmpty ? nil : cursor
         case let other?: throw PageDecodingError(reason: "`next_cursor` is \(other.kindDescription), not a string")
         }

@@ -42,12 +42,13 @@ public struct Conversations: Sendable {
     /// Streams every matching conversation, one line each (after a header line for CSV), to
     /// `write` a batch of rows at a time, each batch a statement of its own (keyset paging by row
     /// id), so no export is held in memory and none holds a snapshot or a connection while its
-    /// reader is slow. With `markExported`, each batch is marked `is_exported` once written (an
-    /// export cut short keeps what it marked: those rows were delivered). Returns how many rows.
+    /// reader is slow. `written` is told each batch's row ids once `write` has taken it. With
+    /// `markExported`, each batch is marked `is_exported` then (an export cut short keeps what it
+    /// marked: those rows were handed to the connection). Returns how many rows.
     @discardableResult
     public func export(
         _ filter: ConversationFilter, format: ExportFormat, markExported: Bool = false, batchSize: Int = 1000,
-        write: (String) async throws -> Void
+        written: ([Int64]) -> Void = { _ in }, write: (String) async throws -> Void
     ) async throws -> Int {
         if format == .csv { try await write(ControlSQL.csvColumns.joined(separator: ",") + "\n") }
         var total = 0
@@ -63,6 +64,7 @@ public struct Conversations: Sendable {
             }
             guard let last = ids.last else { return total }
             try await write(chunk)
+            written(ids)
             if markExported { try await self.markExported(ids) }
             total += ids.count
             after = last
@@ -70,7 +72,10 @@ public struct Conversations: Sendable {
         }
     }
 
-    private func markExported(_ ids: [Int64]) async throws {
-        try await client.query(ControlSQL.markExported(ids), logger: logger)
+    /// Marks these rows exported, 10,000 per statement.
+    public func markExported(_ ids: [Int64]) async throws {
+        for start in stride(from: 0, to: ids.count, by: 10_000) {
+            try await client.query(ControlSQL.markExported(Array(ids[start..<min(start + 10_000, ids.count)])), logger: logger)
+        }
     }
 }

@@ -64,7 +64,7 @@ public enum DatabaseProbe {
         if text.contains("CERTIFICATE_VERIFY_FAILED") {
             return "TLS: the server's certificate is not signed by a trusted CA (check sslrootcert)"
         }
-        if text.contains("failedToValidateHostname") || text.contains("Couldn't find") {
+        if text.contains("failedToValidateHostname") || text.contains("in certificate from peer") {
             return "TLS: the server's certificate does not name this host (sslmode=verify-full checks it)"
         }
         if text.contains("sslUnsupported") || text.contains("does not support TLS") {

@@ -126,7 +126,10 @@ public struct EmbeddedPostgres: Sendable {
         var info = stat()
         if lstat(socketDirectory, &info) != 0 {
             try makeDirectory(socketDirectory, mode: 0o700)
-            return
+            // Checked again: someone may have made it between the look and the make.
+            guard lstat(socketDirectory, &info) == 0 else {
+                throw .embeddedClusterFailed(step: "create \(socketDirectory)", detail: String(cString: strerror(errno)))
+            }
         }
         let owner = ServerBinaries.mustSwitchUser ? getpwnam("postgres")?.pointee.pw_uid : getuid()
         guard info.st_mode & S_IFMT == S_IFDIR, info.st_uid == owner, info.st_mode & 0o022 == 0 else {

@@ -77,13 +77,18 @@ public struct Migrator: Sendable {
     @discardableResult
     public func migrate() async throws -> [String] {
         try await client.withConnection { connection in
+            // Waiting for another process's migration, and a migration itself, may take longer
+            // than the sessions' statement timeout, which is for ordinary work.
+            try await connection.query("SET statement_timeout = 0", logger: logger)
             try await connection.query("SELECT pg_advisory_lock(\(Self.lockKey))", logger: logger)
             do {
                 let applied = try await apply(on: connection)
                 try await connection.query("SELECT pg_advisory_unlock(\(Self.lockKey))", logger: logger)
+                try await connection.query("RESET statement_timeout", logger: logger)
                 return applied
             } catch {
                 _ = try? await connection.query("SELECT pg_advisory_unlock(\(Self.lockKey))", logger: logger)
+                _ = try? await connection.query("RESET statement_timeout", logger: logger)
                 throw error
             }
         }

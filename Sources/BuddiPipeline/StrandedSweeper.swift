@@ -6,9 +6,11 @@ import PostgresResilience
 import ServiceLifecycle
 
 /// A maintenance duty (run by the maintenance leader only): finds conversations left pending
-/// with nothing to process them — their process job discarded or cancelled, or their ids held
-/// only in the checkpoint of a fetch that ended — once they are older than a grace period, and
-/// enqueues process jobs for them. Counted in `buddi_stranded_conversations_swept_total`.
+/// with nothing to process them — their process job discarded, or their ids held only in the
+/// checkpoint of a fetch that ended — once they are older than a grace period, and enqueues
+/// process jobs for them. Counted in `buddi_stranded_conversations_swept_total`. It leaves alone
+/// a conversation whose process job an operator cancelled, and one that three discarded jobs
+/// held (see ``abandonedCount(fetchJobID:)``).
 public struct StrandedSweeper: Service {
     let client: PostgresClient
     let interval: Duration
@@ -23,6 +25,15 @@ public struct StrandedSweeper: Service {
         self.interval = interval
         self.grace = grace
         self.logger = logger
+    }
+
+    /// How many conversations of fetch `fetchJobID` are pending with nothing that will process
+    /// them: their process job was cancelled, or three were discarded.
+    public static func abandonedCount(fetchJobID: Int64, client: PostgresClient, logger: Logger) async throws -> Int {
+        for try await count in try await client.query(StrandedWorkSQL.abandoned(fetchJobID: fetchJobID), logger: logger).decode(Int64.self) {
+            return Int(count)
+        }
+        return 0
     }
 
     public func run() async throws {

@@ -13,16 +13,41 @@ enum StrandedWorkSQL {
         WHERE j.kind = 'fetch' AND j.state IN ('available', 'running', 'retryable')
         """
 
-    /// Locks up to `limit` pending conversations stored more than `graceSeconds` ago that nothing
-    /// covers, oldest first; returns their ids.
+    /// How many discarded process jobs may have held a conversation before the sweep gives up on
+    /// it (its processing keeps killing its worker, say): an operator's to look at.
+    static let maxDiscards = 3
+
+    /// Whether conversation `c` may be swept: no process job holding it was cancelled (an
+    /// operator's decision) and fewer than ``maxDiscards`` were discarded (kept as long as
+    /// pruning keeps finished jobs).
+    static let sweepable = """
+        (SELECT count(*) FILTER (WHERE j.state = 'cancelled') = 0 AND count(*) FILTER (WHERE j.state = 'discarded') < \(maxDiscards)
+         FROM jobs j WHERE j.kind = 'process' AND j.state IN ('cancelled', 'discarded')
+           AND j.args -> 'conversationIDs' @> to_jsonb(c.id))
+        """
+
+    /// Locks up to `limit` sweepable pending conversations stored more than `graceSeconds` ago
+    /// that nothing covers, oldest first; returns their ids.
     static func take(graceSeconds: Double, limit: Int) -> PostgresQuery {
         """
         SELECT c.id FROM conversations c
         WHERE c.processing_state = 'pending' AND c.fetched_at < now() - make_interval(secs => \(graceSeconds))
           AND NOT EXISTS (SELECT 1 FROM (\(unescaped: coveredIDs)) covered WHERE covered.id = c.id)
+          AND \(unescaped: sweepable)
         ORDER BY c.id
         LIMIT \(limit)
         FOR UPDATE OF c SKIP LOCKED
+        """
+    }
+
+    /// How many of fetch job `jobID`'s conversations are pending with nothing that will ever
+    /// process them: not covered, and not sweepable.
+    static func abandoned(fetchJobID jobID: Int64) -> PostgresQuery {
+        """
+        SELECT count(*) FROM conversations c
+        WHERE c.fetch_job_id = \(jobID) AND c.processing_state = 'pending'
+          AND NOT EXISTS (SELECT 1 FROM (\(unescaped: coveredIDs)) covered WHERE covered.id = c.id)
+          AND NOT \(unescaped: sweepable)
         """
     }
 }

@@ -100,7 +100,15 @@ final class BatchCompleter: Sendable {
             let reason = DatabaseRefusal.reason(error) ?? ""
             logger.error("the database refused a job's outcome; recording it without what was refused", metadata: [
                 "job_id": "\(batch[0].id)", "error": "\(reason)"])
-            return try await flush(batch.map { $0.storable(refusedWith: reason) })
+            do {
+                return try await flush(batch.map { $0.storable(refusedWith: reason) })
+            } catch let again where DatabaseRefusal.reason(again) != nil {
+                // Refused even so: dropped, so that it cannot hold back every outcome after it;
+                // its lease expires and the job runs again.
+                logger.error("the database refused a job's outcome twice; dropping it (the job will run again)", metadata: [
+                    "job_id": "\(batch[0].id)", "error": "\(DatabaseRefusal.reason(again) ?? "")"])
+                return FlushedOutcomes()
+            }
         }
     }
 

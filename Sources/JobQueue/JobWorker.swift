@@ -132,6 +132,13 @@ public final class JobWorker: Service, Sendable {
     /// Claims and starts up to `limit` jobs of `queue`; returns how many. Bounded by the lease:
     /// a claim that has not answered by then is given up (if it did commit, its jobs' leases
     /// expire unrenewed and they are rescued).
+    /// A job's own timeout: at most a week; nil (the kind's) for what is not a positive finite
+    /// number (the column's CHECK lets 'infinity' and 'NaN' through).
+    static func timeout(seconds: Double) -> Duration? {
+        guard seconds.isFinite, seconds > 0 else { return nil }
+        return .milliseconds(Int64((min(seconds, 604_800) * 1000).rounded()))
+    }
+
     private func claim(from queue: String, limit: Int) async throws -> Int {
         let query = JobSQL.claim(
             queue: queue, limit: limit, workerID: configuration.workerID,
@@ -145,7 +152,7 @@ public final class JobWorker: Service, Sendable {
                 jobs.append(ClaimedJob(
                     id: id, kind: kind, queue: queue, argsJSON: args, attempt: attempt, maxAttempts: maxAttempts,
                     progressJSON: progress, checkpointSequence: checkpoints, resumes: resumes,
-                    timeout: timeout.map { .milliseconds(Int64(($0 * 1000).rounded())) }))
+                    timeout: timeout.flatMap(Self.timeout(seconds:))))
             }
             return jobs
         }

@@ -49,7 +49,8 @@ struct WorkerHeartbeat: Sendable {
                 return
             } catch {
                 logger.warning("heartbeat failed; leases may expire if this persists", metadata: ["error": "\(ErrorSummary.oneLine(error))"])
-                if ContinuousClock.now - lastBeat >= configuration.leaseDuration { stopUnownedJobs() }
+                // By the next beat the leases will have run out: stop now, before a rescued copy runs.
+                if ContinuousClock.now - lastBeat >= configuration.leaseDuration - configuration.heartbeatInterval { stopUnownedJobs() }
             }
         }
     }

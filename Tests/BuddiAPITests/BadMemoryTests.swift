@@ -59,6 +59,8 @@ struct BadMemoryTests {
         #expect(page.skipped.map(\.error.id) == ["b"])
         #expect(page.skipped.first?.excerpt == #"{"id":"b","title":"bad \q"}"#)
         #expect(page.nextCursor == "c9")
+        // A cursor could not be saved in the checkpoint: the page is unreadable (and retried).
+        #expect(throws: PageDecodingError.self) { try MemoryPage(body: Data(#"{"memories":[],"next_cursor":"a\u0000b"}"#.utf8)) }
     }
 
     @Test("the limits come from the environment, and a bad value names its variable")

@@ -243,7 +243,7 @@ struct CLITests {
         defer { Task { await db.drop() } }
         let wait = try BuddiProcess(["fetch", "--wait"], databaseURL: db.url.redacted)
         #expect(try await eventually { try await db.scalar("SELECT count(*) FROM jobs WHERE kind = 'fetch'", as: Int64.self) == 1 })
-        // As if a worker ran the fetch and its process job was then cancelled.
+        // As if a worker ran the fetch and its process job was then lost (a fetch that ended before enqueuing it).
         try await db.execute("INSERT INTO conversations (buddi_id, raw, fetch_job_id) VALUES ('p-1', '{\"id\": \"p-1\", \"title\": \"one\"}', 1), ('p-2', '{\"id\": \"p-2\", \"title\": \"two\"}', 1)")
         try await db.execute(#"""
             UPDATE jobs SET state = 'completed', attempt = 1, finished_at = now(), result = '{"new": 2, "pages": 1,

@@ -31,6 +31,12 @@ struct TimeoutTests {
         await #expect(throws: JobQueueError.self) {
             try await db.queue.enqueue(NewJob(TestArgs(), timeout: .zero))
         }
+        // 'infinity' passes the column's CHECK: the worker falls back to the kind's timeout instead of trapping.
+        let endless = try await db.enqueue(TestArgs(mode: "sleep", sleepMs: 10))
+        try await db.execute("UPDATE jobs SET timeout_seconds = 'infinity' WHERE id = \(endless)")
+        try await withWorker(db, registry: testRegistry(runs), configuration: testConfiguration()) {
+            try await expectEventually { try await db.state(endless) == .completed }
+        }
     }
 
     @Test("a worker whose heartbeat cannot get through for a whole lease stops its jobs instead of finishing work it no longer owns")

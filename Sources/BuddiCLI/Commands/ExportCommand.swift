@@ -9,7 +9,7 @@ struct ExportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
         abstract: "Export conversations as JSON Lines or CSV, streamed (never held in memory), with the filters of GET /api/conversations/export.",
-        discussion: "With --mark-exported, each batch written is marked exported, so `--exported false` next time exports only what is new.")
+        discussion: "With --mark-exported, what was written is marked exported once the whole export is in place, so `--exported false` next time exports only what is new.")
 
     @OptionGroup var database: DatabaseOptions
 
@@ -43,7 +43,7 @@ struct ExportCommand: AsyncParsableCommand {
     @Option(help: "Only conversations already exported (true) or not yet (false).")
     var exported: String?
 
-    @Flag(help: "Mark what is written as exported.")
+    @Flag(help: "Mark what is written as exported, once the export is complete.")
     var markExported = false
 
     /// The filter, checked as the HTTP API checks it.
@@ -67,12 +67,18 @@ struct ExportCommand: AsyncParsableCommand {
         let logger = BuddiLogging.root
         let filter = try filter()
         let sink = try ExportSink(path: output)
-        let count = try await database.withDatabase(logger: logger) { client, _ in
-            try await Conversations(client: client, logger: logger).export(filter, format: format, markExported: markExported) { text in
+        let (format, markExported) = (format, markExported)
+        try await database.withDatabase(logger: logger) { client, _ in
+            let conversations = Conversations(client: client, logger: logger)
+            // Marked only once the whole file is in place: an export that fails marks nothing, so
+            // `--exported false` exports the same rows again.
+            var ids: [Int64] = []
+            let count = try await conversations.export(filter, format: format, written: { ids += $0 }) { text in
                 try sink.write(text)
             }
+            try sink.finish(rows: count)
+            if markExported { try await conversations.markExported(ids) }
         }
-        try sink.finish(rows: count)
     }
 }
 

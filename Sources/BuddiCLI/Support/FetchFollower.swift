@@ -6,7 +6,8 @@ import PostgresNIO
 
 /// Follows a fetch to the end: its job until it has finished, then the processing of the
 /// conversations it stored until every one is processed or failed (a conversation whose process
-/// job was lost is picked up again by the maintenance leader's sweep). Reports each change.
+/// job was discarded is picked up again by the maintenance leader's sweep; one that nothing will
+/// process ends the wait with an error). Reports each change.
 struct FetchFollower {
     let client: PostgresClient
     let logger: Logger
@@ -29,6 +30,14 @@ struct FetchFollower {
                 last = processing
             }
             if processing.isDone { return record }
+            let abandoned = try await StrandedSweeper.abandonedCount(fetchJobID: jobID, client: client, logger: logger)
+            if abandoned > 0 {
+                throw CLIError(description: """
+                    \(abandoned) conversation(s) of fetch job \(jobID) are pending and nothing will process them: their process \
+                    job was cancelled, or three were discarded (see `buddi jobs list --kind process --state discarded`; \
+                    `buddi jobs retry ID` runs one again)
+                    """)
+            }
             try await Task.sleep(for: .milliseconds(250))
         }
     }
