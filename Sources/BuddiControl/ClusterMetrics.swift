@@ -5,8 +5,10 @@ import PostgresNIO
 
 /// The cluster's metrics in the Prometheus text format, read from the database so that any
 /// `buddi serve` reports the whole cluster, not its own process: jobs by state, conversations
-/// processed and failed, fetches by outcome with a duration histogram, Buddi API errors by kind,
-/// workers alive and dead, and whether scheduling is enabled.
+/// processed and failed, memories rejected, fetches by outcome with a duration histogram, Buddi
+/// API errors by kind, workers alive and dead, and what the alert rules watch: whether
+/// scheduling is enabled, its interval, whether the elections have leaders, when the last
+/// successful fetch began, fetches in progress.
 public enum ClusterMetrics {
     /// Upper bounds of the fetch duration histogram, in seconds.
     static let fetchDurationBuckets: [Double] = [1, 5, 15, 30, 60, 120, 300, 600, 1800]
@@ -59,6 +61,21 @@ public enum ClusterMetrics {
             text.sample("buddi_fetch_duration_seconds_bucket", ["le": "+Inf"], count)
             text.sample("buddi_fetch_duration_seconds_sum", [:], try columns[fetchDurationBuckets.count + 1].decode(Double.self))
             text.sample("buddi_fetch_duration_seconds_count", [:], count)
+        }
+
+        let gauges = try await client.query(ControlSQL.schedulerGauges, logger: logger).decode((Bool, Int64, Bool, Bool, Double, Int64).self)
+        for try await (enabled, intervalHours, schedulerLeader, maintenanceLeader, lastSuccess, inProgress) in gauges {
+            text.family("buddi_scheduling_enabled", type: "gauge", help: "1 while scheduled fetches are enabled (buddi start), 0 while stopped.")
+            text.sample("buddi_scheduling_enabled", [:], enabled ? 1 : 0)
+            text.family("buddi_fetch_interval_seconds", type: "gauge", help: "The scheduler's fetch interval.")
+            text.sample("buddi_fetch_interval_seconds", [:], Double(intervalHours * 3600))
+            text.family("buddi_leader_present", type: "gauge", help: "1 when the election has a leader whose lease has not expired.")
+            text.sample("buddi_leader_present", ["election": "maintenance"], maintenanceLeader ? 1 : 0)
+            text.sample("buddi_leader_present", ["election": "scheduler"], schedulerLeader ? 1 : 0)
+            text.family("buddi_last_successful_fetch_timestamp_seconds", type: "gauge", help: "When the last successful fetch began (Unix time; 0 if none ever did).")
+            text.sample("buddi_last_successful_fetch_timestamp_seconds", [:], lastSuccess)
+            text.family("buddi_fetches_in_progress", type: "gauge", help: "Fetches asked for or running, not yet finished.")
+            text.sample("buddi_fetches_in_progress", [:], Double(inProgress))
         }
 
         text.family("buddi_api_errors_total", type: "counter", help: "Failed Buddi API calls during fetches, by kind.")

@@ -121,6 +121,19 @@ enum ControlSQL {
 }
 
 extension ControlSQL {
+    /// What the alert rules watch: scheduling enabled, the fetch interval, whether the scheduler
+    /// and maintenance elections have a live leader, when the last successful fetch began, and
+    /// fetches in progress. (No settings row yet reads as the defaults.)
+    static let schedulerGauges: PostgresQuery = """
+        SELECT COALESCE((SELECT enabled FROM scheduler_settings), true),
+               COALESCE((SELECT fetch_interval_hours FROM scheduler_settings), 2)::int8,
+               EXISTS (SELECT 1 FROM leader_leases WHERE name = 'scheduler' AND expires_at > now()),
+               EXISTS (SELECT 1 FROM leader_leases WHERE name = 'maintenance' AND expires_at > now()),
+               COALESCE((SELECT extract(epoch FROM max(COALESCE(started_at, requested_at))) FROM fetch_runs
+                         WHERE outcome = 'succeeded'), 0)::float8,
+               (SELECT count(*) FROM fetch_runs WHERE outcome IN ('pending', 'running'))
+        """
+
     /// Fetches by outcome, ever.
     static let fetchOutcomes: PostgresQuery = "SELECT outcome, count(*) FROM fetch_runs GROUP BY outcome ORDER BY outcome"
 
