@@ -101,7 +101,7 @@ struct FetchJob: Sendable {
         await buffer.close()
         let metadata: Logger.Metadata = [
             "pages": "\(progress.pages)", "new": "\(progress.new)", "duplicates": "\(progress.duplicates)",
-            "repeats": "\(progress.repeats ?? 0)", "rejected": "\(progress.rejected.value)",
+            "repeats": "\(progress.repeats ?? 0)", "rejected": "\(progress.rejected)",
         ]
         if progress.new == 0 {
             context.logger.warning("fetch finished with no new conversations", metadata: metadata)
@@ -248,7 +248,7 @@ struct FetchJob: Sendable {
                 context.logger.warning("rejected memories that cannot be stored; the rest of their pages is stored", metadata: [
                     "rejected": "\(rejections.count)", "first": "\(rejections[0].reason)"])
             }
-            saved.rejected.value += rejections.count
+            saved.rejected += rejections.count
             saved.new += ids.count
             saved.duplicates += taken.count - ids.count - refused
             saved.unqueuedIDs += ids

@@ -28,7 +28,7 @@ struct FetchProgress: Codable, Sendable {
     var new = 0
     var duplicates = 0
     /// Memories rejected (each is a row of `rejected_memories`).
-    var rejected = RejectedCount()
+    @CountOrList var rejected = 0
     /// Stored conversations whose `process` job waits for a full batch (enqueued at the latest
     /// with the last page).
     var unqueuedIDs: [Int64] = []
@@ -95,7 +95,7 @@ struct FetchProgress: Codable, Sendable {
     var result: FetchResult {
         FetchResult(
             pages: pages, memories_seen: memoriesSeen, new: new, duplicates: duplicates, repeats: repeats ?? 0,
-            rejected: rejected.value,
+            rejected: rejected,
             duration_seconds: Date().timeIntervalSince(startedAt), api_seconds: apiSeconds ?? 0, store_seconds: storeSeconds ?? 0)
     }
 }
@@ -111,56 +111,33 @@ public struct FetchResult: Codable, Sendable {
     public var repeats: Int?
     /// Memories rejected on their own (listed in `rejected_memories`); results from before that
     /// table listed them, and read as their count.
-    public var rejected: Int {
-        get { rejectedCount.value }
-        set { rejectedCount.value = newValue }
-    }
-    private var rejectedCount: RejectedCount
+    @CountOrList public var rejected: Int
     public var duration_seconds: Double
     /// Of the duration: waiting for the API (overlapped with storing), and storing.
     public var api_seconds: Double
     public var store_seconds: Double
-
-    private enum CodingKeys: String, CodingKey {
-        case pages, memories_seen, new, duplicates, repeats, rejectedCount = "rejected", duration_seconds, api_seconds, store_seconds
-    }
-
-    init(
-        pages: Int, memories_seen: Int, new: Int, duplicates: Int, repeats: Int?, rejected: Int, duration_seconds: Double,
-        api_seconds: Double, store_seconds: Double
-    ) {
-        self.pages = pages
-        self.memories_seen = memories_seen
-        self.new = new
-        self.duplicates = duplicates
-        self.repeats = repeats
-        self.rejectedCount = RejectedCount(value: rejected)
-        self.duration_seconds = duration_seconds
-        self.api_seconds = api_seconds
-        self.store_seconds = store_seconds
-    }
 }
 
-/// How many memories a fetch rejected. Checkpoints from before `rejected_memories` listed the
-/// rejections themselves; such a list reads as its length.
-struct RejectedCount: Codable, Sendable {
-    var value = 0
+/// A count that older JSON held as a list of the things counted: checkpoints and results from
+/// before `rejected_memories` listed the rejections themselves; such a list reads as its length.
+@propertyWrapper
+public struct CountOrList: Codable, Sendable {
+    public var wrappedValue: Int
 
-    init(value: Int = 0) {
-        self.value = value
+    public init(wrappedValue: Int) {
+        self.wrappedValue = wrappedValue
     }
 
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if let count = try? container.decode(Int.self) {
-            value = count
+    public init(from decoder: any Decoder) throws {
+        if let count = try? decoder.singleValueContainer().decode(Int.self) {
+            wrappedValue = count
         } else {
-            value = try decoder.unkeyedContainer().count ?? 0
+            wrappedValue = try decoder.unkeyedContainer().count ?? 0
         }
     }
 
-    func encode(to encoder: any Encoder) throws {
+    public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
-        try container.encode(value)
+        try container.encode(wrappedValue)
     }
 }
