@@ -33,13 +33,23 @@ struct MemoryScreen {
         if idBytes > limits.maxIDBytes {
             return "`id` is \(idBytes) bytes long; at most \(limits.maxIDBytes) are taken (BUDDI_MAX_MEMORY_ID_BYTES)"
         }
-        // Members are walked in hash order first (cheap), and by name only to name the first
-        // problem the same way every time.
-        guard problem(in: memory.raw, at: "", ordered: false) != nil else { return nil }
-        return problem(in: memory.raw, at: "", ordered: true)
+        // The hot path only asks whether anything is wrong, building no paths; the rare memory
+        // that is wrong is walked again, members by name, to name its first problem the same
+        // way every time.
+        guard !isClean(memory.raw) else { return nil }
+        return problem(in: memory.raw, at: "")
     }
 
-    private func problem(in value: JSONValue, at path: String, ordered: Bool) -> String? {
+    private func isClean(_ value: JSONValue) -> Bool {
+        switch value {
+        case .string(let text): text.utf8.count <= limits.maxFieldBytes && !text.utf8.contains(0)
+        case .array(let elements): elements.allSatisfy(isClean)
+        case .object(let members): members.allSatisfy { !$0.key.utf8.contains(0) && isClean($0.value) }
+        case .number, .bool, .null: true
+        }
+    }
+
+    private func problem(in value: JSONValue, at path: String) -> String? {
         switch value {
         case .string(let text):
             let count = text.utf8.count
@@ -50,21 +60,15 @@ struct MemoryScreen {
             return nil
         case .array(let elements):
             for (position, element) in elements.enumerated() {
-                if let problem = problem(in: element, at: "\(path)[\(position)]", ordered: ordered) { return problem }
+                if let problem = problem(in: element, at: "\(path)[\(position)]") { return problem }
             }
             return nil
         case .object(let members):
-            func check(_ name: String, _ member: JSONValue) -> String? {
+            for (name, member) in members.sorted(by: { $0.key < $1.key }) {
                 if name.utf8.contains(0) {
                     return "a member name in `\(path.isEmpty ? "the memory" : path)` contains U+0000 (NUL), which PostgreSQL cannot store"
                 }
-                return problem(in: member, at: path.isEmpty ? name : "\(path).\(name)", ordered: ordered)
-            }
-            if ordered {
-                return members.sorted(by: { $0.key < $1.key }).lazy.compactMap(check).first
-            }
-            for (name, member) in members {
-                if let problem = check(name, member) { return problem }
+                if let problem = problem(in: member, at: path.isEmpty ? name : "\(path).\(name)") { return problem }
             }
             return nil
         case .number, .bool, .null:

@@ -1,4 +1,6 @@
+import BuddiScheduler
 import Foundation
+import JobQueue
 import PostgresNIO
 
 /// The statements behind the operators' views: conversation listings and exports, and the
@@ -127,8 +129,8 @@ extension ControlSQL {
     static let schedulerGauges: PostgresQuery = """
         SELECT COALESCE((SELECT enabled FROM scheduler_settings), true),
                COALESCE((SELECT fetch_interval_hours FROM scheduler_settings), 2)::int8,
-               EXISTS (SELECT 1 FROM leader_leases WHERE name = 'scheduler' AND expires_at > now()),
-               EXISTS (SELECT 1 FROM leader_leases WHERE name = 'maintenance' AND expires_at > now()),
+               EXISTS (SELECT 1 FROM leader_leases WHERE name = \(Scheduler.electionName) AND expires_at > now()),
+               EXISTS (SELECT 1 FROM leader_leases WHERE name = \(LeaderElector.maintenanceElection) AND expires_at > now()),
                COALESCE((SELECT extract(epoch FROM max(COALESCE(started_at, requested_at))) FROM fetch_runs
                          WHERE outcome = 'succeeded'), 0)::float8,
                (SELECT count(*) FROM fetch_runs WHERE outcome IN ('pending', 'running'))

@@ -14,7 +14,7 @@ extension DatabaseURL {
     /// The pool's configuration for this URL, with the environment's ``SessionLimits`` (the
     /// defaults when `BUDDI_STATEMENT_TIMEOUT_SECONDS` is not valid: `buddi` checks it at start).
     public var clientConfiguration: PostgresClient.Configuration {
-        clientConfiguration(limits: (try? SessionLimits.fromEnvironment()) ?? SessionLimits(statementTimeoutMs: 60_000))
+        clientConfiguration(limits: (try? SessionLimits.fromEnvironment()) ?? .standard)
     }
 
     /// The pool's configuration for this URL, every session with `limits`; idle connections

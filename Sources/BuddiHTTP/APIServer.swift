@@ -68,7 +68,7 @@ public struct APIServer: Service {
 
     public func run() async throws {
         let onListening = self.onListening
-        let idle = TimeAmount.nanoseconds(Int64(configuration.idleTimeout.inSeconds * 1_000_000_000))
+        let idle = TimeAmount(configuration.idleTimeout)
         let application = Application(
             responder: responder,
             server: .http1(configuration: .init(idleTimeout: idle)),

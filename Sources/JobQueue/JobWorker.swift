@@ -129,9 +129,6 @@ public final class JobWorker: Service, Sendable {
         }
     }
 
-    /// Claims and starts up to `limit` jobs of `queue`; returns how many. Bounded by the lease:
-    /// a claim that has not answered by then is given up (if it did commit, its jobs' leases
-    /// expire unrenewed and they are rescued).
     /// A job's own timeout: at most a week; nil (the kind's) for what is not a positive finite
     /// number (the column's CHECK lets 'infinity' and 'NaN' through).
     static func timeout(seconds: Double) -> Duration? {
@@ -139,6 +136,9 @@ public final class JobWorker: Service, Sendable {
         return .milliseconds(Int64((min(seconds, 604_800) * 1000).rounded()))
     }
 
+    /// Claims and starts up to `limit` jobs of `queue`; returns how many. Bounded by the lease:
+    /// a claim that has not answered by then is given up (if it did commit, its jobs' leases
+    /// expire unrenewed and they are rescued).
     private func claim(from queue: String, limit: Int) async throws -> Int {
         let query = JobSQL.claim(
             queue: queue, limit: limit, workerID: configuration.workerID,

@@ -13,6 +13,10 @@ import PostgresResilience
 /// checks the term inside the write's own transaction: a stale leader (paused past its lease,
 /// or cut off from the database) is refused even if it still believes it leads.
 public final class LeaderElector: Service, Sendable {
+    /// The election the processes that run maintenance (lease rescue, pruning, the application's
+    /// leader-only duties) campaign in.
+    public static let maintenanceElection = "maintenance"
+
     /// What this process campaigns for (`scheduler`, `maintenance`…).
     public let name: String
     /// This campaigner's identity: host, pid and a random suffix.

@@ -23,13 +23,20 @@ struct FetchFollower {
         }
         let stored = try record.resultJSON.map { try JSONDecoder().decode(FetchResult.self, from: Data($0.utf8)).new } ?? 0
         var last: FetchProcessing?
+        var unchangedSince = ContinuousClock.now
         while true {
             let processing = try await FetchProcessing.of(fetchJob: jobID, stored: stored, client: client, logger: logger)
             if processing != last {
                 report("processed \(processing.processed) of \(processing.stored) new conversations, \(processing.failed) failed")
                 last = processing
+                unchangedSince = .now
             }
             if processing.isDone { return record }
+            try await Task.sleep(for: .milliseconds(250))
+            // Whether anything is left that nothing will process costs a scan of the unfinished
+            // jobs: asked only once processing has stood still for a while.
+            guard ContinuousClock.now - unchangedSince >= .seconds(2) else { continue }
+            unchangedSince = .now
             let abandoned = try await StrandedSweeper.abandonedCount(fetchJobID: jobID, client: client, logger: logger)
             if abandoned > 0 {
                 throw CLIError(description: """
@@ -38,7 +45,6 @@ struct FetchFollower {
                     `buddi jobs retry ID` runs one again)
                     """)
             }
-            try await Task.sleep(for: .milliseconds(250))
         }
     }
 

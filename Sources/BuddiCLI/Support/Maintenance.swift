@@ -12,7 +12,7 @@ import ServiceLifecycle
 /// only its leader runs them. So they run as long as any buddi process is up, and not N times.
 enum Maintenance {
     /// The election every worker and scheduler campaigns in.
-    static let electionName = "maintenance"
+    static let electionName = LeaderElector.maintenanceElection
 
     /// The elector and the leader-only duties, to run beside a process's own services.
     static func services(
@@ -47,8 +47,13 @@ struct MaintenanceOptions: ParsableArguments {
     func validate() throws {
         if rescueIntervalSeconds <= 0 { throw ValidationError("--rescue-interval-seconds must be positive, got \(rescueIntervalSeconds)") }
         if maintenanceLeaseSeconds < 1 { throw ValidationError("--maintenance-lease-seconds must be at least 1, got \(maintenanceLeaseSeconds)") }
-        if sweepIntervalSeconds <= 0 { throw ValidationError("--sweep-interval-seconds must be positive, got \(sweepIntervalSeconds)") }
-        if sweepGraceSeconds < 0 { throw ValidationError("--sweep-grace-seconds cannot be negative, got \(sweepGraceSeconds)") }
+        // A week at most: beyond it a Duration would trap (and inf or nan parse as doubles).
+        if !(sweepIntervalSeconds > 0 && sweepIntervalSeconds <= 604_800) {
+            throw ValidationError("--sweep-interval-seconds must be above 0 and at most 604800 (a week), got \(sweepIntervalSeconds)")
+        }
+        if !(sweepGraceSeconds >= 0 && sweepGraceSeconds <= 604_800) {
+            throw ValidationError("--sweep-grace-seconds must be from 0 to 604800 (a week), got \(sweepGraceSeconds)")
+        }
     }
 
     /// The elector and the leader-only duties.
