@@ -6,8 +6,8 @@ struct EnvironmentSetting {
     /// A positive number of seconds; nil when the variable is unset or empty.
     func seconds(_ name: String) throws(BuddiAPIError) -> Duration? {
         guard let text = environment[name], !text.isEmpty else { return nil }
-        guard let seconds = Double(text), seconds > 0, seconds <= 86_400 else {
-            throw .invalidConfiguration("\(name) must be a number of seconds above 0 and at most 86400, got '\(text)'")
+        guard let seconds = Double(text), seconds >= 0.001, seconds <= 86_400 else {
+            throw .invalidConfiguration("\(name) must be a number of seconds from 0.001 to 86400, got '\(text)'")
         }
         return .milliseconds(Int64((seconds * 1000).rounded()))
     }

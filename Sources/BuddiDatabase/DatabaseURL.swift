@@ -70,6 +70,15 @@ public struct DatabaseURL: Sendable, Equatable {
                 throw .invalidURL("\(name) \(path) cannot be read")
             }
         }
+        // Loaded once here so that a file that is not PEM is said now, not as a failed handshake.
+        for (name, path) in [("sslrootcert", sslRootCert), ("sslcert", sslCert)] {
+            if let path, ((try? NIOSSLCertificate.fromPEMFile(path)) ?? []).isEmpty {
+                throw .invalidURL("\(name) \(path) holds no PEM certificate")
+            }
+        }
+        if let path = sslKey, (try? NIOSSLPrivateKey(file: path, format: .pem)) == nil {
+            throw .invalidURL("sslkey \(path) holds no PEM private key")
+        }
         self.host = socket == nil ? host : nil
         self.port = port
         self.socketDirectory = socket

@@ -12,6 +12,9 @@ public struct SessionLimits: Sendable, Equatable {
     /// The statement timeout in whole milliseconds; 0 for none.
     public var statementTimeoutMs: Int
 
+    /// The limits when `BUDDI_STATEMENT_TIMEOUT_SECONDS` is unset: a 60 s statement timeout.
+    public static let standard = SessionLimits(statementTimeoutMs: 60_000)
+
     /// Limits with a statement timeout of `statementTimeoutMs` (0 for none).
     public init(statementTimeoutMs: Int) {
         self.statementTimeoutMs = statementTimeoutMs
@@ -20,9 +23,10 @@ public struct SessionLimits: Sendable, Equatable {
     /// The limits from `BUDDI_STATEMENT_TIMEOUT_SECONDS`; throws a message naming the variable
     /// when it is not a number of seconds from 0 to 86400.
     public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> SessionLimits {
-        guard let text = environment["BUDDI_STATEMENT_TIMEOUT_SECONDS"], !text.isEmpty else { return SessionLimits(statementTimeoutMs: 60_000) }
-        guard let seconds = Double(text), (0...86_400).contains(seconds) else {
-            throw DatabaseError.invalidSetting("BUDDI_STATEMENT_TIMEOUT_SECONDS must be a number of seconds from 0 (none) to 86400, got '\(text)'")
+        guard let text = environment["BUDDI_STATEMENT_TIMEOUT_SECONDS"], !text.isEmpty else { return .standard }
+        // Not a value that rounds to 0 ms, which would mean none.
+        guard let seconds = Double(text), seconds == 0 || (0.001...86_400).contains(seconds) else {
+            throw DatabaseError.invalidSetting("BUDDI_STATEMENT_TIMEOUT_SECONDS must be 0 (none) or a number of seconds from 0.001 to 86400, got '\(text)'")
         }
         return SessionLimits(statementTimeoutMs: Int((seconds * 1000).rounded()))
     }

@@ -21,7 +21,7 @@ enum TLSPolicy {
         settings.certificateVerification = !verifies ? .none : url.sslMode == "verify-full" ? .fullVerification : .noHostnameVerification
         if let root = url.sslRootCert { settings.trustRoots = .file(root) }
         if let cert = url.sslCert, let key = url.sslKey {
-            // Readable when the URL was parsed; a file that broke since fails the handshake.
+            // Loaded when the URL was parsed; a file that broke since fails the handshake.
             let chain = (try? NIOSSLCertificate.fromPEMFile(cert)) ?? []
             settings.certificateChain = chain.map { .certificate($0) }
             if let privateKey = try? NIOSSLPrivateKey(file: key, format: .pem) { settings.privateKey = .privateKey(privateKey) }

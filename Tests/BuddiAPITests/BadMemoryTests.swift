@@ -74,6 +74,9 @@ struct BadMemoryTests {
         #expect(throws: BuddiAPIError.invalidConfiguration("BUDDI_MAX_FIELD_BYTES must be a positive whole number, got 'lots'")) {
             try BuddiAPIConfiguration.fromEnvironment(["BUDDI_MAX_FIELD_BYTES": "lots"])
         }
+        #expect(throws: BuddiAPIError.invalidConfiguration("BUDDI_API_READ_TIMEOUT_SECONDS must be a number of seconds from 0.001 to 86400, got '0.0001'")) {
+            try BuddiAPIConfiguration.fromEnvironment(["BUDDI_API_READ_TIMEOUT_SECONDS": "0.0001"])
+        }
         let body = Data(#"{"memories":[{"id":"a","text":"short"},{"id":"b","text":"far longer than ten"}]}"#.utf8)
         let page = try MemoryPage(body: body, limits: MemoryLimits(maxFieldBytes: 10))
         #expect(page.memories.map(\.id) == ["a"])

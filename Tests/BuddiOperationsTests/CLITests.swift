@@ -69,9 +69,32 @@ struct CLITests {
                 #expect(error.serverInfo?[.sqlState] == "57014", "\(String(reflecting: error))")
             }
         }
+        #expect(try SessionLimits.fromEnvironment(["BUDDI_STATEMENT_TIMEOUT_SECONDS": "2.5"]) == SessionLimits(statementTimeoutMs: 2500))
+        #expect(try SessionLimits.fromEnvironment(["BUDDI_STATEMENT_TIMEOUT_SECONDS": "0"]) == SessionLimits(statementTimeoutMs: 0))
+        #expect(try SessionLimits.fromEnvironment([:]) == .standard)
+        for value in ["0.0004", "-1", "86401", "nan"] {
+            #expect(throws: DatabaseError.self, "\(value)") { try SessionLimits.fromEnvironment(["BUDDI_STATEMENT_TIMEOUT_SECONDS": value]) }
+        }
         let bad = try await buddi(db, ["status"], environment: ["BUDDI_STATEMENT_TIMEOUT_SECONDS": "soon"])
         #expect(bad.status != 0)
-        #expect(bad.output.contains("BUDDI_STATEMENT_TIMEOUT_SECONDS must be a number of seconds from 0 (none) to 86400, got 'soon'"), "\(bad.output)")
+        #expect(bad.output.contains("BUDDI_STATEMENT_TIMEOUT_SECONDS must be 0 (none) or a number of seconds from 0.001 to 86400, got 'soon'"), "\(bad.output)")
+    }
+
+    @Test("buddi worker refuses a --timeout for a kind it does not run or out of range, and sweep settings that are not finite, naming the flag")
+    func workerSettingsRefused() async throws {
+        let db = try await TestDatabase.make()
+        defer { Task { await db.drop() } }
+        for (arguments, message) in [
+            (["--timeout", "procss=5"], "--timeout names job kind 'procss', which this worker does not run (it runs: fetch, probe, process)"),
+            (["--timeout", "fetch=0.0001"], "--timeout must be KIND=SECONDS with seconds from 0.001 to 604800 (a week), got 'fetch=0.0001'"),
+            (["--timeout", "fetch"], "--timeout must be KIND=SECONDS"),
+            (["--sweep-interval-seconds", "inf"], "--sweep-interval-seconds must be above 0 and at most 604800 (a week), got inf"),
+            (["--sweep-grace-seconds", "nan"], "--sweep-grace-seconds must be from 0 to 604800 (a week), got nan"),
+        ] {
+            let refused = try await buddi(db, ["worker"] + arguments)
+            #expect(refused.status != 0, "\(arguments)")
+            #expect(refused.output.contains(message), "\(arguments): \(refused.output)")
+        }
     }
 
     @Test("buddi audit: clean on a consistent database; names stranded conversations and process jobs naming missing rows, and exits 1")

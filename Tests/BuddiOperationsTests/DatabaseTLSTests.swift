@@ -151,6 +151,16 @@ struct DatabaseTLSTests {
         #expect(throws: DatabaseError.invalidURL("sslcert and sslkey go together: give both, or neither")) {
             try DatabaseURL(server.url("sslmode=require&sslcert=\(server.certs)/client.crt"), environment: [:])
         }
+        try "not a certificate".write(toFile: server.certs + "/garbage.pem", atomically: true, encoding: .utf8)
+        #expect(throws: DatabaseError.invalidURL("sslcert \(server.certs)/garbage.pem holds no PEM certificate")) {
+            try DatabaseURL(server.url("sslmode=require&sslcert=\(server.certs)/garbage.pem&sslkey=\(server.certs)/client.key"), environment: [:])
+        }
+        #expect(throws: DatabaseError.invalidURL("sslkey \(server.certs)/garbage.pem holds no PEM private key")) {
+            try DatabaseURL(server.url("sslmode=require&sslcert=\(server.certs)/client.crt&sslkey=\(server.certs)/garbage.pem"), environment: [:])
+        }
+        #expect(throws: DatabaseError.invalidURL("unknown sslmode 'verify' (use disable, allow, prefer, require, verify-ca or verify-full)")) {
+            try DatabaseURL("postgres://buddi@localhost/buddi", environment: ["PGSSLMODE": "verify"])
+        }
         #expect(throws: DatabaseError.invalidURL("sslrootcert /nowhere/ca.crt cannot be read")) {
             try DatabaseURL(server.url("sslmode=verify-full&sslrootcert=/nowhere/ca.crt"), environment: [:])
         }

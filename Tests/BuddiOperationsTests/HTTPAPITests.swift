@@ -92,6 +92,19 @@ struct HTTPAPITests {
         #expect(timeout.kind == "database_timeout")
     }
 
+    @Test("at most 4 exports hold a slot; a dropped lease frees one, and one held past 15 minutes no longer counts")
+    func exportSlots() {
+        let slots = ExportSlots()
+        var leases = (0..<ExportSlots.limit).compactMap { _ in slots.take() }
+        #expect(leases.count == 4)
+        #expect(slots.take() == nil)
+        leases.removeLast()
+        #expect(slots.take() != nil, "the dropped lease's slot is free (and the new lease is dropped at once)")
+        #expect(slots.take() != nil)
+        #expect(slots.take(now: Date() + ExportSlots.maxHold + 1) != nil, "slots held past maxHold no longer count")
+        withExtendedLifetime(leases) {}
+    }
+
     @Test("tokens from files (systemd credentials); a token given both ways, or an unreadable or empty file, is refused naming the variable")
     func tokensFromFiles() throws {
         let directory = NSTemporaryDirectory() + "buddi-tokens-\(UUID().uuidString)"

@@ -1,4 +1,5 @@
-import BuddiPipeline
+@testable import BuddiAPI
+@testable import BuddiPipeline
 import BuddiSimulator
 import BuddiTestSupport
 import Foundation
@@ -29,21 +30,36 @@ struct BadInputTests {
 
             #expect(try await world.count("SELECT count(*) FROM rejected_memories") == Int64(bad.count))
             #expect(try await world.count("SELECT (result->>'rejected')::int8 FROM jobs WHERE id = \(fetch.id)") == Int64(bad.count))
-            for (id, kind) in bad {
-                let row: PostgresQuery = switch kind {
-                case .longID: "SELECT reason FROM rejected_memories WHERE buddi_id LIKE \(id + "-%")"
-                case _ where kind.keepsID: "SELECT reason FROM rejected_memories WHERE buddi_id = \(id)"
-                default: "SELECT reason FROM rejected_memories WHERE buddi_id IS NULL AND excerpt <> '' LIMIT 1"
-                }
+            for (id, kind) in bad where kind.keepsID || kind == .longID {
+                let row: PostgresQuery = kind == .longID
+                    ? "SELECT reason FROM rejected_memories WHERE buddi_id LIKE \(id + "-%")"
+                    : "SELECT reason FROM rejected_memories WHERE buddi_id = \(id)"
                 let reason = try await world.db.scalar(row, as: String.self)
                 #expect(reason != nil, "\(kind) \(id) is not in rejected_memories")
                 if kind == .longID {
                     #expect(reason?.hasPrefix("the database refused it: index row size") == true, "\(reason ?? "")")
                 }
             }
+            // The memories without a usable id, kind by kind, by their reasons.
+            for (kind, reason) in [(BadMemoryKind.numericID, "`id` is a number%"), (.missingID, "`id` is missing"),
+                                   (.blankID, "`id` is an empty string"), (.notAnObject, "%not an object")] {
+                #expect(try await world.count("SELECT count(*) FROM rejected_memories WHERE buddi_id IS NULL AND reason LIKE \(reason)")
+                    == Int64(bad.filter { $0.kind == kind }.count), "\(kind)")
+            }
             #expect(try await world.count("SELECT count(*) FROM rejected_memories WHERE buddi_id IS NULL")
                 == Int64(bad.filter { !$0.kind.keepsID && $0.kind != .longID }.count))
-            #expect(try await world.count("SELECT count(*) FROM rejected_memories WHERE fetch_job_id <> \(fetch.id) OR times_seen <> 1") == 0)
+
+            // Met again: by another fetch it counts, by a retry of the same one it does not.
+            let (known, _) = try #require(bad.first { $0.kind.keepsID })
+            let again = MemoryRejection(
+                SkippedMemory(position: 3, error: MemoryDecodingError(id: known, reason: "met again"), bytes: Array("{}".utf8)[...]),
+                pageCursor: "c1")
+            for job in [fetch.id, fetch.id + 1000, fetch.id + 1000] {
+                try await world.db.execute(RejectionSQL.record([again], jobID: job))
+            }
+            #expect(try await world.count("SELECT times_seen::int8 FROM rejected_memories WHERE buddi_id = \(known)") == 2)
+            #expect(try await world.count("SELECT fetch_job_id FROM rejected_memories WHERE buddi_id = \(known)") == fetch.id + 1000)
+            #expect(try await world.db.scalar("SELECT reason FROM rejected_memories WHERE buddi_id = \(known)", as: String.self) == "met again")
             let listed = try await world.run(["rejected", "--json", "--limit", "1000"])
             #expect(listed.status == 0, "\(listed.output)")
             let page = try #require(try JSONSerialization.jsonObject(with: Data(listed.output.utf8)) as? [String: Any], "\(listed.output)")

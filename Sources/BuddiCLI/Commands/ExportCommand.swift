@@ -55,7 +55,12 @@ struct ExportCommand: AsyncParsableCommand {
         do {
             return try ConversationFilter(parameters: Dictionary(uniqueKeysWithValues: given.compactMap { name, value in value.map { (name, $0) } }))
         } catch {
-            throw ValidationError(error.description.replacingOccurrences(of: "min_quality", with: "--min-quality"))
+            // The filter names its parameters as the HTTP API does; here they are flags.
+            var message = error.description
+            for (name, _) in given where message.hasPrefix(name + " ") {
+                message = "--" + name.replacingOccurrences(of: "_", with: "-") + message.dropFirst(name.count)
+            }
+            throw ValidationError(message)
         }
     }
 

@@ -22,7 +22,7 @@ struct RejectedCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard (1...Paging.maxLimit).contains(limit) else { throw ValidationError("--limit must be from 1 to \(Paging.maxLimit), got \(limit)") }
-        guard offset >= 0 else { throw ValidationError("--offset cannot be negative, got \(offset)") }
+        guard (0...Paging.maxOffset).contains(offset) else { throw ValidationError("--offset must be from 0 to \(Paging.maxOffset), got \(offset)") }
     }
 
     func run() async throws {

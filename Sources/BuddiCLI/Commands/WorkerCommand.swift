@@ -57,8 +57,8 @@ struct WorkerCommand: AsyncParsableCommand {
     func kindTimeouts() throws -> [(kind: String, timeout: Duration)] {
         try timeouts.map { setting in
             let parts = setting.split(separator: "=", maxSplits: 1).map(String.init)
-            guard parts.count == 2, !parts[0].isEmpty, let seconds = Double(parts[1]), seconds > 0, seconds <= 604_800 else {
-                throw ValidationError("--timeout must be KIND=SECONDS with seconds above 0 and at most 604800 (a week), got '\(setting)'")
+            guard parts.count == 2, !parts[0].isEmpty, let seconds = Double(parts[1]), seconds >= 0.001, seconds <= 604_800 else {
+                throw ValidationError("--timeout must be KIND=SECONDS with seconds from 0.001 to 604800 (a week), got '\(setting)'")
             }
             return (parts[0], .milliseconds(Int64((seconds * 1000).rounded())))
         }
@@ -90,7 +90,12 @@ struct WorkerCommand: AsyncParsableCommand {
             ProbeJob.register(into: &registry, client: client)
             Pipeline.register(
                 into: &registry, client: client, api: api, ledger: PostgresLedger(client: client, logger: logger), logger: logger)
-            for (kind, timeout) in try kindTimeouts() { registry.setTimeout(timeout, for: kind) }
+            for (kind, timeout) in try kindTimeouts() {
+                guard registry.kinds.contains(kind) else {
+                    throw CLIError(description: "--timeout names job kind '\(kind)', which this worker does not run (it runs: \(registry.kinds.joined(separator: ", ")))")
+                }
+                registry.setTimeout(timeout, for: kind)
+            }
             let worker = JobWorker(client: client, registry: registry, configuration: workerConfiguration, logger: logger)
             let maintenance = self.maintenance.services(client: client, logger: logger)
             try await WorkerProcess(database: database, client: client, services: [worker] + maintenance + metrics.services(logger: logger), logger: logger)
