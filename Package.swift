@@ -31,30 +31,45 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        // The queue engine: a durable job queue on PostgreSQL. Knows nothing of Buddi.
+        // Migrations: versioned SQL files applied in order, one set per owner of a schema.
+        .target(
+            name: "PostgresMigrations",
+            dependencies: [
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        // The queue engine: a durable job queue on PostgreSQL, with its own schema. Knows nothing of Buddi.
         .target(
             name: "JobQueue",
             dependencies: [
-                "PostgresResilience",
+                "PostgresResilience", "PostgresMigrations",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),
-            ]
+            ],
+            exclude: ["README.md"],
+            resources: [.copy("Schema")]
         ),
-        // The schema: the top-level migrations/ directory, bundled as a resource.
+        // buddi's schema: the engine's migrations, then the top-level migrations/ directory (bundled).
         .target(
             name: "BuddiMigrations",
+            dependencies: [
+                "JobQueue", "PostgresMigrations",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             path: ".",
             sources: ["Sources/BuddiMigrations"],
             resources: [.copy("migrations")]
         ),
-        // Where the database comes from: DATABASE_URL or the embedded cluster, and migrations.
+        // A PostgreSQL server to use: DATABASE_URL, or a private cluster started on demand.
         .target(
-            name: "BuddiDatabase",
+            name: "PostgresServer",
             dependencies: [
-                "BuddiMigrations",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -133,7 +148,7 @@ let package = Package(
         .target(
             name: "BuddiHTTP",
             dependencies: [
-                "PostgresResilience", "BuddiControl", "BuddiScheduler", "BuddiPipeline", "BuddiDatabase", "BuddiAPI", "JobQueue",
+                "PostgresResilience", "BuddiControl", "BuddiScheduler", "BuddiPipeline", "PostgresServer", "BuddiMigrations", "BuddiAPI", "JobQueue",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -148,7 +163,7 @@ let package = Package(
         .executableTarget(
             name: "BuddiCLI",
             dependencies: [
-                "JobQueue", "BuddiDatabase", "BuddiAPI", "BuddiSimulator",
+                "JobQueue", "PostgresServer", "PostgresMigrations", "BuddiAPI", "BuddiSimulator",
                 "BuddiAnalytics", "BuddiLedger", "BuddiPipeline", "BuddiScheduler", "BuddiControl", "BuddiHTTP",
                 "BuddiMigrations", "PostgresResilience",
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -163,29 +178,49 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
-        // What the test suites share: a real database per test, and real `buddi` processes.
+        // A database of its own per test on a real server, for every test target.
+        .target(
+            name: "DatabaseTestSupport",
+            dependencies: [
+                "PostgresServer", "PostgresMigrations",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/DatabaseTestSupport"
+        ),
+        // What buddi's suites share: buddi's schema on a test database, and real `buddi` processes.
         .target(
             name: "BuddiTestSupport",
             dependencies: [
-                "BuddiDatabase",
+                "DatabaseTestSupport", "BuddiMigrations", "PostgresServer", "PostgresMigrations",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/BuddiTestSupport"
         ),
+        // The engine alone: its own job kinds, its own schema, no Buddi target.
         .testTarget(
             name: "JobQueueTests",
             dependencies: [
-                "JobQueue", "PostgresResilience", "BuddiDatabase", "BuddiTestSupport",
+                "JobQueue", "PostgresResilience", "PostgresMigrations", "DatabaseTestSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // Where the database comes from and buddi's schema: migrations, upgrades, the embedded cluster, TLS.
+        .testTarget(
+            name: "BuddiDatabaseTests",
+            dependencies: [
+                "PostgresServer", "PostgresMigrations", "BuddiMigrations", "JobQueue", "BuddiTestSupport", "DatabaseTestSupport",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(
             name: "BuddiPipelineTests",
             dependencies: [
-                "BuddiPipeline", "BuddiSimulator", "BuddiAPI", "BuddiLedger", "JobQueue", "BuddiTestSupport",
+                "BuddiPipeline", "BuddiSimulator", "BuddiAPI", "BuddiLedger", "JobQueue", "BuddiTestSupport", "DatabaseTestSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -194,7 +229,7 @@ let package = Package(
         .testTarget(
             name: "BuddiOperationsTests",
             dependencies: [
-                "BuddiScheduler", "BuddiControl", "BuddiHTTP", "BuddiPipeline", "JobQueue", "BuddiTestSupport", "BuddiAPI",
+                "BuddiScheduler", "BuddiControl", "BuddiHTTP", "BuddiPipeline", "JobQueue", "BuddiTestSupport", "DatabaseTestSupport", "BuddiAPI", "PostgresServer", "PostgresMigrations", "BuddiMigrations",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -209,7 +244,7 @@ let package = Package(
         .testTarget(
             name: "BuddiLedgerTests",
             dependencies: [
-                "BuddiLedger", "BuddiTestSupport",
+                "BuddiLedger", "BuddiTestSupport", "DatabaseTestSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -1,3 +1,4 @@
+import BuddiPipeline
 import Foundation
 import JobQueue
 import Logging
@@ -16,7 +17,7 @@ public enum ClusterMetrics {
     /// Renders every metric family.
     public static func render(client: PostgresClient, logger: Logger) async throws -> String {
         var text = PrometheusText()
-        let queue = JobQueue(client: client, logger: logger)
+        let queue = Pipeline.queue(client: client, logger: logger)
         text.family("buddi_jobs", type: "gauge", help: "Jobs in the queue table by queue and state.")
         var oldest: [String: Double] = [:]
         for depth in try await queue.depth() {

@@ -97,7 +97,7 @@ extension ClusterStatus {
     public static func read(client: PostgresClient, settings: SchedulerSettingsStore, logger: Logger) async throws -> ClusterStatus {
         let requests = FetchRequests(client: client, settings: settings, logger: logger)
         let schedule = try await client.withConnection { try await requests.schedule(on: $0) }
-        let queue = JobQueue(client: client, logger: logger)
+        let queue = Pipeline.queue(client: client, logger: logger)
         let workers = try await queue.workers()
         let depth = try await queue.depth()
         var byState: [String: Int] = [:]

@@ -1,5 +1,5 @@
 import BuddiControl
-import BuddiDatabase
+import PostgresServer
 import BuddiScheduler
 import Foundation
 import Hummingbird

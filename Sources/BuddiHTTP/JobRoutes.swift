@@ -1,3 +1,4 @@
+import BuddiPipeline
 import BuddiControl
 import Foundation
 import Hummingbird
@@ -9,7 +10,7 @@ struct JobRoutes {
     let dependencies: APIDependencies
 
     func register(on table: inout RouteTable) {
-        let queue = JobQueue(client: dependencies.client, logger: dependencies.logger)
+        let queue = Pipeline.queue(client: dependencies.client, logger: dependencies.logger)
         table.add(.get, "/api/jobs") { request, _ in
             let parameters = request.parameters
             let paging = try Paging(parameters: parameters)

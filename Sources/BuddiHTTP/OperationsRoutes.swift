@@ -1,5 +1,6 @@
+import BuddiMigrations
 import BuddiControl
-import BuddiDatabase
+import PostgresServer
 import Foundation
 import Hummingbird
 import JobQueue
@@ -13,7 +14,7 @@ struct OperationsRoutes {
         let dependencies = dependencies
         table.add(.get, "/health") { _, _ in
             do {
-                let migrator = Migrator(client: dependencies.client, migrations: try Migration.bundled(), logger: dependencies.logger)
+                let migrator = try BuddiSchema.migrator(client: dependencies.client, logger: dependencies.logger)
                 // Answered within a second whatever the database does: 503 while it does not answer.
                 try await withDatabaseDeadline(.milliseconds(800), "the health check") { try await migrator.checkCurrent() }
                 return .json(#"{"status":"ok","database":"reachable","schema":"current"}"#)

@@ -13,6 +13,16 @@ enum FetchRunSQL {
         """
     }
 
+    /// The fetch job ended before it finished its run (cancelled, or discarded — by the lease
+    /// rescuer after a crash on its last attempt, say): the run failed, once, whatever ended it.
+    static func endedUnfinished(jobID: Int64, state: String) -> PostgresQuery {
+        """
+        UPDATE fetch_runs
+        SET outcome = 'failed', finished_at = now(), error = 'the fetch job was ' || \(state) || ' before it finished'
+        WHERE job_id = \(jobID) AND outcome IN ('pending', 'running')
+        """
+    }
+
     /// An attempt of the fetch job begins.
     static func started(jobID: Int64) -> PostgresQuery {
         """

@@ -16,16 +16,36 @@ public enum Pipeline {
     public static let fetchTimeout: Duration = .seconds(30 * 60)
     public static let processTimeout: Duration = .seconds(5 * 60)
 
-    /// Registers both handlers; `ledger` anchors and mints (the Postgres mock, or a real backend).
+    /// What runs when pipeline jobs end: a fetch job cancelled or discarded before it finished
+    /// records its run as failed, in the transaction that ended it, so that status, /metrics and
+    /// the monitoring views all read the same outcome, and it survives the job being pruned.
+    public static let hooks: JobHooks = {
+        var hooks = JobHooks()
+        hooks.onEnd(of: FetchArgs.kind) { end, connection in
+            guard end.state == .cancelled || end.state == .discarded else { return }
+            try await connection.query(FetchRunSQL.endedUnfinished(jobID: end.id, state: end.state.rawValue), logger: Logger(label: "buddi.pipeline"))
+        }
+        return hooks
+    }()
+
+    /// The queue every process of the pipeline enqueues to and cancels on: with the pipeline's
+    /// hooks, so that a cancel records what it ends.
+    public static func queue(client: PostgresClient, logger: Logger) -> JobQueue {
+        JobQueue(client: client, hooks: hooks, logger: logger)
+    }
+
+    /// Registers both handlers, and the pipeline's hooks; `ledger` anchors and mints (the
+    /// Postgres mock, or a real backend).
     public static func register(
         into registry: inout JobRegistry, client: PostgresClient, api: BuddiAPIClient, ledger: any Ledger, logger: Logger
     ) {
         let store = ConversationStore(logger: logger)
         let fetch = FetchJob(
-            client: client, api: api, store: store, queue: JobQueue(client: client, logger: logger),
+            client: client, api: api, store: store, queue: queue(client: client, logger: logger),
             processBatchSize: processBatchSize)
         let process = ProcessJob(
             client: client, ledger: ledger, analyzer: .shared, store: store, tokenOwner: tokenOwner)
+        registry.hooks = hooks
         registry.register(FetchArgs.self, timeout: fetchTimeout) { args, context in try await fetch.run(args, context: context) }
         registry.register(ProcessArgs.self, timeout: processTimeout) { args, context in try await process.run(args, context: context) }
     }

@@ -47,7 +47,7 @@ public struct StrandedSweeper: Service {
     public func sweepOnce() async throws -> Int {
         var total = 0
         while true {
-            let (graceSeconds, logger, queue) = (grace.inSeconds, logger, JobQueue(client: client, logger: logger))
+            let (graceSeconds, logger, queue) = (grace.inSeconds, logger, Pipeline.queue(client: client, logger: logger))
             let swept = try await client.transaction(logger: logger) { connection in
                 var ids: [Int64] = []
                 let rows = try await connection.query(StrandedWorkSQL.take(graceSeconds: graceSeconds, limit: Self.batchLimit), logger: logger)

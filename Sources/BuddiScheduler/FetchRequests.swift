@@ -31,7 +31,7 @@ public struct FetchRequests: Sendable {
             let schedule = try await self.schedule(on: connection)
             try schedule.checkManualFetch(at: now, force: force)
             let args = fetch.args(defaultMaxConversations: schedule.settings.maxConversationsPerFetch)
-            let job = try await JobQueue(client: client, logger: logger)
+            let job = try await Pipeline.queue(client: client, logger: logger)
                 .enqueue([try NewJob(args, maxAttempts: Self.maxAttempts)], on: connection)[0]
             _ = try await FetchRuns.recordRequested(jobID: job.id, trigger: .manual, slot: nil, on: connection, logger: logger)
             logger.info("manual fetch enqueued", metadata: ["job_id": "\(job.id)", "forced": "\(force)"])
@@ -46,7 +46,7 @@ public struct FetchRequests: Sendable {
         let schedule = try await self.schedule(on: connection)
         guard let slot = schedule.slot(at: now) else { return nil }
         let key = "fetch:scheduled:\(slot.timeIntervalSince1970)"
-        let job = try await JobQueue(client: client, logger: logger).enqueue(
+        let job = try await Pipeline.queue(client: client, logger: logger).enqueue(
             [try NewJob(FetchArgs(maxConversations: schedule.settings.maxConversationsPerFetch), maxAttempts: Self.maxAttempts, uniqueKey: key)],
             on: connection)[0]
         guard job.inserted, try await FetchRuns.recordRequested(jobID: job.id, trigger: .scheduled, slot: slot, on: connection, logger: logger)
@@ -62,7 +62,7 @@ public struct FetchRequests: Sendable {
     public func schedule(on connection: PostgresConnection) async throws -> FetchSchedule {
         let current = try await settings.current(on: connection)
         let (last, lastSuccess) = try await FetchRuns.latest(on: connection, logger: logger)
-        let inProgress = try await JobQueue(client: client, logger: logger).oldestUnfinished(kind: FetchArgs.kind, on: connection)
+        let inProgress = try await Pipeline.queue(client: client, logger: logger).oldestUnfinished(kind: FetchArgs.kind, on: connection)
         return FetchSchedule(settings: current, last: last, lastSuccess: lastSuccess, inProgressJobID: inProgress)
     }
 }

@@ -14,6 +14,7 @@ final class BatchCompleter: Sendable {
 
     private let client: PostgresClient
     private let workerID: String
+    private let hooks: JobHooks
     private let maxBatch: Int
     private let logger: Logger
     private let state = Mutex(State())
@@ -25,11 +26,12 @@ final class BatchCompleter: Sendable {
 
     /// - Parameter onFlushed: told each flushed batch and what the database did with it.
     init(
-        client: PostgresClient, workerID: String, maxBatch: Int, logger: Logger,
+        client: PostgresClient, workerID: String, hooks: JobHooks, maxBatch: Int, logger: Logger,
         onFlushed: @escaping @Sendable ([FinishedJob], FlushedOutcomes) -> Void
     ) {
         self.client = client
         self.workerID = workerID
+        self.hooks = hooks
         self.maxBatch = maxBatch
         self.logger = logger
         self.onFlushed = onFlushed
@@ -112,18 +114,37 @@ final class BatchCompleter: Sendable {
         }
     }
 
+    /// Writes `batch` in one statement — inside a transaction with the lifecycle hooks when a
+    /// job of the batch has one, so that what they record commits with the outcome or not at all.
     private func flush(_ batch: [FinishedJob]) async throws -> FlushedOutcomes {
         let columns = batch.map(\.columns)
         let query = JobSQL.finish(
             workerID: workerID, ids: batch.map(\.id), attempts: batch.map(\.attempt),
             sequences: batch.map(\.checkpointSequence),
-            states: columns.map(\.state.rawValue), results: columns.map(\.result),
+            states: columns.map(\.state), results: columns.map(\.result),
             errors: columns.map(\.error), delaysMs: columns.map(\.delayMs))
-        var written = FlushedOutcomes()
-        for try await (id, lost) in try await client.query(query, logger: logger).decode((Int64, Bool).self) {
-            if lost { written.resumed.insert(id) } else { written.accepted.insert(id) }
+        guard batch.contains(where: { hooks.handles($0.kind) }) else {
+            return try await client.withConnection { [self] in try await write(query, on: $0).written }
         }
-        return written
+        return try await client.transaction(logger: logger) { [self] connection in
+            let (written, ends) = try await write(query, on: connection)
+            try await hooks.run(ends, on: connection)
+            return written
+        }
+    }
+
+    /// Runs the finish statement; returns what it wrote, and the attempts it ended.
+    private func write(_ query: PostgresQuery, on connection: PostgresConnection) async throws -> (written: FlushedOutcomes, ends: [JobEnd]) {
+        var written = FlushedOutcomes()
+        var ends: [JobEnd] = []
+        let rows = try await connection.query(query, logger: logger).decode((Int64, Bool, String, String, String, Int32).self)
+        for try await (id, lost, kind, queue, state, attempt) in rows {
+            if lost { written.resumed.insert(id) } else { written.accepted.insert(id) }
+            if let state = JobState(rawValue: state), JobEnd.endingStates.contains(state) {
+                ends.append(JobEnd(id: id, kind: kind, queue: queue, state: state, attempt: attempt))
+            }
+        }
+        return (written, ends)
     }
 }
 

@@ -4,7 +4,7 @@ import Foundation
 ///
 /// The delay after attempt `n` is `d = min(cap, base · 2^(n−1))`, then drawn uniformly from
 /// `[d/2, d]` ("equal jitter"), so retries of jobs that failed together spread out.
-public struct JobBackoff: Sendable {
+public struct JobBackoff: Sendable, Equatable {
     /// The delay after the first failure, before jitter.
     public var base: Duration
     /// The longest delay.

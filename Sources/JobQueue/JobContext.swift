@@ -71,10 +71,14 @@ public enum JobFailure: Error, CustomStringConvertible {
     case retry(after: Duration, reason: String)
     /// Discard now: retrying cannot help (e.g. a 401).
     case discard(reason: String)
+    /// Not now: run again after `for`, without using an attempt (e.g. waiting on something
+    /// that is not ready). Not a failure: nothing goes into the job's errors.
+    case snooze(for: Duration)
 
     public var description: String {
         switch self {
         case .retry(_, let reason), .discard(let reason): reason
+        case .snooze(let delay): "snoozed for \(delay.inSeconds) s"
         }
     }
 }

@@ -48,7 +48,12 @@ struct JobExecutor: Sendable {
     }
 
     private func failure(_ job: ClaimedJob, _ error: any Error, logger: Logger) -> JobOutcome {
-        let outOfAttempts = job.attempt >= job.maxAttempts
+        let policy = registry.retryPolicy(for: job.kind)
+        let outOfAttempts = job.attempt >= min(job.maxAttempts, policy?.maxAttempts ?? .max)
+        if case JobFailure.snooze(let delay) = error {
+            logger.debug("job snoozed", metadata: ["snooze_s": "\(delay.inSeconds)"])
+            return .snoozed(delay: max(delay, .zero))
+        }
         if DatabaseInterruption.isInterruption(error), job.resumes < Self.maxResumes {
             let message = ErrorSummary.oneLine(error)
             logger.warning("job interrupted by the database; it resumes from its last checkpoint once the database is back", metadata: ["error": "\(message)"])
@@ -67,7 +72,7 @@ struct JobExecutor: Sendable {
                 logger.error("job failed on its last attempt; discarded", metadata: ["error": "\(message)", "attempt": "\(job.attempt)"])
                 return .discarded(error: message)
             }
-            let delay = backoff.delay(afterAttempt: job.attempt)
+            let delay = (policy?.backoff ?? backoff).delay(afterAttempt: job.attempt)
             logger.warning("job failed; will retry", metadata: ["error": "\(message)", "attempt": "\(job.attempt)", "retry_in_s": "\(delay.inSeconds)"])
             return .retry(delay: delay, error: message)
         }

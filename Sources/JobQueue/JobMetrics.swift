@@ -40,6 +40,7 @@ extension JobOutcome {
         case .cancelled: "cancelled"
         case .released: "released"
         case .resumed: "resumed"
+        case .snoozed: "snoozed"
         }
     }
 }

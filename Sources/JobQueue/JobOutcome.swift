@@ -15,12 +15,15 @@ enum JobOutcome: Sendable {
     /// checkpoint): available again at once, attempt not counted, resuming from its last
     /// checkpoint; `reason` goes into its error history.
     case resumed(reason: String)
+    /// Put off by the handler: available again after `delay`, its attempt not counted.
+    case snoozed(delay: Duration)
 }
 
 /// A job's outcome, with the attempt it belongs to and the checkpoints that attempt saw (the
 /// fences against stale writes and lost work).
 struct FinishedJob: Sendable {
     let id: Int64
+    let kind: String
     let attempt: Int32
     let checkpointSequence: Int32
     let outcome: JobOutcome
@@ -39,19 +42,22 @@ struct FinishedJob: Sendable {
         case .cancelled(let reason): storable = .cancelled(reason: note(reason))
         case .released: storable = .released
         case .resumed(let reason): storable = .resumed(reason: note(reason))
+        case .snoozed(let delay): storable = .snoozed(delay: min(delay, .seconds(86_400 * 365)))
         }
-        return FinishedJob(id: id, attempt: attempt, checkpointSequence: checkpointSequence, outcome: storable)
+        return FinishedJob(id: id, kind: kind, attempt: attempt, checkpointSequence: checkpointSequence, outcome: storable)
     }
 
-    /// The row values the batch statement writes: state, result, error, delay (ms or -1).
-    var columns: (state: JobState, result: String, error: String, delayMs: Double) {
+    /// The row values the batch statement writes: state (or `snoozed`), result, error, delay
+    /// (ms or -1).
+    var columns: (state: String, result: String, error: String, delayMs: Double) {
         switch outcome {
-        case .completed(let result): (.completed, result ?? "", "", -1)
-        case .retry(let delay, let error): (.retryable, "", error, delay.inSeconds * 1000)
-        case .discarded(let error): (.discarded, "", error, -1)
-        case .cancelled(let reason): (.cancelled, "", reason, -1)
-        case .released: (.available, "", "", 0)
-        case .resumed(let reason): (.available, "", reason, 0)
+        case .completed(let result): (JobState.completed.rawValue, result ?? "", "", -1)
+        case .retry(let delay, let error): (JobState.retryable.rawValue, "", error, delay.inSeconds * 1000)
+        case .discarded(let error): (JobState.discarded.rawValue, "", error, -1)
+        case .cancelled(let reason): (JobState.cancelled.rawValue, "", reason, -1)
+        case .released: (JobState.available.rawValue, "", "", 0)
+        case .resumed(let reason): (JobState.available.rawValue, "", reason, 0)
+        case .snoozed(let delay): ("snoozed", "", "", delay.inSeconds * 1000)
         }
     }
 }

@@ -1,21 +1,21 @@
 import Foundation
 import Logging
 import PostgresNIO
+import PostgresResilience
 
 /// The producer side of the queue: enqueue, cancel, retry and look up jobs.
 ///
 /// Enqueue runs on the client's pool, or on a caller's connection inside the caller's own
 /// transaction, so a job exists if and only if that transaction commits.
 public struct JobQueue: Sendable {
-    /// The channel workers LISTEN on. Payloads are `insert:<queue>` and `cancel:<job id>`.
-    public static let notificationChannel = "jobqueue"
-
     let client: PostgresClient
+    let hooks: JobHooks
     let logger: Logger
 
-    /// A queue over the database that `client` connects to.
-    public init(client: PostgresClient, logger: Logger) {
+    /// A queue over the database that `client` connects to; `hooks` run when a cancel ends a job.
+    public init(client: PostgresClient, hooks: JobHooks = JobHooks(), logger: Logger) {
         self.client = client
+        self.hooks = hooks
         self.logger = logger
     }
 
@@ -100,13 +100,22 @@ public struct JobQueue: Sendable {
     /// worker cancels the handler's task. Returns the job's state after the call.
     @discardableResult
     public func cancel(id: Int64) async throws -> JobState {
-        let rows = try await client.query(JobSQL.cancel(id: id), logger: logger)
-        for try await state in rows.decode(String.self) {
-            let jobState = JobState(rawValue: state) ?? .cancelled
-            if jobState == .running {
-                try await notify("cancel:\(id)")
+        // In the same transaction as its hooks, when it has any; a running job ends (and runs
+        // them) when its worker stops it.
+        let cancelled: JobState? = try await client.transaction(logger: logger) { [hooks, logger] connection in
+            let rows = try await connection.query(JobSQL.cancel(id: id), logger: logger)
+            for try await (state, kind, queue, attempt) in rows.decode((String, String, String, Int32).self) {
+                let jobState = JobState(rawValue: state) ?? .cancelled
+                if jobState == .cancelled, hooks.handles(kind) {
+                    try await hooks.run([JobEnd(id: id, kind: kind, queue: queue, state: .cancelled, attempt: attempt)], on: connection)
+                }
+                return jobState
             }
-            return jobState
+            return nil
+        }
+        if let cancelled {
+            if cancelled == .running { try await notify(.cancelRequested(id: id)) }
+            return cancelled
         }
         let state = try await currentState(of: id)
         throw JobQueueError.invalidState(id: id, state: state.rawValue, operation: "cancel")
@@ -116,7 +125,7 @@ public struct JobQueue: Sendable {
     public func retry(id: Int64) async throws {
         let rows = try await client.query(JobSQL.retry(id: id), logger: logger)
         for try await queue in rows.decode(String.self) {
-            try await notify("insert:\(queue)")
+            try await notify(.inserted(queue: queue))
             return
         }
         let state = try await currentState(of: id)
@@ -157,7 +166,7 @@ public struct JobQueue: Sendable {
         throw JobQueueError.jobNotFound(id)
     }
 
-    func notify(_ payload: String) async throws {
-        try await client.query(JobSQL.notify(channel: Self.notificationChannel, payload: payload), logger: logger)
+    func notify(_ notification: QueueNotification) async throws {
+        try await client.query(JobSQL.notify(notification), logger: logger)
     }
 }

@@ -7,6 +7,10 @@ public struct JobRegistry: Sendable {
 
     private var handlers: [String: Handler] = [:]
     private var timeouts: [String: Duration] = [:]
+    private var retryPolicies: [String: JobRetryPolicy] = [:]
+
+    /// What runs when jobs end an attempt (see ``JobHooks``).
+    public var hooks = JobHooks()
 
     /// How long a job may run when its kind was registered without a timeout.
     public static let defaultTimeout: Duration = .seconds(30 * 60)
@@ -41,6 +45,17 @@ public struct JobRegistry: Sendable {
             let result = try await handler(Self.decode(Args.self, from: argsJSON), context)
             return String(decoding: try JSONEncoder.jobs.encode(result), as: UTF8.self)
         }
+    }
+
+    /// Sets how jobs of `kind` are retried, instead of the worker's backoff and each job's own
+    /// `max_attempts` alone.
+    public mutating func setRetryPolicy(_ policy: JobRetryPolicy, for kind: String) {
+        retryPolicies[kind] = policy
+    }
+
+    /// How jobs of `kind` are retried, if set.
+    func retryPolicy(for kind: String) -> JobRetryPolicy? {
+        retryPolicies[kind]
     }
 
     /// Changes the timeout of `kind` (an operator's setting, say), whatever it was registered with.

@@ -5,7 +5,7 @@ import PostgresNIO
 /// one round trip whatever the batch size.
 enum JobSQL {
     /// The states in which a job still holds its unique key.
-    static let unfinishedStates = "('available', 'running', 'retryable')"
+    static let unfinishedStates = JobState.sqlList(JobState.unfinished)
 
     /// Every column of a job, as `JobRecord(row:)` reads them.
     static let jobColumns = """
@@ -71,7 +71,8 @@ enum JobSQL {
             SELECT set_config('synchronous_commit', 'off', true)
         ), picked AS (
             SELECT id FROM jobs
-            WHERE state IN ('available', 'retryable') AND queue = \(queue) AND run_at <= now()
+            WHERE state IN \(unescaped: JobState.sqlList(JobState.waiting)) AND queue = \(queue) AND run_at <= now()
+              AND NOT EXISTS (SELECT 1 FROM job_queues p WHERE p.name = \(queue) AND p.paused_at IS NOT NULL)
             ORDER BY queue, priority, run_at, id
             LIMIT \(limit)
             FOR UPDATE SKIP LOCKED
@@ -96,8 +97,10 @@ enum JobSQL {
     /// of the outcome the job is made available again at once, its attempt not counted, to resume
     /// from the checkpoint that survived. (A failure, a cancellation or a release is recorded as
     /// it is: a retry resumes from whatever checkpoint is durable anyway.) A resumed job's error
-    /// entry is marked `resumed`, so that the next claim can count the attempt's resumes. Returns each touched job's id and whether it was so
-    /// resumed.
+    /// entry is marked `resumed`, so that the next claim can count the attempt's resumes.
+    /// A snoozed job (state `snoozed` in the batch) is available again after its delay, its
+    /// attempt given back and its snooze counted. Returns each touched job's id, whether it was
+    /// resumed, and its kind, queue, state and attempt after the update (for lifecycle hooks).
     static func finish(
         workerID: String, ids: [Int64], attempts: [Int32], sequences: [Int32], states: [String],
         results: [String], errors: [String], delaysMs: [Double]
@@ -106,6 +109,7 @@ enum JobSQL {
         UPDATE jobs j SET
             state = v.state,
             attempt = CASE WHEN v.state = 'available' THEN j.attempt - 1 ELSE j.attempt END,
+            snoozes = j.snoozes + CASE WHEN v.snoozed THEN 1 ELSE 0 END,
             result = CASE WHEN v.state = 'completed' THEN NULLIF(v.result, '')::jsonb ELSE j.result END,
             run_at = CASE WHEN v.delay_ms >= 0 THEN now() + v.delay_ms * interval '1 millisecond'
                           ELSE j.run_at END,
@@ -117,7 +121,8 @@ enum JobSQL {
             worker_id = NULL, lease_expires_at = NULL
         FROM (
             SELECT u.id, u.attempt, u.lost,
-                   CASE WHEN u.lost THEN 'available' ELSE u.state END AS state,
+                   CASE WHEN u.lost OR u.state = 'snoozed' THEN 'available' ELSE u.state END AS state,
+                   u.state = 'snoozed' AS snoozed,
                    u.result,
                    CASE WHEN u.lost THEN \(CheckpointLost.message) ELSE u.error END AS error,
                    CASE WHEN u.lost THEN 0 ELSE u.delay_ms END AS delay_ms
@@ -130,7 +135,7 @@ enum JobSQL {
             ) u
         ) v
         WHERE j.id = v.id AND j.state = 'running' AND j.worker_id = \(workerID) AND j.attempt = v.attempt
-        RETURNING j.id, v.lost
+        RETURNING j.id, v.lost, j.kind, j.queue, j.state, j.attempt
         """
     }
 
@@ -191,7 +196,7 @@ enum JobSQL {
             finished_at = CASE WHEN rescued.state = 'retryable' THEN NULL ELSE now() END,
             worker_id = NULL, lease_expires_at = NULL
         FROM rescued WHERE j.id = rescued.id
-        RETURNING j.id, j.queue, j.state
+        RETURNING j.id, j.queue, j.state, j.kind, j.attempt
         """
     }
 
@@ -217,8 +222,8 @@ enum JobSQL {
             state = CASE WHEN state = 'running' THEN state ELSE 'cancelled' END,
             cancel_requested_at = now(),
             finished_at = CASE WHEN state = 'running' THEN NULL ELSE now() END
-        WHERE id = \(id) AND state IN ('available', 'retryable', 'running')
-        RETURNING state
+        WHERE id = \(id) AND state IN \(unescaped: unfinishedStates)
+        RETURNING state, kind, queue, attempt
         """
     }
 
@@ -246,9 +251,9 @@ enum JobSQL {
         """
     }
 
-    /// Wakes the workers listening on a queue.
-    static func notify(channel: String, payload: String) -> PostgresQuery {
-        "SELECT pg_notify(\(channel), \(payload))"
+    /// Tells the workers listening (the insert trigger of Schema/0001 sends `.inserted` too).
+    static func notify(_ notification: QueueNotification) -> PostgresQuery {
+        "SELECT pg_notify(\(QueueNotification.channel), \(notification.payload))"
     }
 
     /// Registers (or re-registers) a worker process.
@@ -311,7 +316,7 @@ enum JobSQL {
     static let depth: PostgresQuery = """
         SELECT queue, state, count(*),
                COALESCE(EXTRACT(EPOCH FROM now() - min(run_at) FILTER (
-                   WHERE state IN ('available', 'retryable') AND run_at <= now())), 0)::float8
+                   WHERE state IN \(unescaped: JobState.sqlList(JobState.waiting)) AND run_at <= now())), 0)::float8
         FROM jobs GROUP BY queue, state ORDER BY queue, state
         """
 
@@ -325,5 +330,30 @@ enum JobSQL {
         SELECT id, host, pid, queues, concurrency, started_at, heartbeat_at,
                EXTRACT(EPOCH FROM now() - heartbeat_at)::float8
         FROM workers ORDER BY started_at
+        """
+
+    /// Pauses or resumes a queue for the whole cluster; returns the queue's name.
+    static func setPaused(queue: String, paused: Bool) -> PostgresQuery {
+        """
+        INSERT INTO job_queues (name, paused_at) VALUES (\(queue), CASE WHEN \(paused) THEN now() END)
+        ON CONFLICT (name) DO UPDATE SET
+            paused_at = CASE WHEN \(paused) THEN COALESCE(job_queues.paused_at, now()) END, updated_at = now()
+        RETURNING name
+        """
+    }
+
+    /// Every queue that has jobs, workers or a pause row: whether it is paused and since when,
+    /// and how many jobs wait in it (due or not) and run.
+    static let queues: PostgresQuery = """
+        WITH names AS (
+            SELECT name FROM job_queues
+            UNION SELECT unnest(queues) FROM workers
+            UNION SELECT DISTINCT queue FROM jobs WHERE state IN \(unescaped: unfinishedStates)
+        )
+        SELECT n.name, p.paused_at,
+               (SELECT count(*) FROM jobs j WHERE j.queue = n.name AND j.state IN \(unescaped: JobState.sqlList(JobState.waiting))),
+               (SELECT count(*) FROM jobs j WHERE j.queue = n.name AND j.state = 'running')
+        FROM names n LEFT JOIN job_queues p ON p.name = n.name
+        ORDER BY n.name
         """
 }

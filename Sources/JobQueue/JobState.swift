@@ -21,3 +21,18 @@ public enum JobState: String, Sendable, Codable, CaseIterable {
         }
     }
 }
+
+extension JobState {
+    /// The states of a job that may still run: it holds its unique key.
+    public static let unfinished: [JobState] = [.available, .running, .retryable]
+    /// The states of a job waiting to be claimed once its `run_at` has come.
+    public static let waiting: [JobState] = [.available, .retryable]
+    /// The states of a job that will not run again.
+    public static let finished: [JobState] = allCases.filter(\.isFinished)
+
+    /// `states` as SQL's list for `IN`, e.g. `('available', 'retryable')`: how every statement,
+    /// the engine's and an application's, names a set of states.
+    public static func sqlList(_ states: [JobState]) -> String {
+        "(" + states.map { "'\($0.rawValue)'" }.joined(separator: ", ") + ")"
+    }
+}

@@ -36,7 +36,7 @@ public final class JobWorker: Service, Sendable {
             registry: registry, backoff: configuration.backoff,
             workerID: configuration.workerID, logger: logger)
         self.completer = BatchCompleter(
-            client: client, workerID: configuration.workerID,
+            client: client, workerID: configuration.workerID, hooks: registry.hooks,
             maxBatch: configuration.completionBatchSize, logger: logger
         ) { [logger] batch, written in
             JobMetrics.recordFlushed(batch, written: written, logger: logger)
@@ -90,10 +90,10 @@ public final class JobWorker: Service, Sendable {
     }
 
     private func handleNotification(_ payload: String) {
-        if payload.hasPrefix("insert:") {
-            if configuration.queues.contains(String(payload.dropFirst("insert:".count))) { wake.signal() }
-        } else if payload.hasPrefix("cancel:"), let id = Int64(payload.dropFirst("cancel:".count)) {
-            running.stop(id: id, reason: .cancelledByOperator)
+        switch QueueNotification(payload: payload) {
+        case .inserted(let queue) where configuration.queues.contains(queue): wake.signal()
+        case .cancelRequested(let id): running.stop(id: id, reason: .cancelledByOperator)
+        case .inserted, nil: break
         }
     }
 
@@ -161,7 +161,7 @@ public final class JobWorker: Service, Sendable {
     }
 
     private func start(_ job: ClaimedJob) {
-        let started = running.start(id: job.id, attempt: job.attempt) { [self] in
+        let started = running.start(id: job.id, attempt: job.attempt, kind: job.kind) { [self] in
             let started = ContinuousClock.now
             let checkpoints = CheckpointSequence(job.checkpointSequence)
             let outcome = await executor.run(job, checkpoints: checkpoints) { running.stopReason(of: $0) }
@@ -169,7 +169,7 @@ public final class JobWorker: Service, Sendable {
             if tracked, let outcome {
                 JobMetrics.recordRun(job, outcome: outcome, duration: ContinuousClock.now - started)
                 completer.add(FinishedJob(
-                    id: job.id, attempt: job.attempt, checkpointSequence: checkpoints.expected, outcome: outcome))
+                    id: job.id, kind: job.kind, attempt: job.attempt, checkpointSequence: checkpoints.expected, outcome: outcome))
             }
             if freedWaitingSlot { wake.signal() }
             if shuttingDown.load(ordering: .relaxed) { drained.signal() }
@@ -201,7 +201,7 @@ public final class JobWorker: Service, Sendable {
         }
         for job in running.abandonAll() {
             logger.warning("handler ignored cancellation; releasing its job anyway", metadata: ["job_id": "\(job.id)"])
-            completer.add(FinishedJob(id: job.id, attempt: job.attempt, checkpointSequence: 0, outcome: .released))
+            completer.add(FinishedJob(id: job.id, kind: job.kind, attempt: job.attempt, checkpointSequence: 0, outcome: .released))
         }
     }
 }

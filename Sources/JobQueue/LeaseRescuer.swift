@@ -1,5 +1,6 @@
 import Logging
 import PostgresNIO
+import PostgresResilience
 import ServiceLifecycle
 
 /// Puts back running jobs whose lease expired (their worker was killed or its machine is gone):
@@ -9,12 +10,18 @@ public struct LeaseRescuer: Service {
     let client: PostgresClient
     let interval: Duration
     let batchSize: Int
+    let hooks: JobHooks
     let logger: Logger
 
-    /// A rescuer checking every `interval`, `batchSize` jobs per statement.
-    public init(client: PostgresClient, interval: Duration = .seconds(5), batchSize: Int = 1000, logger: Logger) {
+    /// A rescuer checking every `interval`, `batchSize` jobs per statement; `hooks` run in the
+    /// transaction of each rescue.
+    public init(
+        client: PostgresClient, interval: Duration = .seconds(5), batchSize: Int = 1000, hooks: JobHooks = JobHooks(),
+        logger: Logger
+    ) {
         precondition(batchSize > 0, "the rescuer takes at least one job per statement")
         self.client = client
+        self.hooks = hooks
         self.interval = interval
         self.batchSize = batchSize
         self.logger = logger
@@ -31,16 +38,19 @@ public struct LeaseRescuer: Service {
     public func rescueOnce() async throws -> Int {
         var total = 0
         while true {
-            var queues = Set<String>()
-            var count = 0
-            let rows = try await client.query(JobSQL.rescueExpired(limit: batchSize), logger: logger)
-            for try await (id, queue, state) in rows.decode((Int64, String, String).self) {
-                count += 1
-                if state == JobState.retryable.rawValue { queues.insert(queue) }
-                logger.warning("rescued a job whose lease expired", metadata: ["job_id": "\(id)", "state": "\(state)"])
+            let ends = try await client.transaction(logger: logger) { [self] connection in
+                var ends: [JobEnd] = []
+                let rows = try await connection.query(JobSQL.rescueExpired(limit: batchSize), logger: logger)
+                for try await (id, queue, state, kind, attempt) in rows.decode((Int64, String, String, String, Int32).self) {
+                    ends.append(JobEnd(id: id, kind: kind, queue: queue, state: JobState(rawValue: state) ?? .retryable, attempt: attempt))
+                    logger.warning("rescued a job whose lease expired", metadata: ["job_id": "\(id)", "state": "\(state)"])
+                }
+                try await hooks.run(ends.filter { hooks.handles($0.kind) }, on: connection)
+                return ends
             }
-            for queue in queues {
-                try await client.query(JobSQL.notify(channel: JobQueue.notificationChannel, payload: "insert:\(queue)"), logger: logger)
+            let count = ends.count
+            for queue in Set(ends.filter { $0.state == .retryable }.map(\.queue)) {
+                try await client.query(JobSQL.notify(.inserted(queue: queue)), logger: logger)
             }
             total += count
             if count < batchSize { return total }

@@ -27,7 +27,7 @@ struct QueueListener: Sendable {
                     try connection.requireOpen()
                     let probe = Task { await Self.probe(connection, logger: logger) }
                     defer { probe.cancel() }
-                    try await connection.listen(on: JobQueue.notificationChannel) { notifications in
+                    try await connection.listen(on: QueueNotification.channel) { notifications in
                         failures = 0
                         onConnected()
                         for try await notification in notifications {

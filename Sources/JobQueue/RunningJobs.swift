@@ -4,6 +4,7 @@ import Synchronization
 final class RunningJobs: Sendable {
     private struct Entry {
         let attempt: Int32
+        let kind: String
         let task: Task<Void, Never>
         var stopReason: StopReason?
     }
@@ -19,11 +20,11 @@ final class RunningJobs: Sendable {
     /// finish. Returns false, starting nothing, when that attempt already runs here. An earlier
     /// attempt still running here (its claim was undone by a crash, and the job rescued) is
     /// stopped: its lease is gone.
-    func start(id: Int64, attempt: Int32, _ body: @escaping @Sendable () async -> Void) -> Bool {
+    func start(id: Int64, attempt: Int32, kind: String, _ body: @escaping @Sendable () async -> Void) -> Bool {
         let superseded = state.withLock { state -> Task<Void, Never>?? in
             let previous = state.entries[id]
             if previous?.attempt == attempt { return .none }
-            state.entries[id] = Entry(attempt: attempt, task: Task(operation: body))
+            state.entries[id] = Entry(attempt: attempt, kind: kind, task: Task(operation: body))
             return .some(previous?.task)
         }
         guard let superseded else { return false }
@@ -68,9 +69,9 @@ final class RunningJobs: Sendable {
     }
 
     /// Forgets every job still running, returning their attempts: their outcomes will be dropped.
-    func abandonAll() -> [(id: Int64, attempt: Int32)] {
+    func abandonAll() -> [(id: Int64, attempt: Int32, kind: String)] {
         state.withLock { state in
-            let abandoned = state.entries.map { (id: $0.key, attempt: $0.value.attempt) }
+            let abandoned = state.entries.map { (id: $0.key, attempt: $0.value.attempt, kind: $0.value.kind) }
             state.entries.removeAll()
             return abandoned
         }

@@ -1,5 +1,6 @@
 import BuddiLedger
 import BuddiTestSupport
+import DatabaseTestSupport
 import Foundation
 import PostgresNIO
 import Testing

@@ -1,5 +1,6 @@
 import BuddiLedger
 import BuddiTestSupport
+import DatabaseTestSupport
 import PostgresNIO
 import Testing
 

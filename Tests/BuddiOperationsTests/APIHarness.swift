@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import BuddiHTTP
 import BuddiScheduler
 import BuddiTestSupport
+import DatabaseTestSupport
 import Foundation
 import JobQueue
 import NIOCore

@@ -1,10 +1,11 @@
 import AsyncHTTPClient
 import BuddiScheduler
 import BuddiTestSupport
+import DatabaseTestSupport
 import Foundation
 import NIOCore
 import PostgresNIO
-import BuddiDatabase
+import PostgresServer
 import Testing
 
 @Suite("Operator CLI", .serialized)

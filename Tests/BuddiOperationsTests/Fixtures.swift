@@ -1,5 +1,6 @@
 import BuddiScheduler
 import BuddiTestSupport
+import DatabaseTestSupport
 import Foundation
 import JobQueue
 import Logging

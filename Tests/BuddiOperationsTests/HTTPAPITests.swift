@@ -1,9 +1,10 @@
 import BuddiControl
 @testable import BuddiHTTP
 import BuddiTestSupport
+import DatabaseTestSupport
 import Foundation
 import PostgresNIO
-import BuddiDatabase
+import PostgresServer
 import Logging
 import Testing
 

@@ -1,6 +1,7 @@
 import BuddiPipeline
 import BuddiScheduler
 import BuddiTestSupport
+import DatabaseTestSupport
 import Foundation
 import JobQueue
 import PostgresNIO
@@ -61,7 +62,7 @@ struct SchedulerTests {
         let db = try await TestDatabase.make()
         defer { Task { await db.drop() } }
         let id = try await db.requests.requestManual(try ManualFetch(), force: false)
-        try await JobQueue(client: db.client, logger: db.logger).cancel(id: id)
+        try await Pipeline.queue(client: db.client, logger: db.logger).cancel(id: id)
         // Recorded in the run itself, so every reader (status, /metrics, the views) agrees, even
         // once the job row is pruned.
         try await db.execute("DELETE FROM jobs WHERE id = \(id)")

@@ -1,7 +1,9 @@
 @testable import BuddiAPI
 @testable import BuddiPipeline
+import BuddiPipeline
 import BuddiSimulator
 import BuddiTestSupport
+import DatabaseTestSupport
 import Foundation
 import JobQueue
 import PostgresNIO
@@ -76,7 +78,7 @@ struct BadInputTests {
     func strandedConversationsSwept() async throws {
         let db = try await TestDatabase.make()
         defer { Task { await db.drop() } }
-        let queue = JobQueue(client: db.client, logger: db.logger)
+        let queue = Pipeline.queue(client: db.client, logger: db.logger)
         var ids: [String: Int64] = [:]
         for name in ["lost-job", "ended-fetch", "queued", "in-checkpoint", "recent", "cancelled", "poison"] {
             let age = name == "recent" ? "0 seconds" : "1 hour"

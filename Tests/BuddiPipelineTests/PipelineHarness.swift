@@ -1,5 +1,7 @@
+import BuddiPipeline
 import BuddiSimulator
 import BuddiTestSupport
+import DatabaseTestSupport
 import Foundation
 import JobQueue
 import PostgresNIO
@@ -43,7 +45,7 @@ struct PipelineWorld {
 
     /// Enqueues a fetch and waits for it to finish; returns its record.
     func fetch(max: Int = 100_000) async throws -> JobRecord {
-        let queue = JobQueue(client: db.client, logger: db.logger)
+        let queue = Pipeline.queue(client: db.client, logger: db.logger)
         let id = try await queue.enqueue(NewJob(FetchArgsForTests(maxConversations: max))).id
         _ = try await eventually(timeout: .seconds(120)) { try await queue.job(id: id)?.state.isFinished == true }
         return try #require(try await queue.job(id: id))

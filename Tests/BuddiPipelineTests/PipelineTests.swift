@@ -3,6 +3,7 @@ import BuddiLedger
 import BuddiPipeline
 import BuddiSimulator
 import BuddiTestSupport
+import DatabaseTestSupport
 import Foundation
 import JobQueue
 import PostgresNIO
@@ -146,7 +147,7 @@ struct PipelineTests {
         try await PipelineWorld.with(memories: 3000) { world in
             let doomed = try world.worker(["--lease-seconds", "2", "--rescue-interval-seconds", "0.5"])
             let survivor = try world.worker(["--lease-seconds", "2", "--rescue-interval-seconds", "0.5"])
-            let queue = JobQueue(client: world.db.client, logger: world.db.logger)
+            let queue = Pipeline.queue(client: world.db.client, logger: world.db.logger)
             try await queue.enqueue(NewJob(FetchArgsForTests(maxConversations: 3000)))
             #expect(try await eventually(timeout: .seconds(60)) {
                 try await world.count("SELECT count(*) FROM conversations WHERE processing_state = 'processed'") > 100
@@ -177,7 +178,7 @@ struct PipelineTests {
             let broken = try #require(try await world.db.scalar("SELECT id FROM conversations WHERE buddi_id = 'broken-1'", as: Int64.self))
             try await world.db.execute("UPDATE conversations SET processing_state = 'pending' WHERE id IN (\(broken), 1)")
             try await world.db.execute("UPDATE conversations SET merkle_root = NULL, anchor_id = NULL, token_id = NULL, sentiment_label = NULL WHERE id = 1")
-            let queue = JobQueue(client: world.db.client, logger: world.db.logger)
+            let queue = Pipeline.queue(client: world.db.client, logger: world.db.logger)
             let job = try await queue.enqueue(NewJob(ProcessArgsForTests(conversationIDs: [1, broken]))).id
             #expect(try await eventually { try await queue.job(id: job)?.state == .completed })
             #expect(try await world.db.scalar("SELECT processing_state FROM conversations WHERE id = \(broken)", as: String.self) == "failed")
@@ -217,7 +218,7 @@ struct PipelineTests {
         // 100 pages at 150 ms each: the walk would take 15 s to run out by itself.
         try await PipelineWorld.with(memories: 2000, faults: FaultPlan(latency: .milliseconds(150))) { world in
             let worker = try world.worker()
-            let queue = JobQueue(client: world.db.client, logger: world.db.logger)
+            let queue = Pipeline.queue(client: world.db.client, logger: world.db.logger)
             let id = try await queue.enqueue(NewJob(FetchArgsForTests(maxConversations: 2000))).id
             #expect(try await eventually(timeout: .seconds(30)) {
                 try await world.count("SELECT count(*) FROM conversations") > 0
@@ -294,7 +295,7 @@ struct PipelineTests {
                 var registry = JobRegistry()
                 let client = world.db.client, logger = world.db.logger
                 Pipeline.register(into: &registry, client: client, api: api, ledger: PostgresLedger(client: client, logger: logger), logger: logger)
-                let queue = JobQueue(client: client, logger: logger)
+                let queue = Pipeline.queue(client: client, logger: logger)
                 let id = try await queue.enqueue(NewJob(FetchArgsForTests(maxConversations: 20), maxAttempts: 3)).id
                 try await world.db.execute("INSERT INTO fetch_runs (job_id, trigger) VALUES (\(id), 'manual')")
                 let worker = JobWorker(client: client, registry: registry, configuration: WorkerConfiguration(), logger: logger)

@@ -1,4 +1,4 @@
-import BuddiDatabase
+import PostgresServer
 import Foundation
 
 /// A real `buddi` process (the binary built next to the tests), with its output in a file.

@@ -1,4 +1,4 @@
-import BuddiTestSupport
+import DatabaseTestSupport
 import Foundation
 @testable import JobQueue
 import PostgresNIO
@@ -111,8 +111,9 @@ struct EnqueueTests {
         let explain = PostgresQuery(unsafeSQL: "EXPLAIN " + JobSQL.claim(queue: "default", limit: 50, workerID: "w", leaseSeconds: 30).sql)
         // EXPLAIN cannot take parameters: inline them.
         let inlined = PostgresQuery(unsafeSQL: explain.sql
-            .replacingOccurrences(of: "$1", with: "'default'").replacingOccurrences(of: "$2", with: "50")
-            .replacingOccurrences(of: "$3", with: "'w'").replacingOccurrences(of: "$4", with: "30.0"))
+            .replacingOccurrences(of: "$1", with: "'default'").replacingOccurrences(of: "$2", with: "'default'")
+            .replacingOccurrences(of: "$3", with: "50").replacingOccurrences(of: "$4", with: "'w'")
+            .replacingOccurrences(of: "$5", with: "30.0"))
         for try await line in try await db.client.query(inlined, logger: db.logger).decode(String.self) {
             plan += line + "\n"
         }

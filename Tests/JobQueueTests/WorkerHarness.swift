@@ -1,4 +1,4 @@
-import BuddiTestSupport
+import DatabaseTestSupport
 import Foundation
 @testable import JobQueue
 import Logging

@@ -1,5 +1,5 @@
 import ArgumentParser
-import BuddiDatabase
+import PostgresServer
 import Foundation
 import Logging
 

@@ -1,4 +1,4 @@
-import BuddiDatabase
+import PostgresServer
 import Foundation
 
 /// Separate hosts on this machine for the chaos suite: network namespaces, each joined to this

@@ -1,5 +1,5 @@
 import BuddiAPI
-import BuddiDatabase
+import PostgresServer
 import BuddiMigrations
 import BuddiPipeline
 import BuddiScheduler
@@ -72,7 +72,7 @@ final class ChaosLab: @unchecked Sendable {
             tasks.addTask { await client.run() }
             defer { tasks.cancelAll() }
             await client.letRunBegin()
-            try await Migrator(client: client, migrations: try Migration.bundled(), logger: logger).migrate()
+            try await BuddiSchema.migrator(client: client, logger: logger).migrate()
             // Fetches are the scenario's to start: scheduling is off, the scheduler process only
             // elects and maintains.
             try await client.execute("INSERT INTO scheduler_settings (enabled) VALUES (false)", logger: logger)

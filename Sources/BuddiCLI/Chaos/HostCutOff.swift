@@ -1,4 +1,4 @@
-import BuddiDatabase
+import PostgresServer
 import BuddiSimulator
 import Foundation
 import PostgresNIO

@@ -1,5 +1,5 @@
 import ArgumentParser
-import BuddiDatabase
+import PostgresServer
 import Foundation
 
 /// `buddi db start|stop|status|url`: the embedded PostgreSQL cluster.

@@ -1,5 +1,6 @@
+import BuddiMigrations
 import BuddiAPI
-import BuddiDatabase
+import PostgresServer
 import BuddiLedger
 import BuddiPipeline
 import BuddiSimulator
@@ -65,7 +66,7 @@ struct IngestBenchmark {
             tasks.addTask { await client.run() }
             defer { tasks.cancelAll() }
             await client.letRunBegin()
-            try await Migrator(client: client, migrations: try Migration.bundled(), logger: logger).migrate()
+            try await BuddiSchema.migrator(client: client, logger: logger).migrate()
             return try await BuddiSimulator.withRunning(simulator, logger: logger) { simulator, baseURL in
                 // The simulator stands in for the Buddi API on another machine: its pages are
                 // rendered before the clock starts, so they do not eat the CPU buddi is timed on.
@@ -90,7 +91,7 @@ struct IngestBenchmark {
                     claimBatchSize: concurrency, pollInterval: .milliseconds(100)),
                 logger: logger)
         }
-        let queue = JobQueue(client: client, logger: logger)
+        let queue = Pipeline.queue(client: client, logger: logger)
         let start = ContinuousClock.now
         let fetchEnd = Mutex<ContinuousClock.Instant?>(nil)
         let fetchJob = try await queue.enqueue(NewJob(FetchArgs(maxConversations: memories)))

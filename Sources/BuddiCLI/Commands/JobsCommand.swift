@@ -1,3 +1,4 @@
+import BuddiPipeline
 import ArgumentParser
 import BuddiControl
 import Foundation
@@ -37,7 +38,7 @@ struct JobsCommand: AsyncParsableCommand {
             let logger = BuddiLogging.root
             let (state, kind, queue, limit) = (state, kind, queue, limit)
             let jobs = try await database.withDatabase(logger: logger) { client, _ in
-                try await JobQueue(client: client, logger: logger).list(state: state, kind: kind, queue: queue, limit: limit)
+                try await Pipeline.queue(client: client, logger: logger).list(state: state, kind: kind, queue: queue, limit: limit)
             }
             if json {
                 print(try ControlJSON.encode(jobs.map(JobView.init), pretty: true))
@@ -97,7 +98,7 @@ struct JobTarget: ParsableArguments {
         let logger = BuddiLogging.root
         let id = id
         return try await database.withDatabase(logger: logger) { client, _ in
-            try await body(JobQueue(client: client, logger: logger), id)
+            try await body(Pipeline.queue(client: client, logger: logger), id)
         }
     }
 }

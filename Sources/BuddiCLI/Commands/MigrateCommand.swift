@@ -1,5 +1,7 @@
+import BuddiMigrations
 import ArgumentParser
-import BuddiDatabase
+import PostgresMigrations
+import PostgresServer
 import Foundation
 import PostgresNIO
 
@@ -21,7 +23,7 @@ struct MigrateCommand: AsyncParsableCommand {
         database.dataDirectory = dataDirectory
         let url = try await database.resolveURL(logger: logger)
         let client = PostgresClient(configuration: url.clientConfiguration, backgroundLogger: logger)
-        let migrator = Migrator(client: client, migrations: try Migration.bundled(), logger: logger)
+        let migrator = try BuddiSchema.migrator(client: client, logger: logger)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await client.run() }
             defer { group.cancelAll() }

@@ -1,5 +1,6 @@
+import BuddiMigrations
 import ArgumentParser
-import BuddiDatabase
+import PostgresServer
 import Foundation
 import Logging
 import PostgresNIO
@@ -49,7 +50,7 @@ struct DatabaseOptions: ParsableArguments {
 
     /// Migrates the embedded cluster (or anything with `--migrate`); otherwise checks.
     func prepareSchema(client: PostgresClient, logger: Logger) async throws {
-        let migrator = Migrator(client: client, migrations: try Migration.bundled(), logger: logger)
+        let migrator = try BuddiSchema.migrator(client: client, logger: logger)
         if embedded != nil || migrate {
             try await migrator.migrate()
         } else {

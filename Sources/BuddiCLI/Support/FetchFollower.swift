@@ -50,7 +50,7 @@ struct FetchFollower {
 
     /// Polls the job every 200 ms, reporting each change of state or attempt.
     private func waitUntilFinished(_ id: Int64, onChange: (JobRecord) -> Void) async throws -> JobRecord {
-        let queue = JobQueue(client: client, logger: logger)
+        let queue = Pipeline.queue(client: client, logger: logger)
         var last: (JobState, Int32)?
         while true {
             guard let record = try await queue.job(id: id) else { throw JobQueueError.jobNotFound(id) }

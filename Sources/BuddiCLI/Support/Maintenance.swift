@@ -14,19 +14,21 @@ enum Maintenance {
     /// The election every worker and scheduler campaigns in.
     static let electionName = LeaderElector.maintenanceElection
 
-    /// The elector and the leader-only duties, to run beside a process's own services.
+    /// The engine's maintainer, with the pipeline's hooks and leader-only duties (sealing the
+    /// ledger, sweeping stranded conversations), to run beside a process's own services.
     static func services(
         client: PostgresClient, rescueInterval: Duration, electionTTL: Duration, sweepInterval: Duration, sweepGrace: Duration,
         logger: Logger
     ) -> [any Service] {
-        let elector = LeaderElector(name: electionName, client: client, ttl: electionTTL, renewInterval: electionTTL / 3, logger: logger)
-        let duties: [any Service] = [
-            LeaseRescuer(client: client, interval: rescueInterval, logger: logger),
-            JobPruner(client: client, logger: logger),
-            LedgerSealer(client: client, logger: logger),
-            StrandedSweeper(client: client, interval: sweepInterval, grace: sweepGrace, logger: logger),
-        ]
-        return [elector] + duties.map { LeaderOnly($0, elector: elector, logger: logger) }
+        let configuration = QueueMaintainer.Configuration(
+            electionName: electionName, leaseDuration: electionTTL, rescueInterval: rescueInterval)
+        return [QueueMaintainer(
+            client: client, configuration: configuration, hooks: Pipeline.hooks,
+            duties: [
+                LedgerSealer(client: client, logger: logger),
+                StrandedSweeper(client: client, interval: sweepInterval, grace: sweepGrace, logger: logger),
+            ],
+            logger: logger)]
     }
 }
 

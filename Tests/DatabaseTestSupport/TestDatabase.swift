@@ -1,11 +1,13 @@
-import BuddiDatabase
 import Foundation
 import Logging
+import PostgresMigrations
 import PostgresNIO
+import PostgresServer
 
 /// A database of its own for one test, on a real PostgreSQL server: the test cluster (an
 /// embedded cluster under /tmp, started by the first test that needs it), or the server of
-/// BUDDI_TEST_DATABASE_URL. Migrated with the bundled migrations; dropped by `drop()`.
+/// BUDDI_TEST_DATABASE_URL. Migrated with the migration sets the test asks for; dropped by
+/// `drop()`. Shared by every test target: each passes its own schema.
 public final class TestDatabase: Sendable {
     public let url: DatabaseURL
     public let client: PostgresClient
@@ -22,8 +24,8 @@ public final class TestDatabase: Sendable {
         self.clientTask = Task { await client.run() }
     }
 
-    /// A new, migrated database.
-    public static func make(migrated: Bool = true) async throws -> TestDatabase {
+    /// A new database, migrated with `schema` (none: empty).
+    public static func make(schema: [MigrationSet]) async throws -> TestDatabase {
         var logger = Logger(label: "test")
         logger.logLevel = .warning
         let admin = try await server.url(logger: logger)
@@ -43,9 +45,9 @@ public final class TestDatabase: Sendable {
             }
         }
         let database = TestDatabase(url: admin.with(database: name), logger: logger)
-        if migrated {
+        if !schema.isEmpty {
             do {
-                try await Migrator(client: database.client, migrations: try Migration.bundled(), logger: logger).migrate()
+                try await Migrator(client: database.client, sets: schema, logger: logger).migrate()
             } catch {
                 throw TestDatabaseError(description: "cannot migrate test database \(name): \(String(reflecting: error))")
             }

@@ -1,8 +1,7 @@
-import BuddiTestSupport
 import Testing
 
 /// Expects `condition` to hold within `timeout` (polling every 20 ms).
-func expectEventually(
+public func expectEventually(
     timeout: Duration = .seconds(30), _ comment: Comment? = nil,
     sourceLocation: SourceLocation = #_sourceLocation, _ condition: () async throws -> Bool
 ) async throws {

@@ -1,8 +1,7 @@
-import BuddiMigrations
 import Crypto
 import Foundation
 
-/// One schema migration: a `migrations/NNNN_name.sql` file.
+/// One schema migration: an `NNNN_name.sql` file.
 public struct Migration: Sendable, Equatable {
     /// NNNN.
     public let version: Int
@@ -14,7 +13,7 @@ public struct Migration: Sendable, Equatable {
     public let checksum: String
 
     /// A migration from a file name and its text.
-    public init(fileName: String, sql: String) throws(DatabaseError) {
+    public init(fileName: String, sql: String) throws(MigrationError) {
         guard fileName.hasSuffix(".sql") else { throw .invalidMigration(file: fileName, reason: "must end in .sql") }
         let name = String(fileName.dropLast(4))
         let digits = name.prefix { $0.isNumber }
@@ -27,22 +26,9 @@ public struct Migration: Sendable, Equatable {
         self.checksum = SHA256.hash(data: Data(sql.utf8)).map { String(format: "%02x", $0) }.joined()
     }
 
-    /// The migrations shipped with this build (the repository's `migrations/` directory, bundled
-    /// as a resource), in order.
-    /// Read and checksummed once per process: the bundle does not change while it runs.
-    public static func bundled() throws(DatabaseError) -> [Migration] {
-        try loadedBundle.get()
-    }
-
-    private static let loadedBundle = Result { () throws(DatabaseError) -> [Migration] in
-        guard let directory = BundledMigrations.directory else {
-            throw .invalidMigration(file: "migrations/", reason: "not bundled with this build")
-        }
-        return try load(directory: directory)
-    }
-
-    /// The migrations in a directory, in order; version numbers must be unique.
-    public static func load(directory: String) throws(DatabaseError) -> [Migration] {
+    /// The migrations in a directory (its `*.sql` files, not those of subdirectories), in
+    /// order; version numbers must be unique.
+    public static func load(directory: String) throws(MigrationError) -> [Migration] {
         let files: [String]
         do {
             files = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".sql") }.sorted()

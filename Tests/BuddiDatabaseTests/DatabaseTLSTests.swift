@@ -1,5 +1,6 @@
-@testable import BuddiDatabase
+@testable import PostgresServer
 import BuddiTestSupport
+import DatabaseTestSupport
 import Foundation
 import Logging
 import PostgresNIO

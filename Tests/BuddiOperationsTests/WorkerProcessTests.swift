@@ -1,5 +1,7 @@
 import BuddiTestSupport
+import DatabaseTestSupport
 import Foundation
+import BuddiPipeline
 import JobQueue
 import PostgresNIO
 import Testing
@@ -90,5 +92,17 @@ struct ProcessTests {
         }
         #expect(try await db.scalar("SELECT count(*) FROM jobs WHERE state = 'running'", as: Int64.self) == 0)
         #expect(try await db.scalar("SELECT count(*) FROM workers", as: Int64.self) == 0)
+    }
+}
+
+extension TestDatabase {
+    fileprivate var queue: JobQueue { Pipeline.queue(client: client, logger: logger) }
+
+    fileprivate func job(_ id: Int64) async throws -> JobRecord {
+        try #require(try await queue.job(id: id))
+    }
+
+    fileprivate func state(_ id: Int64) async throws -> JobState {
+        try await job(id).state
     }
 }

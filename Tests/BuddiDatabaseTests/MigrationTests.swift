@@ -1,5 +1,9 @@
 import BuddiTestSupport
-@testable import BuddiDatabase
+import DatabaseTestSupport
+import BuddiMigrations
+import JobQueue
+@testable import PostgresMigrations
+import PostgresServer
 import Foundation
 import PostgresNIO
 import Testing
@@ -14,15 +18,17 @@ struct MigrationTests {
         let second = try BuddiProcess(["migrate"], databaseURL: db.url.redacted)
         #expect(try await first.wait() == 0, "\(first.output)")
         #expect(try await second.wait() == 0, "\(second.output)")
-        let bundled = try Migration.bundled()
-        #expect(try await db.scalar("SELECT count(*) FROM schema_migrations", as: Int64.self) == Int64(bundled.count))
+        let sets = try BuddiSchema.sets()
+        #expect(try await db.scalar("SELECT count(*) FROM job_queue_migrations", as: Int64.self) == Int64(sets[0].migrations.count))
+        #expect(try await db.scalar("SELECT count(*) FROM schema_migrations", as: Int64.self) == Int64(sets[1].migrations.count))
         let outputs = first.output + second.output
-        #expect(outputs.contains("applied 0001_job_queue"))
+        #expect(outputs.contains("applied job_queue/0001_job_queue, job_queue/0002_queue_controls, 0013_app_schema"), "\(outputs)")
         #expect(outputs.contains("schema is current"))
 
         let status = try await BuddiProcess.run(["migrate", "--status"], databaseURL: db.url.redacted)
         #expect(status.status == 0)
-        #expect(status.output.contains("0001_job_queue  applied"))
+        #expect(status.output.contains("job_queue/0001_job_queue  applied"), "\(status.output)")
+        #expect(status.output.contains("0013_app_schema  applied"), "\(status.output)")
     }
 
     @Test("a process against an unmigrated DATABASE_URL refuses to run and says to migrate; --migrate migrates")
@@ -31,7 +37,7 @@ struct MigrationTests {
         defer { Task { await db.drop() } }
         let refused = try await BuddiProcess.run(["worker"], databaseURL: db.url.redacted)
         #expect(refused.status == 1)
-        #expect(refused.output.contains("buddi: the database schema is not current (pending: 0001_job_queue, 0002_probe_runs, "), "\(refused.output)")
+        #expect(refused.output.contains("buddi: the database schema is not current (pending: job_queue/0001_job_queue, job_queue/0002_queue_controls, 0013_app_schema, "), "\(refused.output)")
         #expect(refused.output.contains("); run `buddi migrate`, or pass --migrate"), "\(refused.output)")
         #expect(try await db.scalar("SELECT to_regclass('jobs') IS NULL", as: Bool.self) == true)
 
@@ -46,10 +52,10 @@ struct MigrationTests {
     func changedChecksum() async throws {
         let db = try await TestDatabase.make()
         defer { Task { await db.drop() } }
-        try await db.execute("UPDATE schema_migrations SET checksum = 'deadbeef' WHERE version = 1")
+        try await db.execute("UPDATE job_queue_migrations SET checksum = 'deadbeef' WHERE version = 1")
         let result = try await BuddiProcess.run(["migrate"], databaseURL: db.url.redacted)
         #expect(result.status == 1)
-        #expect(result.output.contains("buddi: migration 0001_job_queue was changed after it was applied"), "\(result.output)")
+        #expect(result.output.contains("buddi: migration job_queue/0001_job_queue was changed after it was applied"), "\(result.output)")
         let worker = try await BuddiProcess.run(["worker"], databaseURL: db.url.redacted)
         #expect(worker.status == 1)
         #expect(worker.output.contains("was changed after it was applied"))

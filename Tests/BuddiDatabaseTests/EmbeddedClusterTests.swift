@@ -1,4 +1,5 @@
 import BuddiTestSupport
+import DatabaseTestSupport
 import Foundation
 import Testing
 
