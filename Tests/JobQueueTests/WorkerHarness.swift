@@ -10,7 +10,7 @@ import Testing
 struct TestArgs: JobArgs {
     static let kind = "test.job"
     /// How the handler behaves: "ok", "fail" (while attempt ≤ failUntil), "discard", "retryLater", "sleep",
-    /// "nulResult" (a result PostgreSQL cannot store).
+    /// "snooze" (for its first failUntil runs), "nulResult" (a result PostgreSQL cannot store).
     var mode: String = "ok"
     var failUntil: Int32 = 0
     var sleepMs: Int = 0
@@ -43,6 +43,8 @@ func testRegistry(_ runs: Runs, timeout: Duration = JobRegistry.defaultTimeout) 
             throw JobFailure.discard(reason: "not going to get better")
         case "retryLater":
             throw JobFailure.retry(after: .seconds(30), reason: "rate limited")
+        case "snooze" where runs.attempts(of: context.jobID).count <= args.failUntil:
+            throw JobFailure.snooze(for: .milliseconds(50))
         case "sleep":
             do {
                 try await Task.sleep(for: .milliseconds(args.sleepMs))
