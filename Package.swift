@@ -29,6 +29,7 @@ let package = Package(
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "_ConnectionPoolModule", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         // Migrations: versioned SQL files applied in order, one set per owner of a schema.
@@ -182,7 +183,7 @@ let package = Package(
         .target(
             name: "DatabaseTestSupport",
             dependencies: [
-                "PostgresServer", "PostgresMigrations",
+                "PostgresServer", "PostgresMigrations", "PostgresResilience",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -212,7 +213,7 @@ let package = Package(
         .testTarget(
             name: "BuddiDatabaseTests",
             dependencies: [
-                "PostgresServer", "PostgresMigrations", "BuddiMigrations", "JobQueue", "BuddiTestSupport", "DatabaseTestSupport",
+                "PostgresServer", "PostgresMigrations", "PostgresResilience", "BuddiMigrations", "JobQueue", "BuddiTestSupport", "DatabaseTestSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -220,7 +221,7 @@ let package = Package(
         .testTarget(
             name: "BuddiPipelineTests",
             dependencies: [
-                "BuddiPipeline", "BuddiSimulator", "BuddiAPI", "BuddiLedger", "JobQueue", "BuddiTestSupport", "DatabaseTestSupport",
+                "BuddiPipeline", "BuddiSimulator", "BuddiAPI", "BuddiLedger", "JobQueue", "BuddiTestSupport", "DatabaseTestSupport", "PostgresResilience",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -229,7 +230,7 @@ let package = Package(
         .testTarget(
             name: "BuddiOperationsTests",
             dependencies: [
-                "BuddiScheduler", "BuddiControl", "BuddiHTTP", "BuddiPipeline", "JobQueue", "BuddiTestSupport", "DatabaseTestSupport", "BuddiAPI", "PostgresServer", "PostgresMigrations", "BuddiMigrations",
+                "BuddiScheduler", "BuddiControl", "BuddiHTTP", "BuddiPipeline", "JobQueue", "BuddiTestSupport", "DatabaseTestSupport", "PostgresResilience", "BuddiAPI", "PostgresServer", "PostgresMigrations", "BuddiMigrations",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -65,6 +65,8 @@ public struct ClusterStatus: Codable, Sendable {
         public var by_state: [String: Int]
         public var waiting: Int
         public var oldest_waiting_seconds: Double
+        /// The queues paused for the whole cluster (`buddi jobs pause`).
+        public var paused_queues: [String]
     }
 
     public struct ConversationCounts: Codable, Sendable {
@@ -129,7 +131,8 @@ extension ClusterStatus {
                 }),
             queue: Queue(
                 by_state: byState, waiting: waiting.reduce(0) { $0 + $1.count },
-                oldest_waiting_seconds: waiting.map(\.oldestWaitingSeconds).max() ?? 0),
+                oldest_waiting_seconds: waiting.map(\.oldestWaitingSeconds).max() ?? 0,
+                paused_queues: try await queue.pausedQueues()),
             conversations: try await conversationCounts(client: client, logger: logger),
             last_24h: try await lastDay(client: client, logger: logger))
     }

@@ -4,7 +4,8 @@ import Foundation
 import Hummingbird
 import JobQueue
 
-/// `/api/jobs`: listing with filters, one job, retry and cancel; and `/api/rejected-memories`,
+/// `/api/jobs`: listing with filters, one job, retry and cancel; `/api/queues`: list, pause and
+/// resume; and `/api/rejected-memories`,
 /// the memories fetch jobs could not store.
 struct JobRoutes {
     let dependencies: APIDependencies
@@ -40,6 +41,19 @@ struct JobRoutes {
             try await queue.retry(id: id)
             return try .json(encoding: JobReply(message: "job \(id) will run again", job_id: id))
         }
+        table.add(.get, "/api/queues") { _, _ in
+            try .json(encoding: QueueList(items: try await queue.queues()))
+        }
+        table.add(.post, "/api/queues/{queue}/pause") { _, context in
+            let name = try queueName(context)
+            try await queue.pause(queue: name)
+            return try .json(encoding: QueueReply(message: "queue \(name) paused", queue: name, paused: true))
+        }
+        table.add(.post, "/api/queues/{queue}/resume") { _, context in
+            let name = try queueName(context)
+            try await queue.resume(queue: name)
+            return try .json(encoding: QueueReply(message: "queue \(name) resumed", queue: name, paused: false))
+        }
         table.add(.post, "/api/jobs/{id}/cancel") { _, context in
             let id = try jobID(context)
             let state = try await queue.cancel(id: id)
@@ -56,6 +70,18 @@ struct JobReply: Encodable {
     var state: String?
 }
 
+/// The answer to pausing or resuming a queue.
+struct QueueReply: Encodable {
+    var message: String
+    var queue: String
+    var paused: Bool
+}
+
+/// Every queue.
+struct QueueList: Encodable {
+    var items: [QueueSummary]
+}
+
 /// A page of jobs.
 struct JobList: Encodable {
     var items: [JobView]
@@ -67,4 +93,12 @@ private func jobID(_ context: BasicRequestContext) throws -> Int64 {
     let text = try context.parameters.require("id")
     guard let id = Int64(text) else { throw ControlError.invalidParameter(name: "id", value: text, expected: "a job id (a whole number)") }
     return id
+}
+
+private func queueName(_ context: BasicRequestContext) throws -> String {
+    let name = try context.parameters.require("queue")
+    guard !name.isEmpty, name.utf8.count <= 200, !name.utf8.contains(0) else {
+        throw ControlError.invalidParameter(name: "queue", value: name, expected: "a queue name of 1 to 200 bytes")
+    }
+    return name
 }

@@ -19,6 +19,15 @@ public struct QueueSummary: Sendable, Equatable, Codable {
         case name, waiting, running
         case pausedAt = "paused_at"
     }
+
+    /// Encodes every key, `paused_at` as null while the queue runs.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(name, forKey: .name)
+        try container.encode(pausedAt, forKey: .pausedAt)
+        try container.encode(waiting, forKey: .waiting)
+        try container.encode(running, forKey: .running)
+    }
 }
 
 extension JobQueue {
@@ -45,6 +54,13 @@ extension JobQueue {
             queues.append(QueueSummary(name: name, pausedAt: pausedAt, waiting: Int(waiting), running: Int(running)))
         }
         return queues
+    }
+
+    /// The names of the paused queues.
+    public func pausedQueues() async throws -> [String] {
+        var names: [String] = []
+        for try await name in try await client.query(JobSQL.pausedQueues, logger: logger).decode(String.self) { names.append(name) }
+        return names
     }
 
     private func validate(queue: String) throws(JobQueueError) {

@@ -342,6 +342,9 @@ enum JobSQL {
         """
     }
 
+    /// The paused queues' names.
+    static let pausedQueues: PostgresQuery = "SELECT name FROM job_queues WHERE paused_at IS NOT NULL ORDER BY name"
+
     /// Every queue that has jobs, workers or a pause row: whether it is paused and since when,
     /// and how many jobs wait in it (due or not) and run.
     static let queues: PostgresQuery = """

@@ -61,7 +61,7 @@ public final class JobWorker: Service, Sendable {
             group.addTask { await self.completer.run() }
             group.addTask {
                 await withTaskGroup(of: Void.self) { background in
-                    background.addTask { await listener.run() }
+                    if self.configuration.listens { background.addTask { await listener.run() } }
                     background.addTask { await heartbeat.run() }
                     for await _ in stopBackground {}
                     background.cancelAll()

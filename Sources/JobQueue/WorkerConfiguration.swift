@@ -22,6 +22,11 @@ public struct WorkerConfiguration: Sendable {
     public var shutdownGrace: Duration
     /// The backoff between attempts of a failing job.
     public var backoff: JobBackoff
+    /// Whether the worker LISTENs for new jobs and cancellations (`true`), or only polls every
+    /// `pollInterval` (`false`): the mode for a connection pooler in transaction-pooling mode
+    /// (PgBouncer), where a LISTEN would hold no session. Cancellations then reach a running
+    /// job with its next heartbeat.
+    public var listens: Bool
 
     /// A configuration; the heartbeat defaults to a third of the lease.
     public init(
@@ -34,7 +39,8 @@ public struct WorkerConfiguration: Sendable {
         leaseDuration: Duration = .seconds(30),
         heartbeatInterval: Duration? = nil,
         shutdownGrace: Duration = .seconds(20),
-        backoff: JobBackoff = JobBackoff()
+        backoff: JobBackoff = JobBackoff(),
+        listens: Bool = true
     ) {
         self.workerID = workerID
         self.queues = queues
@@ -46,6 +52,7 @@ public struct WorkerConfiguration: Sendable {
         self.heartbeatInterval = heartbeatInterval ?? leaseDuration / 3
         self.shutdownGrace = shutdownGrace
         self.backoff = backoff
+        self.listens = listens
     }
 
     /// `host-pid-random`: unique across machines and restarts.

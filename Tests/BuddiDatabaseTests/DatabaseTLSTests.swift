@@ -4,6 +4,7 @@ import DatabaseTestSupport
 import Foundation
 import Logging
 import PostgresNIO
+import PostgresResilience
 import Testing
 
 /// A PostgreSQL server of the test's own with TLS on, certificates made with openssl: a CA, a
@@ -104,9 +105,7 @@ struct DatabaseTLSTests {
         let parsed = try DatabaseURL(url, environment: environment)
         try await DatabaseProbe.check(parsed, logger: logger)
         let client = PostgresClient(configuration: parsed.clientConfiguration, backgroundLogger: logger)
-        return try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { await client.run() }
-            defer { group.cancelAll() }
+        return try await withServicesRunning(client: client, logger: logger) {
             for try await ssl in try await client.query("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()", logger: logger).decode(Bool.self) {
                 return ssl
             }

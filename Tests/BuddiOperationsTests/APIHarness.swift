@@ -1,3 +1,4 @@
+import PostgresResilience
 import AsyncHTTPClient
 import BuddiHTTP
 import BuddiScheduler

@@ -5,6 +5,7 @@ import DatabaseTestSupport
 import Foundation
 import NIOCore
 import PostgresNIO
+import PostgresResilience
 import PostgresServer
 import Testing
 
@@ -58,9 +59,7 @@ struct CLITests {
         let db = try await TestDatabase.make()
         defer { Task { await db.drop() } }
         let client = PostgresClient(configuration: db.url.clientConfiguration(limits: SessionLimits(statementTimeoutMs: 300)), backgroundLogger: db.logger)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { await client.run() }
-            defer { group.cancelAll() }
+        try await withServicesRunning(client: client, logger: db.logger) {
             let idle = try await client.query("SHOW idle_in_transaction_session_timeout", logger: db.logger).decode(String.self)
             for try await value in idle { #expect(value == "5min") }
             do {
@@ -133,6 +132,27 @@ struct CLITests {
         let badEnvironment = try await buddi(db, ["status"], environment: ["SCHEDULER_MAX_CONVERSATIONS_PER_FETCH": "many"])
         #expect(badEnvironment.status == 1)
         #expect(badEnvironment.output == "buddi: SCHEDULER_MAX_CONVERSATIONS_PER_FETCH must be a whole number, got 'many'\n")
+    }
+
+    @Test("buddi jobs pause, resume and queues: a paused queue is listed and in the status; a bad name is refused naming it")
+    func pauseAndResume() async throws {
+        let db = try await TestDatabase.make()
+        defer { Task { await db.drop() } }
+        try await db.execute("INSERT INTO jobs (kind, queue) VALUES ('probe', 'imports')")
+        let paused = try await buddi(db, ["jobs", "pause", "imports"])
+        #expect(paused.status == 0, "\(paused.output)")
+        #expect(paused.output.hasSuffix("queue imports paused\n"))
+        let listed = try await buddi(db, ["jobs", "queues"])
+        #expect(listed.output.contains("imports\tpaused since "), "\(listed.output)")
+        #expect(try await buddi(db, ["status"]).output.contains("paused queues:  imports"))
+        let json = try await buddi(db, ["jobs", "queues", "--json"])
+        let queues = try #require(try JSONSerialization.jsonObject(with: Data(json.output.utf8)) as? [[String: Any]], "\(json.output)")
+        #expect(queues.first?["waiting"] as? Int == 1)
+        #expect(try await buddi(db, ["jobs", "resume", "imports"]).output.hasSuffix("queue imports resumed\n"))
+        #expect(try await db.scalar("SELECT paused_at IS NULL FROM job_queues WHERE name = 'imports'", as: Bool.self) == true)
+        let bad = try await buddi(db, ["jobs", "pause", ""])
+        #expect(bad.status == 64)
+        #expect(bad.output.contains("QUEUE must be 1 to 200 bytes"), "\(bad.output)")
     }
 
     @Test("buddi fetch is refused within the hour unless --force; buddi jobs lists, shows, cancels and retries")

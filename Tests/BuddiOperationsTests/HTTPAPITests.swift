@@ -4,6 +4,7 @@ import BuddiTestSupport
 import DatabaseTestSupport
 import Foundation
 import PostgresNIO
+import PostgresResilience
 import PostgresServer
 import Logging
 import Testing
@@ -69,6 +70,29 @@ struct HTTPAPITests {
             #expect(stopped.status == 200)
             #expect(try await api.call(.GET, "/api/scheduler/status", headers: reader).json["is_running"] as? Bool == false)
             #expect(try await api.call(.POST, "/api/scheduler/start", headers: admin).status == 200)
+        }
+    }
+
+    @Test("queues: the admin token pauses and resumes a queue for the cluster, the read token cannot; listed, and in the status")
+    func queuePauseAndResume() async throws {
+        try await APIHarness.with(adminToken: "s3cret-token", readToken: "read-only-token") { api in
+            let admin = [("Authorization", "Bearer s3cret-token")]
+            let reader = [("Authorization", "Bearer read-only-token")]
+            #expect(try await api.call(.POST, "/api/queues/default/pause", headers: reader).status == 403)
+            #expect(try await api.db.scalar("SELECT count(*) FROM job_queues", as: Int64.self) == 0)
+            let paused = try await api.call(.POST, "/api/queues/default/pause", headers: admin)
+            #expect(paused.status == 200, "\(paused.body)")
+            #expect(paused.json["paused"] as? Bool == true)
+            let listed = try await api.call(.GET, "/api/queues", headers: reader)
+            let items = listed.json["items"] as? [[String: Any]] ?? []
+            #expect(items.first { $0["name"] as? String == "default" }?["paused_at"] is String, "\(listed.body)")
+            let status = try await api.call(.GET, "/api/scheduler/status", headers: reader).json
+            #expect((status["queue"] as? [String: Any])?["paused_queues"] as? [String] == ["default"])
+            let resumed = try await api.call(.POST, "/api/queues/default/resume", headers: admin)
+            #expect(resumed.json["paused"] as? Bool == false)
+            #expect(try await api.db.scalar("SELECT paused_at IS NULL FROM job_queues WHERE name = 'default'", as: Bool.self) == true)
+            let after = try await api.call(.GET, "/api/queues", headers: reader).json["items"] as? [[String: Any]] ?? []
+            #expect(after.first { $0["name"] as? String == "default" }?["paused_at"] is NSNull)
         }
     }
 
@@ -261,7 +285,7 @@ struct HTTPAPITests {
             #expect(served.status == 200)
             let documented = OpenAPIPaths.routes(in: served.body)
             #expect(documented == Set(api.routes.map(\.description)))
-            #expect(documented.count == 18)
+            #expect(documented.count == 21)
             for route in documented {
                 let parts = route.split(separator: " ", maxSplits: 1)
                 let path = parts[1].replacingOccurrences(of: "{id}", with: "1")
@@ -361,9 +385,7 @@ extension PostgresClient {
     ) async throws -> T {
         defer { Task { await db.drop() } }
         let client = PostgresClient(configuration: db.url.clientConfiguration(limits: SessionLimits(statementTimeoutMs: statementTimeoutMs)), backgroundLogger: db.logger)
-        return try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { await client.run() }
-            defer { group.cancelAll() }
+        return try await withServicesRunning(client: client, logger: db.logger) {
             return try await body(client, db.logger)
         }
     }

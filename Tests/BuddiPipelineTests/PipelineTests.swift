@@ -1,3 +1,4 @@
+import PostgresResilience
 import BuddiAPI
 import BuddiLedger
 import BuddiPipeline

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import PostgresMigrations
 import PostgresNIO
+import PostgresResilience
 import PostgresServer
 
 /// A database of its own for one test, on a real PostgreSQL server: the test cluster (an
@@ -16,12 +17,11 @@ public final class TestDatabase: Sendable {
 
     private static let server = ServerOnce()
 
-    private init(url: DatabaseURL, logger: Logger) {
+    private init(url: DatabaseURL, client: PostgresClient, clientTask: Task<Void, Never>, logger: Logger) {
         self.url = url
         self.logger = logger
-        self.client = PostgresClient(configuration: url.clientConfiguration, backgroundLogger: logger)
-        let client = self.client
-        self.clientTask = Task { await client.run() }
+        self.client = client
+        self.clientTask = clientTask
     }
 
     /// A new database, migrated with `schema` (none: empty).
@@ -44,7 +44,9 @@ public final class TestDatabase: Sendable {
                 throw TestDatabaseError(description: "cannot create test database \(name): \(String(reflecting: error))")
             }
         }
-        let database = TestDatabase(url: admin.with(database: name), logger: logger)
+        let url = admin.with(database: name)
+        let client = PostgresClient(configuration: url.clientConfiguration, backgroundLogger: logger)
+        let database = TestDatabase(url: url, client: client, clientTask: await client.runInBackground(), logger: logger)
         if !schema.isEmpty {
             do {
                 try await Migrator(client: database.client, sets: schema, logger: logger).migrate()

@@ -1,3 +1,4 @@
+import PostgresResilience
 import DatabaseTestSupport
 import Foundation
 @testable import JobQueue

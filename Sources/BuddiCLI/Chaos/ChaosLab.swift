@@ -68,10 +68,7 @@ final class ChaosLab: @unchecked Sendable {
         _ body: @Sendable (ChaosLab) async throws -> ChaosResult
     ) async throws -> ChaosResult {
         let client = PostgresClient(configuration: database.clientConfiguration, backgroundLogger: logger)
-        return try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { await client.run() }
-            defer { tasks.cancelAll() }
-            await client.letRunBegin()
+        return try await withServicesRunning(client: client, logger: logger) {
             try await BuddiSchema.migrator(client: client, logger: logger).migrate()
             // Fetches are the scenario's to start: scheduling is off, the scheduler process only
             // elects and maintains.

@@ -1,3 +1,4 @@
+import PostgresResilience
 import ArgumentParser
 import BuddiAPI
 import BuddiControl

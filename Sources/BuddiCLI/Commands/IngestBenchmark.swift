@@ -1,3 +1,4 @@
+import PostgresResilience
 import BuddiMigrations
 import BuddiAPI
 import PostgresServer
@@ -62,10 +63,7 @@ struct IngestBenchmark {
     private func measure(in database: DatabaseURL) async throws -> IngestBenchReport {
         let client = PostgresClient(configuration: database.clientConfiguration, backgroundLogger: logger)
         let simulator = SimulatorConfiguration(port: 0, apiKey: "bench", memoryCount: memories)
-        return try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { await client.run() }
-            defer { tasks.cancelAll() }
-            await client.letRunBegin()
+        return try await withServicesRunning(client: client, logger: logger) {
             try await BuddiSchema.migrator(client: client, logger: logger).migrate()
             return try await BuddiSimulator.withRunning(simulator, logger: logger) { simulator, baseURL in
                 // The simulator stands in for the Buddi API on another machine: its pages are

@@ -4,11 +4,11 @@ import BuddiControl
 import Foundation
 import JobQueue
 
-/// `buddi jobs list|show|retry|cancel`.
+/// `buddi jobs list|show|retry|cancel|queues|pause|resume`.
 struct JobsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "jobs", abstract: "List, show, retry and cancel jobs.",
-        subcommands: [List.self, Show.self, Retry.self, Cancel.self])
+        commandName: "jobs", abstract: "List, show, retry and cancel jobs; list, pause and resume queues.",
+        subcommands: [List.self, Show.self, Retry.self, Cancel.self, Queues.self, Pause.self, Resume.self])
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List jobs, newest first.")
@@ -82,6 +82,75 @@ struct JobsCommand: AsyncParsableCommand {
         func run() async throws {
             let state = try await target.withQueue { queue, id in try await queue.cancel(id: id) }
             print(state == .running ? "job \(target.id) is running; its worker will stop it" : "job \(target.id) cancelled")
+        }
+    }
+
+    struct Queues: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the queues: paused or running, jobs waiting and running.")
+
+        @OptionGroup var database: DatabaseOptions
+
+        @Flag(help: "Print JSON.")
+        var json = false
+
+        func run() async throws {
+            let logger = BuddiLogging.root
+            let queues = try await database.withDatabase(logger: logger) { client, _ in
+                try await Pipeline.queue(client: client, logger: logger).queues()
+            }
+            if json {
+                print(try ControlJSON.encode(queues, pretty: true))
+                return
+            }
+            print("queue\tstate\twaiting\trunning")
+            for queue in queues {
+                let state = queue.pausedAt.map { "paused since \($0.formatted(.iso8601))" } ?? "running"
+                print("\(queue.name)\t\(state)\t\(queue.waiting)\t\(queue.running)")
+            }
+        }
+    }
+
+    struct Pause: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Pause a queue for the whole cluster: workers stop claiming from it (running jobs finish) until it is resumed.")
+
+        @OptionGroup var target: QueueTarget
+
+        func run() async throws {
+            try await target.withQueue { queue, name in try await queue.pause(queue: name) }
+            print("queue \(target.name) paused")
+        }
+    }
+
+    struct Resume: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Resume a paused queue.")
+
+        @OptionGroup var target: QueueTarget
+
+        func run() async throws {
+            try await target.withQueue { queue, name in try await queue.resume(queue: name) }
+            print("queue \(target.name) resumed")
+        }
+    }
+}
+
+/// The database and the queue a command acts on.
+struct QueueTarget: ParsableArguments {
+    @OptionGroup var database: DatabaseOptions
+
+    @Argument(help: "The queue's name (e.g. default).")
+    var name: String
+
+    func validate() throws {
+        if name.isEmpty || name.utf8.count > 200 { throw ValidationError("QUEUE must be 1 to 200 bytes, got '\(name)'") }
+    }
+
+    /// Runs `body` with the queue engine and the queue's name.
+    func withQueue<T: Sendable>(_ body: @Sendable (JobQueue, String) async throws -> T) async throws -> T {
+        let logger = BuddiLogging.root
+        let name = name
+        return try await database.withDatabase(logger: logger) { client, _ in
+            try await body(Pipeline.queue(client: client, logger: logger), name)
         }
     }
 }

@@ -4,6 +4,7 @@ import PostgresMigrations
 import PostgresServer
 import Foundation
 import PostgresNIO
+import PostgresResilience
 
 /// `buddi migrate`: applies pending schema migrations, or lists them.
 struct MigrateCommand: AsyncParsableCommand {
@@ -24,10 +25,7 @@ struct MigrateCommand: AsyncParsableCommand {
         let url = try await database.resolveURL(logger: logger)
         let client = PostgresClient(configuration: url.clientConfiguration, backgroundLogger: logger)
         let migrator = try BuddiSchema.migrator(client: client, logger: logger)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { await client.run() }
-            defer { group.cancelAll() }
-            await client.letRunBegin()
+        try await withServicesRunning(client: client, logger: logger) {
             if status {
                 try await printStatus(migrator)
             } else {

@@ -1,3 +1,4 @@
+import PostgresResilience
 import Foundation
 import JobQueue
 import Logging

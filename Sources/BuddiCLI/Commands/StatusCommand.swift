@@ -53,6 +53,9 @@ struct StatusText {
         lines.append("workers:        \(status.workers.alive) alive, \(status.workers.dead) dead")
         let states = status.queue.by_state.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
         lines.append("queue:          \(states.isEmpty ? "empty" : states); oldest waiting \(String(format: "%.1f", status.queue.oldest_waiting_seconds)) s")
+        if !status.queue.paused_queues.isEmpty {
+            lines.append("paused queues:  \(status.queue.paused_queues.joined(separator: ", "))")
+        }
         let c = status.conversations
         lines.append("conversations:  \(c.total) stored, \(c.processed) processed, \(c.pending) pending, \(c.failed) failed; \(c.rejected) memories rejected (buddi rejected)")
         let day = status.last_24h

@@ -1,3 +1,4 @@
+import PostgresResilience
 import BuddiMigrations
 import ArgumentParser
 import PostgresServer
@@ -39,10 +40,7 @@ struct DatabaseOptions: ParsableArguments {
     ) async throws -> T {
         let url = try await resolveURL(logger: logger)
         let client = PostgresClient(configuration: url.clientConfiguration, backgroundLogger: logger)
-        return try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { await client.run() }
-            defer { group.cancelAll() }
-            await client.letRunBegin()
+        return try await withServicesRunning(client: client, logger: logger) {
             try await prepareSchema(client: client, logger: logger)
             return try await body(client, url)
         }
@@ -56,13 +54,5 @@ struct DatabaseOptions: ParsableArguments {
         } else {
             try await migrator.checkCurrent()
         }
-    }
-}
-
-extension PostgresClient {
-    /// Gives `run()`, just started in a sibling task, a moment to begin: a lease before it has
-    /// begun still works but makes PostgresNIO log a warning that would only confuse operators.
-    func letRunBegin() async {
-        try? await Task.sleep(for: .milliseconds(10))
     }
 }

@@ -1,3 +1,4 @@
+import PostgresResilience
 import Logging
 import PostgresNIO
 import ServiceLifecycle
@@ -7,7 +8,7 @@ struct WorkerProcess: Service {
     /// Runs the client and this process until SIGTERM or SIGINT, then shuts both down gracefully.
     func runUntilSignalled() async throws {
         let group = ServiceGroup(configuration: .init(
-            services: [.init(service: client), .init(service: self)],
+            services: [.init(service: self)],
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
     }
@@ -18,7 +19,9 @@ struct WorkerProcess: Service {
     let logger: Logger
 
     func run() async throws {
-        await client.letRunBegin()
+        // The client outlives the services: it stops once they all have.
+        let running = await client.runInBackground()
+        defer { running.cancel() }
         try await database.prepareSchema(client: client, logger: logger)
         try await withThrowingTaskGroup(of: Void.self) { group in
             for service in services {

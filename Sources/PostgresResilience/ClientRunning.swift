@@ -1,0 +1,61 @@
+import PostgresResilience
+import Logging
+import PostgresNIO
+import ServiceLifecycle
+
+extension PostgresClient {
+    /// Starts `run()` in a task of its own and returns once it has begun, so that what leases a
+    /// connection next is not warned that the client does not run yet (and no one waits a guessed
+    /// while for it). Cancel the task to stop the client: nothing else stops it.
+    public func runInBackground() async -> Task<Void, Never> {
+        let (begun, began) = AsyncStream.makeStream(of: Void.self)
+        // Detached: it must not inherit the caller's graceful shutdown, or the client would stop
+        // at the same signal as the services that still need it to finish.
+        let task = Task.detached {
+            began.finish()
+            await self.run()
+        }
+        for await _ in begun {}
+        return task
+    }
+}
+
+/// Runs `client` (when given) and then `services` for as long as `body` runs, then shuts them
+/// down gracefully in reverse order — a worker records every outcome before the client stops —
+/// and returns what `body` returns. `body` starts once the client runs. For a process, a
+/// command, a benchmark or a test that is not a ServiceGroup of its own.
+public func withServicesRunning<Result: Sendable>(
+    _ services: [any Service] = [], client: PostgresClient? = nil, logger: Logger,
+    _ body: @Sendable () async throws -> Result
+) async throws -> Result {
+    let (begun, began) = AsyncStream.makeStream(of: Void.self)
+    let running: [any Service] = client.map { [RunningClient(client: $0, began: began)] } ?? []
+    if client == nil { began.finish() }
+    let group = ServiceGroup(services: running + services, logger: logger)
+    return try await withThrowingTaskGroup(of: Void.self) { tasks in
+        tasks.addTask { try await group.run() }
+        for await _ in begun {}
+        let result: Result
+        do {
+            result = try await body()
+        } catch {
+            await group.triggerGracefulShutdown()
+            try? await tasks.waitForAll()
+            throw error
+        }
+        await group.triggerGracefulShutdown()
+        try await tasks.waitForAll()
+        return result
+    }
+}
+
+/// A client as a service that says when its `run()` has begun.
+private struct RunningClient: Service {
+    let client: PostgresClient
+    let began: AsyncStream<Void>.Continuation
+
+    func run() async {
+        began.finish()
+        await client.run()
+    }
+}
