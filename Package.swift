@@ -160,13 +160,49 @@ let package = Package(
             ],
             resources: [.copy("openapi.yaml")]
         ),
+        // What a buddi process runs: the schema policy, the process runner, the cluster's
+        // maintenance, the probe job, following a fetch, the process's own metrics.
+        .target(
+            name: "BuddiRuntime",
+            dependencies: [
+                "JobQueue", "BuddiMigrations", "BuddiPipeline", "BuddiLedger", "PostgresResilience",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // The benchmarks (`buddi bench queue|ingest|analyze`): measuring and reporting.
+        .target(
+            name: "BuddiBench",
+            dependencies: [
+                "JobQueue", "BuddiMigrations", "BuddiPipeline", "BuddiLedger", "BuddiAPI", "BuddiSimulator", "BuddiAnalytics",
+                "BuddiControl", "PostgresServer", "PostgresResilience",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // The fault-injection suite (`buddi chaos`): scenarios, their lab and their checks.
+        .target(
+            name: "BuddiChaos",
+            dependencies: [
+                "JobQueue", "BuddiMigrations", "BuddiPipeline", "BuddiScheduler", "BuddiAPI", "BuddiSimulator", "PostgresServer",
+                "PostgresResilience",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
         // The `buddi` command.
         .executableTarget(
             name: "BuddiCLI",
             dependencies: [
                 "JobQueue", "PostgresServer", "PostgresMigrations", "BuddiAPI", "BuddiSimulator",
                 "BuddiAnalytics", "BuddiLedger", "BuddiPipeline", "BuddiScheduler", "BuddiControl", "BuddiHTTP",
-                "BuddiMigrations", "PostgresResilience",
+                "BuddiMigrations", "PostgresResilience", "BuddiRuntime", "BuddiBench", "BuddiChaos",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -241,6 +277,10 @@ let package = Package(
         .testTarget(
             name: "BuddiAnalyticsTests",
             dependencies: ["BuddiAnalytics"]
+        ),
+        .testTarget(
+            name: "BuddiBenchTests",
+            dependencies: ["BuddiBench"]
         ),
         .testTarget(
             name: "BuddiLedgerTests",

@@ -138,14 +138,24 @@ extension ClusterStatus {
     }
 
     private static func conversationCounts(client: PostgresClient, logger: Logger) async throws -> ConversationCounts {
+        try await ConversationCounts.read(client: client, logger: logger)
+    }
+}
+
+extension ClusterStatus.ConversationCounts {
+    /// The counts now.
+    public static func read(client: PostgresClient, logger: Logger) async throws -> Self {
         for try await (total, processed, pending, failed, rejected) in try await client.query(ControlSQL.conversationCounts, logger: logger)
             .decode((Int64, Int64, Int64, Int64, Int64).self)
         {
-            return ConversationCounts(
+            return Self(
                 total: Int(total), processed: Int(processed), pending: Int(pending), failed: Int(failed), rejected: Int(rejected))
         }
-        return ConversationCounts(total: 0, processed: 0, pending: 0, failed: 0, rejected: 0)
+        return Self(total: 0, processed: 0, pending: 0, failed: 0, rejected: 0)
     }
+}
+
+extension ClusterStatus {
 
     private static func lastDay(client: PostgresClient, logger: Logger) async throws -> LastDay {
         let rows = try await client.query(ControlSQL.lastDay, logger: logger).decode((Int64, Int64, Int64, Int64, Int64, Int64, Int64, Int64).self)

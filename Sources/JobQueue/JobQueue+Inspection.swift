@@ -48,6 +48,35 @@ extension JobQueue {
     }
 }
 
+extension JobQueue {
+    /// How many jobs wait or run, over all queues (read from the claim and lease indexes).
+    public func unfinishedCount() async throws -> Int {
+        for try await count in try await client.query(JobSQL.unfinishedCount, logger: logger).decode(Int64.self) { return Int(count) }
+        return 0
+    }
+
+    /// How the finished jobs of `kind` ran: how many, their summed run time, and the span from
+    /// the first one's start to the last one's end.
+    public func runStatistics(kind: String) async throws -> JobRunStatistics {
+        for try await (jobs, busy, span) in try await client.query(JobSQL.runStatistics(kind: kind), logger: logger)
+            .decode((Int64, Double, Double).self)
+        {
+            return JobRunStatistics(jobs: Int(jobs), busySeconds: busy, spanSeconds: span)
+        }
+        return JobRunStatistics(jobs: 0, busySeconds: 0, spanSeconds: 0)
+    }
+}
+
+/// How the finished jobs of a kind ran.
+public struct JobRunStatistics: Sendable, Equatable {
+    /// How many finished.
+    public var jobs: Int
+    /// Their run times, summed (they may have run side by side).
+    public var busySeconds: Double
+    /// From the first one's start to the last one's end.
+    public var spanSeconds: Double
+}
+
 /// Jobs of one queue in one state.
 public struct QueueDepth: Sendable, Equatable {
     public var queue: String

@@ -342,6 +342,21 @@ enum JobSQL {
         """
     }
 
+    /// Jobs waiting or running, counted on the claim and lease indexes.
+    static let unfinishedCount: PostgresQuery = """
+        SELECT (SELECT count(*) FROM jobs WHERE state IN \(unescaped: JobState.sqlList(JobState.waiting)))
+             + (SELECT count(*) FROM jobs WHERE state = 'running')
+        """
+
+    /// Finished jobs of a kind: how many, their summed run time, first start to last end.
+    static func runStatistics(kind: String) -> PostgresQuery {
+        """
+        SELECT count(*), COALESCE(sum(EXTRACT(EPOCH FROM finished_at - started_at)), 0)::float8,
+               COALESCE(EXTRACT(EPOCH FROM max(finished_at) - min(started_at)), 0)::float8
+        FROM jobs WHERE kind = \(kind) AND state IN \(unescaped: JobState.sqlList(JobState.finished))
+        """
+    }
+
     /// The paused queues' names.
     static let pausedQueues: PostgresQuery = "SELECT name FROM job_queues WHERE paused_at IS NOT NULL ORDER BY name"
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import PostgresServer
 import Foundation
+import BuddiChaos
 import Logging
 
 /// `buddi chaos`: the fault-injection suite.
@@ -69,21 +70,4 @@ private func sayNow(_ line: String) {
     fflush(nil)
 }
 
-/// The summary table of a chaos run.
-struct ChaosTable {
-    let results: [ChaosResult]
-
-    var text: String {
-        let header = ["scenario", "stored", "processed", "lost", "duplicated", "stuck", "pending", "recovery", "seconds", "result"]
-        let rows = results.map { r in
-            [r.scenario, "\(r.stored)/\(r.expected)", "\(r.processed)", "\(r.lost)", "\(r.duplicated)", "\(r.stuck)", "\(r.pending)",
-             r.recovery_seconds.map { String(format: "%.1f s", $0) } ?? "-", String(format: "%.1f", r.seconds),
-             r.skipped != nil ? "SKIP" : r.passed ? "PASS" : "FAIL"]
-        }
-        let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }
-        let format = { (cells: [String]) in
-            zip(cells, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }.joined(separator: "  ")
-        }
-        return ([format(header)] + rows.map(format)).joined(separator: "\n")
-    }
-}
+extension ChaosScenario: ExpressibleByArgument {}

@@ -1,5 +1,5 @@
 import ArgumentParser
-import BuddiAnalytics
+import BuddiBench
 import Foundation
 
 /// `buddi bench analyze`: texts per second of the sentiment analyzer on one core.
@@ -19,15 +19,6 @@ struct AnalyzeBenchCommand: ParsableCommand {
     }
 
     func run() throws {
-        let result = SentimentBenchmark(texts: texts).run()
-        if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            print(String(decoding: try encoder.encode(result), as: UTF8.self))
-        } else {
-            print(
-                "\(result.texts) texts (\(result.distinctTexts) distinct, \(Int(result.meanTextBytes)) bytes on average) "
-                    + "in \(String(format: "%.3f", result.seconds)) s: \(Int(result.textsPerSecond)) texts/s on one core")
-        }
+        try SentimentBenchmark(texts: texts).run().print(json: json)
     }
 }

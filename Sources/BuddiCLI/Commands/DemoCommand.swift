@@ -1,3 +1,4 @@
+import BuddiRuntime
 import PostgresResilience
 import ArgumentParser
 import BuddiAPI
@@ -81,8 +82,8 @@ struct DemoCommand: AsyncParsableCommand {
             configuration: .init(port: port, access: try APIAccess.fromEnvironment()),
             client: client, schedulerDefaults: defaults, processMetrics: ProcessMetrics.render,
             onListening: { port in say("HTTP API at http://127.0.0.1:\(port)") }, logger: logger)
-        let maintenance = Maintenance.services(
-            client: client, rescueInterval: .seconds(5), electionTTL: .seconds(15), sweepInterval: .seconds(10), sweepGrace: .seconds(30),
+        let maintenance = ClusterMaintenance.services(
+            client: client, settings: MaintenanceSettings(leaseDuration: .seconds(15), sweepInterval: .seconds(10), sweepGrace: .seconds(30)),
             logger: logger)
         try await withServicesRunning(workerServices + [elector, scheduler, server] + maintenance, logger: logger) {
             try await DemoNarrator(client: client, fetchID: fetchID, logger: logger).follow()

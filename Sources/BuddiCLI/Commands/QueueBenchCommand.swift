@@ -1,3 +1,4 @@
+import BuddiBench
 import ArgumentParser
 import Foundation
 import JobQueue

@@ -1,3 +1,4 @@
+import BuddiRuntime
 import ArgumentParser
 import BuddiScheduler
 import JobQueue
@@ -48,8 +49,7 @@ struct SchedulerCommand: AsyncParsableCommand {
             elector: elector, requests: FetchRequests(client: client, settings: settings, logger: logger),
             tickInterval: .seconds(tickSeconds), logger: logger)
         let maintenance = self.maintenance.services(client: client, logger: logger)
-        try await WorkerProcess(
-            database: database, client: client, services: [SettingsAnnouncer(settings: settings, logger: logger), elector, scheduler] + maintenance + metrics.services(logger: logger),
+        try await ProcessRunner(client: client, schema: database.schemaPolicy, services: [SettingsAnnouncer(settings: settings, logger: logger), elector, scheduler] + maintenance + metrics.services(logger: logger),
             logger: logger).runUntilSignalled()
     }
 }

@@ -1,3 +1,4 @@
+import BuddiRuntime
 import ArgumentParser
 import BuddiHTTP
 import BuddiScheduler
@@ -50,6 +51,6 @@ struct ServeCommand: AsyncParsableCommand {
             configuration: .init(host: host, port: port, access: access),
             client: client, schedulerDefaults: defaults, processMetrics: ProcessMetrics.render,
             onListening: { port in logger.info("buddi API listening", metadata: ["port": "\(port)"]) }, logger: logger)
-        try await WorkerProcess(database: database, client: client, services: [server], logger: logger).runUntilSignalled()
+        try await ProcessRunner(client: client, schema: database.schemaPolicy, services: [server], logger: logger).runUntilSignalled()
     }
 }

@@ -1,3 +1,4 @@
+import BuddiRuntime
 import ArgumentParser
 import BuddiAPI
 import BuddiLedger
@@ -98,7 +99,7 @@ struct WorkerCommand: AsyncParsableCommand {
             }
             let worker = JobWorker(client: client, registry: registry, configuration: workerConfiguration, logger: logger)
             let maintenance = self.maintenance.services(client: client, logger: logger)
-            try await WorkerProcess(database: database, client: client, services: [worker] + maintenance + metrics.services(logger: logger), logger: logger)
+            try await ProcessRunner(client: client, schema: database.schemaPolicy, services: [worker] + maintenance + metrics.services(logger: logger), logger: logger)
                 .runUntilSignalled()
         }
     }

@@ -1,5 +1,5 @@
 import PostgresResilience
-import BuddiMigrations
+import BuddiRuntime
 import ArgumentParser
 import PostgresServer
 import Foundation
@@ -41,18 +41,13 @@ struct DatabaseOptions: ParsableArguments {
         let url = try await resolveURL(logger: logger)
         let client = PostgresClient(configuration: url.clientConfiguration, backgroundLogger: logger)
         return try await withServicesRunning(client: client, logger: logger) {
-            try await prepareSchema(client: client, logger: logger)
+            try await schemaPolicy.prepare(client: client, logger: logger)
             return try await body(client, url)
         }
     }
 
-    /// Migrates the embedded cluster (or anything with `--migrate`); otherwise checks.
-    func prepareSchema(client: PostgresClient, logger: Logger) async throws {
-        let migrator = try BuddiSchema.migrator(client: client, logger: logger)
-        if embedded != nil || migrate {
-            try await migrator.migrate()
-        } else {
-            try await migrator.checkCurrent()
-        }
+    /// Migrate the embedded cluster (or anything with `--migrate`); otherwise check.
+    var schemaPolicy: SchemaPolicy {
+        embedded != nil || migrate ? .migrate : .check
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import BuddiAnalytics
+@testable import BuddiBench
 
 @Suite("bench analyze")
 struct BenchmarkTests {

@@ -1,9 +1,8 @@
-import ArgumentParser
 import BuddiSimulator
 import Foundation
 
 /// The chaos suite's scenarios, each on a fresh database.
-enum ChaosScenario: String, CaseIterable, ExpressibleByArgument, Sendable {
+public enum ChaosScenario: String, CaseIterable, Sendable {
     /// SIGKILL a random worker of three every few seconds during an ingest.
     case killWorkers = "kill-workers"
     /// PostgreSQL restarts (crash, clean, crash) during an ingest, with workers, a scheduler and
@@ -26,24 +25,34 @@ enum ChaosScenario: String, CaseIterable, ExpressibleByArgument, Sendable {
 }
 
 /// How big a chaos run is: the README's full form, or the short one CI runs.
-struct ChaosScale: Sendable {
-    var memories: Int
+public struct ChaosScale: Sendable {
+    /// Memories per ingest.
+    public var memories: Int
     var kills: Int
     var restarts: Int
     var arrivalRounds: Int
     var timeout: Duration
 
-    static let full = ChaosScale(memories: 20_000, kills: 6, restarts: 3, arrivalRounds: 8, timeout: .seconds(600))
-    static let short = ChaosScale(memories: 3_000, kills: 3, restarts: 3, arrivalRounds: 4, timeout: .seconds(240))
+    /// The README's form.
+    public static let full = ChaosScale(memories: 20_000, kills: 6, restarts: 3, arrivalRounds: 8, timeout: .seconds(600))
+    /// The form CI runs.
+    public static let short = ChaosScale(memories: 3_000, kills: 3, restarts: 3, arrivalRounds: 4, timeout: .seconds(240))
 }
 
 /// Runs the scenarios against one cluster.
-struct ChaosRunner: Sendable {
+public struct ChaosRunner: Sendable {
     let cluster: ChaosCluster
     let scale: ChaosScale
     let seed: UInt64
 
-    func run(_ scenario: ChaosScenario) async throws -> ChaosResult {
+    /// A runner of `scale` on `cluster`, the simulator seeded with `seed`.
+    public init(cluster: ChaosCluster, scale: ChaosScale, seed: UInt64) {
+        self.cluster = cluster
+        self.scale = scale
+        self.seed = seed
+    }
+
+    public func run(_ scenario: ChaosScenario) async throws -> ChaosResult {
         switch scenario {
         case .killWorkers: try await killWorkers()
         case .postgresRestart: try await postgresRestart()

@@ -56,7 +56,12 @@ struct ChaosHosts: Sendable {
         let status = try await process.wait(timeout: .seconds(10))
         defer { try? FileManager.default.removeItem(atPath: process.outputPath) }
         guard status == 0 else {
-            throw CLIError(description: "`\(argv.joined(separator: " "))` failed: \(process.output.trimmingCharacters(in: .whitespacesAndNewlines))")
+            throw ChaosFailure(description: "`\(argv.joined(separator: " "))` failed: \(process.output.trimmingCharacters(in: .whitespacesAndNewlines))")
         }
     }
+}
+
+/// A step of the suite's own that failed, said in one line.
+public struct ChaosFailure: Error, CustomStringConvertible {
+    public let description: String
 }

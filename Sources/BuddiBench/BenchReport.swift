@@ -1,14 +1,14 @@
 import Foundation
 
 /// A benchmark's figures, printed as text or as one JSON object.
-protocol BenchReport: Encodable {
+public protocol BenchReport: Encodable {
     /// The figures for a person.
     var text: String { get }
 }
 
 extension BenchReport {
     /// Prints the report: one JSON object with sorted keys, or the text.
-    func print(json: Bool) throws {
+    public func print(json: Bool) throws {
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]

@@ -1,7 +1,10 @@
+import Foundation
+import BuddiAnalytics
+
 /// How fast ``SentimentAnalyzer`` scores short texts on one core (`buddi bench analyze`).
 public struct SentimentBenchmark: Sendable {
     /// What one run measured.
-    public struct Result: Sendable, Codable, Equatable {
+    public struct Result: BenchReport, Sendable, Codable, Equatable {
         /// How many texts were scored.
         public var texts: Int
         /// How many distinct texts they cycled through.
@@ -14,6 +17,11 @@ public struct SentimentBenchmark: Sendable {
         public var textsPerSecond: Double
         /// The sum of all compound scores, so the work cannot be optimized away.
         public var compoundSum: Double
+
+        public var text: String {
+            "\(texts) texts (\(distinctTexts) distinct, \(Int(meanTextBytes)) bytes on average) "
+                + "in \(String(format: "%.3f", seconds)) s: \(Int(textsPerSecond)) texts/s on one core"
+        }
 
         enum CodingKeys: String, CodingKey {
             case texts, seconds

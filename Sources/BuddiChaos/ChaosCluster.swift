@@ -5,12 +5,19 @@ import PostgresNIO
 
 /// The PostgreSQL server the chaos suite runs against and breaks: an embedded cluster of its
 /// own, so that it can crash-restart it (`pg_ctl stop -m immediate`, then start again).
-struct ChaosCluster: Sendable {
-    let embedded: EmbeddedPostgres
+public struct ChaosCluster: Sendable {
+    /// The cluster.
+    public let embedded: EmbeddedPostgres
     let logger: Logger
 
+    /// The suite's cluster in `embedded`.
+    public init(embedded: EmbeddedPostgres, logger: Logger) {
+        self.embedded = embedded
+        self.logger = logger
+    }
+
     /// Starts the cluster (creating it if needed).
-    func start() async throws {
+    public func start() async throws {
         try await embedded.start(logger: logger)
     }
 

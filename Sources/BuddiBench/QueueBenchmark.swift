@@ -12,7 +12,7 @@ struct BenchNoopArgs: JobArgs {
 }
 
 /// What `buddi bench queue` measured.
-struct QueueBenchReport: BenchReport, Codable, Sendable {
+public struct QueueBenchReport: BenchReport, Codable, Sendable {
     var jobs: Int
     var workers: Int
     var batch: Int
@@ -30,7 +30,7 @@ struct QueueBenchReport: BenchReport, Codable, Sendable {
     var pickup_after_commit_p50_ms: Double
     var pickup_after_commit_p99_ms: Double
 
-    var text: String {
+    public var text: String {
         """
         enqueued \(jobs) jobs at \(Int(enqueue_jobs_per_second)) jobs/s
         drained with \(workers) workers, batch \(batch): \(String(format: "%.2f", seconds)) s, \(Int(jobs_per_second)) jobs/s
@@ -80,7 +80,7 @@ final class RunCounter: Sendable {
 }
 
 /// The queue benchmark, on a queue of its own that it deletes afterwards.
-struct QueueBenchmark {
+public struct QueueBenchmark: Sendable {
     let client: PostgresClient
     let logger: Logger
     let jobs: Int
@@ -88,8 +88,19 @@ struct QueueBenchmark {
     let batch: Int
     let pickupJobs: Int
 
+    /// `jobs` no-op jobs drained by `workers` workers claiming `batch` at a time, then the
+    /// pick-up latency of `pickupJobs` jobs enqueued one by one.
+    public init(client: PostgresClient, logger: Logger, jobs: Int, workers: Int, batch: Int, pickupJobs: Int) {
+        self.client = client
+        self.logger = logger
+        self.jobs = jobs
+        self.workers = workers
+        self.batch = batch
+        self.pickupJobs = pickupJobs
+    }
+
     /// Measures on a queue of its own, deleted afterwards whether the measurement succeeded or not.
-    func run() async throws -> QueueBenchReport {
+    public func run() async throws -> QueueBenchReport {
         let queueName = "bench-\(UInt32.random(in: 0...UInt32.max))"
         let queue = JobQueue(client: client, logger: logger)
         do {

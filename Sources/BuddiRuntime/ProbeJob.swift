@@ -29,9 +29,10 @@ struct ProbeFailure: Error, CustomStringConvertible {
     var description: String { "probe failed on purpose on attempt \(attempt)" }
 }
 
-enum ProbeJob {
+/// The probe job's handler.
+public enum ProbeJob {
     /// Registers the probe handler, recording runs through `client`.
-    static func register(into registry: inout JobRegistry, client: PostgresClient) {
+    public static func register(into registry: inout JobRegistry, client: PostgresClient) {
         registry.register(ProbeArgs.self) { args, context in
             if let sleepMs = args.sleepMs, sleepMs > 0 { try await Task.sleep(for: .milliseconds(sleepMs)) }
             if context.attempt <= Int32(args.failAttempts ?? 0) {

@@ -2,6 +2,7 @@ import PostgresResilience
 import BuddiMigrations
 import BuddiAPI
 import PostgresServer
+import BuddiControl
 import BuddiLedger
 import BuddiPipeline
 import BuddiSimulator
@@ -13,7 +14,7 @@ import ServiceLifecycle
 import Synchronization
 
 /// What `buddi bench ingest` measured.
-struct IngestBenchReport: BenchReport, Codable, Sendable {
+public struct IngestBenchReport: BenchReport, Codable, Sendable {
     var memories: Int
     var workers: Int
     var stored: Int
@@ -35,7 +36,7 @@ struct IngestBenchReport: BenchReport, Codable, Sendable {
         var process_span_seconds: Double
     }
 
-    var text: String {
+    public var text: String {
         """
         \(memories) memories, \(workers) worker(s): stored \(stored), processed \(processed), duplicates \(duplicates)
         fetch (API → stored, process jobs enqueued): \(seconds(fetch_seconds)) — API \(seconds(stages.fetch_api_seconds)), store \(seconds(stages.fetch_store_seconds))
@@ -49,14 +50,25 @@ struct IngestBenchReport: BenchReport, Codable, Sendable {
 }
 
 /// The ingest benchmark, in a scratch database it drops afterwards.
-struct IngestBenchmark {
+public struct IngestBenchmark: Sendable {
     let serverURL: DatabaseURL
     let logger: Logger
     let memories: Int
     let workers: Int
     let concurrency: Int
 
-    func run() async throws -> IngestBenchReport {
+    /// `memories` memories from the simulator, fetched and processed by `workers` workers of
+    /// `concurrency` each, in a scratch database on the server of `serverURL`.
+    public init(serverURL: DatabaseURL, logger: Logger, memories: Int, workers: Int, concurrency: Int) {
+        self.serverURL = serverURL
+        self.logger = logger
+        self.memories = memories
+        self.workers = workers
+        self.concurrency = concurrency
+    }
+
+    /// Measures, then drops the scratch database.
+    public func run() async throws -> IngestBenchReport {
         try await ScratchDatabase.with(prefix: "buddi_bench", on: serverURL, logger: logger) { try await measure(in: $0) }
     }
 
@@ -100,50 +112,26 @@ struct IngestBenchmark {
                 if fetchEnd.withLock({ $0 == nil }), try await queue.job(id: fetchJob.id)?.state.isFinished == true {
                     fetchEnd.withLock { $0 = .now }
                 }
-                if fetchEnd.withLock({ $0 != nil }), try await count(Self.unfinishedJobs, in: client) == 0 { break }
+                if fetchEnd.withLock({ $0 != nil }), try await queue.unfinishedCount() == 0 { break }
                 try await Task.sleep(for: .milliseconds(20))
             }
         }
         let total = (ContinuousClock.now - start).inSeconds
         let result = try await queue.job(id: fetchJob.id)
         let fetch = try result?.resultJSON.map { try JSONDecoder().decode(FetchResult.self, from: Data($0.utf8)) }
-        let stored = try await count("SELECT count(*) FROM conversations", in: client)
+        let conversations = try await ClusterStatus.ConversationCounts.read(client: client, logger: logger)
         return IngestBenchReport(
-            memories: memories, workers: workers, stored: stored, processed: try await count(processedIn: client),
+            memories: memories, workers: workers, stored: conversations.total, processed: conversations.processed,
             duplicates: fetch?.duplicates ?? -1,
             fetch_seconds: ((fetchEnd.withLock { $0 } ?? .now) - start).inSeconds, total_seconds: total,
-            conversations_per_second: Double(stored) / total,
-            stages: try await stages(fetch: fetch, client: client))
+            conversations_per_second: Double(conversations.total) / total,
+            stages: try await stages(fetch: fetch, queue: queue))
     }
 
-    private func stages(fetch: FetchResult?, client: PostgresClient) async throws -> IngestBenchReport.Stages {
-        let query: PostgresQuery = """
-            SELECT count(*), COALESCE(sum(EXTRACT(EPOCH FROM finished_at - started_at)), 0)::float8,
-                   COALESCE(EXTRACT(EPOCH FROM max(finished_at) - min(started_at)), 0)::float8
-            FROM jobs WHERE kind = 'process'
-            """
-        var stages = IngestBenchReport.Stages(
-            fetch_api_seconds: fetch?.api_seconds ?? 0, fetch_store_seconds: fetch?.store_seconds ?? 0, process_jobs: 0,
-            process_busy_seconds: 0, process_span_seconds: 0)
-        for try await (jobs, busy, span) in try await client.query(query, logger: logger).decode((Int64, Double, Double).self) {
-            stages.process_jobs = Int(jobs)
-            stages.process_busy_seconds = busy
-            stages.process_span_seconds = span
-        }
-        return stages
-    }
-
-    private static let unfinishedJobs: PostgresQuery = """
-        SELECT (SELECT count(*) FROM jobs WHERE state IN ('available', 'retryable'))
-             + (SELECT count(*) FROM jobs WHERE state = 'running')
-        """
-
-    private func count(processedIn client: PostgresClient) async throws -> Int {
-        try await count("SELECT count(*) FROM conversations WHERE processing_state = 'processed'", in: client)
-    }
-
-    private func count(_ query: PostgresQuery, in client: PostgresClient) async throws -> Int {
-        for try await count in try await client.query(query, logger: logger).decode(Int64.self) { return Int(count) }
-        return 0
+    private func stages(fetch: FetchResult?, queue: JobQueue) async throws -> IngestBenchReport.Stages {
+        let process = try await queue.runStatistics(kind: ProcessArgs.kind)
+        return IngestBenchReport.Stages(
+            fetch_api_seconds: fetch?.api_seconds ?? 0, fetch_store_seconds: fetch?.store_seconds ?? 0, process_jobs: process.jobs,
+            process_busy_seconds: process.busySeconds, process_span_seconds: process.spanSeconds)
     }
 }

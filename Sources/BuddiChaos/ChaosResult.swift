@@ -4,32 +4,33 @@ import PostgresNIO
 
 /// What one chaos scenario measured, and whether it passed: nothing lost, nothing duplicated,
 /// nothing stuck or pending, and (after a restart) storing again within the bound.
-struct ChaosResult: Codable, Sendable {
-    var scenario: String
+public struct ChaosResult: Codable, Sendable {
+    public var scenario: String
     /// Memories that had to be stored, and were.
-    var expected: Int
-    var stored: Int
-    var processed: Int
-    var lost: Int
+    public var expected: Int
+    public var stored: Int
+    public var processed: Int
+    public var lost: Int
     /// Anchors and tokens made twice.
-    var duplicated: Int
+    public var duplicated: Int
     /// Jobs unfinished at the end, or discarded.
-    var stuck: Int
+    public var stuck: Int
     /// Conversations not processed at the end.
-    var pending: Int
+    public var pending: Int
     /// Inconsistencies the audit found.
     var audit_findings: Int
     /// The longest time from the database accepting connections again to work moving again.
-    var recovery_seconds: Double?
-    var seconds: Double
+    public var recovery_seconds: Double?
+    public var seconds: Double
     /// What was injected, in words.
     var faults: String
     /// Why it failed, if it did.
     var problems: [String]
     /// Why it could not run here, if it could not (a skipped scenario does not fail the run).
-    var skipped: String?
+    public var skipped: String?
 
-    var passed: Bool { problems.isEmpty }
+    /// Nothing lost, duplicated, stuck or pending.
+    public var passed: Bool { problems.isEmpty }
 
     /// A scenario that cannot run on this machine.
     static func skipped(_ scenario: String, because reason: String) -> ChaosResult {
@@ -42,7 +43,7 @@ struct ChaosResult: Codable, Sendable {
     static let recoveryBound = 10.0
 
     /// One line with its figures.
-    var line: String {
+    public var line: String {
         if let skipped { return "SKIP \(scenario): \(skipped)" }
         let recovery = recovery_seconds.map { String(format: ", recovery %.1f s", $0) } ?? ""
         return "\(passed ? "PASS" : "FAIL") \(scenario): stored \(stored)/\(expected), processed \(processed), lost \(lost), "

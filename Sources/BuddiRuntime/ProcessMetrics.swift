@@ -3,13 +3,14 @@ import Prometheus
 
 /// This process's own metrics (swift-metrics, exported in the Prometheus format): HTTP requests,
 /// job runs, Buddi API call failures. Bootstrapped once per process, on first use.
-enum ProcessMetrics {
-    static let registry: PrometheusCollectorRegistry = {
+public enum ProcessMetrics {
+    /// The registry, bootstrapped as the process's metrics backend on first use.
+    public static let registry: PrometheusCollectorRegistry = {
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         return registry
     }()
 
     /// The Prometheus text of this process's metrics.
-    static func render() -> String { registry.emitToString() }
+    public static func render() -> String { registry.emitToString() }
 }

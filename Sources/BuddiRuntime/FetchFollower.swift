@@ -8,18 +8,24 @@ import PostgresNIO
 /// conversations it stored until every one is processed or failed (a conversation whose process
 /// job was discarded is picked up again by the maintenance leader's sweep; one that nothing will
 /// process ends the wait with an error). Reports each change.
-struct FetchFollower {
+public struct FetchFollower {
     let client: PostgresClient
     let logger: Logger
 
+    /// A follower reading through `client`.
+    public init(client: PostgresClient, logger: Logger) {
+        self.client = client
+        self.logger = logger
+    }
+
     /// Returns the fetch job's record; throws naming the job's state and last error when it did
     /// not complete.
-    func follow(_ jobID: Int64, report: (String) -> Void) async throws -> JobRecord {
+    public func follow(_ jobID: Int64, report: (String) -> Void) async throws -> JobRecord {
         let record = try await waitUntilFinished(jobID) { record in
             report("fetch job \(record.id): \(record.state.rawValue), attempt \(record.attempt)")
         }
         guard record.state == .completed else {
-            throw CLIError(description: "fetch job \(record.id) \(record.state.rawValue): \(record.errors.last?.message ?? "no error recorded")")
+            throw FetchFollowFailure(description: "fetch job \(record.id) \(record.state.rawValue): \(record.errors.last?.message ?? "no error recorded")")
         }
         let stored = try record.resultJSON.map { try JSONDecoder().decode(FetchResult.self, from: Data($0.utf8)).new } ?? 0
         var last: FetchProcessing?
@@ -39,7 +45,7 @@ struct FetchFollower {
             unchangedSince = .now
             let abandoned = try await StrandedSweeper.abandonedCount(fetchJobID: jobID, client: client, logger: logger)
             if abandoned > 0 {
-                throw CLIError(description: """
+                throw FetchFollowFailure(description: """
                     \(abandoned) conversation(s) of fetch job \(jobID) are pending and nothing will process them: their process \
                     job was cancelled, or three were discarded (see `buddi jobs list --kind process --state discarded`; \
                     `buddi jobs retry ID` runs one again)
@@ -62,4 +68,9 @@ struct FetchFollower {
             try await Task.sleep(for: .milliseconds(200))
         }
     }
+}
+
+/// A fetch that did not end well, said in one line.
+public struct FetchFollowFailure: Error, CustomStringConvertible {
+    public let description: String
 }
