@@ -78,10 +78,14 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
+        // JSON values, their reader and their canonical writer: shared by the API client, the
+        // ledger and everything that stores or serves JSON.
+        .target(name: "BuddiJSON"),
         // The Buddi API client.
         .target(
             name: "BuddiAPI",
             dependencies: [
+                "BuddiJSON",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -93,7 +97,7 @@ let package = Package(
         .target(
             name: "BuddiSimulator",
             dependencies: [
-                "BuddiAPI",
+                "BuddiAPI", "BuddiJSON",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -110,7 +114,7 @@ let package = Package(
         .target(
             name: "BuddiLedger",
             dependencies: [
-                "PostgresResilience",
+                "PostgresResilience", "BuddiJSON",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -121,7 +125,7 @@ let package = Package(
         .target(
             name: "BuddiPipeline",
             dependencies: [
-                "JobQueue", "BuddiAPI", "BuddiAnalytics", "BuddiLedger", "PostgresResilience",
+                "JobQueue", "BuddiAPI", "BuddiJSON", "BuddiAnalytics", "BuddiLedger", "PostgresResilience",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -140,7 +144,7 @@ let package = Package(
         .target(
             name: "BuddiControl",
             dependencies: [
-                "JobQueue", "BuddiPipeline", "BuddiScheduler", "BuddiAPI",
+                "JobQueue", "BuddiPipeline", "BuddiScheduler", "BuddiAPI", "BuddiJSON",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -149,7 +153,7 @@ let package = Package(
         .target(
             name: "BuddiHTTP",
             dependencies: [
-                "PostgresResilience", "BuddiControl", "BuddiScheduler", "BuddiPipeline", "PostgresServer", "BuddiMigrations", "BuddiAPI", "JobQueue",
+                "PostgresResilience", "BuddiControl", "BuddiScheduler", "BuddiPipeline", "PostgresServer", "BuddiMigrations", "BuddiAPI", "BuddiJSON", "JobQueue",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -200,7 +204,7 @@ let package = Package(
         .executableTarget(
             name: "BuddiCLI",
             dependencies: [
-                "JobQueue", "PostgresServer", "PostgresMigrations", "BuddiAPI", "BuddiSimulator",
+                "JobQueue", "PostgresServer", "PostgresMigrations", "BuddiAPI", "BuddiJSON", "BuddiSimulator",
                 "BuddiAnalytics", "BuddiLedger", "BuddiPipeline", "BuddiScheduler", "BuddiControl", "BuddiHTTP",
                 "BuddiMigrations", "PostgresResilience", "BuddiRuntime", "BuddiBench", "BuddiChaos",
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -279,13 +283,17 @@ let package = Package(
             dependencies: ["BuddiAnalytics"]
         ),
         .testTarget(
+            name: "BuddiJSONTests",
+            dependencies: ["BuddiJSON"]
+        ),
+        .testTarget(
             name: "BuddiBenchTests",
             dependencies: ["BuddiBench"]
         ),
         .testTarget(
             name: "BuddiLedgerTests",
             dependencies: [
-                "BuddiLedger", "BuddiTestSupport", "DatabaseTestSupport",
+                "BuddiLedger", "BuddiJSON", "BuddiTestSupport", "DatabaseTestSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -293,7 +301,7 @@ let package = Package(
         .testTarget(
             name: "BuddiAPITests",
             dependencies: [
-                "BuddiAPI", "BuddiSimulator",
+                "BuddiAPI", "BuddiJSON", "BuddiSimulator",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -1,3 +1,4 @@
+import BuddiJSON
 import Foundation
 
 /// Reads the timestamps seen in Buddi memories and HTTP headers.

@@ -1,3 +1,4 @@
+import BuddiJSON
 import Foundation
 
 /// Why an object from the API is not a usable ``Memory``.

@@ -1,3 +1,4 @@
+import BuddiJSON
 import Foundation
 
 /// One conversation memory from the Buddi API, in either documented shape.

@@ -1,3 +1,5 @@
+import BuddiJSON
+
 /// How large a memory, one of its strings and its id may be before buddi rejects the memory
 /// (on its own: the rest of its page is still taken). Set with `BUDDI_MAX_MEMORY_BYTES`,
 /// `BUDDI_MAX_FIELD_BYTES` and `BUDDI_MAX_MEMORY_ID_BYTES`.

@@ -1,3 +1,5 @@
+import BuddiJSON
+
 /// Reads a page body's structure — the envelope, each element of `memories`, `next_cursor` —
 /// without letting one element it cannot read sink the rest: such an element is stepped over by
 /// its structure and handed back with why it could not be read.

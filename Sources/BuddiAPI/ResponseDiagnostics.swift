@@ -1,3 +1,4 @@
+import BuddiJSON
 import AsyncHTTPClient
 import Foundation
 import NIOCore

@@ -1,3 +1,4 @@
+import BuddiJSON
 import BuddiAPI
 import Foundation
 import JobQueue

@@ -1,3 +1,4 @@
+import BuddiJSON
 import BuddiAPI
 import BuddiLedger
 import Foundation
@@ -40,6 +41,6 @@ enum ConversationFingerprint {
     }
 
     private static func list(_ values: [String]) -> String {
-        JSONValue.array(values.map(JSONValue.string)).jsonText
+        LedgerValue.canonical(.array(values.map(JSONValue.string)))
     }
 }

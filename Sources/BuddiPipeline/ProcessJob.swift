@@ -1,3 +1,4 @@
+import BuddiJSON
 import BuddiAnalytics
 import BuddiAPI
 import BuddiLedger

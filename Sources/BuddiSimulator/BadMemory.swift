@@ -1,3 +1,4 @@
+import BuddiJSON
 import BuddiAPI
 
 /// The kinds of bad memory the simulator can serve among good ones (``FaultPlan/badMemoryRate``):

@@ -1,4 +1,5 @@
 @testable import BuddiAPI
+import BuddiJSON
 import Foundation
 import Testing
 

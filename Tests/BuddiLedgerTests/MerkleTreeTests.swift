@@ -1,3 +1,4 @@
+import BuddiJSON
 import BuddiLedger
 import Testing
 
@@ -68,5 +69,23 @@ struct MerkleTreeTests {
         #expect(throws: MerkleError.duplicateField("title")) { try MerkleTree([("title", "a"), ("title", "b")]) }
         #expect(throws: MerkleError.unknownField("missing")) { try MerkleTree(Self.fields).proof(forField: "missing") }
         #expect(MerkleError.unknownField("missing").description.contains("\"missing\""))
+    }
+}
+
+@Suite("The ledger's canonical values")
+struct LedgerValueTests {
+    /// Keys out of order (one non-ASCII, after `z` in UTF-8), a control character, a tab, a
+    /// whole and a fractional number, null and true.
+    static let value: JSONValue = [
+        "topics": ["work", "Zoë", "tab\there"], "b": 1, "a": 2.5, "é": true, "z": nil, "ctl": "\u{1}",
+    ]
+
+    @Test("a structured value's canonical text and the root over it are the golden ones: nothing outside the ledger can move a root unnoticed")
+    func goldenCanonicalForm() throws {
+        let text = LedgerValue.canonical(Self.value)
+        #expect(text == #"{"a":2.5,"b":1,"ctl":"\u0001","topics":["work","Zoë","tab\there"],"z":null,"é":true}"#)
+        // A one-field tree's root is its leaf: SHA-256 of 0x00 ‖ u32 len ‖ name ‖ u32 len ‖ value,
+        // computed independently (Python's hashlib) from that text.
+        #expect(try MerkleTree([("keywords", text)]).root == "cb738c34e2f420fe28f666ce9b776ae99fd9cb22e0ecc31604161f8d58222075")
     }
 }

@@ -54,7 +54,17 @@ public enum JSONValue: Sendable, Hashable {
         }
     }
 
-    /// The value as compact JSON text with sorted keys, e.g. for a `jsonb` column.
+    /// The value's canonical JSON text, e.g. for a `jsonb` column or a ledger field:
+    /// - compact: no whitespace;
+    /// - object keys sorted by the bytes of their UTF-8;
+    /// - strings as their UTF-8, with `"` and `\` escaped by a backslash, LF, CR and TAB as `\n`,
+    ///   `\r`, `\t`, other characters below U+0020 as `\u00xx` (lower-case hex), and everything
+    ///   else, non-ASCII included, as it is;
+    /// - numbers that are whole and below 10^15 in magnitude as integers, others in Swift's
+    ///   shortest round-trip form.
+    ///
+    /// The ledger's Merkle roots hash lists in this form: a test vector pins it, so that no
+    /// change here can move a root unnoticed.
     public var jsonText: String {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(256)
@@ -80,7 +90,8 @@ public enum JSONValue: Sendable, Hashable {
             bytes.append(UInt8(ascii: "]"))
         case .object(let members):
             bytes.append(UInt8(ascii: "{"))
-            for (offset, key) in members.keys.sorted().enumerated() {
+            // Keys in the byte order of their UTF-8 (the canonical form the ledger specifies).
+            for (offset, key) in members.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }).enumerated() {
                 if offset > 0 { bytes.append(UInt8(ascii: ",")) }
                 Self.writeString(key, into: &bytes)
                 bytes.append(UInt8(ascii: ":"))

@@ -3,20 +3,23 @@ import Foundation
 /// A JSON parser straight into `JSONValue` (RFC 8259), over UTF-8 bytes. It replaces
 /// `JSONSerialization`, whose `NSDictionary` results cost more to convert into Swift values
 /// than the parse itself: pages of rich memories are the pipeline's hottest input.
-struct JSONReader {
-    let bytes: [UInt8]
-    var index = 0
-    var depth = 0
+public struct JSONReader {
+    /// The input.
+    public let bytes: [UInt8]
+    /// Where the reader is.
+    public var index = 0
+    /// How deep in arrays and objects it is.
+    public var depth = 0
     /// The deepest nesting of arrays and objects accepted.
-    static let maxDepth = 512
+    public static let maxDepth = 512
 
     /// Parses one JSON value filling the whole input (whitespace aside).
-    static func parse(_ data: Data) throws(JSONParseError) -> JSONValue {
+    public static func parse(_ data: Data) throws(JSONParseError) -> JSONValue {
         try parse(Array(data))
     }
 
     /// Parses one JSON value filling the whole of `bytes` (whitespace aside).
-    static func parse(_ bytes: [UInt8]) throws(JSONParseError) -> JSONValue {
+    public static func parse(_ bytes: [UInt8]) throws(JSONParseError) -> JSONValue {
         var reader = JSONReader(bytes: bytes)
         let value = try reader.value()
         reader.skipWhitespace()
@@ -24,19 +27,23 @@ struct JSONReader {
         return value
     }
 
-    init(bytes: [UInt8]) {
+    /// A reader at the start of `bytes`.
+    public init(bytes: [UInt8]) {
         self.bytes = bytes
     }
 
-    func error(_ what: String) -> JSONParseError {
+    /// An error naming `what` and the position.
+    public func error(_ what: String) -> JSONParseError {
         JSONParseError(description: "\(what) at byte \(index)")
     }
 
-    mutating func skipWhitespace() {
+    /// Steps over whitespace.
+    public mutating func skipWhitespace() {
         while index < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[index]) { index += 1 }
     }
 
-    mutating func value() throws(JSONParseError) -> JSONValue {
+    /// Reads one value.
+    public mutating func value() throws(JSONParseError) -> JSONValue {
         skipWhitespace()
         guard index < bytes.count else { throw error("unexpected end of input") }
         switch bytes[index] {
@@ -126,7 +133,8 @@ struct JSONReader {
             || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E")
     }
 
-    mutating func string() throws(JSONParseError) -> String {
+    /// Reads one string literal.
+    public mutating func string() throws(JSONParseError) -> String {
         index += 1
         let start = index
         // Fast path: no escapes.

@@ -4,6 +4,11 @@ import Foundation
 public struct JSONParseError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The parser's explanation, with the position where it has one.
     public let description: String
+
+    /// An error saying `description`.
+    public init(description: String) {
+        self.description = description
+    }
 }
 
 extension JSONValue {

@@ -1,4 +1,5 @@
-import BuddiAPI
+import BuddiJSON
+
 import Foundation
 import Testing
 

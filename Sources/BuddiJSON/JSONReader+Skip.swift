@@ -5,7 +5,7 @@ extension JSONReader {
     /// escape, a lone surrogate, nesting past the limit) is still stepped over. Returns the
     /// value's top-level `id` member when it is a readable string, so that a rejection can name it.
     /// Throws only when the structure itself is broken (a body cut short, say).
-    mutating func skipValue() throws(JSONParseError) -> String? {
+    public mutating func skipValue() throws(JSONParseError) -> String? {
         skipWhitespace()
         guard index < bytes.count else { throw error("unexpected end of input") }
         let first = bytes[index]
