@@ -169,7 +169,8 @@ let package = Package(
         .target(
             name: "BuddiRuntime",
             dependencies: [
-                "JobQueue", "BuddiMigrations", "BuddiPipeline", "BuddiLedger", "PostgresResilience",
+                "JobQueue", "BuddiMigrations", "BuddiPipeline", "BuddiLedger", "BuddiAPI", "BuddiScheduler", "BuddiHTTP",
+                "PostgresServer", "PostgresResilience",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),

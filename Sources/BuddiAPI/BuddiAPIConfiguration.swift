@@ -65,7 +65,7 @@ public struct BuddiAPIConfiguration: Sendable {
     /// `BUDDI_MAX_FIELD_BYTES` and `BUDDI_MAX_MEMORY_ID_BYTES`; other settings at their defaults. Throws ``BuddiAPIError/invalidConfiguration(_:)`` naming the variable that is
     /// wrong. A missing key is not an error here: the API's 401 says it.
     public static func fromEnvironment(
-        _ environment: [String: String] = ProcessInfo.processInfo.environment
+        _ environment: [String: String]
     ) throws(BuddiAPIError) -> BuddiAPIConfiguration {
         let key = environment["BUDDI_API_KEY"].flatMap(BuddiAPIKey.init)
         var configuration = BuddiAPIConfiguration(apiKey: key)

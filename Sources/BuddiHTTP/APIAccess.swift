@@ -24,7 +24,7 @@ public struct APIAccess: Sendable {
 
     /// The tokens from the environment. Throws a one-line reason naming the variable when a token
     /// is given both ways, or its file cannot be read or is empty.
-    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> APIAccess {
+    public static func fromEnvironment(_ environment: [String: String]) throws -> APIAccess {
         APIAccess(
             adminToken: try token("BUDDI_ADMIN_TOKEN", in: environment),
             readToken: try token("BUDDI_READ_TOKEN", in: environment))

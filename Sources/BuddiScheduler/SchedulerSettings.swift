@@ -53,7 +53,7 @@ public struct SchedulerDefaults: Sendable, Equatable {
     }
 
     /// Reads the environment; a value that is not a number within bounds is an error naming it.
-    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws(SchedulerError) -> Self {
+    public static func fromEnvironment(_ environment: [String: String]) throws(SchedulerError) -> Self {
         var defaults = Self()
         if let text = environment["SCHEDULER_FETCH_INTERVAL_HOURS"], !text.isEmpty {
             guard let hours = Int(text) else { throw .badEnvironment(name: "SCHEDULER_FETCH_INTERVAL_HOURS", value: text) }

@@ -11,10 +11,10 @@ extension DatabaseURL {
         socketDirectory.map { "\($0)/.s.PGSQL.\(port)" }
     }
 
-    /// The pool's configuration for this URL, with the environment's ``SessionLimits`` (the
-    /// defaults when `BUDDI_STATEMENT_TIMEOUT_SECONDS` is not valid: `buddi` checks it at start).
+    /// The pool's configuration for this URL, with the standard ``SessionLimits`` (a process
+    /// passes its own to ``clientConfiguration(limits:)``).
     public var clientConfiguration: PostgresClient.Configuration {
-        clientConfiguration(limits: (try? SessionLimits.fromEnvironment()) ?? .standard)
+        clientConfiguration(limits: .standard)
     }
 
     /// The pool's configuration for this URL, every session with `limits`; idle connections

@@ -28,7 +28,7 @@ public struct DatabaseURL: Sendable, Equatable {
 
     /// Parses a URL, taking TLS settings it lacks from `environment`'s `PGSSL*` variables; the
     /// error names what is wrong and never repeats the password.
-    public init(_ string: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws(DatabaseError) {
+    public init(_ string: String, environment: [String: String] = [:]) throws(DatabaseError) {
         guard let components = URLComponents(string: string) else {
             throw .invalidURL("it does not parse as a URL (expected postgres://user@host:port/database)")
         }

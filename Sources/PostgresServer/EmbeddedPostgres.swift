@@ -25,11 +25,6 @@ public struct EmbeddedPostgres: Sendable {
         self.dataDirectory = ClusterLocation.resolve(requestedDirectory)
     }
 
-    /// `BUDDI_DATA_DIR`, else `./.buddi/postgres`.
-    public static var defaultDataDirectory: String {
-        ProcessInfo.processInfo.environment["BUDDI_DATA_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? ".buddi/postgres"
-    }
-
     /// The socket directory: the data directory itself, or a short path under /tmp when the data
     /// directory's path is too long for a unix socket (108 bytes).
     public var socketDirectory: String {

@@ -22,7 +22,7 @@ public struct SessionLimits: Sendable, Equatable {
 
     /// The limits from `BUDDI_STATEMENT_TIMEOUT_SECONDS`; throws a message naming the variable
     /// when it is not a number of seconds from 0 to 86400.
-    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> SessionLimits {
+    public static func fromEnvironment(_ environment: [String: String]) throws -> SessionLimits {
         guard let text = environment["BUDDI_STATEMENT_TIMEOUT_SECONDS"], !text.isEmpty else { return .standard }
         // Not a value that rounds to 0 ms, which would mean none.
         guard let seconds = Double(text), seconds == 0 || (0.001...86_400).contains(seconds) else {

@@ -134,6 +134,23 @@ struct CLITests {
         #expect(badEnvironment.output == "buddi: SCHEDULER_MAX_CONVERSATIONS_PER_FETCH must be a whole number, got 'many'\n")
     }
 
+    @Test("every setting a process reads is checked at start, before the database is reached: one line naming the variable", arguments: [
+        (["worker"], ["BUDDI_API_BURST": "many"], "BUDDI_API_BURST"),
+        (["scheduler"], ["SCHEDULER_FETCH_INTERVAL_HOURS": "soon"], "SCHEDULER_FETCH_INTERVAL_HOURS"),
+        (["serve"], ["BUDDI_ADMIN_TOKEN": "s3cret-token", "BUDDI_ADMIN_TOKEN_FILE": "/nonexistent"], "BUDDI_ADMIN_TOKEN"),
+        (["worker"], ["BUDDI_STATEMENT_TIMEOUT_SECONDS": "-1"], "BUDDI_STATEMENT_TIMEOUT_SECONDS"),
+    ])
+    func settingsCheckedAtStart(_ arguments: [String], _ environment: [String: String], _ variable: String) async throws {
+        let result = try await BuddiProcess.run(
+            arguments, databaseURL: "postgres://buddi@127.0.0.1:1/buddi?sslmode=disable", environment: environment)
+        #expect(result.status == 1, "\(result.output)")
+        #expect(result.output.hasPrefix("buddi: "), "\(result.output)")
+        #expect(result.output.contains(variable), "\(result.output)")
+        #expect(!result.output.contains("cannot reach"), "\(result.output)")
+        #expect(!result.output.contains("s3cret"), "\(result.output)")
+        #expect(result.output.split(separator: "\n").count == 1, "\(result.output)")
+    }
+
     @Test("buddi jobs pause, resume and queues: a paused queue is listed and in the status; a bad name is refused naming it")
     func pauseAndResume() async throws {
         let db = try await TestDatabase.make()

@@ -1,3 +1,4 @@
+import BuddiRuntime
 import ArgumentParser
 import BuddiAPI
 import Foundation
@@ -31,7 +32,7 @@ struct APICommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            var configuration = try BuddiAPIConfiguration.fromEnvironment()
+            var configuration = try BuddiEnvironment.current.api()
             configuration.retry.maxRetries = 2
             let page = try await BuddiAPIClient.withClient(configuration: configuration, logger: BuddiLogging.root) {
                 try await $0.fetchPage(MemoryQuery(pageSize: limit))

@@ -1,3 +1,4 @@
+import BuddiRuntime
 import ArgumentParser
 import PostgresServer
 import Foundation
@@ -15,10 +16,11 @@ struct DatabaseCommand: ParsableCommand {
         var dataDirectory: String?
 
         func cluster() throws -> EmbeddedPostgres {
-            if let url = ProcessInfo.processInfo.environment["DATABASE_URL"], !url.isEmpty {
+            let environment = BuddiEnvironment.current
+            if environment.databaseURL != nil {
                 throw CLIError(description: "DATABASE_URL is set: buddi uses that server and manages no embedded cluster")
             }
-            return EmbeddedPostgres(dataDirectory: dataDirectory ?? EmbeddedPostgres.defaultDataDirectory)
+            return EmbeddedPostgres(dataDirectory: dataDirectory ?? environment.dataDirectory)
         }
     }
 

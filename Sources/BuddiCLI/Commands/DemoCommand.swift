@@ -49,8 +49,10 @@ struct DemoCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let logger = ProcessInfo.processInfo.environment["LOG_LEVEL"] == nil ? BuddiLogging.quiet(logging.logger) : logging.logger
-        let defaults = try SchedulerDefaults.fromEnvironment()
+        // Every setting this process reads, checked before anything starts.
+        try BuddiEnvironment.current.check([.database, .api, .scheduler, .access])
+        let logger = BuddiEnvironment.current.logLevel == nil ? BuddiLogging.quiet(logging.logger) : logging.logger
+        let defaults = try BuddiEnvironment.current.scheduler()
         say("starting: database…")
         let simulator = SimulatorConfiguration(port: 0, apiKey: "demo", memoryCount: memories)
         try await database.withDatabase(logger: logger) { client, _ in
@@ -79,7 +81,7 @@ struct DemoCommand: AsyncParsableCommand {
         let scheduler = Scheduler(elector: elector, requests: requests, logger: logger)
         _ = ProcessMetrics.registry
         let server = APIServer(
-            configuration: .init(port: port, access: try APIAccess.fromEnvironment()),
+            configuration: .init(port: port, access: try BuddiEnvironment.current.access()),
             client: client, schedulerDefaults: defaults, processMetrics: ProcessMetrics.render,
             onListening: { port in say("HTTP API at http://127.0.0.1:\(port)") }, logger: logger)
         let maintenance = ClusterMaintenance.services(

@@ -55,7 +55,7 @@ struct FetchCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = BuddiLogging.root
-        let defaults = try SchedulerDefaults.fromEnvironment()
+        let defaults = try BuddiEnvironment.current.scheduler()
         let fetch = try manualFetch
         try await database.withDatabase(logger: logger) { client, _ in
             let settings = SchedulerSettingsStore(client: client, defaults: defaults, logger: logger)

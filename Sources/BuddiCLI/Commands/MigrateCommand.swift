@@ -23,7 +23,7 @@ struct MigrateCommand: AsyncParsableCommand {
         var database = DatabaseOptions()
         database.dataDirectory = dataDirectory
         let url = try await database.resolveURL(logger: logger)
-        let client = PostgresClient(configuration: url.clientConfiguration, backgroundLogger: logger)
+        let client = try database.client(of: url, logger: logger)
         let migrator = try BuddiSchema.migrator(client: client, logger: logger)
         try await withServicesRunning(client: client, logger: logger) {
             if status {

@@ -38,10 +38,12 @@ struct SchedulerCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        // Every setting this process reads, checked before anything starts.
+        try BuddiEnvironment.current.check([.database, .scheduler])
         let logger = logging.logger
-        let defaults = try SchedulerDefaults.fromEnvironment()
+        let defaults = try BuddiEnvironment.current.scheduler()
         let url = try await database.resolveURL(logger: logger)
-        let client = PostgresClient(configuration: url.clientConfiguration, backgroundLogger: logger)
+        let client = try database.client(of: url, logger: logger)
         let lease = Duration.seconds(leaseSeconds)
         let elector = LeaderElector(name: Scheduler.electionName, client: client, ttl: lease, renewInterval: lease / 3, logger: logger)
         let settings = SchedulerSettingsStore(client: client, defaults: defaults, logger: logger)

@@ -1,3 +1,4 @@
+import BuddiRuntime
 import ArgumentParser
 import BuddiControl
 import BuddiScheduler
@@ -31,7 +32,7 @@ struct StopCommand: AsyncParsableCommand {
 
 private func setEnabled(_ enabled: Bool, database: DatabaseOptions) async throws -> SchedulerSettings {
     let logger = BuddiLogging.root
-    let defaults = try SchedulerDefaults.fromEnvironment()
+    let defaults = try BuddiEnvironment.current.scheduler()
     return try await database.withDatabase(logger: logger) { client, _ in
         try await SchedulerSettingsStore(client: client, defaults: defaults, logger: logger).setEnabled(enabled)
     }
@@ -63,7 +64,7 @@ struct ConfigCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = BuddiLogging.root
-        let defaults = try SchedulerDefaults.fromEnvironment()
+        let defaults = try BuddiEnvironment.current.scheduler()
         let (hours, max) = (fetchIntervalHours, maxConversationsPerFetch)
         let settings = try await database.withDatabase(logger: logger) { client, _ in
             let store = SchedulerSettingsStore(client: client, defaults: defaults, logger: logger)

@@ -35,9 +35,11 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        // Every setting this process reads, checked before anything starts.
+        try BuddiEnvironment.current.check([.database, .scheduler, .access])
         let logger = logging.logger
-        let defaults = try SchedulerDefaults.fromEnvironment()
-        let access = try APIAccess.fromEnvironment()
+        let defaults = try BuddiEnvironment.current.scheduler()
+        let access = try BuddiEnvironment.current.access()
         if !access.isProtected, !LoopbackHost.contains(host) {
             guard allowUnauthenticated else {
                 throw CLIError(description: "refusing to serve on \(host) without BUDDI_ADMIN_TOKEN or BUDDI_READ_TOKEN: anyone who reaches it could read every conversation; set a token, listen on 127.0.0.1, or pass --allow-unauthenticated")
@@ -45,7 +47,7 @@ struct ServeCommand: AsyncParsableCommand {
             logger.warning("no token is set: anyone who reaches \(host):\(port) can read every conversation and change everything")
         }
         let url = try await database.resolveURL(logger: logger)
-        let client = PostgresClient(configuration: url.clientConfiguration, backgroundLogger: logger)
+        let client = try database.client(of: url, logger: logger)
         _ = ProcessMetrics.registry
         let server = APIServer(
             configuration: .init(host: host, port: port, access: access),

@@ -1,3 +1,4 @@
+import BuddiRuntime
 import ArgumentParser
 import BuddiSimulator
 import Foundation
@@ -103,7 +104,7 @@ struct SimulatorCommand: AsyncParsableCommand {
         let simulator = BuddiSimulator(
             configuration: SimulatorConfiguration(
                 host: host, port: port, basePath: basePath,
-                apiKey: apiKey ?? ProcessInfo.processInfo.environment["BUDDI_API_KEY"],
+                apiKey: apiKey ?? BuddiEnvironment.current.apiKey,
                 memoryCount: memories, seed: seed, shape: flat ? .flat : .rich, arrivalRate: arrivalRate, faults: faults
             ),
             logger: logger

@@ -1,3 +1,4 @@
+import BuddiRuntime
 import ArgumentParser
 import BuddiControl
 import BuddiScheduler
@@ -16,7 +17,7 @@ struct StatusCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = BuddiLogging.root
-        let defaults = try SchedulerDefaults.fromEnvironment()
+        let defaults = try BuddiEnvironment.current.scheduler()
         let status = try await database.withDatabase(logger: logger) { client, _ in
             try await ClusterStatus.read(client: client, settings: SchedulerSettingsStore(client: client, defaults: defaults, logger: logger), logger: logger)
         }

@@ -83,10 +83,12 @@ struct WorkerCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        // Every setting this process reads, checked before anything starts.
+        try BuddiEnvironment.current.check([.database, .api])
         let logger = logging.logger
         let url = try await database.resolveURL(logger: logger)
-        let client = PostgresClient(configuration: url.clientConfiguration, backgroundLogger: logger)
-        try await BuddiAPIClient.withClient(configuration: try BuddiAPIConfiguration.fromEnvironment(), logger: logger) { api in
+        let client = try database.client(of: url, logger: logger)
+        try await BuddiAPIClient.withClient(configuration: try BuddiEnvironment.current.api(), logger: logger) { api in
             var registry = JobRegistry()
             ProbeJob.register(into: &registry, client: client)
             Pipeline.register(

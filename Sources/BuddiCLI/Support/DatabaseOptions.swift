@@ -16,19 +16,25 @@ struct DatabaseOptions: ParsableArguments {
 
     /// The embedded cluster, when DATABASE_URL is unset.
     var embedded: EmbeddedPostgres? {
-        guard ProcessInfo.processInfo.environment["DATABASE_URL"].map({ $0.isEmpty }) ?? true else { return nil }
-        return EmbeddedPostgres(dataDirectory: dataDirectory ?? EmbeddedPostgres.defaultDataDirectory)
+        let environment = BuddiEnvironment.current
+        guard environment.databaseURL == nil else { return nil }
+        return EmbeddedPostgres(dataDirectory: dataDirectory ?? environment.dataDirectory)
+    }
+
+    /// A client of `url`, its sessions limited as the environment says.
+    func client(of url: DatabaseURL, logger: Logger) throws -> PostgresClient {
+        PostgresClient(configuration: url.clientConfiguration(limits: try BuddiEnvironment.current.sessionLimits()), backgroundLogger: logger)
     }
 
     /// The database URL: DATABASE_URL parsed, or the embedded cluster's (started if needed).
     /// Throws naming the variable when a database setting of the environment is not valid.
     func resolveURL(logger: Logger) async throws -> DatabaseURL {
-        _ = try SessionLimits.fromEnvironment()
+        try BuddiEnvironment.current.check([.database])
         if let embedded {
             try await embedded.start(logger: logger)
             return embedded.url
         }
-        let url = try DatabaseURL(ProcessInfo.processInfo.environment["DATABASE_URL"] ?? "")
+        let url = try BuddiEnvironment.current.parsedDatabaseURL() ?? DatabaseURL("")
         try await DatabaseProbe.check(url, logger: logger)
         return url
     }
@@ -39,7 +45,7 @@ struct DatabaseOptions: ParsableArguments {
         logger: Logger, _ body: @Sendable (PostgresClient, DatabaseURL) async throws -> T
     ) async throws -> T {
         let url = try await resolveURL(logger: logger)
-        let client = PostgresClient(configuration: url.clientConfiguration, backgroundLogger: logger)
+        let client = try client(of: url, logger: logger)
         return try await withServicesRunning(client: client, logger: logger) {
             try await schemaPolicy.prepare(client: client, logger: logger)
             return try await body(client, url)

@@ -1,3 +1,4 @@
+import BuddiRuntime
 import ArgumentParser
 import Foundation
 import Logging
@@ -11,9 +12,9 @@ enum BuddiLogging {
 
     /// Bootstraps swift-log once per process and returns the root logger.
     static let root: Logger = {
-        let level = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0.lowercased()) } ?? .info
+        let level = BuddiEnvironment.current.logLevel ?? .info
         let format = requestedFormat.withLock { $0 }
-            ?? ProcessInfo.processInfo.environment["BUDDI_LOG_FORMAT"].flatMap { LogFormat(rawValue: $0.lowercased()) } ?? .text
+            ?? BuddiEnvironment.current.logFormat.flatMap(LogFormat.init(rawValue:)) ?? .text
         LoggingSystem.bootstrap { label in
             switch format {
             case .text:
