@@ -234,7 +234,7 @@ let package = Package(
         .target(
             name: "BuddiTestSupport",
             dependencies: [
-                "DatabaseTestSupport", "BuddiMigrations", "PostgresServer", "PostgresMigrations",
+                "DatabaseTestSupport", "BuddiMigrations", "BuddiScheduler", "PostgresServer", "PostgresMigrations",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -268,13 +268,42 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // The scheduler: settings, fetch requests, leader-elected scheduler processes.
         .testTarget(
-            name: "BuddiOperationsTests",
+            name: "BuddiSchedulerTests",
             dependencies: [
-                "BuddiScheduler", "BuddiControl", "BuddiHTTP", "BuddiPipeline", "JobQueue", "BuddiTestSupport", "DatabaseTestSupport", "PostgresResilience", "BuddiAPI", "PostgresServer", "PostgresMigrations", "BuddiMigrations",
+                "BuddiScheduler", "BuddiPipeline", "JobQueue", "BuddiTestSupport", "DatabaseTestSupport",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]
+        ),
+        // What operators read: the monitoring views and the dashboards and alert rules over them.
+        .testTarget(
+            name: "BuddiControlTests",
+            dependencies: [
+                "BuddiControl", "BuddiTestSupport", "DatabaseTestSupport",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]
+        ),
+        // The HTTP API in-process on loopback: access, routes, OpenAPI, exports, bad input.
+        .testTarget(
+            name: "BuddiHTTPTests",
+            dependencies: [
+                "BuddiHTTP", "BuddiControl", "BuddiScheduler", "JobQueue", "PostgresServer", "PostgresResilience",
+                "BuddiTestSupport", "DatabaseTestSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
+        // The `buddi` command as real processes: operator commands, worker processes, serve, demo.
+        .testTarget(
+            name: "BuddiCLITests",
+            dependencies: [
+                "BuddiPipeline", "BuddiScheduler", "JobQueue", "PostgresServer", "PostgresResilience",
+                "BuddiTestSupport", "DatabaseTestSupport",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ]

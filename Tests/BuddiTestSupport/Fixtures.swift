@@ -1,5 +1,4 @@
 import BuddiScheduler
-import BuddiTestSupport
 import DatabaseTestSupport
 import Foundation
 import JobQueue
@@ -8,32 +7,32 @@ import PostgresNIO
 import Synchronization
 
 /// A clock a test moves by hand.
-final class ManualClock: Sendable {
+public final class ManualClock: Sendable {
     private let current: Mutex<Date>
 
-    init(_ start: Date) {
+    public init(_ start: Date) {
         current = Mutex(start)
     }
 
-    var now: Date { current.withLock { $0 } }
+    public var now: Date { current.withLock { $0 } }
 
-    func set(_ date: Date) {
+    public func set(_ date: Date) {
         current.withLock { $0 = date }
     }
 }
 
 extension TestDatabase {
-    var settings: SchedulerSettingsStore {
+    public var settings: SchedulerSettingsStore {
         SchedulerSettingsStore(client: client, defaults: SchedulerDefaults(), logger: logger)
     }
 
-    var requests: FetchRequests {
+    public var requests: FetchRequests {
         FetchRequests(client: client, settings: settings, logger: logger)
     }
 
     /// Pretends fetch job `id` ran from `started` to `finished` with `outcome`, as a worker would
     /// have recorded it.
-    func finishFetch(_ id: Int64, outcome: String, started: Date, finished: Date) async throws {
+    public func finishFetch(_ id: Int64, outcome: String, started: Date, finished: Date) async throws {
         let jobState = outcome == "succeeded" ? "completed" : "discarded"
         try await execute("UPDATE jobs SET state = \(jobState), finished_at = now() WHERE id = \(id)")
         try await execute("""
@@ -44,7 +43,7 @@ extension TestDatabase {
     }
 
     /// Inserts `count` processed conversations with the given labels cycling.
-    func insertConversations(_ count: Int, prefix: String = "c") async throws {
+    public func insertConversations(_ count: Int, prefix: String = "c") async throws {
         try await execute("""
             INSERT INTO conversations (buddi_id, title, summary, category, raw, memory_created_at, sentiment_score,
                                        sentiment_label, topics, keywords, quality_score, engagement_score,
