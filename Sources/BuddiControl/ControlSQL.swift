@@ -1,3 +1,4 @@
+import BuddiPipeline
 import BuddiScheduler
 import Foundation
 import JobQueue
@@ -100,8 +101,8 @@ enum ControlSQL {
 
     /// Conversations by processing state, and the memories rejected.
     static let conversationCounts: PostgresQuery = """
-        SELECT count(*), count(*) FILTER (WHERE processing_state = 'processed'),
-               count(*) FILTER (WHERE processing_state = 'pending'), count(*) FILTER (WHERE processing_state = 'failed'),
+        SELECT count(*), count(*) FILTER (WHERE processing_state = \(unescaped: ProcessingState.processed.sql)),
+               count(*) FILTER (WHERE processing_state = \(unescaped: ProcessingState.pending.sql)), count(*) FILTER (WHERE processing_state = \(unescaped: ProcessingState.failed.sql)),
                (SELECT count(*) FROM rejected_memories)
         FROM conversations
         """
@@ -110,10 +111,10 @@ enum ControlSQL {
     /// by state.
     static let lastDay: PostgresQuery = """
         SELECT
-            (SELECT count(*) FROM fetch_runs WHERE requested_at > now() - interval '24 hours' AND outcome = 'succeeded'),
-            (SELECT count(*) FROM fetch_runs WHERE requested_at > now() - interval '24 hours' AND outcome = 'failed'),
-            (SELECT count(*) FROM conversations WHERE processing_state = 'processed' AND processed_at > now() - interval '24 hours'),
-            (SELECT count(*) FROM conversations WHERE processing_state = 'failed' AND updated_at > now() - interval '24 hours'),
+            (SELECT count(*) FROM fetch_runs WHERE requested_at > now() - interval '24 hours' AND outcome = \(unescaped: FetchOutcome.succeeded.sql)),
+            (SELECT count(*) FROM fetch_runs WHERE requested_at > now() - interval '24 hours' AND outcome = \(unescaped: FetchOutcome.failed.sql)),
+            (SELECT count(*) FROM conversations WHERE processing_state = \(unescaped: ProcessingState.processed.sql) AND processed_at > now() - interval '24 hours'),
+            (SELECT count(*) FROM conversations WHERE processing_state = \(unescaped: ProcessingState.failed.sql) AND updated_at > now() - interval '24 hours'),
             (SELECT count(*) FROM jobs WHERE state = 'completed' AND finished_at > now() - interval '24 hours'),
             (SELECT count(*) FROM jobs WHERE state = 'discarded' AND finished_at > now() - interval '24 hours'),
             (SELECT COALESCE(sum(jsonb_array_length(errors)), 0) FROM jobs
@@ -132,8 +133,8 @@ extension ControlSQL {
                EXISTS (SELECT 1 FROM leader_leases WHERE name = \(Scheduler.electionName) AND expires_at > now()),
                EXISTS (SELECT 1 FROM leader_leases WHERE name = \(LeaderElector.maintenanceElection) AND expires_at > now()),
                COALESCE((SELECT extract(epoch FROM max(COALESCE(started_at, requested_at))) FROM fetch_runs
-                         WHERE outcome = 'succeeded'), 0)::float8,
-               (SELECT count(*) FROM fetch_runs WHERE outcome IN ('pending', 'running'))
+                         WHERE outcome = \(unescaped: FetchOutcome.succeeded.sql)), 0)::float8,
+               (SELECT count(*) FROM fetch_runs WHERE outcome IN \(unescaped: FetchOutcome.unfinishedSQL))
         """
 
     /// Fetches by outcome, ever.

@@ -55,7 +55,7 @@ enum ConversationSQL {
     static func processed(afterID: Int64, limit: Int) -> PostgresQuery {
         """
         SELECT \(unescaped: columns) FROM conversations
-        WHERE processing_state = 'processed' AND id > \(afterID) ORDER BY id LIMIT \(limit)
+        WHERE processing_state = \(unescaped: ProcessingState.processed.sql) AND id > \(afterID) ORDER BY id LIMIT \(limit)
         """
     }
 
@@ -71,7 +71,7 @@ enum ConversationSQL {
             quality_score = r.quality_score, engagement_score = r.engagement_score,
             merkle_root = r.merkle_root, anchor_id = r.anchor_id, token_id = r.token_id,
             token_uri = r.token_uri, contract_address = r.contract_address,
-            processing_state = 'processed', processing_error = NULL, processed_at = now(), updated_at = now()
+            processing_state = \(unescaped: ProcessingState.processed.sql), processing_error = NULL, processed_at = now(), updated_at = now()
         FROM unnest(\(rows.map(\.id))::int8[], \(rows.map(\.sentimentScore))::float8[], \(rows.map(\.sentimentLabel))::text[],
                     \(rows.map { $0.keywords.joined(separator: separator) })::text[],
                     \(rows.map { $0.topics.joined(separator: separator) })::text[],
@@ -87,7 +87,7 @@ enum ConversationSQL {
     /// Records why conversations could not be processed.
     static func recordFailed(_ rows: [FailedRow]) -> PostgresQuery {
         """
-        UPDATE conversations c SET processing_state = 'failed', processing_error = r.error, updated_at = now()
+        UPDATE conversations c SET processing_state = \(unescaped: ProcessingState.failed.sql), processing_error = r.error, updated_at = now()
         FROM unnest(\(rows.map(\.id))::int8[], \(rows.map(\.error))::text[]) AS r(id, error)
         WHERE c.id = r.id
         """
@@ -98,8 +98,8 @@ enum ConversationSQL {
     /// unprocessed conversations (processed ones are the rest of what it stored).
     static func unprocessed(ofFetchJob id: Int64) -> PostgresQuery {
         """
-        SELECT count(*) FILTER (WHERE processing_state = 'pending'), count(*) FILTER (WHERE processing_state = 'failed')
-        FROM conversations WHERE fetch_job_id = \(id) AND processing_state <> 'processed'
+        SELECT count(*) FILTER (WHERE processing_state = \(unescaped: ProcessingState.pending.sql)), count(*) FILTER (WHERE processing_state = \(unescaped: ProcessingState.failed.sql))
+        FROM conversations WHERE fetch_job_id = \(id) AND processing_state <> \(unescaped: ProcessingState.processed.sql)
         """
     }
 }

@@ -71,10 +71,10 @@ public struct ConversationVerifier: Sendable {
     /// fields give (nil when it has none to check).
     private func fieldProblems(of conversation: StoredConversation) throws -> ([String], (Int64, String)?) {
         let name = "conversation \(conversation.buddiID)"
-        guard conversation.processingState == "processed", let analytics = conversation.analytics,
+        guard conversation.processingState == .processed, let analytics = conversation.analytics,
             let storedRoot = conversation.merkleRoot, let anchorID = conversation.anchorID
         else {
-            return (["\(name): not processed (\(conversation.processingState))"], nil)
+            return (["\(name): not processed (\(conversation.processingState?.rawValue ?? "unknown"))"], nil)
         }
         let root = try ConversationFingerprint.merkleRoot(of: conversation, analytics: analytics)
         var problems: [String] = []

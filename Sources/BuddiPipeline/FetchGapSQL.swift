@@ -1,3 +1,4 @@
+import JobQueue
 import Foundation
 import PostgresNIO
 
@@ -11,7 +12,7 @@ enum FetchGapSQL {
         UPDATE fetch_gaps g SET walked_by_job_id = \(jobID), updated_at = now()
         WHERE g.walked_by_job_id IS NULL OR g.walked_by_job_id = \(jobID)
            OR NOT EXISTS (SELECT 1 FROM jobs j WHERE j.id = g.walked_by_job_id
-                          AND j.state IN ('available', 'running', 'retryable'))
+                          AND j.state IN \(unescaped: JobState.sqlList(JobState.unfinished)))
         RETURNING g.id, g.cursor, g.skip_through_id, g.lower_buddi_id, g.lower_created_at
         """
     }

@@ -19,15 +19,15 @@ enum FetchRunSQL {
     static func endedUnfinished(jobID: Int64, state: String) -> PostgresQuery {
         """
         UPDATE fetch_runs
-        SET outcome = 'failed', finished_at = now(), error = 'the fetch job was ' || \(state) || ' before it finished'
-        WHERE job_id = \(jobID) AND outcome IN ('pending', 'running')
+        SET outcome = \(unescaped: FetchOutcome.failed.sql), finished_at = now(), error = 'the fetch job was ' || \(state) || ' before it finished'
+        WHERE job_id = \(jobID) AND outcome IN \(unescaped: FetchOutcome.unfinishedSQL)
         """
     }
 
     /// An attempt of the fetch job begins.
     static func started(jobID: Int64) -> PostgresQuery {
         """
-        UPDATE fetch_runs SET started_at = COALESCE(started_at, now()), outcome = 'running',
+        UPDATE fetch_runs SET started_at = COALESCE(started_at, now()), outcome = \(unescaped: FetchOutcome.running.sql),
                               attempts = attempts + 1, finished_at = NULL, error = NULL
         WHERE job_id = \(jobID)
         """
@@ -36,7 +36,7 @@ enum FetchRunSQL {
     /// The fetch succeeded, with its counts.
     static func succeeded(jobID: Int64, result: FetchResult) -> PostgresQuery {
         """
-        UPDATE fetch_runs SET outcome = 'succeeded', finished_at = now(), pages = \(result.pages),
+        UPDATE fetch_runs SET outcome = \(unescaped: FetchOutcome.succeeded.sql), finished_at = now(), pages = \(result.pages),
                memories_seen = \(result.memories_seen), new_conversations = \(result.new),
                duplicates = \(result.duplicates), rejected = \(result.rejected),
                duration_seconds = \(result.duration_seconds), error = NULL
@@ -58,7 +58,7 @@ enum FetchRunSQL {
     /// next attempt waits, in seconds.
     static func failed(jobID: Int64, error: String, apiErrors: [String: Int]) -> PostgresQuery {
         """
-        UPDATE fetch_runs SET outcome = 'failed', finished_at = now(), error = \(error),
+        UPDATE fetch_runs SET outcome = \(unescaped: FetchOutcome.failed.sql), finished_at = now(), error = \(error),
                api_errors = buddi_add_counts(api_errors, \(json(apiErrors))::jsonb),
                duration_seconds = EXTRACT(EPOCH FROM now() - started_at)::float8
         WHERE job_id = \(jobID)
@@ -76,7 +76,7 @@ enum FetchRunSQL {
     static let latest: PostgresQuery = """
         (SELECT \(unescaped: columns) FROM fetch_runs ORDER BY requested_at DESC, job_id DESC LIMIT 1)
         UNION ALL
-        (SELECT \(unescaped: columns) FROM fetch_runs WHERE outcome = 'succeeded'
+        (SELECT \(unescaped: columns) FROM fetch_runs WHERE outcome = \(unescaped: FetchOutcome.succeeded.sql)
          ORDER BY started_at DESC, job_id DESC LIMIT 1)
         """
 

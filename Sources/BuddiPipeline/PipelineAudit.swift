@@ -77,7 +77,7 @@ public struct PipelineAudit: Sendable {
             query: """
                 SELECT 'fetch job ' || r.job_id || ': new ' || r.new_conversations || ', rows ' || count(c.id)
                 FROM fetch_runs r LEFT JOIN conversations c ON c.fetch_job_id = r.job_id
-                WHERE r.outcome = 'succeeded'
+                WHERE r.outcome = \(unescaped: FetchOutcome.succeeded.sql)
                 GROUP BY r.job_id, r.new_conversations HAVING count(c.id) <> r.new_conversations
                 """),
         Check(
@@ -86,7 +86,7 @@ public struct PipelineAudit: Sendable {
             query: PostgresQuery(unsafeSQL: """
                 SELECT 'conversation ' || c.id || ' (' || c.buddi_id || ')'
                 FROM conversations c
-                WHERE c.processing_state = 'pending'
+                WHERE c.processing_state = \(ProcessingState.pending.sql)
                   AND NOT EXISTS (SELECT 1 FROM (\(StrandedWorkSQL.coveredIDs)) covered WHERE covered.id = c.id)
                 """)),
         Check(
@@ -94,7 +94,7 @@ public struct PipelineAudit: Sendable {
             description: "processed conversations without an anchor or a token",
             query: """
                 SELECT 'conversation ' || id FROM conversations
-                WHERE processing_state = 'processed' AND (anchor_id IS NULL OR token_id IS NULL)
+                WHERE processing_state = \(unescaped: ProcessingState.processed.sql) AND (anchor_id IS NULL OR token_id IS NULL)
                 """),
         Check(
             name: "duplicate_anchors",

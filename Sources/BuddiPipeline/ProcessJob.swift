@@ -33,7 +33,7 @@ struct ProcessJob: Sendable {
             let batch = try await store.lockForProcessing(args.conversationIDs, on: connection)
             var ready: [(conversation: StoredConversation, analytics: StoredAnalytics, root: String)] = []
             var failed: [FailedRow] = []
-            for conversation in batch where conversation.processingState != "processed" {
+            for conversation in batch where conversation.processingState != .processed {
                 do {
                     let analytics = try analyze(conversation)
                     ready.append((conversation, analytics, try ConversationFingerprint.merkleRoot(of: conversation, analytics: analytics)))

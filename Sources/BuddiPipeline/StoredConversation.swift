@@ -23,7 +23,7 @@ struct StoredConversation: Sendable {
     let merkleRoot: String?
     let anchorID: Int64?
     let tokenID: Int64?
-    let processingState: String
+    let processingState: ProcessingState?
 
     init(row: PostgresRow) throws {
         let columns = row.makeRandomAccess()
@@ -42,7 +42,7 @@ struct StoredConversation: Sendable {
         merkleRoot = try columns["merkle_root"].decode(String?.self)
         anchorID = try columns["anchor_id"].decode(Int64?.self)
         tokenID = try columns["token_id"].decode(Int64?.self)
-        processingState = try columns["processing_state"].decode(String.self)
+        processingState = ProcessingState(rawValue: try columns["processing_state"].decode(String.self))
         if let label = try columns["sentiment_label"].decode(String?.self) {
             analytics = StoredAnalytics(
                 sentimentScore: try columns["sentiment_score"].decode(Double.self),

@@ -1,3 +1,4 @@
+import JobQueue
 import PostgresNIO
 
 /// What finds work nothing will do: conversations left pending with no process job, or fetch
@@ -7,10 +8,10 @@ enum StrandedWorkSQL {
     /// (ids still waiting there for a full batch).
     static let coveredIDs = """
         SELECT (c.id)::bigint AS id FROM jobs j, jsonb_array_elements_text(j.args -> 'conversationIDs') AS c(id)
-        WHERE j.kind = 'process' AND j.state IN ('available', 'running', 'retryable')
+        WHERE j.kind = 'process' AND j.state IN \(JobState.sqlList(JobState.unfinished))
         UNION ALL
         SELECT (c.id)::bigint FROM jobs j, jsonb_array_elements_text(j.progress -> 'unqueuedIDs') AS c(id)
-        WHERE j.kind = 'fetch' AND j.state IN ('available', 'running', 'retryable')
+        WHERE j.kind = 'fetch' AND j.state IN \(JobState.sqlList(JobState.unfinished))
         """
 
     /// How many discarded process jobs may have held a conversation before the sweep gives up on
@@ -21,8 +22,8 @@ enum StrandedWorkSQL {
     /// operator's decision) and fewer than ``maxDiscards`` were discarded (kept as long as
     /// pruning keeps finished jobs).
     static let sweepable = """
-        (SELECT count(*) FILTER (WHERE j.state = 'cancelled') = 0 AND count(*) FILTER (WHERE j.state = 'discarded') < \(maxDiscards)
-         FROM jobs j WHERE j.kind = 'process' AND j.state IN ('cancelled', 'discarded')
+        (SELECT count(*) FILTER (WHERE j.state = \(JobState.cancelled.sql)) = 0 AND count(*) FILTER (WHERE j.state = \(JobState.discarded.sql)) < \(maxDiscards)
+         FROM jobs j WHERE j.kind = 'process' AND j.state IN \(JobState.sqlList([.cancelled, .discarded]))
            AND j.args -> 'conversationIDs' @> to_jsonb(c.id))
         """
 
@@ -31,7 +32,7 @@ enum StrandedWorkSQL {
     static func take(graceSeconds: Double, limit: Int) -> PostgresQuery {
         """
         SELECT c.id FROM conversations c
-        WHERE c.processing_state = 'pending' AND c.fetched_at < now() - make_interval(secs => \(graceSeconds))
+        WHERE c.processing_state = \(unescaped: ProcessingState.pending.sql) AND c.fetched_at < now() - make_interval(secs => \(graceSeconds))
           AND NOT EXISTS (SELECT 1 FROM (\(unescaped: coveredIDs)) covered WHERE covered.id = c.id)
           AND \(unescaped: sweepable)
         ORDER BY c.id
@@ -45,7 +46,7 @@ enum StrandedWorkSQL {
     static func abandoned(fetchJobID jobID: Int64) -> PostgresQuery {
         """
         SELECT count(*) FROM conversations c
-        WHERE c.fetch_job_id = \(jobID) AND c.processing_state = 'pending'
+        WHERE c.fetch_job_id = \(jobID) AND c.processing_state = \(unescaped: ProcessingState.pending.sql)
           AND NOT EXISTS (SELECT 1 FROM (\(unescaped: coveredIDs)) covered WHERE covered.id = c.id)
           AND NOT \(unescaped: sweepable)
         """

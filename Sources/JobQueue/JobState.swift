@@ -30,6 +30,9 @@ extension JobState {
     /// The states of a job that will not run again.
     public static let finished: [JobState] = allCases.filter(\.isFinished)
 
+    /// The state as a SQL literal, e.g. `'completed'`.
+    public var sql: String { "'\(rawValue)'" }
+
     /// `states` as SQL's list for `IN`, e.g. `('available', 'retryable')`: how every statement,
     /// the engine's and an application's, names a set of states.
     public static func sqlList(_ states: [JobState]) -> String {
