@@ -31,7 +31,9 @@ public func withServicesRunning<Result: Sendable>(
     let (begun, began) = AsyncStream.makeStream(of: Void.self)
     let running: [any Service] = client.map { [RunningClient(client: $0, began: began)] } ?? []
     if client == nil { began.finish() }
-    let group = ServiceGroup(services: running + services, logger: logger)
+    // A service that has done its part (announced something, say) returns; the others go on.
+    let group = ServiceGroup(configuration: .init(
+        services: (running + services).map { .init(service: $0, successTerminationBehavior: .ignore) }, logger: logger))
     return try await withThrowingTaskGroup(of: Void.self) { tasks in
         tasks.addTask { try await group.run() }
         for await _ in begun {}

@@ -30,9 +30,10 @@ struct CLITests {
                 ('w-alive', 'h1', 1, '{default}', 10, now()), ('w-dead', 'h2', 2, '{default}', 10, now() - interval '10 minutes')
             """)
         try await db.execute("INSERT INTO jobs (kind, run_at) VALUES ('probe', now() - interval '90 seconds')")
-        let result = try await buddi(db, ["status", "--json"], environment: ["SCHEDULER_FETCH_INTERVAL_HOURS": "3"])
+        // stdout and stderr arrive merged here: only errors may be logged beside the JSON.
+        let result = try await buddi(db, ["status", "--json"], environment: ["SCHEDULER_FETCH_INTERVAL_HOURS": "3", "LOG_LEVEL": "error"])
         #expect(result.status == 0, "\(result.output)")
-        let status = try #require(try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any], "\(result.output)")
+        let status = try #require((try? JSONSerialization.jsonObject(with: Data(result.output.utf8))) as? [String: Any], "\(result.output)")
         #expect(status["is_running"] as? Bool == true)
         #expect(status["fetch_interval_hours"] as? Int == 2, "the settings row was created before, with the default")
         #expect(status["last_fetch_outcome"] as? String == "succeeded")

@@ -72,22 +72,17 @@ struct DemoCommand: AsyncParsableCommand {
         // Enqueued before the scheduler starts: it sees a fetch in progress and waits its interval.
         let fetchID = try await requests.requestManual(try ManualFetch(maxConversations: memories), force: true)
         say("fetch job \(fetchID) enqueued")
-        var registry = JobRegistry()
-        Pipeline.register(into: &registry, client: client, api: api, ledger: PostgresLedger(client: client, logger: logger), logger: logger)
-        let workerServices: [any Service] = (0..<workers).map { _ in
-            JobWorker(client: client, registry: registry, configuration: WorkerConfiguration(), logger: logger)
-        }
-        let elector = LeaderElector(name: Scheduler.electionName, client: client, ttl: .seconds(15), renewInterval: .seconds(5), logger: logger)
-        let scheduler = Scheduler(elector: elector, requests: requests, logger: logger)
-        _ = ProcessMetrics.registry
-        let server = APIServer(
-            configuration: .init(port: port, access: try BuddiEnvironment.current.access()),
-            client: client, schedulerDefaults: defaults, processMetrics: ProcessMetrics.render,
+        // One process plays every part: workers, a scheduler, the server; maintenance once.
+        let maintenance = MaintenanceSettings(leaseDuration: .seconds(15), sweepInterval: .seconds(10), sweepGrace: .seconds(30))
+        let workers = ProcessServices.worker(
+            client: client, registry: ProcessServices.workerRegistry(client: client, api: api, logger: logger),
+            configuration: WorkerConfiguration(), workers: self.workers, maintenance: maintenance, logger: logger)
+        let scheduler = ProcessServices.scheduler(
+            client: client, defaults: defaults, lease: .seconds(15), tick: .seconds(5), maintenance: nil, logger: logger)
+        let server = ProcessServices.server(
+            client: client, configuration: .init(port: port, access: try BuddiEnvironment.current.access()), defaults: defaults,
             onListening: { port in say("HTTP API at http://127.0.0.1:\(port)") }, logger: logger)
-        let maintenance = ClusterMaintenance.services(
-            client: client, settings: MaintenanceSettings(leaseDuration: .seconds(15), sweepInterval: .seconds(10), sweepGrace: .seconds(30)),
-            logger: logger)
-        try await withServicesRunning(workerServices + [elector, scheduler, server] + maintenance, logger: logger) {
+        try await withServicesRunning(workers + scheduler + server, logger: logger) {
             try await DemoNarrator(client: client, fetchID: fetchID, logger: logger).follow()
             guard !once else { return }
             say("the API stays up at http://127.0.0.1:\(port) (try: curl -s localhost:\(port)/conversations/ | jq .total); Ctrl-C to stop")

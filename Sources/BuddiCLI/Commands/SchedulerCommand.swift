@@ -44,28 +44,10 @@ struct SchedulerCommand: AsyncParsableCommand {
         let defaults = try BuddiEnvironment.current.scheduler()
         let url = try await database.resolveURL(logger: logger)
         let client = try database.client(of: url, logger: logger)
-        let lease = Duration.seconds(leaseSeconds)
-        let elector = LeaderElector(name: Scheduler.electionName, client: client, ttl: lease, renewInterval: lease / 3, logger: logger)
-        let settings = SchedulerSettingsStore(client: client, defaults: defaults, logger: logger)
-        let scheduler = Scheduler(
-            elector: elector, requests: FetchRequests(client: client, settings: settings, logger: logger),
-            tickInterval: .seconds(tickSeconds), logger: logger)
-        let maintenance = self.maintenance.services(client: client, logger: logger)
-        try await ProcessRunner(client: client, schema: database.schemaPolicy, services: [SettingsAnnouncer(settings: settings, logger: logger), elector, scheduler] + maintenance + metrics.services(logger: logger),
-            logger: logger).runUntilSignalled()
-    }
-}
-
-/// Creates the settings row on first start and logs the settings a scheduler starts with.
-struct SettingsAnnouncer: Service {
-    let settings: SchedulerSettingsStore
-    let logger: Logger
-
-    func run() async throws {
-        let current = try await settings.current()
-        logger.info("scheduler starting", metadata: [
-            "enabled": "\(current.enabled)", "fetch_interval_hours": "\(current.fetchIntervalHours)",
-            "max_conversations_per_fetch": "\(current.maxConversationsPerFetch)",
-        ])
+        let services = ProcessServices.scheduler(
+            client: client, defaults: defaults, lease: .seconds(leaseSeconds), tick: .seconds(tickSeconds),
+            maintenance: maintenance.settings, logger: logger)
+        try await ProcessRunner(client: client, schema: database.schemaPolicy, services: services + metrics.services(logger: logger), logger: logger)
+            .runUntilSignalled()
     }
 }

@@ -48,11 +48,9 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let url = try await database.resolveURL(logger: logger)
         let client = try database.client(of: url, logger: logger)
-        _ = ProcessMetrics.registry
-        let server = APIServer(
-            configuration: .init(host: host, port: port, access: access),
-            client: client, schedulerDefaults: defaults, processMetrics: ProcessMetrics.render,
+        let services = ProcessServices.server(
+            client: client, configuration: .init(host: host, port: port, access: access), defaults: defaults,
             onListening: { port in logger.info("buddi API listening", metadata: ["port": "\(port)"]) }, logger: logger)
-        try await ProcessRunner(client: client, schema: database.schemaPolicy, services: [server], logger: logger).runUntilSignalled()
+        try await ProcessRunner(client: client, schema: database.schemaPolicy, services: services, logger: logger).runUntilSignalled()
     }
 }

@@ -89,19 +89,16 @@ struct WorkerCommand: AsyncParsableCommand {
         let url = try await database.resolveURL(logger: logger)
         let client = try database.client(of: url, logger: logger)
         try await BuddiAPIClient.withClient(configuration: try BuddiEnvironment.current.api(), logger: logger) { api in
-            var registry = JobRegistry()
-            ProbeJob.register(into: &registry, client: client)
-            Pipeline.register(
-                into: &registry, client: client, api: api, ledger: PostgresLedger(client: client, logger: logger), logger: logger)
+            var registry = ProcessServices.workerRegistry(client: client, api: api, logger: logger)
             for (kind, timeout) in try kindTimeouts() {
                 guard registry.kinds.contains(kind) else {
                     throw CLIError(description: "--timeout names job kind '\(kind)', which this worker does not run (it runs: \(registry.kinds.joined(separator: ", ")))")
                 }
                 registry.setTimeout(timeout, for: kind)
             }
-            let worker = JobWorker(client: client, registry: registry, configuration: workerConfiguration, logger: logger)
-            let maintenance = self.maintenance.services(client: client, logger: logger)
-            try await ProcessRunner(client: client, schema: database.schemaPolicy, services: [worker] + maintenance + metrics.services(logger: logger), logger: logger)
+            let services = ProcessServices.worker(
+                client: client, registry: registry, configuration: workerConfiguration, maintenance: maintenance.settings, logger: logger)
+            try await ProcessRunner(client: client, schema: database.schemaPolicy, services: services + metrics.services(logger: logger), logger: logger)
                 .runUntilSignalled()
         }
     }
