@@ -20,33 +20,48 @@ public struct IngestBenchReport: BenchReport, Codable, Sendable {
     var stored: Int
     var processed: Int
     var duplicates: Int
-    var fetch_seconds: Double
-    var total_seconds: Double
-    var conversations_per_second: Double
+    var fetchSeconds: Double
+    var totalSeconds: Double
+    var conversationsPerSecond: Double
     /// Time per stage: the fetch's waits on the API (overlapped with storing) and its store
     /// transactions; the process jobs' summed run time (they run side by side) and the span from
     /// the first one's start to the last one's end.
     var stages: Stages
 
     struct Stages: Codable, Sendable {
-        var fetch_api_seconds: Double
-        var fetch_store_seconds: Double
-        var process_jobs: Int
-        var process_busy_seconds: Double
-        var process_span_seconds: Double
+        var fetchApiSeconds: Double
+        var fetchStoreSeconds: Double
+        var processJobs: Int
+        var processBusySeconds: Double
+        var processSpanSeconds: Double
+
+        enum CodingKeys: String, CodingKey {
+            case fetchApiSeconds = "fetch_api_seconds"
+            case fetchStoreSeconds = "fetch_store_seconds"
+            case processJobs = "process_jobs"
+            case processBusySeconds = "process_busy_seconds"
+            case processSpanSeconds = "process_span_seconds"
+        }
     }
 
     public var text: String {
         """
         \(memories) memories, \(workers) worker(s): stored \(stored), processed \(processed), duplicates \(duplicates)
-        fetch (API → stored, process jobs enqueued): \(seconds(fetch_seconds)) — API \(seconds(stages.fetch_api_seconds)), store \(seconds(stages.fetch_store_seconds))
-        process (analytics, Merkle root, anchor, token): \(stages.process_jobs) jobs, busy \(seconds(stages.process_busy_seconds)), from first start to last end \(seconds(stages.process_span_seconds))
-        all processed: \(seconds(total_seconds))
-        \(Int(conversations_per_second)) conversations/s
+        fetch (API → stored, process jobs enqueued): \(seconds(fetchSeconds)) — API \(seconds(stages.fetchApiSeconds)), store \(seconds(stages.fetchStoreSeconds))
+        process (analytics, Merkle root, anchor, token): \(stages.processJobs) jobs, busy \(seconds(stages.processBusySeconds)), from first start to last end \(seconds(stages.processSpanSeconds))
+        all processed: \(seconds(totalSeconds))
+        \(Int(conversationsPerSecond)) conversations/s
         """
     }
 
     private func seconds(_ value: Double) -> String { String(format: "%.2f s", value) }
+
+    enum CodingKeys: String, CodingKey {
+        case memories, workers, stored, processed, duplicates, stages
+        case fetchSeconds = "fetch_seconds"
+        case totalSeconds = "total_seconds"
+        case conversationsPerSecond = "conversations_per_second"
+    }
 }
 
 /// The ingest benchmark, in a scratch database it drops afterwards.
@@ -123,15 +138,15 @@ public struct IngestBenchmark: Sendable {
         return IngestBenchReport(
             memories: memories, workers: workers, stored: conversations.total, processed: conversations.processed,
             duplicates: fetch?.duplicates ?? -1,
-            fetch_seconds: ((fetchEnd.withLock { $0 } ?? .now) - start).inSeconds, total_seconds: total,
-            conversations_per_second: Double(conversations.total) / total,
+            fetchSeconds: ((fetchEnd.withLock { $0 } ?? .now) - start).inSeconds, totalSeconds: total,
+            conversationsPerSecond: Double(conversations.total) / total,
             stages: try await stages(fetch: fetch, queue: queue))
     }
 
     private func stages(fetch: FetchResult?, queue: JobQueue) async throws -> IngestBenchReport.Stages {
         let process = try await queue.runStatistics(kind: ProcessArgs.kind)
         return IngestBenchReport.Stages(
-            fetch_api_seconds: fetch?.api_seconds ?? 0, fetch_store_seconds: fetch?.store_seconds ?? 0, process_jobs: process.jobs,
-            process_busy_seconds: process.busySeconds, process_span_seconds: process.spanSeconds)
+            fetchApiSeconds: fetch?.api_seconds ?? 0, fetchStoreSeconds: fetch?.store_seconds ?? 0, processJobs: process.jobs,
+            processBusySeconds: process.busySeconds, processSpanSeconds: process.spanSeconds)
     }
 }

@@ -16,30 +16,42 @@ public struct QueueBenchReport: BenchReport, Codable, Sendable {
     var jobs: Int
     var workers: Int
     var batch: Int
-    var enqueue_jobs_per_second: Double
+    var enqueueJobsPerSecond: Double
     var seconds: Double
-    var jobs_per_second: Double
+    var jobsPerSecond: Double
     var completed: Int
     var duplicates: Int
-    var pickup_jobs: Int
-    var pickup_p50_ms: Double
-    var pickup_p95_ms: Double
-    var pickup_p99_ms: Double
+    var pickupJobs: Int
+    var pickupP50Ms: Double
+    var pickupP95Ms: Double
+    var pickupP99Ms: Double
     /// The same, from the enqueue's commit (its call returning) to the handler's start: the
     /// queue's own share (NOTIFY, wake-up, claim), without the caller's insert round trip.
-    var pickup_after_commit_p50_ms: Double
-    var pickup_after_commit_p99_ms: Double
+    var pickupAfterCommitP50Ms: Double
+    var pickupAfterCommitP99Ms: Double
 
     public var text: String {
         """
-        enqueued \(jobs) jobs at \(Int(enqueue_jobs_per_second)) jobs/s
-        drained with \(workers) workers, batch \(batch): \(String(format: "%.2f", seconds)) s, \(Int(jobs_per_second)) jobs/s
+        enqueued \(jobs) jobs at \(Int(enqueueJobsPerSecond)) jobs/s
+        drained with \(workers) workers, batch \(batch): \(String(format: "%.2f", seconds)) s, \(Int(jobsPerSecond)) jobs/s
         completed \(completed), duplicates \(duplicates)
-        pick-up latency over \(pickup_jobs) sequential jobs: p50 \(String(format: "%.3f", pickup_p50_ms)) ms, \
-        p95 \(String(format: "%.3f", pickup_p95_ms)) ms, p99 \(String(format: "%.3f", pickup_p99_ms)) ms \
-        (from the enqueue's commit: p50 \(String(format: "%.3f", pickup_after_commit_p50_ms)) ms, \
-        p99 \(String(format: "%.3f", pickup_after_commit_p99_ms)) ms)
+        pick-up latency over \(pickupJobs) sequential jobs: p50 \(String(format: "%.3f", pickupP50Ms)) ms, \
+        p95 \(String(format: "%.3f", pickupP95Ms)) ms, p99 \(String(format: "%.3f", pickupP99Ms)) ms \
+        (from the enqueue's commit: p50 \(String(format: "%.3f", pickupAfterCommitP50Ms)) ms, \
+        p99 \(String(format: "%.3f", pickupAfterCommitP99Ms)) ms)
         """
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case jobs, workers, batch, seconds, completed, duplicates
+        case enqueueJobsPerSecond = "enqueue_jobs_per_second"
+        case jobsPerSecond = "jobs_per_second"
+        case pickupJobs = "pickup_jobs"
+        case pickupP50Ms = "pickup_p50_ms"
+        case pickupP95Ms = "pickup_p95_ms"
+        case pickupP99Ms = "pickup_p99_ms"
+        case pickupAfterCommitP50Ms = "pickup_after_commit_p50_ms"
+        case pickupAfterCommitP99Ms = "pickup_after_commit_p99_ms"
     }
 }
 
@@ -133,12 +145,12 @@ public struct QueueBenchmark: Sendable {
 
         let (latencies, afterCommit) = try await measurePickup(queue: queue, queueName: queueName)
         return QueueBenchReport(
-            jobs: jobs, workers: workers, batch: batch, enqueue_jobs_per_second: Double(jobs) / enqueueSeconds,
-            seconds: seconds, jobs_per_second: Double(jobs) / seconds, completed: completed,
-            duplicates: counter.duplicates, pickup_jobs: pickupJobs,
-            pickup_p50_ms: percentile(latencies, 0.50), pickup_p95_ms: percentile(latencies, 0.95),
-            pickup_p99_ms: percentile(latencies, 0.99), pickup_after_commit_p50_ms: percentile(afterCommit, 0.50),
-            pickup_after_commit_p99_ms: percentile(afterCommit, 0.99))
+            jobs: jobs, workers: workers, batch: batch, enqueueJobsPerSecond: Double(jobs) / enqueueSeconds,
+            seconds: seconds, jobsPerSecond: Double(jobs) / seconds, completed: completed,
+            duplicates: counter.duplicates, pickupJobs: pickupJobs,
+            pickupP50Ms: percentile(latencies, 0.50), pickupP95Ms: percentile(latencies, 0.95),
+            pickupP99Ms: percentile(latencies, 0.99), pickupAfterCommitP50Ms: percentile(afterCommit, 0.50),
+            pickupAfterCommitP99Ms: percentile(afterCommit, 0.99))
     }
 
     /// Runs `count` workers on the bench queue until `until` returns.

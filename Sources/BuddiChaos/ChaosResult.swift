@@ -18,9 +18,9 @@ public struct ChaosResult: Codable, Sendable {
     /// Conversations not processed at the end.
     public var pending: Int
     /// Inconsistencies the audit found.
-    var audit_findings: Int
+    var auditFindings: Int
     /// The longest time from the database accepting connections again to work moving again.
-    public var recovery_seconds: Double?
+    public var recoverySeconds: Double?
     public var seconds: Double
     /// What was injected, in words.
     var faults: String
@@ -36,7 +36,7 @@ public struct ChaosResult: Codable, Sendable {
     static func skipped(_ scenario: String, because reason: String) -> ChaosResult {
         ChaosResult(
             scenario: scenario, expected: 0, stored: 0, processed: 0, lost: 0, duplicated: 0, stuck: 0, pending: 0,
-            audit_findings: 0, recovery_seconds: nil, seconds: 0, faults: "-", problems: [], skipped: reason)
+            auditFindings: 0, recoverySeconds: nil, seconds: 0, faults: "-", problems: [], skipped: reason)
     }
 
     /// The longest recovery a restart may take.
@@ -45,9 +45,9 @@ public struct ChaosResult: Codable, Sendable {
     /// One line with its figures.
     public var line: String {
         if let skipped { return "SKIP \(scenario): \(skipped)" }
-        let recovery = recovery_seconds.map { String(format: ", recovery %.1f s", $0) } ?? ""
+        let recovery = recoverySeconds.map { String(format: ", recovery %.1f s", $0) } ?? ""
         return "\(passed ? "PASS" : "FAIL") \(scenario): stored \(stored)/\(expected), processed \(processed), lost \(lost), "
-            + "duplicated \(duplicated), stuck \(stuck), pending \(pending), audit \(audit_findings)\(recovery), "
+            + "duplicated \(duplicated), stuck \(stuck), pending \(pending), audit \(auditFindings)\(recovery), "
             + String(format: "%.1f s", seconds) + " — \(faults)"
             + (problems.isEmpty ? "" : "\n    " + problems.joined(separator: "\n    "))
     }
@@ -69,7 +69,7 @@ public struct ChaosResult: Codable, Sendable {
         var result = ChaosResult(
             scenario: scenario, expected: expected.count, stored: stored.intersection(expected).count, processed: processed,
             lost: expected.subtracting(stored).count, duplicated: duplicated, stuck: stuck, pending: pending,
-            audit_findings: audit.findings.map(\.count).reduce(0, +), recovery_seconds: recovery,
+            auditFindings: audit.findings.map(\.count).reduce(0, +), recoverySeconds: recovery,
             seconds: (ContinuousClock.now - started).inSeconds, faults: faults, problems: problems, skipped: nil)
         if !settled { result.problems.append("did not settle in time: something hangs") }
         if result.lost > 0 { result.problems.append("lost \(result.lost), e.g. \(expected.subtracting(stored).sorted().prefix(3))") }
@@ -84,5 +84,11 @@ public struct ChaosResult: Codable, Sendable {
             result.problems.append(String(format: "storing resumed %.1f s after the database came back (bound %.0f s)", recovery, recoveryBound))
         }
         return result
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case scenario, expected, stored, processed, lost, duplicated, stuck, pending, seconds, faults, problems, skipped
+        case auditFindings = "audit_findings"
+        case recoverySeconds = "recovery_seconds"
     }
 }

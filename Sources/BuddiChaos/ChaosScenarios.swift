@@ -106,7 +106,11 @@ public struct ChaosRunner: Sendable {
     private func postgresRestart() async throws -> ChaosResult {
         try await ChaosLab.with(cluster: cluster, name: "restart", simulator: simulator(memories: scale.memories), logger: cluster.logger) { lab in
             try startWorkers(lab)
-            try lab.start("scheduler", ["scheduler", "--tick-seconds", "1", "--lease-seconds", "6", "--rescue-interval-seconds", "1", "--maintenance-lease-seconds", "6"])
+            // It campaigns for maintenance too: when it leads, its sweep must be as quick as the workers'.
+            try lab.start("scheduler", [
+                "scheduler", "--tick-seconds", "1", "--lease-seconds", "6", "--rescue-interval-seconds", "1", "--maintenance-lease-seconds", "6",
+                "--sweep-interval-seconds", "2", "--sweep-grace-seconds", "10",
+            ])
             let port = Int.random(in: 20_000...40_000)
             try lab.start("serve", ["serve", "--port", "\(port)"])
             let started = ContinuousClock.now

@@ -12,7 +12,7 @@ public struct ChaosTable {
         let header = ["scenario", "stored", "processed", "lost", "duplicated", "stuck", "pending", "recovery", "seconds", "result"]
         let rows = results.map { r in
             [r.scenario, "\(r.stored)/\(r.expected)", "\(r.processed)", "\(r.lost)", "\(r.duplicated)", "\(r.stuck)", "\(r.pending)",
-             r.recovery_seconds.map { String(format: "%.1f s", $0) } ?? "-", String(format: "%.1f", r.seconds),
+             r.recoverySeconds.map { String(format: "%.1f s", $0) } ?? "-", String(format: "%.1f", r.seconds),
              r.skipped != nil ? "SKIP" : r.passed ? "PASS" : "FAIL"]
         }
         let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }

@@ -6,41 +6,47 @@ import Logging
 import PostgresNIO
 
 /// Everything `buddi status` and `GET /api/scheduler/status` report, read from the database
-/// so that it is the same from any machine. Property names are the JSON keys.
+/// so that it is the same from any machine. The JSON keys are snake_case (its CodingKeys).
 public struct ClusterStatus: Codable, Sendable {
     /// Scheduling is enabled (`buddi start`); the original's key.
-    public var is_running: Bool
+    public var isRunning: Bool
     /// The scheduler replica that leads, if any holds a valid lease.
-    public var scheduler_leader: Leader?
-    public var fetch_interval_hours: Int
-    public var max_conversations_per_fetch: Int
-    public var min_fetch_spacing_seconds: Int
-    public var error_recovery_seconds: Int
+    public var schedulerLeader: Leader?
+    public var fetchIntervalHours: Int
+    public var maxConversationsPerFetch: Int
+    public var minFetchSpacingSeconds: Int
+    public var errorRecoverySeconds: Int
     /// When the last fetch began (or was asked for, if it has not begun).
-    public var last_fetch_time: Date?
-    public var last_fetch_outcome: String?
-    public var last_fetch_error: String?
-    public var last_fetch_job_id: Int64?
-    public var last_fetch: FetchSummary?
+    public var lastFetchTime: Date?
+    public var lastFetchOutcome: String?
+    public var lastFetchError: String?
+    public var lastFetchJobID: Int64?
+    public var lastFetch: FetchSummary?
     /// When the next scheduled fetch is due (a past time means at the next tick); nil while
     /// stopped or while a fetch is in progress.
-    public var next_fetch_time: Date?
-    public var fetch_in_progress: Bool
-    public var fetch_in_progress_job_id: Int64?
+    public var nextFetchTime: Date?
+    public var fetchInProgress: Bool
+    public var fetchInProgressJobID: Int64?
     public var workers: Workers
     public var queue: Queue
     public var conversations: ConversationCounts
-    public var last_24h: LastDay
+    public var last24h: LastDay
 
     /// The counts of a finished fetch.
     public struct FetchSummary: Codable, Sendable {
         public var trigger: String
         public var pages: Int?
-        public var memories_seen: Int?
+        public var memoriesSeen: Int?
         public var new: Int?
         public var duplicates: Int?
         public var rejected: Int?
-        public var duration_seconds: Double?
+        public var durationSeconds: Double?
+
+        enum CodingKeys: String, CodingKey {
+            case trigger, pages, new, duplicates, rejected
+            case memoriesSeen = "memories_seen"
+            case durationSeconds = "duration_seconds"
+        }
     }
 
     /// Worker processes: alive if they heartbeated within 30 s.
@@ -56,17 +62,29 @@ public struct ClusterStatus: Codable, Sendable {
             public var queues: [String]
             public var concurrency: Int32
             public var alive: Bool
-            public var seconds_since_heartbeat: Double
+            public var secondsSinceHeartbeat: Double
+
+            enum CodingKeys: String, CodingKey {
+                case id, host, pid, queues, concurrency, alive
+                case secondsSinceHeartbeat = "seconds_since_heartbeat"
+            }
         }
     }
 
     /// Jobs by state (all queues), and how long the oldest due job has waited.
     public struct Queue: Codable, Sendable {
-        public var by_state: [String: Int]
+        public var byState: [String: Int]
         public var waiting: Int
-        public var oldest_waiting_seconds: Double
+        public var oldestWaitingSeconds: Double
         /// The queues paused for the whole cluster (`buddi jobs pause`).
-        public var paused_queues: [String]
+        public var pausedQueues: [String]
+
+        enum CodingKeys: String, CodingKey {
+            case waiting
+            case byState = "by_state"
+            case oldestWaitingSeconds = "oldest_waiting_seconds"
+            case pausedQueues = "paused_queues"
+        }
     }
 
     public struct ConversationCounts: Codable, Sendable {
@@ -80,17 +98,49 @@ public struct ClusterStatus: Codable, Sendable {
 
     /// Rates over the last 24 hours (nil when there was nothing to rate).
     public struct LastDay: Codable, Sendable {
-        public var fetches_succeeded: Int
-        public var fetches_failed: Int
-        public var fetch_success_rate: Double?
-        public var conversations_processed: Int
-        public var conversations_failed: Int
-        public var processing_error_rate: Double?
-        public var jobs_completed: Int
-        public var jobs_discarded: Int
-        public var job_errors: Int
+        public var fetchesSucceeded: Int
+        public var fetchesFailed: Int
+        public var fetchSuccessRate: Double?
+        public var conversationsProcessed: Int
+        public var conversationsFailed: Int
+        public var processingErrorRate: Double?
+        public var jobsCompleted: Int
+        public var jobsDiscarded: Int
+        public var jobErrors: Int
         /// Memories rejected (met by a fetch) in the last 24 hours.
-        public var memories_rejected: Int
+        public var memoriesRejected: Int
+
+        enum CodingKeys: String, CodingKey {
+            case fetchesSucceeded = "fetches_succeeded"
+            case fetchesFailed = "fetches_failed"
+            case fetchSuccessRate = "fetch_success_rate"
+            case conversationsProcessed = "conversations_processed"
+            case conversationsFailed = "conversations_failed"
+            case processingErrorRate = "processing_error_rate"
+            case jobsCompleted = "jobs_completed"
+            case jobsDiscarded = "jobs_discarded"
+            case jobErrors = "job_errors"
+            case memoriesRejected = "memories_rejected"
+        }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case workers, queue, conversations
+        case isRunning = "is_running"
+        case schedulerLeader = "scheduler_leader"
+        case fetchIntervalHours = "fetch_interval_hours"
+        case maxConversationsPerFetch = "max_conversations_per_fetch"
+        case minFetchSpacingSeconds = "min_fetch_spacing_seconds"
+        case errorRecoverySeconds = "error_recovery_seconds"
+        case lastFetchTime = "last_fetch_time"
+        case lastFetchOutcome = "last_fetch_outcome"
+        case lastFetchError = "last_fetch_error"
+        case lastFetchJobID = "last_fetch_job_id"
+        case lastFetch = "last_fetch"
+        case nextFetchTime = "next_fetch_time"
+        case fetchInProgress = "fetch_in_progress"
+        case fetchInProgressJobID = "fetch_in_progress_job_id"
+        case last24h = "last_24h"
     }
 }
 
@@ -107,34 +157,34 @@ extension ClusterStatus {
         let waiting = depth.filter { $0.state == .available || $0.state == .retryable }
         let last = schedule.last
         return ClusterStatus(
-            is_running: schedule.settings.enabled,
-            scheduler_leader: try await LeaderElector.currentLeader(of: Scheduler.electionName, client: client, logger: logger),
-            fetch_interval_hours: schedule.settings.fetchIntervalHours,
-            max_conversations_per_fetch: schedule.settings.maxConversationsPerFetch,
-            min_fetch_spacing_seconds: schedule.settings.minFetchSpacingSeconds,
-            error_recovery_seconds: schedule.settings.errorRecoverySeconds,
-            last_fetch_time: last?.beganAt, last_fetch_outcome: last?.outcome.rawValue, last_fetch_error: last?.error,
-            last_fetch_job_id: last?.jobID,
-            last_fetch: last.map {
+            isRunning: schedule.settings.enabled,
+            schedulerLeader: try await LeaderElector.currentLeader(of: Scheduler.electionName, client: client, logger: logger),
+            fetchIntervalHours: schedule.settings.fetchIntervalHours,
+            maxConversationsPerFetch: schedule.settings.maxConversationsPerFetch,
+            minFetchSpacingSeconds: schedule.settings.minFetchSpacingSeconds,
+            errorRecoverySeconds: schedule.settings.errorRecoverySeconds,
+            lastFetchTime: last?.beganAt, lastFetchOutcome: last?.outcome.rawValue, lastFetchError: last?.error,
+            lastFetchJobID: last?.jobID,
+            lastFetch: last.map {
                 FetchSummary(
-                    trigger: $0.trigger.rawValue, pages: $0.pages, memories_seen: $0.memoriesSeen, new: $0.new,
-                    duplicates: $0.duplicates, rejected: $0.rejected, duration_seconds: $0.durationSeconds)
+                    trigger: $0.trigger.rawValue, pages: $0.pages, memoriesSeen: $0.memoriesSeen, new: $0.new,
+                    duplicates: $0.duplicates, rejected: $0.rejected, durationSeconds: $0.durationSeconds)
             },
-            next_fetch_time: schedule.nextFetch.map { $0 == .distantPast ? Date() : $0 },
-            fetch_in_progress: schedule.inProgress, fetch_in_progress_job_id: schedule.inProgressJobID,
+            nextFetchTime: schedule.nextFetch.map { $0 == .distantPast ? Date() : $0 },
+            fetchInProgress: schedule.inProgress, fetchInProgressJobID: schedule.inProgressJobID,
             workers: Workers(
                 alive: workers.filter { $0.isAlive() }.count, dead: workers.filter { !$0.isAlive() }.count,
                 processes: workers.map {
                     .init(
                         id: $0.id, host: $0.host, pid: $0.pid, queues: $0.queues, concurrency: $0.concurrency, alive: $0.isAlive(),
-                        seconds_since_heartbeat: $0.secondsSinceHeartbeat)
+                        secondsSinceHeartbeat: $0.secondsSinceHeartbeat)
                 }),
             queue: Queue(
-                by_state: byState, waiting: waiting.reduce(0) { $0 + $1.count },
-                oldest_waiting_seconds: waiting.map(\.oldestWaitingSeconds).max() ?? 0,
-                paused_queues: try await queue.pausedQueues()),
+                byState: byState, waiting: waiting.reduce(0) { $0 + $1.count },
+                oldestWaitingSeconds: waiting.map(\.oldestWaitingSeconds).max() ?? 0,
+                pausedQueues: try await queue.pausedQueues()),
             conversations: try await conversationCounts(client: client, logger: logger),
-            last_24h: try await lastDay(client: client, logger: logger))
+            last24h: try await lastDay(client: client, logger: logger))
     }
 
     private static func conversationCounts(client: PostgresClient, logger: Logger) async throws -> ConversationCounts {
@@ -163,12 +213,12 @@ extension ClusterStatus {
             let fetches = succeeded + failed
             let conversations = processed + processingFailed
             return LastDay(
-                fetches_succeeded: Int(succeeded), fetches_failed: Int(failed),
-                fetch_success_rate: fetches > 0 ? Double(succeeded) / Double(fetches) : nil,
-                conversations_processed: Int(processed), conversations_failed: Int(processingFailed),
-                processing_error_rate: conversations > 0 ? Double(processingFailed) / Double(conversations) : nil,
-                jobs_completed: Int(completed), jobs_discarded: Int(discarded), job_errors: Int(errors),
-                memories_rejected: Int(rejected))
+                fetchesSucceeded: Int(succeeded), fetchesFailed: Int(failed),
+                fetchSuccessRate: fetches > 0 ? Double(succeeded) / Double(fetches) : nil,
+                conversationsProcessed: Int(processed), conversationsFailed: Int(processingFailed),
+                processingErrorRate: conversations > 0 ? Double(processingFailed) / Double(conversations) : nil,
+                jobsCompleted: Int(completed), jobsDiscarded: Int(discarded), jobErrors: Int(errors),
+                memoriesRejected: Int(rejected))
         }
         preconditionFailure("an aggregate query returns one row")
     }

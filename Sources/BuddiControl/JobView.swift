@@ -12,17 +12,17 @@ public struct JobView: Codable, Sendable {
     public var state: String
     public var args: JSONValue
     public var attempt: Int32
-    public var max_attempts: Int32
-    public var run_at: Date
-    public var worker_id: String?
-    public var lease_expires_at: Date?
-    public var unique_key: String?
+    public var maxAttempts: Int32
+    public var runAt: Date
+    public var workerID: String?
+    public var leaseExpiresAt: Date?
+    public var uniqueKey: String?
     public var errors: [JobErrorEntry]
     public var result: JSONValue?
     public var progress: JSONValue?
-    public var created_at: Date
-    public var started_at: Date?
-    public var finished_at: Date?
+    public var createdAt: Date
+    public var startedAt: Date?
+    public var finishedAt: Date?
 
     public init(_ job: JobRecord) {
         id = job.id
@@ -32,21 +32,33 @@ public struct JobView: Codable, Sendable {
         state = job.state.rawValue
         args = Self.json(job.argsJSON) ?? .null
         attempt = job.attempt
-        max_attempts = job.maxAttempts
-        run_at = job.runAt
-        worker_id = job.workerID
-        lease_expires_at = job.leaseExpiresAt
-        unique_key = job.uniqueKey
+        maxAttempts = job.maxAttempts
+        runAt = job.runAt
+        workerID = job.workerID
+        leaseExpiresAt = job.leaseExpiresAt
+        uniqueKey = job.uniqueKey
         errors = job.errors
         result = job.resultJSON.flatMap(Self.json)
         progress = job.progressJSON.flatMap(Self.json)
-        created_at = job.createdAt
-        started_at = job.startedAt
-        finished_at = job.finishedAt
+        createdAt = job.createdAt
+        startedAt = job.startedAt
+        finishedAt = job.finishedAt
     }
 
     private static func json(_ text: String) -> JSONValue? {
         try? JSONValue(parsing: Data(text.utf8))
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, kind, queue, priority, state, args, attempt, errors, result, progress
+        case maxAttempts = "max_attempts"
+        case runAt = "run_at"
+        case workerID = "worker_id"
+        case leaseExpiresAt = "lease_expires_at"
+        case uniqueKey = "unique_key"
+        case createdAt = "created_at"
+        case startedAt = "started_at"
+        case finishedAt = "finished_at"
     }
 }
 

@@ -3,24 +3,34 @@ import Logging
 import PostgresNIO
 
 /// The memories a fetch could not store (`rejected_memories`), most recently met first: what
-/// `buddi rejected` and `GET /api/rejected-memories` list. Property names are the JSON keys.
+/// `buddi rejected` and `GET /api/rejected-memories` list (snake_case JSON keys).
 public struct RejectedMemoryPage: Codable, Sendable {
     /// One rejected memory.
     public struct Item: Codable, Sendable {
         public var id: Int64
         /// Its Buddi id, when it had a usable one.
-        public var buddi_id: String?
+        public var buddiID: String?
         public var reason: String
         /// The start of its JSON as sent (at most 512 bytes).
         public var excerpt: String
         /// The fetch that last met it, and where in that fetch.
-        public var fetch_job_id: Int64
-        public var page_cursor: String?
+        public var fetchJobID: Int64
+        public var pageCursor: String?
         public var position: Int
-        public var first_seen_at: Date
-        public var last_seen_at: Date
+        public var firstSeenAt: Date
+        public var lastSeenAt: Date
         /// How many fetches met it.
-        public var times_seen: Int
+        public var timesSeen: Int
+
+        enum CodingKeys: String, CodingKey {
+            case id, reason, excerpt, position
+            case buddiID = "buddi_id"
+            case fetchJobID = "fetch_job_id"
+            case pageCursor = "page_cursor"
+            case firstSeenAt = "first_seen_at"
+            case lastSeenAt = "last_seen_at"
+            case timesSeen = "times_seen"
+        }
     }
 
     /// Rows in the table.
@@ -40,8 +50,8 @@ public struct RejectedMemoryPage: Codable, Sendable {
             (Int64, String?, String, String, Int64, String?, Int32, Date, Date, Int32).self)
         {
             items.append(Item(
-                id: id, buddi_id: buddiID, reason: reason, excerpt: excerpt, fetch_job_id: job, page_cursor: cursor,
-                position: Int(position), first_seen_at: first, last_seen_at: last, times_seen: Int(times)))
+                id: id, buddiID: buddiID, reason: reason, excerpt: excerpt, fetchJobID: job, pageCursor: cursor,
+                position: Int(position), firstSeenAt: first, lastSeenAt: last, timesSeen: Int(times)))
         }
         var total = 0
         for try await count in try await client.query("SELECT count(*) FROM rejected_memories", logger: logger).decode(Int64.self) {

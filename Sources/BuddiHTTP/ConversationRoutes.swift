@@ -25,7 +25,7 @@ struct ConversationRoutes {
             let id = try context.parameters.require("id")
             let report = try await ConversationVerifier(client: dependencies.client, logger: dependencies.logger).verify(buddiID: id)
             guard report.checked > 0 else { throw ControlError.notFound(what: "conversation", id: id) }
-            return try .json(encoding: VerificationReply(buddi_id: id, verified: report.problems.isEmpty, problems: report.problems))
+            return try .json(encoding: VerificationReply(buddiID: id, verified: report.problems.isEmpty, problems: report.problems))
         }
         let slots = ExportSlots()
         // A read: marks nothing.
@@ -86,7 +86,12 @@ struct ConversationRoutes {
 
 /// The answer to a verification.
 struct VerificationReply: Encodable {
-    var buddi_id: String
+    var buddiID: String
     var verified: Bool
     var problems: [String]
+
+    enum CodingKeys: String, CodingKey {
+        case verified, problems
+        case buddiID = "buddi_id"
+    }
 }

@@ -39,7 +39,7 @@ struct JobRoutes {
         table.add(.post, "/api/jobs/{id}/retry") { _, context in
             let id = try jobID(context)
             try await queue.retry(id: id)
-            return try .json(encoding: JobReply(message: "job \(id) will run again", job_id: id))
+            return try .json(encoding: JobReply(message: "job \(id) will run again", jobID: id))
         }
         table.add(.get, "/api/queues") { _, _ in
             try .json(encoding: QueueList(items: try await queue.queues()))
@@ -58,7 +58,7 @@ struct JobRoutes {
             let id = try jobID(context)
             let state = try await queue.cancel(id: id)
             let message = state == .running ? "job \(id) is running; its worker will stop it" : "job \(id) cancelled"
-            return try .json(encoding: JobReply(message: message, job_id: id, state: state.rawValue))
+            return try .json(encoding: JobReply(message: message, jobID: id, state: state.rawValue))
         }
     }
 }
@@ -66,8 +66,13 @@ struct JobRoutes {
 /// The answer to an action on a job.
 struct JobReply: Encodable {
     var message: String
-    var job_id: Int64
+    var jobID: Int64
     var state: String?
+
+    enum CodingKeys: String, CodingKey {
+        case message, state
+        case jobID = "job_id"
+    }
 }
 
 /// The answer to pausing or resuming a queue.

@@ -40,7 +40,7 @@ struct SchedulerRoutes {
                 since: parameters["since"], until: parameters["until"])
             let force = try boolean(parameters, "force") ?? false
             let jobID = try await dependencies.requests.requestManual(fetch, force: force)
-            return try .json(encoding: JobReply(message: "Fetch enqueued", job_id: jobID), status: .accepted)
+            return try .json(encoding: JobReply(message: "Fetch enqueued", jobID: jobID), status: .accepted)
         }
     }
 }
@@ -49,15 +49,22 @@ struct SchedulerRoutes {
 /// the original named `enabled`).
 struct SchedulerReply: Encodable {
     var message: String
-    var is_running: Bool
-    var fetch_interval_hours: Int
-    var max_conversations_per_fetch: Int
+    var isRunning: Bool
+    var fetchIntervalHours: Int
+    var maxConversationsPerFetch: Int
 
     init(message: String, settings: SchedulerSettings) {
         self.message = message
-        is_running = settings.enabled
-        fetch_interval_hours = settings.fetchIntervalHours
-        max_conversations_per_fetch = settings.maxConversationsPerFetch
+        isRunning = settings.enabled
+        fetchIntervalHours = settings.fetchIntervalHours
+        maxConversationsPerFetch = settings.maxConversationsPerFetch
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case message
+        case isRunning = "is_running"
+        case fetchIntervalHours = "fetch_interval_hours"
+        case maxConversationsPerFetch = "max_conversations_per_fetch"
     }
 }
 

@@ -45,7 +45,7 @@ public enum Pipeline {
             processBatchSize: processBatchSize)
         let process = ProcessJob(
             client: client, ledger: ledger, analyzer: .shared, store: store, tokenOwner: tokenOwner)
-        registry.hooks = hooks
+        registry.hooks.merge(hooks)
         registry.register(FetchArgs.self, timeout: fetchTimeout) { args, context in try await fetch.run(args, context: context) }
         registry.register(ProcessArgs.self, timeout: processTimeout) { args, context in try await process.run(args, context: context) }
     }

@@ -6,8 +6,10 @@ import Logging
 import PostgresServer
 
 /// Everything a buddi process takes from its environment, in one place: the variables are read
-/// once, when the process starts (this is the only place that reads them), and each setting is
-/// parsed by the library it belongs to, with a one-line error naming the variable.
+/// once, when the process starts (the one read of configuration; besides it, only the embedded
+/// cluster's plumbing looks at `BUDDI_POSTGRES_BIN`, and children inherit the environment
+/// scrubbed), and each setting is parsed by the library it belongs to, with a one-line error
+/// naming the variable.
 ///
 /// A process checks what it needs with ``check(_:)`` before it starts anything, so that a bad
 /// setting stops it at once instead of when it is first used.
@@ -66,10 +68,6 @@ public struct BuddiEnvironment: Sendable {
 
     /// The embedded cluster's data directory: BUDDI_DATA_DIR, else `./.buddi/postgres`.
     public var dataDirectory: String { value("BUDDI_DATA_DIR") ?? ".buddi/postgres" }
-
-    /// BUDDI_POSTGRES_BIN: where the embedded cluster's server binaries are, if not the newest
-    /// /usr/lib/postgresql/N/bin.
-    public var postgresBinaries: String? { value("BUDDI_POSTGRES_BIN") }
 
     /// BUDDI_API_KEY, for the simulator to require.
     public var apiKey: String? { value("BUDDI_API_KEY") }

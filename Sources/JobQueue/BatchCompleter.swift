@@ -70,7 +70,9 @@ final class BatchCompleter: Sendable {
                     try await flushIsolatingRefusals(batch)
                 }
                 failures = 0
-                onFlushed(batch, written)
+                // An outcome set aside for its hook is still to be written: not reported yet.
+                let setAside = state.withLock { Set($0.pending.map(\.id)) }
+                onFlushed(batch.filter { !setAside.contains($0.id) }, written)
             } catch {
                 failures += 1
                 if closed && failures >= 5 {
@@ -90,6 +92,15 @@ final class BatchCompleter: Sendable {
     private func flushIsolatingRefusals(_ batch: [FinishedJob]) async throws -> FlushedOutcomes {
         do {
             return try await flush(batch)
+        } catch let failure as JobHookFailure where batch.count > 1 {
+            // One job's hook must not hold back the others: they are recorded without it, and it
+            // goes back to the end of the queue, to be tried again (alone, with backoff, if it
+            // keeps failing).
+            logger.error("a lifecycle hook failed; recording the other outcomes without that job, which is tried again", metadata: [
+                "job_id": "\(failure.jobID)", "error": "\(failure)"])
+            let written = try await flushIsolatingRefusals(batch.filter { $0.id != failure.jobID })
+            state.withLock { $0.pending.append(contentsOf: batch.filter { $0.id == failure.jobID }) }
+            return written
         } catch let error where DatabaseRefusal.reason(error) != nil && batch.count > 1 {
             var written = FlushedOutcomes()
             for job in batch {

@@ -26,7 +26,7 @@ struct JobExecutor: Sendable {
         }
         let context = JobContext(
             jobID: job.id, kind: job.kind, queue: job.queue, attempt: job.attempt,
-            maxAttempts: job.maxAttempts, workerID: workerID, progressJSON: job.progressJSON, logger: logger,
+            maxAttempts: min(job.maxAttempts, registry.retryPolicy(for: job.kind)?.maxAttempts ?? .max), workerID: workerID, progressJSON: job.progressJSON, logger: logger,
             checkpoints: checkpoints)
         let (args, kind, limit) = (job.argsJSON, job.kind, job.timeout ?? registry.timeout(for: job.kind))
         do {

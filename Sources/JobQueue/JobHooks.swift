@@ -39,6 +39,11 @@ public struct JobHooks: Sendable {
         hooks[kind, default: []].append(hook)
     }
 
+    /// Adds every hook of `other` after these.
+    public mutating func merge(_ other: JobHooks) {
+        for (kind, hooks) in other.hooks { self.hooks[kind, default: []] += hooks }
+    }
+
     /// Whether any hook is registered.
     var isEmpty: Bool { hooks.isEmpty }
 
@@ -47,10 +52,32 @@ public struct JobHooks: Sendable {
         hooks[kind] != nil
     }
 
-    /// Runs the hooks of each job, in order, on `connection` (inside the caller's transaction).
+    /// Runs the hooks of each job, in order, on `connection` (inside the caller's transaction);
+    /// a hook's error comes out as ``JobHookFailure``, naming its job.
     func run(_ ends: [JobEnd], on connection: PostgresConnection) async throws {
         for end in ends {
-            for hook in hooks[end.kind] ?? [] { try await hook(end, connection) }
+            for hook in hooks[end.kind] ?? [] {
+                do {
+                    try await hook(end, connection)
+                } catch {
+                    throw JobHookFailure(jobID: end.id, kind: end.kind, underlying: error)
+                }
+            }
         }
+    }
+}
+
+/// A lifecycle hook that threw: the ending it was part of was rolled back. The other jobs of
+/// the same statement are recorded without it; this one is tried again later.
+public struct JobHookFailure: Error, CustomStringConvertible {
+    /// The job whose hook threw.
+    public let jobID: Int64
+    /// Its kind.
+    public let kind: String
+    /// What the hook threw.
+    public let underlying: any Error
+
+    public var description: String {
+        "the '\(kind)' hook for job \(jobID) failed: \(ErrorSummary.oneLine(underlying))"
     }
 }

@@ -170,13 +170,13 @@ enum JobSQL {
         """
     }
 
-    /// Puts back jobs whose lease expired: retryable now, or discarded when out of attempts,
-    /// or cancelled when an operator had asked for it.
-    static func rescueExpired(limit: Int) -> PostgresQuery {
+    /// Puts back jobs whose lease expired (but those in `skipping`): retryable now, or discarded
+    /// when out of attempts, or cancelled when an operator had asked for it.
+    static func rescueExpired(limit: Int, skipping: [Int64] = []) -> PostgresQuery {
         """
         WITH expired AS (
             SELECT id FROM jobs
-            WHERE state = 'running' AND lease_expires_at < now()
+            WHERE state = 'running' AND lease_expires_at < now() AND id <> ALL(\(skipping)::int8[])
             ORDER BY lease_expires_at
             LIMIT \(limit)
             FOR UPDATE SKIP LOCKED

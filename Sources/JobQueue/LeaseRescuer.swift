@@ -37,16 +37,17 @@ public struct LeaseRescuer: Service {
     @discardableResult
     public func rescueOnce() async throws -> Int {
         var total = 0
+        // Jobs whose hook failed this round: rescued in a later round, not in the way of the rest.
+        var skipped: [Int64] = []
         while true {
-            let ends = try await client.transaction(logger: logger) { [self] connection in
-                var ends: [JobEnd] = []
-                let rows = try await connection.query(JobSQL.rescueExpired(limit: batchSize), logger: logger)
-                for try await (id, queue, state, kind, attempt) in rows.decode((Int64, String, String, String, Int32).self) {
-                    ends.append(JobEnd(id: id, kind: kind, queue: queue, state: JobState(rawValue: state) ?? .retryable, attempt: attempt))
-                    logger.warning("rescued a job whose lease expired", metadata: ["job_id": "\(id)", "state": "\(state)"])
-                }
-                try await hooks.run(ends.filter { hooks.handles($0.kind) }, on: connection)
-                return ends
+            let ends: [JobEnd]
+            do {
+                ends = try await rescueBatch(skipping: skipped)
+            } catch let failure as JobHookFailure {
+                logger.error("a lifecycle hook failed; rescuing the other jobs without that one, which is tried again next round", metadata: [
+                    "job_id": "\(failure.jobID)", "error": "\(failure)"])
+                skipped.append(failure.jobID)
+                continue
             }
             let count = ends.count
             for queue in Set(ends.filter { $0.state == .retryable }.map(\.queue)) {
@@ -55,5 +56,22 @@ public struct LeaseRescuer: Service {
             total += count
             if count < batchSize { return total }
         }
+    }
+
+    /// Rescues one batch of expired jobs, but those in `skipping`, with their hooks, in one transaction.
+    private func rescueBatch(skipping: [Int64]) async throws -> [JobEnd] {
+        let ends = try await client.transaction(logger: logger) { [self] connection in
+            var ends: [JobEnd] = []
+            let rows = try await connection.query(JobSQL.rescueExpired(limit: batchSize, skipping: skipping), logger: logger)
+            for try await (id, queue, state, kind, attempt) in rows.decode((Int64, String, String, String, Int32).self) {
+                ends.append(JobEnd(id: id, kind: kind, queue: queue, state: JobState(rawValue: state) ?? .retryable, attempt: attempt))
+            }
+            try await hooks.run(ends.filter { hooks.handles($0.kind) }, on: connection)
+            return ends
+        }
+        for end in ends {
+            logger.warning("rescued a job whose lease expired", metadata: ["job_id": "\(end.id)", "state": "\(end.state.rawValue)"])
+        }
+        return ends
     }
 }

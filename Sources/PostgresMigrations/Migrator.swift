@@ -53,7 +53,9 @@ public struct Migrator: Sendable {
         try await client.withConnection { connection in
             for set in sets {
                 let applied = try await appliedMigrations(of: set, on: connection)
-                let historical = (set.history?.migrations ?? []).filter { applied[$0.version] != nil }
+                // A database with any of the history gets the rest of it too (`migrate` runs it).
+                let history = set.history?.migrations ?? []
+                let historical = history.contains { applied[$0.version] != nil } ? history : []
                 var known = Set<Int>()
                 var ofSet: [Status] = []
                 for migration in historical + set.migrations where known.insert(migration.version).inserted {

@@ -1,12 +1,12 @@
-import PostgresResilience
 import Logging
 import PostgresNIO
 import ServiceLifecycle
 
 extension PostgresClient {
-    /// Starts `run()` in a task of its own and returns once it has begun, so that what leases a
-    /// connection next is not warned that the client does not run yet (and no one waits a guessed
-    /// while for it). Cancel the task to stop the client: nothing else stops it.
+    /// Starts `run()` in a task of its own and returns once that task is about to enter it (its
+    /// first act marks the client running), instead of waiting a guessed while: what leases a
+    /// connection next is, in practice, not warned that the client does not run yet. Cancel the
+    /// task to stop the client: nothing else stops it.
     public func runInBackground() async -> Task<Void, Never> {
         let (begun, began) = AsyncStream.makeStream(of: Void.self)
         // Detached: it must not inherit the caller's graceful shutdown, or the client would stop
@@ -20,9 +20,9 @@ extension PostgresClient {
     }
 }
 
-/// Runs `client` (when given) and then `services` for as long as `body` runs, then shuts them
-/// down gracefully in reverse order — a worker records every outcome before the client stops —
-/// and returns what `body` returns. `body` starts once the client runs. For a process, a
+/// Runs `client` (when given) and `services` beside it for as long as `body` runs, then shuts
+/// them down gracefully in reverse order — a worker records every outcome before the client
+/// stops — and returns what `body` returns. `body` starts once the client's run has begun. For a process, a
 /// command, a benchmark or a test that is not a ServiceGroup of its own.
 public func withServicesRunning<Result: Sendable>(
     _ services: [any Service] = [], client: PostgresClient? = nil, logger: Logger,

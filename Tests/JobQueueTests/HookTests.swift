@@ -52,6 +52,40 @@ struct HookTests {
         #expect(rows == ["\(done):completed:1", "\(failing):discarded:1", "\(retried):retryable:1", "\(retried):completed:2"])
     }
 
+    @Test("a hook that keeps failing for one job holds back neither the other outcomes nor the other rescues")
+    func failingHookIsolated() async throws {
+        let db = try await TestDatabase.make()
+        defer { Task { await db.drop() } }
+        try await endedTable(db)
+        let poison = try await db.enqueue(TestArgs(tag: "poison"))
+        var hooks = JobHooks()
+        hooks.onEnd(of: TestArgs.kind) { end, connection in
+            if end.id == poison { throw TestFailure(attempt: end.attempt) }
+            try await connection.query("INSERT INTO ended (job_id, state, attempt) VALUES (\(end.id), \(end.state.rawValue), \(end.attempt))", logger: Logger(label: "test"))
+        }
+        var ids: [Int64] = []
+        for n in 0..<20 { ids.append(try await db.enqueue(TestArgs(tag: "job\(n)"))) }
+        var registry = testRegistry(Runs())
+        registry.hooks = hooks
+        try await withWorker(db, registry: registry, configuration: testConfiguration(concurrency: 8, grace: .seconds(1))) {
+            try await expectEventually {
+                try await db.scalar("SELECT count(*) FROM jobs WHERE state = 'completed'", as: Int64.self) == 20
+            }
+        }
+        #expect(try await db.scalar("SELECT count(*) FROM ended", as: Int64.self) == 20)
+        #expect(try await db.state(poison) != .completed)
+
+        // Expired leases, the poisoned job's among them, oldest first.
+        try await db.execute("""
+            UPDATE jobs SET state = 'running', attempt = 1, worker_id = 'gone', finished_at = NULL,
+                   lease_expires_at = now() - interval '1 minute' + make_interval(secs => id)
+            WHERE id = \(poison) OR id = ANY(\(Array(ids.prefix(5)))::int8[])
+            """)
+        #expect(try await LeaseRescuer(client: db.client, hooks: hooks, logger: db.logger).rescueOnce() == 5)
+        #expect(try await db.state(poison) == .running)
+        #expect(try await db.scalar("SELECT count(*) FROM ended WHERE state = 'retryable'", as: Int64.self) == 5)
+    }
+
     @Test("a rescue and a cancel run the hooks in their transactions")
     func rescueAndCancel() async throws {
         let db = try await TestDatabase.make()

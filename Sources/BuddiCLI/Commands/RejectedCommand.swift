@@ -37,9 +37,9 @@ struct RejectedCommand: AsyncParsableCommand {
         }
         print("\(page.total) rejected memories\(page.items.isEmpty ? "" : ", most recent first:")")
         for item in page.items {
-            let name = item.buddi_id.map { "\"\($0)\"" } ?? "(no usable id)"
+            let name = item.buddiID.map { "\"\($0)\"" } ?? "(no usable id)"
             print("\(name) — \(item.reason)")
-            print("    fetch job \(item.fetch_job_id), position \(item.position), seen \(item.times_seen)×, last \(ISO8601DateFormatter().string(from: item.last_seen_at))")
+            print("    fetch job \(item.fetchJobID), position \(item.position), seen \(item.timesSeen)×, last \(ISO8601DateFormatter().string(from: item.lastSeenAt))")
             print("    \(item.excerpt.prefix(160))")
         }
     }

@@ -31,37 +31,37 @@ struct StatusText {
 
     var text: String {
         var lines: [String] = []
-        let leader = status.scheduler_leader.map { "\($0.holder) (term \($0.term))" } ?? "none (no scheduler running)"
-        lines.append("scheduling:     \(status.is_running ? "enabled" : "disabled"), every \(status.fetch_interval_hours) h, at most \(status.max_conversations_per_fetch) per fetch")
+        let leader = status.schedulerLeader.map { "\($0.holder) (term \($0.term))" } ?? "none (no scheduler running)"
+        lines.append("scheduling:     \(status.isRunning ? "enabled" : "disabled"), every \(status.fetchIntervalHours) h, at most \(status.maxConversationsPerFetch) per fetch")
         lines.append("leader:         \(leader)")
-        if let time = status.last_fetch_time {
-            var last = "\(format(time)) \(status.last_fetch_outcome ?? "")"
-            if let summary = status.last_fetch, let new = summary.new {
+        if let time = status.lastFetchTime {
+            var last = "\(format(time)) \(status.lastFetchOutcome ?? "")"
+            if let summary = status.lastFetch, let new = summary.new {
                 last += ": \(new) new, \(summary.duplicates ?? 0) duplicates, \(summary.pages ?? 0) pages"
             }
-            if let error = status.last_fetch_error { last += " (\(error))" }
+            if let error = status.lastFetchError { last += " (\(error))" }
             lines.append("last fetch:     \(last)")
         } else {
             lines.append("last fetch:     never")
         }
         let next: String
-        if status.fetch_in_progress {
-            next = "after the fetch in progress (job \(status.fetch_in_progress_job_id.map(String.init) ?? "?"))"
+        if status.fetchInProgress {
+            next = "after the fetch in progress (job \(status.fetchInProgressJobID.map(String.init) ?? "?"))"
         } else {
-            next = status.next_fetch_time.map(format) ?? "none (scheduling disabled)"
+            next = status.nextFetchTime.map(format) ?? "none (scheduling disabled)"
         }
         lines.append("next fetch:     \(next)")
         lines.append("workers:        \(status.workers.alive) alive, \(status.workers.dead) dead")
-        let states = status.queue.by_state.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
-        lines.append("queue:          \(states.isEmpty ? "empty" : states); oldest waiting \(String(format: "%.1f", status.queue.oldest_waiting_seconds)) s")
-        if !status.queue.paused_queues.isEmpty {
-            lines.append("paused queues:  \(status.queue.paused_queues.joined(separator: ", "))")
+        let states = status.queue.byState.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+        lines.append("queue:          \(states.isEmpty ? "empty" : states); oldest waiting \(String(format: "%.1f", status.queue.oldestWaitingSeconds)) s")
+        if !status.queue.pausedQueues.isEmpty {
+            lines.append("paused queues:  \(status.queue.pausedQueues.joined(separator: ", "))")
         }
         let c = status.conversations
         lines.append("conversations:  \(c.total) stored, \(c.processed) processed, \(c.pending) pending, \(c.failed) failed; \(c.rejected) memories rejected (buddi rejected)")
-        let day = status.last_24h
-        lines.append("last 24 h:      fetches \(day.fetches_succeeded) ok / \(day.fetches_failed) failed (success \(percent(day.fetch_success_rate))), "
-            + "conversations \(day.conversations_processed) processed / \(day.conversations_failed) failed (errors \(percent(day.processing_error_rate)))")
+        let day = status.last24h
+        lines.append("last 24 h:      fetches \(day.fetchesSucceeded) ok / \(day.fetchesFailed) failed (success \(percent(day.fetchSuccessRate))), "
+            + "conversations \(day.conversationsProcessed) processed / \(day.conversationsFailed) failed (errors \(percent(day.processingErrorRate)))")
         return lines.joined(separator: "\n")
     }
 
