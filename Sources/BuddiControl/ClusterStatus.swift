@@ -183,13 +183,10 @@ extension ClusterStatus {
                 byState: byState, waiting: waiting.reduce(0) { $0 + $1.count },
                 oldestWaitingSeconds: waiting.map(\.oldestWaitingSeconds).max() ?? 0,
                 pausedQueues: try await queue.pausedQueues()),
-            conversations: try await conversationCounts(client: client, logger: logger),
+            conversations: try await ConversationCounts.read(client: client, logger: logger),
             last24h: try await lastDay(client: client, logger: logger))
     }
 
-    private static func conversationCounts(client: PostgresClient, logger: Logger) async throws -> ConversationCounts {
-        try await ConversationCounts.read(client: client, logger: logger)
-    }
 }
 
 extension ClusterStatus.ConversationCounts {

@@ -102,8 +102,8 @@ private func jobID(_ context: BasicRequestContext) throws -> Int64 {
 
 private func queueName(_ context: BasicRequestContext) throws -> String {
     let name = try context.parameters.require("queue")
-    guard !name.isEmpty, name.utf8.count <= 200, !name.utf8.contains(0) else {
-        throw ControlError.invalidParameter(name: "queue", value: name, expected: "a queue name of 1 to 200 bytes")
+    guard QueueName.problem(name) == nil else {
+        throw ControlError.invalidParameter(name: "queue", value: name, expected: "a queue name of 1 to \(QueueName.maxBytes) bytes")
     }
     return name
 }

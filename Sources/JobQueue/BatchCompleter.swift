@@ -71,8 +71,7 @@ final class BatchCompleter: Sendable {
                 }
                 failures = 0
                 // An outcome set aside for its hook is still to be written: not reported yet.
-                let setAside = state.withLock { Set($0.pending.map(\.id)) }
-                onFlushed(batch.filter { !setAside.contains($0.id) }, written)
+                onFlushed(batch.filter { !written.setAside.contains($0.id) }, written)
             } catch {
                 failures += 1
                 if closed && failures >= 5 {
@@ -98,15 +97,15 @@ final class BatchCompleter: Sendable {
             // keeps failing).
             logger.error("a lifecycle hook failed; recording the other outcomes without that job, which is tried again", metadata: [
                 "job_id": "\(failure.jobID)", "error": "\(failure)"])
-            let written = try await flushIsolatingRefusals(batch.filter { $0.id != failure.jobID })
+            var written = try await flushIsolatingRefusals(batch.filter { $0.id != failure.jobID })
             state.withLock { $0.pending.append(contentsOf: batch.filter { $0.id == failure.jobID }) }
+            written.setAside.insert(failure.jobID)
             return written
         } catch let error where DatabaseRefusal.reason(error) != nil && batch.count > 1 {
             var written = FlushedOutcomes()
             for job in batch {
                 let one = try await flushIsolatingRefusals([job])
-                written.accepted.formUnion(one.accepted)
-                written.resumed.formUnion(one.resumed)
+                written.formUnion(one)
             }
             return written
         } catch let error where DatabaseRefusal.reason(error) != nil {
@@ -165,4 +164,13 @@ final class BatchCompleter: Sendable {
 struct FlushedOutcomes: Sendable {
     var accepted = Set<Int64>()
     var resumed = Set<Int64>()
+    /// Outcomes put back to be written later: their job's lifecycle hook failed.
+    var setAside = Set<Int64>()
+
+    /// Adds what another flush wrote.
+    mutating func formUnion(_ other: FlushedOutcomes) {
+        accepted.formUnion(other.accepted)
+        resumed.formUnion(other.resumed)
+        setAside.formUnion(other.setAside)
+    }
 }

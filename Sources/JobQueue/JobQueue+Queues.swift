@@ -64,8 +64,6 @@ extension JobQueue {
     }
 
     private func validate(queue: String) throws(JobQueueError) {
-        if queue.isEmpty || queue.utf8.count > 200 || queue.utf8.contains(0) {
-            throw .invalidJob("a queue name must be 1 to 200 bytes, without NUL")
-        }
+        if let problem = QueueName.problem(queue) { throw .invalidJob(problem) }
     }
 }

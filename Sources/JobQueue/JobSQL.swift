@@ -6,6 +6,8 @@ import PostgresNIO
 enum JobSQL {
     /// The states in which a job still holds its unique key.
     static let unfinishedStates = JobState.sqlList(JobState.unfinished)
+    /// The states in which a job waits to be claimed, as SQL (built once: the claim is hot).
+    static let waitingStates = JobState.sqlList(JobState.waiting)
 
     /// Every column of a job, as `JobRecord(row:)` reads them.
     static let jobColumns = """
@@ -71,7 +73,7 @@ enum JobSQL {
             SELECT set_config('synchronous_commit', 'off', true)
         ), picked AS (
             SELECT id FROM jobs
-            WHERE state IN \(unescaped: JobState.sqlList(JobState.waiting)) AND queue = \(queue) AND run_at <= now()
+            WHERE state IN \(unescaped: waitingStates) AND queue = \(queue) AND run_at <= now()
               AND NOT EXISTS (SELECT 1 FROM job_queues p WHERE p.name = \(queue) AND p.paused_at IS NOT NULL)
             ORDER BY queue, priority, run_at, id
             LIMIT \(limit)
@@ -316,7 +318,7 @@ enum JobSQL {
     static let depth: PostgresQuery = """
         SELECT queue, state, count(*),
                COALESCE(EXTRACT(EPOCH FROM now() - min(run_at) FILTER (
-                   WHERE state IN \(unescaped: JobState.sqlList(JobState.waiting)) AND run_at <= now())), 0)::float8
+                   WHERE state IN \(unescaped: waitingStates) AND run_at <= now())), 0)::float8
         FROM jobs GROUP BY queue, state ORDER BY queue, state
         """
 
@@ -344,7 +346,7 @@ enum JobSQL {
 
     /// Jobs waiting or running, counted on the claim and lease indexes.
     static let unfinishedCount: PostgresQuery = """
-        SELECT (SELECT count(*) FROM jobs WHERE state IN \(unescaped: JobState.sqlList(JobState.waiting)))
+        SELECT (SELECT count(*) FROM jobs WHERE state IN \(unescaped: waitingStates))
              + (SELECT count(*) FROM jobs WHERE state = 'running')
         """
 
@@ -369,7 +371,7 @@ enum JobSQL {
             UNION SELECT DISTINCT queue FROM jobs WHERE state IN \(unescaped: unfinishedStates)
         )
         SELECT n.name, p.paused_at,
-               (SELECT count(*) FROM jobs j WHERE j.queue = n.name AND j.state IN \(unescaped: JobState.sqlList(JobState.waiting))),
+               (SELECT count(*) FROM jobs j WHERE j.queue = n.name AND j.state IN \(unescaped: waitingStates)),
                (SELECT count(*) FROM jobs j WHERE j.queue = n.name AND j.state = 'running')
         FROM names n LEFT JOIN job_queues p ON p.name = n.name
         ORDER BY n.name

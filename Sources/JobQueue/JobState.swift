@@ -22,6 +22,17 @@ public enum JobState: String, Sendable, Codable, CaseIterable {
     }
 }
 
+/// A value stored as text in a column, spelled in SQL as a literal: job states, and an
+/// application's own (processing states, fetch outcomes).
+public protocol SQLTextValue: RawRepresentable where RawValue == String {}
+
+extension SQLTextValue {
+    /// The value as a SQL literal, e.g. `'completed'`.
+    public var sql: String { "'\(rawValue)'" }
+}
+
+extension JobState: SQLTextValue {}
+
 extension JobState {
     /// The states of a job that may still run: it holds its unique key.
     public static let unfinished: [JobState] = [.available, .running, .retryable]
@@ -29,9 +40,6 @@ extension JobState {
     public static let waiting: [JobState] = [.available, .retryable]
     /// The states of a job that will not run again.
     public static let finished: [JobState] = allCases.filter(\.isFinished)
-
-    /// The state as a SQL literal, e.g. `'completed'`.
-    public var sql: String { "'\(rawValue)'" }
 
     /// `states` as SQL's list for `IN`, e.g. `('available', 'retryable')`: how every statement,
     /// the engine's and an application's, names a set of states.

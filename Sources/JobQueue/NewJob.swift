@@ -59,7 +59,7 @@ public struct NewJob: Sendable {
     /// Checks what the database would reject, with a message that names the field.
     func validate() throws(JobQueueError) {
         if kind.isEmpty { throw .invalidJob("kind must not be empty") }
-        if queue.isEmpty { throw .invalidJob("queue must not be empty") }
+        if let problem = QueueName.problem(queue) { throw .invalidJob(problem) }
         if maxAttempts < 1 { throw .invalidJob("max_attempts must be at least 1, got \(maxAttempts)") }
         if uniqueKey == "" { throw .invalidJob("unique_key must not be empty (use nil for none)") }
         if let timeout, timeout <= .zero { throw .invalidJob("timeout must be positive, got \(timeout)") }

@@ -170,7 +170,7 @@ struct CLITests {
         #expect(try await db.scalar("SELECT paused_at IS NULL FROM job_queues WHERE name = 'imports'", as: Bool.self) == true)
         let bad = try await buddi(db, ["jobs", "pause", ""])
         #expect(bad.status == 64)
-        #expect(bad.output.contains("QUEUE must be 1 to 200 bytes"), "\(bad.output)")
+        #expect(bad.output.contains("QUEUE: a queue name must be 1 to 200 bytes, without NUL, got 0 bytes"), "\(bad.output)")
     }
 
     @Test("buddi fetch is refused within the hour unless --force; buddi jobs lists, shows, cancels and retries")

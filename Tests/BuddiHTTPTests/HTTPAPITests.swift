@@ -91,6 +91,9 @@ struct HTTPAPITests {
             let resumed = try await api.call(.POST, "/api/queues/default/resume", headers: admin)
             #expect(resumed.json["paused"] as? Bool == false)
             #expect(try await api.db.scalar("SELECT paused_at IS NULL FROM job_queues WHERE name = 'default'", as: Bool.self) == true)
+            let tooLong = try await api.call(.POST, "/api/queues/\(String(repeating: "q", count: 201))/pause", headers: admin)
+            #expect(tooLong.status == 422, "\(tooLong.body)")
+            #expect(tooLong.json["message"] as? String == "queue must be a queue name of 1 to 200 bytes, got '\(String(repeating: "q", count: 201))'")
             let after = try await api.call(.GET, "/api/queues", headers: reader).json["items"] as? [[String: Any]] ?? []
             #expect(after.first { $0["name"] as? String == "default" }?["paused_at"] is NSNull)
         }

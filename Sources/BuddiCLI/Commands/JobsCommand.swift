@@ -142,7 +142,7 @@ struct QueueTarget: ParsableArguments {
     var name: String
 
     func validate() throws {
-        if name.isEmpty || name.utf8.count > 200 { throw ValidationError("QUEUE must be 1 to 200 bytes, got '\(name)'") }
+        if let problem = QueueName.problem(name) { throw ValidationError("QUEUE: \(problem)") }
     }
 
     /// Runs `body` with the queue engine and the queue's name.
