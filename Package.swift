@@ -244,7 +244,7 @@ let package = Package(
         .testTarget(
             name: "JobQueueTests",
             dependencies: [
-                "JobQueue", "PostgresResilience", "PostgresMigrations", "DatabaseTestSupport",
+                "JobQueue", "PostgresResilience", "PostgresMigrations", "PostgresServer", "DatabaseTestSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -21,7 +21,9 @@ public enum DatabaseInterruption {
             return [error.beginError, error.closureError, error.commitError, error.rollbackError]
                 .contains { $0.map(isInterruption) ?? false }
         case let error as PSQLError:
-            if error.code == .serverClosedConnection || error.code == .connectionError || error.code == .uncleanShutdown {
+            // The client's side closed it too: the pool closes a connection the server dropped (a
+            // statement then sent on it gets clientClosedConnection), and a stopping client its pool.
+            if [.serverClosedConnection, .clientClosedConnection, .connectionError, .uncleanShutdown, .poolClosed].contains(error.code) {
                 return true
             }
             guard let state = error.serverInfo?[.sqlState] else { return false }

@@ -38,7 +38,7 @@ extension DatabaseURL {
     }
 
     /// A single connection's configuration for this URL; throws if TLS cannot be set up.
-    func connectionConfiguration() throws -> PostgresConnection.Configuration {
+    public func connectionConfiguration() throws -> PostgresConnection.Configuration {
         var configuration: PostgresConnection.Configuration
         if let socketPath {
             configuration = .init(unixSocketPath: socketPath, username: username, password: password, database: database)

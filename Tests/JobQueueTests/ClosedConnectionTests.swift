@@ -2,6 +2,7 @@ import DatabaseTestSupport
 import Foundation
 import PostgresNIO
 import PostgresResilience
+import PostgresServer
 import Testing
 
 @Suite("A connection the server closes")
@@ -27,6 +28,31 @@ struct ClosedConnectionTests {
         }
         #expect(ContinuousClock.now - started < .seconds(5))
         // The pool goes on with a new connection.
+        #expect(try await db.scalar("SELECT 1", as: Int32.self) == 1)
+    }
+}
+
+@Suite("A connection the client has closed")
+struct ClientClosedConnectionTests {
+    @Test("a statement whose connection the client closes under it (as the pool closes one the server dropped, mid-restart) is an interruption, not a failure of the work")
+    func closedByClient() async throws {
+        let db = try await TestDatabase.make()
+        defer { Task { await db.drop() } }
+        let logger = db.logger
+        let connection = try await PostgresConnection.connect(configuration: try db.url.connectionConfiguration(), id: 1, logger: logger)
+        // Closed while a statement runs on it, as the pool closes a connection whose server went away.
+        let closing = Task {
+            try await Task.sleep(for: .milliseconds(300))
+            try await connection.close()
+        }
+        do {
+            _ = try await connection.query("SELECT pg_sleep(5)", logger: logger)
+            Issue.record("a closed connection answered")
+        } catch {
+            #expect((error as? PSQLError)?.code == .clientClosedConnection, "\(String(reflecting: error))")
+            #expect(DatabaseInterruption.isInterruption(error), "\(String(reflecting: error))")
+        }
+        try await closing.value
         #expect(try await db.scalar("SELECT 1", as: Int32.self) == 1)
     }
 }
