@@ -80,6 +80,11 @@ enum FetchRunSQL {
          ORDER BY started_at DESC, job_id DESC LIMIT 1)
         """
 
+    /// A page of runs, newest request first (index `fetch_runs_requested`).
+    static func page(limit: Int, offset: Int) -> PostgresQuery {
+        "SELECT \(unescaped: columns) FROM fetch_runs ORDER BY requested_at DESC, job_id DESC LIMIT \(limit) OFFSET \(offset)"
+    }
+
     /// One run, by its job.
     static func run(jobID: Int64) -> PostgresQuery {
         "SELECT \(unescaped: columns) FROM fetch_runs WHERE job_id = \(jobID)"

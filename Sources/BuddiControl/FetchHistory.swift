@@ -1,0 +1,17 @@
+import BuddiPipeline
+import Logging
+import PostgresNIO
+
+/// The history of fetches (`fetch_runs`), newest request first: what the console's fetches page
+/// lists.
+public struct FetchHistory: Sendable {
+    public var runs: [FetchRun]
+    /// Every fetch on record.
+    public var total: Int
+
+    /// Reads a page of the history.
+    public static func read(paging: Paging, client: PostgresClient, logger: Logger) async throws -> FetchHistory {
+        let (runs, total) = try await FetchRun.history(limit: paging.limit, offset: paging.offset, client: client, logger: logger)
+        return FetchHistory(runs: runs, total: total)
+    }
+}

@@ -1,0 +1,65 @@
+import BuddiLedger
+import Foundation
+import Logging
+import PostgresNIO
+
+/// A stored conversation as an operator inspects it: its transcript, and its ledger record
+/// verified live — the Merkle proof of each covered field against the stored root, and the
+/// anchor checked in its block (what `buddi verify` checks, for one conversation, with the
+/// proofs shown).
+public struct ConversationInspection: Sendable {
+    /// A transcript line.
+    public struct Line: Sendable, Equatable {
+        public var speaker: String?
+        public var text: String
+        public var start: Double?
+    }
+
+    /// One covered field's proof and whether it leads to the stored root.
+    public struct FieldProof: Sendable {
+        public var proof: MerkleProof
+        public var verified: Bool
+    }
+
+    public var buddiID: String
+    public var transcript: [Line]
+    /// The stored root, anchor, token and the block the anchor was sealed in (nil until sealed).
+    public var merkleRoot: String?
+    public var anchorID: Int64?
+    public var tokenID: Int64?
+    public var blockHeight: Int64?
+    /// Empty for an unprocessed conversation.
+    public var proofs: [FieldProof]
+    /// What verification found wrong; empty when verified.
+    public var problems: [String]
+    /// Whether everything checked holds.
+    public var verified: Bool { problems.isEmpty && !proofs.isEmpty }
+
+    /// Inspects the conversation with this Buddi id; nil when none is stored.
+    public static func read(buddiID: String, client: PostgresClient, logger: Logger) async throws -> ConversationInspection? {
+        let store = ConversationStore(logger: logger)
+        let found = try await client.withConnection { try await store.conversations(ConversationSQL.byBuddiID(buddiID), on: $0) }
+        guard let conversation = found.first else { return nil }
+        var proofs: [FieldProof] = []
+        if let analytics = conversation.analytics, let root = conversation.merkleRoot {
+            let tree = MerkleTree(fields: try ConversationFingerprint.fields(of: conversation, analytics: analytics))
+            proofs = try tree.fields.fields.map { field in
+                let proof = try tree.proof(forField: field.name)
+                return FieldProof(proof: proof, verified: proof.verify(root: root))
+            }
+        }
+        var height: Int64?
+        if let anchorID = conversation.anchorID {
+            for try await value in try await client.query(
+                "SELECT block_height FROM ledger_anchors WHERE id = \(anchorID)", logger: logger).decode(Int64?.self) {
+                height = value
+            }
+        }
+        let report = try await ConversationVerifier(client: client, logger: logger).verify(buddiID: buddiID)
+        return ConversationInspection(
+            buddiID: buddiID,
+            transcript: conversation.transcript.map { Line(speaker: $0.speaker, text: $0.text, start: $0.start) },
+            merkleRoot: conversation.merkleRoot, anchorID: conversation.anchorID, tokenID: conversation.tokenID,
+            blockHeight: height, proofs: proofs, problems: report.problems)
+    }
+}
