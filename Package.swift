@@ -162,7 +162,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
-            resources: [.copy("openapi.yaml")]
+            resources: [.copy("openapi.yaml"), .copy("Console/Assets")]
         ),
         // What a buddi process runs: the schema policy, the process runner, the cluster's
         // maintenance, the probe job, following a fetch, the process's own metrics.
@@ -240,6 +240,16 @@ let package = Package(
             ],
             path: "Tests/BuddiTestSupport"
         ),
+        // Headless Chromium over WebDriver, for the console's tests.
+        .target(
+            name: "BrowserTestSupport",
+            dependencies: [
+                "PostgresServer",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            path: "Tests/BrowserTestSupport"
+        ),
         // The engine alone: its own job kinds, its own schema, no Buddi target.
         .testTarget(
             name: "JobQueueTests",
@@ -303,6 +313,16 @@ let package = Package(
             dependencies: [
                 "BuddiPipeline", "BuddiScheduler", "JobQueue", "PostgresServer", "PostgresResilience",
                 "BuddiTestSupport", "DatabaseTestSupport",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+        // The operator's console in a real browser, over real `buddi` processes.
+        .testTarget(
+            name: "BuddiConsoleTests",
+            dependencies: [
+                "PostgresServer", "BuddiTestSupport", "DatabaseTestSupport", "BrowserTestSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),

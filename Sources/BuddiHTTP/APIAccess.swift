@@ -12,11 +12,22 @@ public struct APIAccess: Sendable {
 
     let adminDigest: SHA256.Digest?
     let readDigest: SHA256.Digest?
+    /// What the console's session cookies are signed with: derived from the tokens when there are
+    /// some (a session holds across restarts and replicas, and ends when a token changes), else
+    /// random for this process.
+    let sessionKey: SymmetricKey
 
     /// Access with these tokens; nil or empty for none.
     public init(adminToken: String?, readToken: String? = nil) {
         adminDigest = Self.digest(adminToken)
         readDigest = Self.digest(readToken)
+        if adminDigest != nil || readDigest != nil {
+            var material = Data("buddi console sessions v1".utf8)
+            for digest in [adminDigest, readDigest] { material.append(contentsOf: digest.map(Array.init) ?? []) }
+            sessionKey = SymmetricKey(data: SHA256.hash(data: material))
+        } else {
+            sessionKey = SymmetricKey(size: .bits256)
+        }
     }
 
     /// Whether any token is configured (else every request is let through: loopback only).

@@ -8,7 +8,8 @@ import PostgresNIO
 import ServiceLifecycle
 
 /// `buddi serve`: the HTTP API over the shared database — the original's scheduler endpoints,
-/// conversations, exports, jobs, health, metrics and the OpenAPI document.
+/// conversations, exports, jobs, health, metrics and the OpenAPI document — and the operator's
+/// console at `/` (see ``ConsoleRoutes``).
 public struct APIServer: Service {
     /// Where and how it listens.
     public struct Configuration: Sendable {
@@ -62,6 +63,7 @@ public struct APIServer: Service {
         SchedulerRoutes(dependencies: dependencies).register(on: &table)
         ConversationRoutes(dependencies: dependencies).register(on: &table)
         JobRoutes(dependencies: dependencies).register(on: &table)
+        ConsoleRoutes(dependencies: dependencies, sessions: ConsoleSessions(access: configuration.access)).register(on: router)
         self.responder = router.buildResponder()
         self.routes = table.routes
     }

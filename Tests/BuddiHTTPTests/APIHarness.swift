@@ -32,12 +32,18 @@ struct APIHarness: Sendable {
         }
     }
 
-    /// One request; the whole body as text.
-    func call(_ method: HTTPMethod, _ path: String, headers: [(String, String)] = []) async throws -> Reply {
+    /// One request (with `form` as a urlencoded body, if given); the whole body as text.
+    func call(
+        _ method: HTTPMethod, _ path: String, headers: [(String, String)] = [], form: String? = nil, followRedirects: Bool = true
+    ) async throws -> Reply {
         var request = HTTPClientRequest(url: base + path)
         request.method = method
         for (name, value) in headers { request.headers.add(name: name, value: value) }
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
+        if let form {
+            request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
+            request.body = .bytes(ByteBuffer(string: form))
+        }
+        let response = try await (followRedirects ? HTTPClient.shared : Self.withoutRedirects).execute(request, timeout: .seconds(60))
         var body = ""
         var parts = 0
         for try await part in response.body {
@@ -46,6 +52,10 @@ struct APIHarness: Sendable {
         }
         return Reply(status: Int(response.status.code), headers: response.headers, body: body, parts: parts)
     }
+
+    /// A client that hands back a redirect instead of following it.
+    private static let withoutRedirects = HTTPClient(
+        eventLoopGroupProvider: .singleton, configuration: HTTPClient.Configuration(redirectConfiguration: .disallow))
 
     struct Reply {
         var status: Int

@@ -1,0 +1,106 @@
+import BuddiTestSupport
+import DatabaseTestSupport
+import Foundation
+import Testing
+
+/// The console's pages over plain HTTP: its headers, sessions, CSRF and bad input (what a browser
+/// does with them is in BuddiConsoleTests).
+@Suite("Console over HTTP", .serialized)
+struct ConsoleHTTPTests {
+    /// The `name=value` of a Set-Cookie header.
+    private static func cookie(_ reply: APIHarness.Reply) -> String? {
+        reply.headers["Set-Cookie"].first.map { String($0.prefix { $0 != ";" }) }
+    }
+
+    /// The CSRF token in a page's forms.
+    private static func csrf(_ page: String) -> String? {
+        guard let range = page.range(of: #"name="csrf" value=""#) else { return nil }
+        return String(page[range.upperBound...].prefix { $0 != "\"" })
+    }
+
+    @Test("without tokens: every page is HTML under a CSP without unsafe-inline, the session cookie is HttpOnly and SameSite=Strict (Secure behind TLS), and a form without its CSRF token is refused")
+    func openConsole() async throws {
+        try await APIHarness.with { api in
+            try await api.db.insertConversations(3)
+            let page = try await api.call(.GET, "/")
+            #expect(page.status == 200)
+            #expect(page.headers["Content-Type"].first?.hasPrefix("text/html") == true)
+            let policy = try #require(page.headers["Content-Security-Policy"].first)
+            #expect(policy.contains("script-src 'self'") && !policy.contains("unsafe-inline"), "\(policy)")
+            #expect(page.body.contains(#"<p class="figure" id="conversations-total">3</p>"#), "\(page.body)")
+            let set = try #require(page.headers["Set-Cookie"].first)
+            #expect(set.contains("HttpOnly") && set.contains("SameSite=Strict") && !set.contains("Secure"), "\(set)")
+            let behindTLS = try await api.call(.GET, "/", headers: [("X-Forwarded-Proto", "https")])
+            #expect(behindTLS.headers["Set-Cookie"].first?.contains("; Secure") == true)
+
+            let session = try #require(Self.cookie(page))
+            let token = try #require(Self.csrf(try await api.call(.GET, "/ui/fetches", headers: [("Cookie", session)]).body))
+            let forged = try await api.call(.POST, "/ui/scheduler/stop", headers: [("Cookie", session)], form: "csrf=forged", followRedirects: false)
+            #expect(forged.status == 403)
+            let stop = try await api.call(.POST, "/ui/scheduler/stop", headers: [("Cookie", session)], form: "csrf=\(token)&back=/ui/fetches", followRedirects: false)
+            #expect(stop.status == 303)
+            #expect(stop.headers["Location"].first == "/ui/fetches?notice=Scheduling%20stopped")
+            #expect(try await api.db.scalar("SELECT enabled FROM scheduler_settings", as: Bool.self) == false)
+            for path in ["/ui/fetches", "/ui/jobs", "/ui/workers", "/ui/conversations", "/ui/analytics", "/assets/console.css", "/assets/console.js"] {
+                let reply = try await api.call(.GET, path, headers: [("Cookie", session)])
+                #expect(reply.status == 200, "\(path): \(reply.status)")
+            }
+        }
+    }
+
+    @Test("bad input on a page or a form is answered with the page and a message naming what was wrong, and nothing changes")
+    func badInput() async throws {
+        try await APIHarness.with { api in
+            let session = try #require(Self.cookie(try await api.call(.GET, "/")))
+            for (path, status, named) in [
+                ("/ui/jobs?state=bogus", 422, "state must be one of"), ("/ui/conversations?min_quality=5", 422, "min_quality must be"),
+                ("/ui/jobs/99999", 404, "99999"), ("/ui/conversations/nope", 404, "no conversation nope"), ("/ui/fetches?limit=0", 422, "limit must be"),
+            ] {
+                let reply = try await api.call(.GET, path, headers: [("Cookie", session)])
+                #expect(reply.status == status, "\(path): \(reply.status)")
+                #expect(reply.body.contains(named) && reply.body.contains("<main"), "\(path): \(reply.body)")
+            }
+            let token = try #require(Self.csrf(try await api.call(.GET, "/ui/fetches", headers: [("Cookie", session)]).body))
+            let before = try await api.db.scalar("SELECT fetch_interval_hours FROM scheduler_settings", as: Int32.self)
+            for (form, message) in [
+                ("fetch_interval_hours=abc", "fetch_interval_hours must be a whole number, got &#39;abc&#39;"),
+                ("fetch_interval_hours=30", "fetch_interval_hours"), ("max_conversations_per_fetch=0", "max_conversations_per_fetch"),
+            ] {
+                let reply = try await api.call(.POST, "/ui/settings", headers: [("Cookie", session)], form: "csrf=\(token)&" + form, followRedirects: false)
+                #expect(reply.status == 422, "\(form): \(reply.status)")
+                let field = form.prefix { $0 != "=" }
+                #expect(reply.body.contains(#"id="\#(field)-error""#) && reply.body.contains(message), "\(form): \(reply.body)")
+            }
+            #expect(try await api.db.scalar("SELECT fetch_interval_hours FROM scheduler_settings", as: Int32.self) == before)
+            let fetch = try await api.call(.POST, "/ui/fetch", headers: [("Cookie", session)], form: "csrf=\(token)&back=/ui/fetches&max_conversations=lots", followRedirects: false)
+            #expect(fetch.status == 303)
+            #expect(fetch.headers["Location"].first?.contains("error=max_conversations%20must%20be%20a%20whole%20number") == true, "\(fetch.headers)")
+            #expect(try await api.db.scalar("SELECT count(*) FROM jobs WHERE kind = 'fetch'", as: Int64.self) == 0)
+        }
+    }
+
+    @Test("with tokens: pages send to the login, a wrong token is a 401, the read token's session cannot act, and a session is no bearer token for the API")
+    func protectedConsole() async throws {
+        try await APIHarness.with(adminToken: "admin-secret", readToken: "read-secret") { api in
+            let page = try await api.call(.GET, "/ui/jobs?state=completed", followRedirects: false)
+            #expect(page.status == 303)
+            #expect(page.headers["Location"].first == "/login?next=/ui/jobs%3Fstate%3Dcompleted")
+            let wrong = try await api.call(.POST, "/login", form: "token=nope&next=/", followRedirects: false)
+            #expect(wrong.status == 401)
+            #expect(wrong.headers["Set-Cookie"].isEmpty)
+            let reader = try await api.call(.POST, "/login", form: "token=read-secret&next=/ui/fetches", followRedirects: false)
+            #expect(reader.status == 303 && reader.headers["Location"].first == "/ui/fetches")
+            let session = try #require(Self.cookie(reader))
+            #expect(!session.contains("read-secret"))
+            let fetches = try await api.call(.GET, "/ui/fetches", headers: [("Cookie", session)])
+            #expect(fetches.status == 200 && fetches.body.contains("read-only"))
+            let token = try #require(Self.csrf(fetches.body))
+            let refused = try await api.call(.POST, "/ui/scheduler/stop", headers: [("Cookie", session)], form: "csrf=\(token)", followRedirects: false)
+            #expect(refused.status == 403)
+            #expect(try await api.db.scalar("SELECT count(*) FROM scheduler_settings WHERE NOT enabled", as: Int64.self) == 0)
+            #expect(try await api.call(.GET, "/api/jobs", headers: [("Cookie", session)]).status == 401, "a console session is not an API token")
+            let tampered = session.replacingOccurrences(of: "buddi_session=reader", with: "buddi_session=admin")
+            #expect(try await api.call(.GET, "/", headers: [("Cookie", tampered)], followRedirects: false).status == 303, "a cookie edited to say admin is no session")
+        }
+    }
+}
