@@ -89,6 +89,8 @@ final class RunCounter: Sendable {
     }
 
     var duplicates: Int { state.withLock { $0.duplicates } }
+    /// How many distinct jobs ran so far.
+    var distinct: Int { state.withLock { $0.seen.count } }
 }
 
 /// The queue benchmark, on a queue of its own that it deletes afterwards.
@@ -99,10 +101,16 @@ public struct QueueBenchmark: Sendable {
     let workers: Int
     let batch: Int
     let pickupJobs: Int
+    /// Told, five times a second while the jobs drain, how many have run and how many there are.
+    let progress: @Sendable (Int, Int) -> Void
 
     /// `jobs` no-op jobs drained by `workers` workers claiming `batch` at a time, then the
     /// pick-up latency of `pickupJobs` jobs enqueued one by one.
-    public init(client: PostgresClient, logger: Logger, jobs: Int, workers: Int, batch: Int, pickupJobs: Int) {
+    public init(
+        client: PostgresClient, logger: Logger, jobs: Int, workers: Int, batch: Int, pickupJobs: Int,
+        progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }
+    ) {
+        self.progress = progress
         self.client = client
         self.logger = logger
         self.jobs = jobs
@@ -137,8 +145,19 @@ public struct QueueBenchmark: Sendable {
         var registry = JobRegistry()
         registry.register(BenchNoopArgs.self) { _, context in counter.record(context.jobID) }
         let drainStart = ContinuousClock.now
-        try await runWorkers(count: workers, concurrency: batch * 2, registry: registry, queueName: queueName) {
-            await counter.wait(forDistinct: jobs)
+        try await runWorkers(count: workers, concurrency: batch * 2, registry: registry, queueName: queueName) { [jobs, progress] in
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { await counter.wait(forDistinct: jobs) }
+                group.addTask {
+                    while !Task.isCancelled {
+                        progress(counter.distinct, jobs)
+                        try? await Task.sleep(for: .milliseconds(200))
+                    }
+                }
+                await group.next()
+                group.cancelAll()
+            }
+            progress(counter.distinct, jobs)
         }
         let seconds = (ContinuousClock.now - drainStart).inSeconds
         let completed = try await queue.counts(queue: queueName)[.completed] ?? 0

@@ -38,9 +38,21 @@ public struct ConversationVerifier: Sendable {
         return Report(checked: 1, problems: problems + ledgerProblems.map { "conversation \(buddiID): \($0)" })
     }
 
+    /// How many conversations ``verifyAll(pageSize:progress:)`` will check.
+    public func processedCount() async throws -> Int {
+        var count = 0
+        for try await value in try await client.query(
+            "SELECT count(*) FROM conversations WHERE processing_state = \(unescaped: ProcessingState.processed.sql)", logger: store.logger
+        ).decode(Int64.self) {
+            count = Int(value)
+        }
+        return count
+    }
+
     /// Verifies every processed conversation, a page at a time (each page's anchors in one
-    /// query), and the whole chain (every block recomputed from its anchors).
-    public func verifyAll(pageSize: Int = 1000) async throws -> Report {
+    /// query), and the whole chain (every block recomputed from its anchors). `progress` is told
+    /// how many are checked after each page.
+    public func verifyAll(pageSize: Int = 1000, progress: (Int) -> Void = { _ in }) async throws -> Report {
         var report = Report(checked: 0, problems: try await ledger.verifyChain().map(\.description))
         var lastID: Int64 = 0
         while true {
@@ -62,6 +74,7 @@ public struct ConversationVerifier: Sendable {
                 report.problems.append("conversation \(owner): \(problem)")
             }
             report.checked += page.count
+            progress(report.checked)
             guard let last = page.last, page.count == pageSize else { return report }
             lastID = last.id
         }

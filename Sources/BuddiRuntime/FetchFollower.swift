@@ -19,8 +19,9 @@ public struct FetchFollower {
     }
 
     /// Returns the fetch job's record; throws naming the job's state and last error when it did
-    /// not complete.
-    public func follow(_ jobID: Int64, report: (String) -> Void) async throws -> JobRecord {
+    /// not complete. `progress` is told, at every look, how many of the stored conversations are
+    /// done (processed or failed) and how many there are.
+    public func follow(_ jobID: Int64, report: (String) -> Void, progress: (Int, Int) -> Void = { _, _ in }) async throws -> JobRecord {
         let record = try await waitUntilFinished(jobID) { record in
             report("fetch job \(record.id): \(record.state.rawValue), attempt \(record.attempt)")
         }
@@ -32,6 +33,7 @@ public struct FetchFollower {
         var unchangedSince = ContinuousClock.now
         while true {
             let processing = try await FetchProcessing.of(fetchJob: jobID, stored: stored, client: client, logger: logger)
+            progress(processing.processed + processing.failed, processing.stored)
             if processing != last {
                 report("processed \(processing.processed) of \(processing.stored) new conversations, \(processing.failed) failed")
                 last = processing

@@ -321,3 +321,26 @@ struct CLITests {
         #expect(try await worker.wait() == 0)
     }
 }
+
+/// Progress lines: on a terminal (a pseudo-terminal made by util-linux's `script`), none in a pipe.
+@Suite("Terminal progress", .serialized)
+struct TerminalProgressTests {
+    @Test("verify --all draws a progress line (count of total, share, rate) on a terminal; the demo and verify write none into a pipe")
+    func progressOnTerminalOnly() async throws {
+        let db = try await TestDatabase.make()
+        defer { Task { await db.drop() } }
+        let demo = try await BuddiProcess.run(["demo", "--once", "--port", "0", "--memories", "60"], databaseURL: db.url.redacted)
+        try #require(demo.status == 0, "\(demo.output)")
+        #expect(!demo.output.contains("\u{1B}[2K"), "a pipe got a progress line: \(demo.output)")
+        let piped = try await BuddiProcess.run(["verify", "--all"], databaseURL: db.url.redacted)
+        #expect(piped.status == 0, "\(piped.output)")
+        #expect(!piped.output.contains("\u{1B}[2K") && !piped.output.contains("\r"), "a pipe got a progress line: \(piped.output)")
+        var environment = ProcessInfo.processInfo.environment
+        environment["DATABASE_URL"] = db.url.redacted
+        let terminal = try RunningProcess(
+            ["/usr/bin/script", "-qec", "\(BuddiProcess.executable) verify --all", "/dev/null"], environment: environment, label: "buddi-pty")
+        #expect(try await terminal.wait(timeout: .seconds(60)) == 0, "\(terminal.output)")
+        #expect(terminal.output.contains("\u{1B}[2Kverified: 60 of 60 conversations (100%)"), "\(terminal.output.debugDescription)")
+        #expect(terminal.output.contains("verified 60 conversation(s)"), "\(terminal.output)")
+    }
+}

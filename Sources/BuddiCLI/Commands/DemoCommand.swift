@@ -81,7 +81,7 @@ struct DemoCommand: AsyncParsableCommand {
             client: client, defaults: defaults, lease: .seconds(15), tick: .seconds(5), maintenance: nil, logger: logger)
         let server = ProcessServices.server(
             client: client, configuration: .init(port: port, access: try BuddiEnvironment.current.access()), defaults: defaults,
-            onListening: { port in say("HTTP API at http://127.0.0.1:\(port)") }, logger: logger)
+            onListening: { port in say("console and HTTP API at http://127.0.0.1:\(port)/") }, logger: logger)
         try await withServicesRunning(workers + scheduler + server, logger: logger) {
             try await DemoNarrator(client: client, fetchID: fetchID, logger: logger).follow()
             guard !once else { return }
@@ -104,7 +104,10 @@ struct DemoNarrator {
     let logger: Logger
 
     func follow() async throws {
-        _ = try await FetchFollower(client: client, logger: logger).follow(fetchID, report: say)
+        let bar = TerminalProgress("buddi demo: processing", unit: "conversations")
+        _ = try await FetchFollower(client: client, logger: logger).follow(
+            fetchID, report: { bar.note("buddi demo: " + $0) }, progress: { bar.update($0, of: $1) })
+        bar.finish()
         _ = try await LedgerSealer(client: client, logger: logger).sealPending()
         let report = try await ConversationVerifier(client: client, logger: logger).verifyAll()
         let run = try await FetchRuns.run(jobID: fetchID, client: client, logger: logger)

@@ -92,7 +92,7 @@ struct ExportCommand: AsyncParsableCommand {
 final class ExportSink: @unchecked Sendable {
     private let handle: FileHandle
     private let path: String?
-    private let progress = isatty(STDERR_FILENO) == 1
+    private let progress = TerminalProgress("exported", unit: "lines")
     private var lines = 0
 
     init(path: String?) throws {
@@ -111,7 +111,7 @@ final class ExportSink: @unchecked Sendable {
     func write(_ text: String) throws {
         try handle.write(contentsOf: Data(text.utf8))
         lines += text.utf8.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
-        if progress { FileHandle.standardError.write(Data("\rexported \(lines) lines".utf8)) }
+        progress.update(lines)
     }
 
     func finish(rows: Int) throws {
@@ -121,6 +121,7 @@ final class ExportSink: @unchecked Sendable {
             if FileManager.default.fileExists(atPath: path) { try FileManager.default.removeItem(atPath: path) }
             try FileManager.default.moveItem(atPath: path + ".partial", toPath: path)
         }
-        FileHandle.standardError.write(Data("\(progress ? "\r" : "")exported \(rows) conversations\(path.map { " to \($0)" } ?? "")\n".utf8))
+        progress.finish()
+        FileHandle.standardError.write(Data("exported \(rows) conversations\(path.map { " to \($0)" } ?? "")\n".utf8))
     }
 }

@@ -63,9 +63,15 @@ struct FetchCommand: AsyncParsableCommand {
             print("enqueued fetch job \(jobID)")
             guard wait else { return }
             // The result goes to stdout; the progress, to stderr.
-            let record = try await FetchFollower(client: client, logger: logger).follow(jobID) { line in
-                FileHandle.standardError.write(Data((line + "\n").utf8))
-            }
+            let bar = TerminalProgress("processing", unit: "conversations")
+            let record = try await FetchFollower(client: client, logger: logger).follow(
+                jobID,
+                report: { line in
+                    bar.finish()
+                    FileHandle.standardError.write(Data((line + "\n").utf8))
+                },
+                progress: { bar.update($0, of: $1) })
+            bar.finish()
             print(record.resultJSON ?? "{}")
         }
     }

@@ -46,8 +46,11 @@ struct QueueBenchCommand: AsyncParsableCommand {
     func run() async throws {
         let logger = BuddiLogging.quiet
         let report = try await database.withDatabase(logger: logger) { client, _ in
-            try await QueueBenchmark(
-                client: client, logger: logger, jobs: jobs, workers: workers, batch: batch, pickupJobs: pickupJobs
+            let bar = TerminalProgress("drained", unit: "jobs")
+            defer { bar.finish() }
+            return try await QueueBenchmark(
+                client: client, logger: logger, jobs: jobs, workers: workers, batch: batch, pickupJobs: pickupJobs,
+                progress: { bar.update($0, of: $1) }
             ).run()
         }
         try report.print(json: json)

@@ -25,7 +25,11 @@ struct VerifyCommand: AsyncParsableCommand {
         let (report, audit) = try await database.withDatabase(logger: logger) { client, _ in
             let verifier = ConversationVerifier(client: client, logger: logger)
             if let buddiID { return (try await verifier.verify(buddiID: buddiID), nil as PipelineAudit.Report?) }
-            return (try await verifier.verifyAll(), try await PipelineAudit(client: client, logger: logger).run())
+            let total = try await verifier.processedCount()
+            let bar = TerminalProgress("verified", unit: "conversations")
+            let report = try await verifier.verifyAll(progress: { bar.update($0, of: total) })
+            bar.finish()
+            return (report, try await PipelineAudit(client: client, logger: logger).run())
         }
         for problem in report.problems { print(problem) }
         guard report.problems.isEmpty else {
