@@ -15,7 +15,7 @@ enum SVGChart {
     static func columns(_ columns: [Column], classes: [String], legend: [String], caption: String, axis: (String, String)) -> HTML {
         let top = max(1, columns.map { $0.parts.reduce(0, +) }.max() ?? 1)
         let slot = width / Double(max(columns.count, 1))
-        let plot = height - 18
+        let plot = height - 20
         var shapes: [HTML] = []
         for (index, column) in columns.enumerated() {
             var base = plot
@@ -27,11 +27,11 @@ enum SVGChart {
             }
         }
         let keys = zip(legend, classes).map { name, css -> HTML in "<span class=\"key \(css)\"></span>\(name)" }
+        // Text sits outside the SVG, which stretches to the page's width: it would stretch too.
         return """
-            <figure class="chart"><svg viewBox="0 0 \(Int(width)) \(Int(height))" role="img" aria-label="\(caption)" preserveAspectRatio="none">\
-            <line class="axis" x1="0" y1="\(fixed(plot))" x2="\(Int(width))" y2="\(fixed(plot))"></line>\(shapes)\
-            <text class="tick" x="0" y="\(Int(height) - 3)">\(axis.0)</text><text class="tick end" x="\(Int(width))" y="\(Int(height) - 3)">\(axis.1)</text>\
-            <text class="tick" x="2" y="11">max \(top)</text></svg>\
+            <figure class="chart"><p class="scale">max \(top)</p><svg viewBox="0 0 \(Int(width)) \(Int(plot))" role="img" aria-label="\(caption)" preserveAspectRatio="none">\
+            <line class="axis" x1="0" y1="\(fixed(plot))" x2="\(Int(width))" y2="\(fixed(plot))"></line>\(shapes)</svg>\
+            <p class="ticks"><span>\(axis.0)</span><span>\(axis.1)</span></p>\
             <figcaption>\(caption) <span class="legend">\(HTML(joining: keys, separator: " "))</span></figcaption></figure>
             """
     }
@@ -43,10 +43,10 @@ enum SVGChart {
         let h = max(row * Double(items.count), row)
         let rows = items.enumerated().map { index, item -> HTML in
             let y = Double(index) * row
-            let w = (width - 160) * Double(item.value) / Double(top)
+            let w = (width - 200) * Double(item.value) / Double(top)
             return "<text class=\"label\" x=\"0\" y=\"\(fixed(y + 15))\">\(item.label)</text><rect class=\"bar-topic\" x=\"150\" y=\"\(fixed(y + 3))\" width=\"\(fixed(max(w, 1)))\" height=\"16\"><title>\(item.label): \(item.value)</title></rect><text class=\"value\" x=\"\(fixed(155 + w))\" y=\"\(fixed(y + 15))\">\(item.value)</text>"
         }
-        return "<figure class=\"chart\"><svg viewBox=\"0 0 \(Int(width)) \(Int(h))\" role=\"img\" aria-label=\"\(caption)\">\(rows)</svg><figcaption>\(caption)</figcaption></figure>"
+        return "<figure class=\"chart\"><svg class=\"bars\" viewBox=\"0 0 \(Int(width)) \(Int(h))\" role=\"img\" aria-label=\"\(caption)\">\(rows)</svg><figcaption>\(caption)</figcaption></figure>"
     }
 
     private static func fixed(_ value: Double) -> String {
