@@ -300,6 +300,7 @@ let package = Package(
             dependencies: [
                 "BuddiHTTP", "BuddiControl", "BuddiScheduler", "JobQueue", "PostgresServer", "PostgresResilience",
                 "BuddiTestSupport", "DatabaseTestSupport",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

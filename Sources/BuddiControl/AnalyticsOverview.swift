@@ -2,10 +2,11 @@ import Foundation
 import Logging
 import PostgresNIO
 
-/// What the processed conversations say in aggregate: sentiment per day over the 30 days that
-/// end with the newest memory (memories are dated by Buddi, not by when they were fetched),
-/// the most frequent topics, and quality and engagement in ten bins of 0.1. The console's
-/// analytics page.
+/// What the processed conversations of the 30 days that end with the newest memory say in
+/// aggregate (memories are dated by Buddi, not by when they were fetched; the window keeps every
+/// query on `conversations_memory_created` instead of a scan of every conversation): sentiment
+/// per day, the most frequent topics, and quality and engagement in ten bins of 0.1. The
+/// console's analytics page.
 public struct AnalyticsOverview: Sendable, Equatable {
     /// One day's conversations by sentiment label.
     public struct SentimentDay: Sendable, Equatable {
@@ -44,18 +45,22 @@ public struct AnalyticsOverview: Sendable, Equatable {
         var topics: [(String, Int)] = []
         for try await (topic, count) in try await client.query("""
             SELECT topic, count(*) FROM conversations, unnest(topics) AS topic
-            WHERE processing_state = 'processed' GROUP BY topic ORDER BY count(*) DESC, topic LIMIT 15
+            WHERE memory_created_at >= (SELECT max(memory_created_at) FROM conversations) - interval '30 days'
+              AND processing_state = 'processed'
+            GROUP BY topic ORDER BY count(*) DESC, topic LIMIT 15
             """, logger: logger).decode((String, Int64).self) {
             topics.append((topic, Int(count)))
         }
         var quality = Array(repeating: 0, count: 10)
         var engagement = Array(repeating: 0, count: 10)
         for try await (kind, bin, count) in try await client.query("""
-            SELECT 'q', LEAST(width_bucket(quality_score, 0, 1, 10), 10), count(*) FROM conversations
-            WHERE quality_score IS NOT NULL GROUP BY 2
+            WITH recent AS (
+                SELECT quality_score, engagement_score FROM conversations
+                WHERE memory_created_at >= (SELECT max(memory_created_at) FROM conversations) - interval '30 days'
+                  AND quality_score IS NOT NULL)
+            SELECT 'q', LEAST(width_bucket(quality_score, 0, 1, 10), 10), count(*) FROM recent GROUP BY 2
             UNION ALL
-            SELECT 'e', LEAST(width_bucket(engagement_score, 0, 1, 10), 10), count(*) FROM conversations
-            WHERE engagement_score IS NOT NULL GROUP BY 2
+            SELECT 'e', LEAST(width_bucket(engagement_score, 0, 1, 10), 10), count(*) FROM recent GROUP BY 2
             """, logger: logger).decode((String, Int32, Int64).self) {
             let index = max(0, min(9, Int(bin) - 1))
             if kind == "q" { quality[index] += Int(count) } else { engagement[index] += Int(count) }

@@ -14,7 +14,8 @@ public struct APIAccess: Sendable {
     let readDigest: SHA256.Digest?
     /// What the console's session cookies are signed with: derived from the tokens when there are
     /// some (a session holds across restarts and replicas, and ends when a token changes), else
-    /// random for this process.
+    /// random for this process. With only a read token its holder could derive the key: no admin
+    /// session is then accepted at all (``ConsoleSessions``).
     let sessionKey: SymmetricKey
 
     /// Access with these tokens; nil or empty for none.
@@ -22,8 +23,11 @@ public struct APIAccess: Sendable {
         adminDigest = Self.digest(adminToken)
         readDigest = Self.digest(readToken)
         if adminDigest != nil || readDigest != nil {
+            // Each token's part is marked, so "admin token X" and "read token X" give other keys.
             var material = Data("buddi console sessions v1".utf8)
-            for digest in [adminDigest, readDigest] { material.append(contentsOf: digest.map(Array.init) ?? []) }
+            for (mark, digest) in [("admin:", adminDigest), ("read:", readDigest)] {
+                material.append(contentsOf: Array(mark.utf8) + (digest.map(Array.init) ?? []))
+            }
             sessionKey = SymmetricKey(data: SHA256.hash(data: material))
         } else {
             sessionKey = SymmetricKey(size: .bits256)

@@ -63,7 +63,10 @@ public struct APIServer: Service {
         SchedulerRoutes(dependencies: dependencies).register(on: &table)
         ConversationRoutes(dependencies: dependencies).register(on: &table)
         JobRoutes(dependencies: dependencies).register(on: &table)
-        ConsoleRoutes(dependencies: dependencies, sessions: ConsoleSessions(access: configuration.access)).register(on: router)
+        ConsoleRoutes(
+            dependencies: dependencies, sessions: ConsoleSessions(access: configuration.access),
+            loopbackOnly: !configuration.access.isProtected && LoopbackHost.contains(configuration.host)
+        ).register(on: router)
         self.responder = router.buildResponder()
         self.routes = table.routes
     }

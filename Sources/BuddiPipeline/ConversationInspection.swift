@@ -33,7 +33,7 @@ public struct ConversationInspection: Sendable {
     /// What verification found wrong; empty when verified.
     public var problems: [String]
     /// Whether everything checked holds.
-    public var verified: Bool { problems.isEmpty && !proofs.isEmpty }
+    public var verified: Bool { problems.isEmpty && !proofs.isEmpty && proofs.allSatisfy(\.verified) }
 
     /// Inspects the conversation with this Buddi id; nil when none is stored.
     public static func read(buddiID: String, client: PostgresClient, logger: Logger) async throws -> ConversationInspection? {

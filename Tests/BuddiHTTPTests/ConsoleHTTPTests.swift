@@ -1,4 +1,5 @@
 import BuddiTestSupport
+import Crypto
 import DatabaseTestSupport
 import Foundation
 import Testing
@@ -79,14 +80,14 @@ struct ConsoleHTTPTests {
         }
     }
 
-    @Test("with tokens: pages send to the login, a wrong token is a 401, the read token's session cannot act, and a session is no bearer token for the API")
+    @Test("with tokens: pages send to the login, a wrong token is a 403 with the form again, the read token's session cannot act, and a session is no bearer token for the API")
     func protectedConsole() async throws {
         try await APIHarness.with(adminToken: "admin-secret", readToken: "read-secret") { api in
             let page = try await api.call(.GET, "/ui/jobs?state=completed", followRedirects: false)
             #expect(page.status == 303)
             #expect(page.headers["Location"].first == "/login?next=/ui/jobs%3Fstate%3Dcompleted")
             let wrong = try await api.call(.POST, "/login", form: "token=nope&next=/", followRedirects: false)
-            #expect(wrong.status == 401)
+            #expect(wrong.status == 403)
             #expect(wrong.headers["Set-Cookie"].isEmpty)
             let reader = try await api.call(.POST, "/login", form: "token=read-secret&next=/ui/fetches", followRedirects: false)
             #expect(reader.status == 303 && reader.headers["Location"].first == "/ui/fetches")
@@ -101,6 +102,53 @@ struct ConsoleHTTPTests {
             #expect(try await api.call(.GET, "/api/jobs", headers: [("Cookie", session)]).status == 401, "a console session is not an API token")
             let tampered = session.replacingOccurrences(of: "buddi_session=reader", with: "buddi_session=admin")
             #expect(try await api.call(.GET, "/", headers: [("Cookie", tampered)], followRedirects: false).status == 303, "a cookie edited to say admin is no session")
+        }
+    }
+
+    @Test("no way off the site through next or back (//host, a tab or a backslash), no answer to a name rebound to loopback, an HTML 404 under /ui/, and logout only with its CSRF token")
+    func redirectsAndHosts() async throws {
+        try await APIHarness.with { api in
+            for next in ["//evil.example", "/%09/evil.example", "/%0A/evil.example", "/%5Cevil.example", "https://evil.example", "/ok%20no"] {
+                let reply = try await api.call(.GET, "/login?next=\(next)", followRedirects: false)
+                #expect(reply.status == 303 && reply.headers["Location"].first == "/", "\(next): \(reply.headers)")
+            }
+            #expect(try await api.call(.GET, "/login?next=/ui/jobs%3Fstate%3Dcompleted", followRedirects: false).headers["Location"].first == "/ui/jobs?state=completed")
+            let rebound = try await api.call(.GET, "/", headers: [("Host", "evil.example:8000")], followRedirects: false)
+            #expect(rebound.status == 421 && rebound.headers["Set-Cookie"].isEmpty, "\(rebound.status)")
+            let page = try await api.call(.GET, "/", headers: [("Host", "localhost:8000")])
+            #expect(page.status == 200)
+            let session = try #require(Self.cookie(page))
+            let token = try #require(Self.csrf(try await api.call(.GET, "/ui/fetches", headers: [("Cookie", session)]).body))
+            let missing = try await api.call(.GET, "/ui/nothing/here", headers: [("Cookie", session)])
+            #expect(missing.status == 404 && missing.body.contains("No console page at /ui/nothing/here"), "\(missing.body)")
+            // A failed action goes back to its form's page: never off the site.
+            let back = try await api.call(
+                .POST, "/ui/fetch", headers: [("Cookie", session)], form: "csrf=\(token)&max_conversations=lots&back=/%09/evil.example", followRedirects: false)
+            #expect(back.headers["Location"].first?.hasPrefix("/?error=max_conversations") == true, "\(back.headers)")
+            #expect(try await api.call(.POST, "/logout", headers: [("Cookie", session)], form: "csrf=forged", followRedirects: false).status == 403)
+            let out = try await api.call(.POST, "/logout", headers: [("Cookie", session)], form: "csrf=\(token)", followRedirects: false)
+            #expect(out.status == 303 && out.headers["Set-Cookie"].first?.contains("Max-Age=0") == true)
+        }
+    }
+
+    @Test("with only a read token, a cookie signed as admin with the key its holder can derive is no session")
+    func readOnlyCannotForgeAdmin() async throws {
+        let read = "only-read-token"
+        try await APIHarness.with(readToken: read) { api in
+            // What a reader knows: the key is made from the tokens' digests alone.
+            var material = Data("buddi console sessions v1".utf8)
+            material.append(contentsOf: Array("admin:".utf8) + Array("read:".utf8) + Array(SHA256.hash(data: Data(read.utf8))))
+            let key = SymmetricKey(data: SHA256.hash(data: material))
+            let body = "admin.\(Int(Date().timeIntervalSince1970) + 3600).00"
+            let mac = HMAC<SHA256>.authenticationCode(for: Data(body.utf8), using: key).map { String(format: "%02x", $0) }.joined()
+            let reader = try #require(Self.cookie(try await api.call(.POST, "/login", form: "token=\(read)", followRedirects: false)))
+            let readerValue = String(reader.dropFirst("buddi_session=".count))
+            let signedLikeReader = readerValue.split(separator: ".")
+            let rebuilt = signedLikeReader[0...2].joined(separator: ".")
+            let readerMAC = HMAC<SHA256>.authenticationCode(for: Data(rebuilt.utf8), using: key).map { String(format: "%02x", $0) }.joined()
+            #expect(readerMAC == String(signedLikeReader[3]), "the test derives the key as the server does")
+            let forged = try await api.call(.GET, "/ui/fetches", headers: [("Cookie", "buddi_session=\(body).\(mac)")], followRedirects: false)
+            #expect(forged.status == 303 && forged.headers["Location"].first?.hasPrefix("/login") == true, "a forged admin session was accepted")
         }
     }
 }

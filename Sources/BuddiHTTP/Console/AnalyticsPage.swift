@@ -30,7 +30,7 @@ struct AnalyticsPage {
             SVGChart.columns(zip(bins, counts).map { SVGChart.Column(label: $0.0, parts: [$0.1]) }, classes: ["bar-jobs"], legend: ["conversations"], caption: caption, axis: ("0", "1"))
         }
         return """
-            <section id="analytics" data-live aria-label="Analytics">
+            <section id="analytics" aria-label="Analytics">
             <h2>Sentiment per day</h2>
             \(days.isEmpty ? "<p class=\"muted\">No processed conversations yet.</p>" :
                 SVGChart.columns(days, classes: ["s-positive", "s-neutral", "s-negative"], legend: ["positive", "neutral", "negative"], caption: "Conversations per day by sentiment, the 30 days up to the newest memory", axis: axis))

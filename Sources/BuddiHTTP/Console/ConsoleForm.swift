@@ -33,9 +33,13 @@ struct ConsoleForm: Sendable {
         self.fields = fields
     }
 
-    /// A path on this server to go back to, from the field `name` (anything else: `fallback`).
+    /// A path on this server to go back to, from the field `name` (anything else: `fallback`):
+    /// it starts with one `/`, and holds no backslash, space or control character (browsers drop
+    /// tabs and newlines from a URL, so `/<TAB>/evil.example` would lead off the site).
     func localPath(_ name: String, fallback: String) -> String {
-        guard let path = fields[name], path.hasPrefix("/"), !path.hasPrefix("//"), !path.contains("\\") else { return fallback }
+        guard let path = fields[name], path.hasPrefix("/"), !path.dropFirst().hasPrefix("/"),
+            !path.unicodeScalars.contains(where: { $0.value <= 0x20 || $0.value == 0x7F || $0 == "\\" })
+        else { return fallback }
         return path
     }
 }

@@ -44,10 +44,12 @@ struct ConsoleSessions: Sendable {
         guard parts.count == 4, let expiry = Int(parts[1]), expiry > Int(now.timeIntervalSince1970) else { return nil }
         let body = parts[0...2].joined(separator: ".")
         guard Self.equal(mac(body), String(parts[3])) else { return nil }
+        // A role whose token is not configured has no sessions (with only a read token, its
+        // holder knows the key and could sign "admin").
         let role: APIAccess.Role
         switch parts[0] {
-        case "admin": role = .admin
-        case "reader": role = .reader
+        case "admin" where access.adminDigest != nil || !access.isProtected: role = .admin
+        case "reader" where access.readDigest != nil: role = .reader
         default: return nil
         }
         return ConsoleViewer(role: role, csrfToken: mac("csrf|" + value))

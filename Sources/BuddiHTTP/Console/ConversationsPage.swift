@@ -25,7 +25,8 @@ struct ConversationsPage {
             return ConsolePage(section: Self.path, title: "Conversations", content: Self.list(rows, total: total, parameters: parameters, paging: paging))
         }
         routes.page(router, "/ui/conversations/:id") { _, context, _ in
-            let id = try context.parameters.require("id")
+            let raw = try context.parameters.require("id")
+            let id = raw.removingPercentEncoding ?? raw
             guard let text = try await conversations.one(id), let conversation = try? JSONValue(parsing: Data(text.utf8)) else {
                 throw ControlError.notFound(what: "conversation", id: id)
             }
@@ -49,7 +50,7 @@ struct ConversationsPage {
             let title = row["title"]?.stringValue ?? ""
             let topics = (row["topics"]?.arrayValue ?? []).compactMap(\.stringValue).joined(separator: ", ")
             return """
-                <tr><td><a href="\(path)/\(ConsoleRoutes.percentEncoded(id))">\(title.isEmpty ? "(untitled)" : title)</a></td>\
+                <tr><td><a href="\(path)/\(ConsoleRoutes.pathSegment(id))">\(title.isEmpty ? "(untitled)" : title)</a></td>\
                 <td>\(row["category"]?.stringValue ?? "")</td><td class="sentiment-\(row["sentiment_label"]?.stringValue ?? "")">\(row["sentiment_label"]?.stringValue ?? "—")</td>\
                 <td>\(ConsoleFormat.score(row["quality_score"]?.numberValue))</td><td>\(topics)</td><td>\(row["created_at"]?.stringValue ?? "")</td>\
                 <td>\(row["processing_state"]?.stringValue ?? "")</td></tr>

@@ -22,15 +22,16 @@ struct FetchesPage {
         routes.page(router, RouterPath(Self.path)) { request, _, viewer in
             try await page(request: request, viewer: viewer, form: nil)
         }
-        routes.action(router, "/ui/scheduler/start") { _, _, _ in
+        routes.action(router, "/ui/scheduler/start") { _ in
             _ = try await dependencies.settings.setEnabled(true)
             return .redirect(Self.path, notice: "Scheduling started")
         }
-        routes.action(router, "/ui/scheduler/stop") { _, _, _ in
+        routes.action(router, "/ui/scheduler/stop") { _ in
             _ = try await dependencies.settings.setEnabled(false)
             return .redirect(Self.path, notice: "Scheduling stopped")
         }
-        routes.action(router, "/ui/fetch") { _, form, _ in
+        routes.action(router, "/ui/fetch") { action in
+            let form = action.form
             let max = try form.value("max_conversations").map { text in
                 guard let value = Int(text) else {
                     throw ControlError.invalidParameter(name: "max_conversations", value: text, expected: "a whole number")
@@ -41,7 +42,8 @@ struct FetchesPage {
             let job = try await dependencies.requests.requestManual(fetch, force: form["force"] == "on")
             return .redirect(Self.path, notice: "Fetch enqueued as job \(job)")
         }
-        routes.action(router, "/ui/settings") { request, form, viewer in
+        routes.action(router, "/ui/settings") { action in
+            let form = action.form
             var entered = SettingsForm(hours: form["fetch_interval_hours"] ?? "", max: form["max_conversations_per_fetch"] ?? "")
             var hours: Int?, max: Int?
             for (field, text) in [("fetch_interval_hours", entered.hours), ("max_conversations_per_fetch", entered.max)] where !text.isEmpty {
@@ -60,7 +62,7 @@ struct FetchesPage {
                     if case .outOfBounds(let setting, _, _) = error { entered.errors[setting] = error.description } else { throw error }
                 }
             }
-            var page = try await page(request: request, viewer: viewer, form: entered)
+            var page = try await page(request: action.request, viewer: action.viewer, form: entered)
             page.status = .unprocessableContent
             return .page(page)
         }
@@ -72,12 +74,14 @@ struct FetchesPage {
             let rejected = try await RejectedMemoryPage.read(paging: Paging(parameters: ["limit": "20"]), client: dependencies.client, logger: dependencies.logger)
             let shown = form ?? SettingsForm(hours: "\(settings.fetchIntervalHours)", max: "\(settings.maxConversationsPerFetch)")
             return ConsolePage(section: Self.path, title: "Fetches", content: Self.render(
-                settings: settings, form: shown, history: history, rejected: rejected, paging: paging, viewer: viewer))
+                settings: settings, form: shown, history: history, rejected: rejected, paging: paging,
+                parameters: request.parameters, viewer: viewer))
         }
     }
 
     static func render(
-        settings: SchedulerSettings, form: SettingsForm, history: FetchHistory, rejected: RejectedMemoryPage, paging: Paging, viewer: ConsoleViewer
+        settings: SchedulerSettings, form: SettingsForm, history: FetchHistory, rejected: RejectedMemoryPage, paging: Paging,
+        parameters: [String: String], viewer: ConsoleViewer
     ) -> HTML {
         let toggle = settings.enabled
             ? ConsoleRoutes.button("Stop scheduling", action: "/ui/scheduler/stop", viewer: viewer, back: path, id: "scheduler-stop")
@@ -118,7 +122,7 @@ struct FetchesPage {
             <h2>History <span class="muted">(\(history.total) fetches)</span></h2>
             <div class="table-wrap"><table><thead><tr><th>Job</th><th>Trigger</th><th>Slot</th><th>Requested</th><th>Outcome</th><th>Attempts</th><th>Pages</th><th>Seen</th><th>New</th><th>Duplicates</th><th>Rejected</th><th>Duration</th><th>API errors</th><th>Error</th></tr></thead>
             <tbody>\(rows)</tbody></table></div>
-            \(ConsolePaging.links(path: path, parameters: [:], paging: paging, shown: history.runs.count, total: history.total))
+            \(ConsolePaging.links(path: path, parameters: parameters, paging: paging, shown: history.runs.count, total: history.total))
             <h2>Rejected memories <span class="muted">(\(rejected.total))</span></h2>
             <div class="table-wrap"><table><thead><tr><th>Buddi id</th><th>Reason</th><th>Excerpt</th><th>Fetch</th><th>Seen</th><th>Last seen</th></tr></thead><tbody>\(rejectedRows)</tbody></table></div>
             </section>

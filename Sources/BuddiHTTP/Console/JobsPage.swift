@@ -32,13 +32,13 @@ struct JobsPage {
             guard let job = try await queue.job(id: id) else { throw JobQueueError.jobNotFound(id) }
             return ConsolePage(section: Self.path, title: "Job \(id)", content: Self.detail(JobView(job), viewer: viewer))
         }
-        routes.action(router, "/ui/jobs/:id/retry") { _, form, _ in
-            let id = try Self.id(form)
+        routes.action(router, "/ui/jobs/:id/retry") { action in
+            let id = try Self.id(action.context)
             try await queue.retry(id: id)
             return .redirect("\(Self.path)/\(id)", notice: "Job \(id) will run again")
         }
-        routes.action(router, "/ui/jobs/:id/cancel") { _, form, _ in
-            let id = try Self.id(form)
+        routes.action(router, "/ui/jobs/:id/cancel") { action in
+            let id = try Self.id(action.context)
             let state = try await queue.cancel(id: id)
             return .redirect("\(Self.path)/\(id)", notice: state == .running ? "Job \(id) is running; its worker will stop it" : "Job \(id) cancelled")
         }
@@ -47,13 +47,6 @@ struct JobsPage {
     private static func id(_ context: BasicRequestContext) throws -> Int64 {
         let text = try context.parameters.require("id")
         guard let id = Int64(text) else { throw ControlError.invalidParameter(name: "id", value: text, expected: "a job id (a whole number)") }
-        return id
-    }
-
-    /// The job an action names (its form's `job` field; the path's id is the same).
-    private static func id(_ form: ConsoleForm) throws -> Int64 {
-        let text = form["job"] ?? ""
-        guard let id = Int64(text) else { throw ControlError.invalidParameter(name: "job", value: text, expected: "a job id (a whole number)") }
         return id
     }
 
@@ -84,13 +77,12 @@ struct JobsPage {
 
     static func detail(_ job: JobView, viewer: ConsoleViewer) -> HTML {
         let back = "\(path)/\(job.id)"
-        let hidden: HTML = "<input type=\"hidden\" name=\"job\" value=\"\(job.id)\">"
         var actions: [HTML] = []
         if ["discarded", "cancelled", "retryable", "completed"].contains(job.state) {
-            actions.append(ConsoleRoutes.button("Retry", action: "\(back)/retry", viewer: viewer, back: back, id: "job-retry", extra: hidden))
+            actions.append(ConsoleRoutes.button("Retry", action: "\(back)/retry", viewer: viewer, back: back, id: "job-retry"))
         }
-        if ["available", "scheduled", "retryable", "running"].contains(job.state) {
-            actions.append(ConsoleRoutes.button("Cancel", action: "\(back)/cancel", viewer: viewer, back: back, id: "job-cancel", extra: hidden))
+        if ["available", "retryable", "running"].contains(job.state) {
+            actions.append(ConsoleRoutes.button("Cancel", action: "\(back)/cancel", viewer: viewer, back: back, id: "job-cancel"))
         }
         let errors = job.errors.map { "<tr><td>\($0.attempt)</td><td>\($0.at)</td><td>\($0.message)</td></tr>" as HTML }
         let timeline: [(String, Date?)] = [("created", job.createdAt), ("run at", job.runAt), ("started", job.startedAt), ("lease expires", job.leaseExpiresAt), ("finished", job.finishedAt)]

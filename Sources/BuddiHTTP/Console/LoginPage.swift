@@ -2,7 +2,8 @@ import Foundation
 import Hummingbird
 
 /// `/login`: exchanges a token (the admin or the read token) for a session cookie; `/logout`
-/// ends it. A wrong token is a 401 with the form again; nothing about the token is logged.
+/// ends it (with the session's CSRF token). A wrong token is a 403 with the form again; nothing
+/// about the token is logged.
 struct LoginPage {
     let sessions: ConsoleSessions
 
@@ -14,16 +15,26 @@ struct LoginPage {
             return ConsoleRoutes.respond(Self.form(next: next, error: nil), status: .ok)
         }
         router.post("/login") { request, _ in
-            let form = try await ConsoleForm.read(request)
+            guard let form = try? await ConsoleForm.read(request) else {
+                return ConsoleRoutes.respond(ConsoleRoutes.refusal("The form sent more than \(ConsoleForm.maxBytes / 1024) KiB."), status: .contentTooLarge)
+            }
             let next = form.localPath("next", fallback: "/")
+            guard sessions.access.isProtected else { return ConsoleRoutes.redirect(to: next) }
             guard let role = sessions.access.role(offering: form["token"] ?? "") else {
-                return ConsoleRoutes.respond(Self.form(next: next, error: "That token is not valid: give BUDDI_ADMIN_TOKEN or BUDDI_READ_TOKEN."), status: .unauthorized)
+                return ConsoleRoutes.respond(Self.form(next: next, error: "That token is not valid: give BUDDI_ADMIN_TOKEN or BUDDI_READ_TOKEN."), status: .forbidden)
             }
             var response = ConsoleRoutes.redirect(to: next)
             response.headers[.setCookie] = sessions.setCookie(sessions.issue(role), secure: ConsoleSessions.isSecure(request))
             return response
         }
         router.post("/logout") { request, _ in
+            // Only the session's own form may end it.
+            if let viewer = sessions.viewer(of: request) {
+                let form = try? await ConsoleForm.read(request)
+                guard sessions.checkCSRF(form?[ConsoleSessions.csrfField], viewer: viewer) else {
+                    return ConsoleRoutes.respond(ConsoleRoutes.refusal("This form has expired: reload the page and try again."), status: .forbidden)
+                }
+            }
             var response = ConsoleRoutes.redirect(to: sessions.access.isProtected ? "/login" : "/")
             response.headers[.setCookie] = sessions.clearCookie(secure: ConsoleSessions.isSecure(request))
             return response

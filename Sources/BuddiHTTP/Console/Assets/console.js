@@ -3,7 +3,7 @@
 (function () {
   "use strict";
   var main = document.getElementById("main");
-  if (!main || !window.fetch || !window.DOMParser) return;
+  if (!main || !window.fetch || !window.DOMParser || !document.querySelector("[data-live][id]")) return;
   var seconds = Number(main.getAttribute("data-refresh")) || 5;
   function editing() {
     var active = document.activeElement;
