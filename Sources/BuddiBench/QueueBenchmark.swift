@@ -29,6 +29,11 @@ public struct QueueBenchReport: BenchReport, Codable, Sendable {
     /// queue's own share (NOTIFY, wake-up, claim), without the caller's insert round trip.
     var pickupAfterCommitP50Ms: Double
     var pickupAfterCommitP99Ms: Double
+    /// With `--baseline`: the raw-SQL loop's jobs/s on the same database in the same run, this
+    /// engine's jobs/s over it, and the bare INSERT+COMMIT round trip's median.
+    var baselineJobsPerSecond: Double?
+    var ratioToBaseline: Double?
+    var commitFloorP50Ms: Double?
 
     public var text: String {
         """
@@ -39,7 +44,10 @@ public struct QueueBenchReport: BenchReport, Codable, Sendable {
         p95 \(String(format: "%.3f", pickupP95Ms)) ms, p99 \(String(format: "%.3f", pickupP99Ms)) ms \
         (from the enqueue's commit: p50 \(String(format: "%.3f", pickupAfterCommitP50Ms)) ms, \
         p99 \(String(format: "%.3f", pickupAfterCommitP99Ms)) ms)
-        """
+        """ + (baselineJobsPerSecond.map { baseline in
+            "\nraw SQL baseline (claim 50 SKIP LOCKED, complete with = ANY, 4 connections): \(Int(baseline)) jobs/s; " +
+            "ratio \(String(format: "%.2f", ratioToBaseline ?? 0)); INSERT+COMMIT round trip p50 \(String(format: "%.3f", commitFloorP50Ms ?? 0)) ms"
+        } ?? "")
     }
 
     enum CodingKeys: String, CodingKey {
@@ -52,6 +60,9 @@ public struct QueueBenchReport: BenchReport, Codable, Sendable {
         case pickupP99Ms = "pickup_p99_ms"
         case pickupAfterCommitP50Ms = "pickup_after_commit_p50_ms"
         case pickupAfterCommitP99Ms = "pickup_after_commit_p99_ms"
+        case baselineJobsPerSecond = "baseline_jobs_per_second"
+        case ratioToBaseline = "ratio_to_baseline"
+        case commitFloorP50Ms = "commit_floor_p50_ms"
     }
 }
 
@@ -103,14 +114,17 @@ public struct QueueBenchmark: Sendable {
     let pickupJobs: Int
     /// Told, five times a second while the jobs drain, how many have run and how many there are.
     let progress: @Sendable (Int, Int) -> Void
+    /// Whether to run the raw-SQL baseline too (``RawQueueBaseline``).
+    let baseline: Bool
 
     /// `jobs` no-op jobs drained by `workers` workers claiming `batch` at a time, then the
     /// pick-up latency of `pickupJobs` jobs enqueued one by one.
     public init(
-        client: PostgresClient, logger: Logger, jobs: Int, workers: Int, batch: Int, pickupJobs: Int,
+        client: PostgresClient, logger: Logger, jobs: Int, workers: Int, batch: Int, pickupJobs: Int, baseline: Bool = false,
         progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }
     ) {
         self.progress = progress
+        self.baseline = baseline
         self.client = client
         self.logger = logger
         self.jobs = jobs
@@ -163,13 +177,15 @@ public struct QueueBenchmark: Sendable {
         let completed = try await queue.counts(queue: queueName)[.completed] ?? 0
 
         let (latencies, afterCommit) = try await measurePickup(queue: queue, queueName: queueName)
+        let raw = baseline ? try await RawQueueBaseline(client: client, logger: logger, jobs: jobs).run(commitSamples: 1000) : nil
         return QueueBenchReport(
             jobs: jobs, workers: workers, batch: batch, enqueueJobsPerSecond: Double(jobs) / enqueueSeconds,
             seconds: seconds, jobsPerSecond: Double(jobs) / seconds, completed: completed,
             duplicates: counter.duplicates, pickupJobs: pickupJobs,
             pickupP50Ms: percentile(latencies, 0.50), pickupP95Ms: percentile(latencies, 0.95),
             pickupP99Ms: percentile(latencies, 0.99), pickupAfterCommitP50Ms: percentile(afterCommit, 0.50),
-            pickupAfterCommitP99Ms: percentile(afterCommit, 0.99))
+            pickupAfterCommitP99Ms: percentile(afterCommit, 0.99), baselineJobsPerSecond: raw?.jobsPerSecond,
+            ratioToBaseline: raw.map { Double(jobs) / seconds / $0.jobsPerSecond }, commitFloorP50Ms: raw?.commitFloorP50Ms)
     }
 
     /// Runs `count` workers on the bench queue until `until` returns.
@@ -211,8 +227,6 @@ public struct QueueBenchmark: Sendable {
     }
 
     private func percentile(_ values: [Double], _ fraction: Double) -> Double {
-        guard !values.isEmpty else { return .nan }
-        let sorted = values.sorted()
-        return sorted[min(sorted.count - 1, Int((Double(sorted.count) * fraction).rounded(.up)) - 1)]
+        Percentile.of(values, fraction)
     }
 }

@@ -33,6 +33,9 @@ struct QueueBenchCommand: AsyncParsableCommand {
     @Option(help: "How many sequential jobs measure the pick-up latency.")
     var pickupJobs = 1000
 
+    @Flag(help: "Also run the raw-SQL loop (claim 50 with FOR UPDATE SKIP LOCKED, complete with one UPDATE … = ANY, 4 connections) on a scratch table in the same database, and time the bare INSERT+COMMIT round trip.")
+    var baseline = false
+
     @Flag(help: "Print one JSON object instead of text.")
     var json = false
 
@@ -49,7 +52,7 @@ struct QueueBenchCommand: AsyncParsableCommand {
             let bar = TerminalProgress("drained", unit: "jobs")
             defer { bar.finish() }
             return try await QueueBenchmark(
-                client: client, logger: logger, jobs: jobs, workers: workers, batch: batch, pickupJobs: pickupJobs,
+                client: client, logger: logger, jobs: jobs, workers: workers, batch: batch, pickupJobs: pickupJobs, baseline: baseline,
                 progress: { bar.update($0, of: $1) }
             ).run()
         }
