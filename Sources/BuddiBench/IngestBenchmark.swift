@@ -27,6 +27,32 @@ public struct IngestBenchReport: BenchReport, Codable, Sendable {
     /// transactions; the process jobs' summed run time (they run side by side) and the span from
     /// the first one's start to the last one's end.
     var stages: Stages
+    /// Where the work ran, and what it cost while it did: the worker process's peak RSS and CPU
+    /// seconds (when the workers ran as `buddi worker` processes), PostgreSQL's, and this
+    /// process's (the simulator and the clock), with each one's share of the three.
+    var cpu: CPU
+    /// The worker process's peak RSS (the issue's `worker_peak_rss_mb`), at the top level too.
+    var workerPeakRSSMB: Double?
+
+    struct CPU: Codable, Sendable {
+        var workerProcesses: Bool
+        var workerPeakRSSMB: Double?
+        var workerSeconds: Double?
+        var postgresSeconds: Double
+        var benchSeconds: Double
+        var workerShare: Double?
+        var postgresShare: Double
+
+        enum CodingKeys: String, CodingKey {
+            case workerProcesses = "worker_processes"
+            case workerPeakRSSMB = "worker_peak_rss_mb"
+            case workerSeconds = "worker_cpu_seconds"
+            case postgresSeconds = "postgres_cpu_seconds"
+            case benchSeconds = "bench_cpu_seconds"
+            case workerShare = "worker_cpu_share"
+            case postgresShare = "postgres_cpu_share"
+        }
+    }
 
     struct Stages: Codable, Sendable {
         var fetchApiSeconds: Double
@@ -51,6 +77,8 @@ public struct IngestBenchReport: BenchReport, Codable, Sendable {
         process (analytics, Merkle root, anchor, token): \(stages.processJobs) jobs, busy \(seconds(stages.processBusySeconds)), from first start to last end \(seconds(stages.processSpanSeconds))
         all processed: \(seconds(totalSeconds))
         \(Int(conversationsPerSecond)) conversations/s
+        CPU: \(cpu.workerSeconds.map { "worker process(es) \(seconds($0)) (\(Int((cpu.workerShare ?? 0) * 100))%), peak RSS \(String(format: "%.1f", cpu.workerPeakRSSMB ?? 0)) MB; " } ?? "workers in this process; ")\
+        PostgreSQL \(seconds(cpu.postgresSeconds)) (\(Int(cpu.postgresShare * 100))%), this process \(seconds(cpu.benchSeconds))
         """
     }
 
@@ -58,6 +86,8 @@ public struct IngestBenchReport: BenchReport, Codable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case memories, workers, stored, processed, duplicates, stages
+        case workerPeakRSSMB = "worker_peak_rss_mb"
+        case cpu
         case fetchSeconds = "fetch_seconds"
         case totalSeconds = "total_seconds"
         case conversationsPerSecond = "conversations_per_second"
@@ -71,10 +101,14 @@ public struct IngestBenchmark: Sendable {
     let memories: Int
     let workers: Int
     let concurrency: Int
+    /// The `buddi` executable whose `worker` command runs the workers, each a process of its own
+    /// as in production; nil runs them in this process.
+    let workerExecutable: String?
 
     /// `memories` memories from the simulator, fetched and processed by `workers` workers of
     /// `concurrency` each, in a scratch database on the server of `serverURL`.
-    public init(serverURL: DatabaseURL, logger: Logger, memories: Int, workers: Int, concurrency: Int) {
+    public init(serverURL: DatabaseURL, logger: Logger, memories: Int, workers: Int, concurrency: Int, workerExecutable: String? = nil) {
+        self.workerExecutable = workerExecutable
         self.serverURL = serverURL
         self.logger = logger
         self.memories = memories
@@ -99,13 +133,13 @@ public struct IngestBenchmark: Sendable {
                 let configuration = BuddiAPIConfiguration(
                     baseURL: baseURL, apiKey: BuddiAPIKey("bench"), requestsPerSecond: 100_000, burst: 1000)
                 return try await BuddiAPIClient.withClient(configuration: configuration, logger: logger) { api in
-                    try await drain(client: client, api: api)
+                    try await drain(client: client, api: api, database: database, apiBaseURL: baseURL.absoluteString)
                 }
             }
         }
     }
 
-    private func drain(client: PostgresClient, api: BuddiAPIClient) async throws -> IngestBenchReport {
+    private func drain(client: PostgresClient, api: BuddiAPIClient, database: DatabaseURL, apiBaseURL: String) async throws -> IngestBenchReport {
         var registry = JobRegistry()
         Pipeline.register(into: &registry, client: client, api: api, ledger: PostgresLedger(client: client, logger: logger), logger: logger)
         let services: [any Service] = (0..<workers).map { index in
@@ -117,12 +151,18 @@ public struct IngestBenchmark: Sendable {
                 logger: logger)
         }
         let queue = Pipeline.queue(client: client, logger: logger)
+        let processes = try workerExecutable.map { try WorkerProcesses(
+            executable: $0, count: workers, concurrency: concurrency, database: database, apiBaseURL: apiBaseURL) }
+        defer { processes?.stop() }
+        if let processes { try await processes.waitUntilRegistered(queue: queue, client: client, logger: logger) }
+        let postgresBefore = ProcessSampler.postgresCPUSeconds()
+        let benchBefore = ProcessUsage.current().cpuSeconds
         let start = ContinuousClock.now
         let fetchEnd = Mutex<ContinuousClock.Instant?>(nil)
         let fetchJob = try await queue.enqueue(NewJob(FetchArgs(maxConversations: memories)))
         // Done when the fetch has finished and no job is left: a look at the jobs table's partial
         // indexes, not a count over conversations (which would load the server it measures).
-        try await withServicesRunning(services, logger: logger) {
+        try await withServicesRunning(processes == nil ? services : [], logger: logger) {
             while true {
                 if fetchEnd.withLock({ $0 == nil }), try await queue.job(id: fetchJob.id)?.state.isFinished == true {
                     fetchEnd.withLock { $0 = .now }
@@ -132,6 +172,14 @@ public struct IngestBenchmark: Sendable {
             }
         }
         let total = (ContinuousClock.now - start).inSeconds
+        let usage = processes?.usage()
+        let postgres = ProcessSampler.postgresCPUSeconds() - postgresBefore
+        let bench = ProcessUsage.current().cpuSeconds - benchBefore
+        let spent = postgres + bench + (usage?.cpuSeconds ?? 0)
+        let cpu = IngestBenchReport.CPU(
+            workerProcesses: processes != nil, workerPeakRSSMB: usage?.peakRSSMB, workerSeconds: usage?.cpuSeconds,
+            postgresSeconds: postgres, benchSeconds: bench, workerShare: usage.map { $0.cpuSeconds / spent },
+            postgresShare: postgres / spent)
         let result = try await queue.job(id: fetchJob.id)
         let fetch = try result?.resultJSON.map { try JSONDecoder().decode(FetchResult.self, from: Data($0.utf8)) }
         let conversations = try await ClusterStatus.ConversationCounts.read(client: client, logger: logger)
@@ -140,7 +188,7 @@ public struct IngestBenchmark: Sendable {
             duplicates: fetch?.duplicates ?? -1,
             fetchSeconds: ((fetchEnd.withLock { $0 } ?? .now) - start).inSeconds, totalSeconds: total,
             conversationsPerSecond: Double(conversations.total) / total,
-            stages: try await stages(fetch: fetch, queue: queue))
+            stages: try await stages(fetch: fetch, queue: queue), cpu: cpu, workerPeakRSSMB: usage?.peakRSSMB)
     }
 
     private func stages(fetch: FetchResult?, queue: JobQueue) async throws -> IngestBenchReport.Stages {

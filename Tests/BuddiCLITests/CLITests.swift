@@ -344,3 +344,35 @@ struct TerminalProgressTests {
         #expect(terminal.output.contains("verified 60 conversation(s)"), "\(terminal.output)")
     }
 }
+
+/// The benchmarks' own baselines and usage figures (their speed is measured in release builds, not here).
+@Suite("Benchmark reports", .serialized)
+struct BenchmarkReportTests {
+    private func json(_ output: String) throws -> [String: Any] {
+        let line = try #require(output.split(separator: "\n").last { $0.hasPrefix("{") }, "\(output)")
+        return try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+    }
+
+    @Test("bench queue --baseline runs the raw-SQL loop beside the engine and reports the ratio, the commit floor and its process's usage; bench ingest runs its worker as a buddi worker process and reports that process's peak RSS and the CPU shares")
+    func baselineAndWorkerProcess() async throws {
+        let db = try await TestDatabase.make()
+        defer { Task { await db.drop() } }
+        let queue = try await BuddiProcess.run(["bench", "queue", "--jobs", "500", "--pickup-jobs", "20", "--baseline", "--json"], databaseURL: db.url.redacted)
+        #expect(queue.status == 0, "\(queue.output)")
+        let report = try json(queue.output)
+        #expect(report["completed"] as? Int == 500 && report["duplicates"] as? Int == 0)
+        for key in ["baseline_jobs_per_second", "ratio_to_baseline", "commit_floor_p50_ms", "peak_rss_mb", "cpu_seconds"] {
+            #expect((report[key] as? Double ?? 0) > 0, "\(key) in \(report)")
+        }
+        #expect(try await db.scalar("SELECT count(*) FROM pg_tables WHERE tablename LIKE 'bench_raw_%'", as: Int64.self) == 0, "the scratch table is dropped")
+
+        let ingest = try await BuddiProcess.run(["bench", "ingest", "--memories", "300", "--json"], databaseURL: db.url.redacted)
+        #expect(ingest.status == 0, "\(ingest.output)")
+        let figures = try json(ingest.output)
+        #expect(figures["stored"] as? Int == 300 && figures["processed"] as? Int == 300 && figures["duplicates"] as? Int == 0, "\(figures)")
+        let cpu = try #require(figures["cpu"] as? [String: Any])
+        #expect(cpu["worker_processes"] as? Bool == true)
+        #expect((figures["worker_peak_rss_mb"] as? Double ?? 0) > 1, "\(figures)")
+        #expect((cpu["worker_cpu_seconds"] as? Double ?? 0) > 0 && (cpu["postgres_cpu_seconds"] as? Double ?? 0) > 0, "\(cpu)")
+    }
+}

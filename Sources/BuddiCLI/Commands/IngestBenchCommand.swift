@@ -9,8 +9,10 @@ struct IngestBenchCommand: AsyncParsableCommand {
         abstract: "Drain N simulated memories through fetch → process → stored, and time it.",
         discussion: """
             Starts the Buddi API simulator in this process, creates a scratch database on the \
-            server (the embedded cluster by default) and drops it afterwards, runs W workers in this \
-            process, enqueues one fetch of N memories and waits until every conversation is processed.
+            server (the embedded cluster by default) and drops it afterwards, runs W `buddi worker` \
+            processes (or, with --in-process, workers in this process), enqueues one fetch of N \
+            memories and waits until every conversation is processed. Reports the worker process's \
+            peak RSS and the CPU seconds of the workers, PostgreSQL and this process.
             """)
 
     @OptionGroup var database: DatabaseOptions
@@ -18,8 +20,11 @@ struct IngestBenchCommand: AsyncParsableCommand {
     @Option(help: "How many memories the simulator serves and the fetch takes.")
     var memories = 20_000
 
-    @Option(help: "How many workers run in this process.")
+    @Option(help: "How many worker processes run (or workers in this process, with --in-process).")
     var workers = 1
+
+    @Flag(help: "Run the workers in this process instead of as `buddi worker` processes.")
+    var inProcess = false
 
     @Option(help: "Jobs each worker runs at once.")
     var concurrency = 8
@@ -37,7 +42,8 @@ struct IngestBenchCommand: AsyncParsableCommand {
         let logger = BuddiLogging.quiet
         let url = try await database.resolveURL(logger: logger)
         let report = try await IngestBenchmark(
-            serverURL: url, logger: logger, memories: memories, workers: workers, concurrency: concurrency
+            serverURL: url, logger: logger, memories: memories, workers: workers, concurrency: concurrency,
+            workerExecutable: inProcess ? nil : URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
         ).run()
         try report.print(json: json)
     }
