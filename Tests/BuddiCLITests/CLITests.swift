@@ -375,4 +375,27 @@ struct BenchmarkReportTests {
         #expect((figures["worker_peak_rss_mb"] as? Double ?? 0) > 1, "\(figures)")
         #expect((cpu["worker_cpu_seconds"] as? Double ?? 0) > 0 && (cpu["postgres_cpu_seconds"] as? Double ?? 0) > 0, "\(cpu)")
     }
+
+    @Test("bench soak feeds a steady rate with maintenance running and samples throughput, pick-up p99, the jobs table's size, dead tuples and autovacuums, in a scratch database it drops")
+    func soak() async throws {
+        let db = try await TestDatabase.make()
+        defer { Task { await db.drop() } }
+        let before = try await db.scalar("SELECT count(*) FROM pg_database", as: Int64.self)
+        let soak = try await BuddiProcess.run(
+            ["bench", "soak", "--minutes", "0.25", "--rate", "200", "--sample-seconds", "5", "--retention-seconds", "2", "--json"],
+            databaseURL: db.url.redacted)
+        #expect(soak.status == 0, "\(soak.output)")
+        let report = try json(soak.output)
+        #expect(report["rate"] as? Int == 200)
+        let samples = try #require(report["samples"] as? [[String: Any]])
+        #expect(samples.count == 3, "\(samples)")
+        for sample in samples {
+            #expect((sample["jobs_per_second"] as? Double ?? 0) > 100, "\(sample)")
+            #expect((sample["table_mb"] as? Double ?? 0) > 0 && (sample["pickup_p99_ms"] as? Double ?? 0) > 0, "\(sample)")
+        }
+        #expect(report["levelled_off"] is Bool)
+        #expect(try await db.scalar("SELECT count(*) FROM pg_database", as: Int64.self) == before, "the scratch database is dropped")
+        let refused = try await BuddiProcess.run(["bench", "soak", "--minutes", "0.1", "--sample-seconds", "10"], databaseURL: db.url.redacted)
+        #expect(refused.status != 0 && refused.output.contains("--sample-seconds must not exceed the soak's length"), "\(refused.output)")
+    }
 }
