@@ -27,16 +27,15 @@ public struct IngestBenchReport: BenchReport, Codable, Sendable {
     /// transactions; the process jobs' summed run time (they run side by side) and the span from
     /// the first one's start to the last one's end.
     var stages: Stages
-    /// Where the work ran, and what it cost while it did: the worker process's peak RSS and CPU
-    /// seconds (when the workers ran as `buddi worker` processes), PostgreSQL's, and this
-    /// process's (the simulator and the clock), with each one's share of the three.
+    /// Where the work ran, and the CPU seconds it cost while it did: the worker processes' (when
+    /// the workers ran as `buddi worker` processes), PostgreSQL's, and this process's (the
+    /// simulator and the clock), with each one's share of the three.
     var cpu: CPU
-    /// The worker process's peak RSS (the issue's `worker_peak_rss_mb`), at the top level too.
+    /// The worker processes' peak RSS (the largest), when they ran as processes.
     var workerPeakRSSMB: Double?
 
     struct CPU: Codable, Sendable {
         var workerProcesses: Bool
-        var workerPeakRSSMB: Double?
         var workerSeconds: Double?
         var postgresSeconds: Double
         var benchSeconds: Double
@@ -45,7 +44,6 @@ public struct IngestBenchReport: BenchReport, Codable, Sendable {
 
         enum CodingKeys: String, CodingKey {
             case workerProcesses = "worker_processes"
-            case workerPeakRSSMB = "worker_peak_rss_mb"
             case workerSeconds = "worker_cpu_seconds"
             case postgresSeconds = "postgres_cpu_seconds"
             case benchSeconds = "bench_cpu_seconds"
@@ -77,7 +75,7 @@ public struct IngestBenchReport: BenchReport, Codable, Sendable {
         process (analytics, Merkle root, anchor, token): \(stages.processJobs) jobs, busy \(seconds(stages.processBusySeconds)), from first start to last end \(seconds(stages.processSpanSeconds))
         all processed: \(seconds(totalSeconds))
         \(Int(conversationsPerSecond)) conversations/s
-        CPU: \(cpu.workerSeconds.map { "worker process(es) \(seconds($0)) (\(Int((cpu.workerShare ?? 0) * 100))%), peak RSS \(String(format: "%.1f", cpu.workerPeakRSSMB ?? 0)) MB; " } ?? "workers in this process; ")\
+        CPU: \(cpu.workerSeconds.map { "worker process(es) \(seconds($0)) (\(Int((cpu.workerShare ?? 0) * 100))%), peak RSS \(String(format: "%.1f", workerPeakRSSMB ?? 0)) MB; " } ?? "workers in this process; ")\
         PostgreSQL \(seconds(cpu.postgresSeconds)) (\(Int(cpu.postgresShare * 100))%), this process \(seconds(cpu.benchSeconds))
         """
     }
@@ -140,9 +138,14 @@ public struct IngestBenchmark: Sendable {
     }
 
     private func drain(client: PostgresClient, api: BuddiAPIClient, database: DatabaseURL, apiBaseURL: String) async throws -> IngestBenchReport {
+        let queue = Pipeline.queue(client: client, logger: logger)
+        let processes = try workerExecutable.map { try WorkerProcesses(
+            executable: $0, count: workers, concurrency: concurrency, database: database, apiBaseURL: apiBaseURL) }
+        defer { processes?.stop() }
+        if let processes { try await processes.waitUntilRegistered(client: client, logger: logger) }
         var registry = JobRegistry()
         Pipeline.register(into: &registry, client: client, api: api, ledger: PostgresLedger(client: client, logger: logger), logger: logger)
-        let services: [any Service] = (0..<workers).map { index in
+        let services: [any Service] = processes != nil ? [] : (0..<workers).map { index in
             JobWorker(
                 client: client, registry: registry,
                 configuration: WorkerConfiguration(
@@ -150,11 +153,6 @@ public struct IngestBenchmark: Sendable {
                     claimBatchSize: concurrency, pollInterval: .milliseconds(100)),
                 logger: logger)
         }
-        let queue = Pipeline.queue(client: client, logger: logger)
-        let processes = try workerExecutable.map { try WorkerProcesses(
-            executable: $0, count: workers, concurrency: concurrency, database: database, apiBaseURL: apiBaseURL) }
-        defer { processes?.stop() }
-        if let processes { try await processes.waitUntilRegistered(queue: queue, client: client, logger: logger) }
         let postgresBefore = ProcessSampler.postgresCPUSeconds()
         let benchBefore = ProcessUsage.current().cpuSeconds
         let start = ContinuousClock.now
@@ -162,7 +160,7 @@ public struct IngestBenchmark: Sendable {
         let fetchJob = try await queue.enqueue(NewJob(FetchArgs(maxConversations: memories)))
         // Done when the fetch has finished and no job is left: a look at the jobs table's partial
         // indexes, not a count over conversations (which would load the server it measures).
-        try await withServicesRunning(processes == nil ? services : [], logger: logger) {
+        try await withServicesRunning(services, logger: logger) {
             while true {
                 if fetchEnd.withLock({ $0 == nil }), try await queue.job(id: fetchJob.id)?.state.isFinished == true {
                     fetchEnd.withLock { $0 = .now }
@@ -177,7 +175,7 @@ public struct IngestBenchmark: Sendable {
         let bench = ProcessUsage.current().cpuSeconds - benchBefore
         let spent = postgres + bench + (usage?.cpuSeconds ?? 0)
         let cpu = IngestBenchReport.CPU(
-            workerProcesses: processes != nil, workerPeakRSSMB: usage?.peakRSSMB, workerSeconds: usage?.cpuSeconds,
+            workerProcesses: processes != nil, workerSeconds: usage?.cpuSeconds,
             postgresSeconds: postgres, benchSeconds: bench, workerShare: usage.map { $0.cpuSeconds / spent },
             postgresShare: postgres / spent)
         let result = try await queue.job(id: fetchJob.id)

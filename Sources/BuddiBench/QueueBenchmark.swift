@@ -182,9 +182,9 @@ public struct QueueBenchmark: Sendable {
             jobs: jobs, workers: workers, batch: batch, enqueueJobsPerSecond: Double(jobs) / enqueueSeconds,
             seconds: seconds, jobsPerSecond: Double(jobs) / seconds, completed: completed,
             duplicates: counter.duplicates, pickupJobs: pickupJobs,
-            pickupP50Ms: percentile(latencies, 0.50), pickupP95Ms: percentile(latencies, 0.95),
-            pickupP99Ms: percentile(latencies, 0.99), pickupAfterCommitP50Ms: percentile(afterCommit, 0.50),
-            pickupAfterCommitP99Ms: percentile(afterCommit, 0.99), baselineJobsPerSecond: raw?.jobsPerSecond,
+            pickupP50Ms: Percentile.of(latencies, 0.50), pickupP95Ms: Percentile.of(latencies, 0.95),
+            pickupP99Ms: Percentile.of(latencies, 0.99), pickupAfterCommitP50Ms: Percentile.of(afterCommit, 0.50),
+            pickupAfterCommitP99Ms: Percentile.of(afterCommit, 0.99), baselineJobsPerSecond: raw?.jobsPerSecond,
             ratioToBaseline: raw.map { Double(jobs) / seconds / $0.jobsPerSecond }, commitFloorP50Ms: raw?.commitFloorP50Ms)
     }
 
@@ -226,7 +226,4 @@ public struct QueueBenchmark: Sendable {
         return latencies.withLock { $0 }
     }
 
-    private func percentile(_ values: [Double], _ fraction: Double) -> Double {
-        Percentile.of(values, fraction)
-    }
 }

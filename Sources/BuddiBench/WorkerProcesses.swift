@@ -1,5 +1,4 @@
 import Foundation
-import JobQueue
 import Logging
 import PostgresNIO
 import PostgresServer
@@ -27,7 +26,7 @@ final class WorkerProcesses: Sendable {
     }
 
     /// Waits until every worker has registered (so the clock starts with them ready).
-    func waitUntilRegistered(queue: JobQueue, client: PostgresClient, logger: Logger) async throws {
+    func waitUntilRegistered(client: PostgresClient, logger: Logger) async throws {
         let deadline = ContinuousClock.now + .seconds(60)
         while ContinuousClock.now < deadline {
             if let exited = processes.first(where: { $0.poll() != nil }) {

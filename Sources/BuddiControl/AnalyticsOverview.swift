@@ -7,7 +7,7 @@ import PostgresNIO
 /// query on `conversations_memory_created` instead of a scan of every conversation): sentiment
 /// per day, the most frequent topics, and quality and engagement in ten bins of 0.1. The
 /// console's analytics page.
-public struct AnalyticsOverview: Sendable, Equatable {
+public struct AnalyticsOverview: Sendable {
     /// One day's conversations by sentiment label.
     public struct SentimentDay: Sendable, Equatable {
         public var day: Date
@@ -23,12 +23,6 @@ public struct AnalyticsOverview: Sendable, Equatable {
     /// Conversations per score bin: index 0 is [0, 0.1), …, 9 is [0.9, 1].
     public var qualityHistogram: [Int]
     public var engagementHistogram: [Int]
-
-    public static func == (a: Self, b: Self) -> Bool {
-        a.sentimentByDay == b.sentimentByDay && a.topTopics.map(\.topic) == b.topTopics.map(\.topic)
-            && a.topTopics.map(\.count) == b.topTopics.map(\.count) && a.qualityHistogram == b.qualityHistogram
-            && a.engagementHistogram == b.engagementHistogram
-    }
 
     /// Reads it.
     public static func read(client: PostgresClient, logger: Logger) async throws -> AnalyticsOverview {

@@ -15,14 +15,7 @@ struct JobRoutes {
         table.add(.get, "/api/jobs") { request, _ in
             let parameters = request.parameters
             let paging = try Paging(parameters: parameters)
-            var state: JobState?
-            if let text = parameters["state"] {
-                guard let value = JobState(rawValue: text) else {
-                    throw ControlError.invalidParameter(
-                        name: "state", value: text, expected: "one of \(JobState.allCases.map(\.rawValue).joined(separator: ", "))")
-                }
-                state = value
-            }
+            let state = try jobState(parameters)
             let jobs = try await queue.list(state: state, kind: parameters["kind"], queue: parameters["queue"], limit: paging.limit, offset: paging.offset)
             return try .json(encoding: JobList(items: jobs.map(JobView.init), limit: paging.limit, offset: paging.offset))
         }
@@ -94,7 +87,17 @@ struct JobList: Encodable {
     var offset: Int
 }
 
-private func jobID(_ context: BasicRequestContext) throws -> Int64 {
+/// The `state` parameter, if given: a job state, else a 422 naming the states.
+func jobState(_ parameters: [String: String]) throws -> JobState? {
+    guard let text = parameters["state"] else { return nil }
+    guard let state = JobState(rawValue: text) else {
+        throw ControlError.invalidParameter(name: "state", value: text, expected: "one of \(JobState.allCases.map(\.rawValue).joined(separator: ", "))")
+    }
+    return state
+}
+
+/// The path's job id: a whole number, else a 422 naming it.
+func jobID(_ context: BasicRequestContext) throws -> Int64 {
     let text = try context.parameters.require("id")
     guard let id = Int64(text) else { throw ControlError.invalidParameter(name: "id", value: text, expected: "a job id (a whole number)") }
     return id

@@ -55,7 +55,7 @@ public struct ConversationInspection: Sendable {
                 height = value
             }
         }
-        let report = try await ConversationVerifier(client: client, logger: logger).verify(buddiID: buddiID)
+        let report = try await ConversationVerifier(client: client, logger: logger).verify(conversation)
         return ConversationInspection(
             buddiID: buddiID,
             transcript: conversation.transcript.map { Line(speaker: $0.speaker, text: $0.text, start: $0.start) },

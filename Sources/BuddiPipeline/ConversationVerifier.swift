@@ -32,10 +32,16 @@ public struct ConversationVerifier: Sendable {
         guard let conversation = found.first else {
             return Report(checked: 0, problems: ["conversation \(buddiID): not stored"])
         }
+        return try await verify(conversation)
+    }
+
+    /// Verifies a conversation already read: its fields, its anchor in its block, and that
+    /// block's link to the one before.
+    func verify(_ conversation: StoredConversation) async throws -> Report {
         let (problems, anchor) = try fieldProblems(of: conversation)
         guard let (anchorID, root) = anchor else { return Report(checked: 1, problems: problems) }
         let ledgerProblems = try await ledger.verifyAnchor(id: anchorID, expectedRoot: root)
-        return Report(checked: 1, problems: problems + ledgerProblems.map { "conversation \(buddiID): \($0)" })
+        return Report(checked: 1, problems: problems + ledgerProblems.map { "conversation \(conversation.buddiID): \($0)" })
     }
 
     /// How many conversations ``verifyAll(pageSize:progress:)`` will check.

@@ -42,7 +42,9 @@ struct ConsoleHTTPTests {
             #expect(stop.status == 303)
             #expect(stop.headers["Location"].first == "/ui/fetches?notice=Scheduling%20stopped")
             #expect(try await api.db.scalar("SELECT enabled FROM scheduler_settings", as: Bool.self) == false)
-            for path in ["/ui/fetches", "/ui/jobs", "/ui/workers", "/ui/conversations", "/ui/analytics", "/assets/console.css", "/assets/console.js"] {
+            // A filter form sends its blank fields too: blank is "any".
+            for path in ["/ui/fetches", "/ui/jobs", "/ui/jobs?state=&kind=&queue=", "/ui/workers", "/ui/conversations",
+                         "/ui/conversations?q=&sentiment=&topic=&min_quality=&since=&until=", "/ui/analytics", "/assets/console.css", "/assets/console.js"] {
                 let reply = try await api.call(.GET, path, headers: [("Cookie", session)])
                 #expect(reply.status == 200, "\(path): \(reply.status)")
             }

@@ -80,12 +80,8 @@ struct ConsoleSessions: Sendable {
         HMAC<SHA256>.authenticationCode(for: Data(text.utf8), using: access.sessionKey).map { String(format: "%02x", $0) }.joined()
     }
 
-    /// Compares in time independent of where they differ.
+    /// Compares in time independent of where they differ, as the API compares its tokens.
     private static func equal(_ a: String, _ b: String) -> Bool {
-        let x = Array(a.utf8), y = Array(b.utf8)
-        guard x.count == y.count else { return false }
-        var difference: UInt8 = 0
-        for (p, q) in zip(x, y) { difference |= p ^ q }
-        return difference == 0
+        APIAccess.constantTimeEqual(SHA256.hash(data: Data(a.utf8)), SHA256.hash(data: Data(b.utf8)))
     }
 }

@@ -55,7 +55,6 @@ struct FetchesPage {
             }
             if entered.errors.isEmpty {
                 do {
-                    try SchedulerSettings.validate(fetchIntervalHours: hours, maxConversationsPerFetch: max)
                     _ = try await dependencies.settings.configure(fetchIntervalHours: hours, maxConversationsPerFetch: max)
                     return .redirect(Self.path, notice: "Settings saved")
                 } catch let error as SchedulerError {

@@ -15,39 +15,28 @@ struct JobsPage {
         routes.page(router, RouterPath(Self.path)) { request, _, _ in
             let parameters = request.parameters
             let paging = try Paging(parameters: parameters)
-            var state: JobState?
-            if let text = parameters["state"], !text.isEmpty {
-                guard let value = JobState(rawValue: text) else {
-                    throw ControlError.invalidParameter(name: "state", value: text, expected: "one of \(JobState.allCases.map(\.rawValue).joined(separator: ", "))")
-                }
-                state = value
-            }
+            // A form sends its blank fields too: blank means "any".
+            let state = try jobState(parameters.filter { !$0.value.isEmpty })
             let kind = parameters["kind"].flatMap { $0.isEmpty ? nil : $0 }
             let queueName = parameters["queue"].flatMap { $0.isEmpty ? nil : $0 }
             let jobs = try await queue.list(state: state, kind: kind, queue: queueName, limit: paging.limit, offset: paging.offset).map(JobView.init)
             return ConsolePage(section: Self.path, title: "Jobs", content: Self.list(jobs, parameters: parameters, paging: paging))
         }
         routes.page(router, "/ui/jobs/:id") { _, context, viewer in
-            let id = try Self.id(context)
+            let id = try jobID(context)
             guard let job = try await queue.job(id: id) else { throw JobQueueError.jobNotFound(id) }
             return ConsolePage(section: Self.path, title: "Job \(id)", content: Self.detail(JobView(job), viewer: viewer))
         }
         routes.action(router, "/ui/jobs/:id/retry") { action in
-            let id = try Self.id(action.context)
+            let id = try jobID(action.context)
             try await queue.retry(id: id)
             return .redirect("\(Self.path)/\(id)", notice: "Job \(id) will run again")
         }
         routes.action(router, "/ui/jobs/:id/cancel") { action in
-            let id = try Self.id(action.context)
+            let id = try jobID(action.context)
             let state = try await queue.cancel(id: id)
             return .redirect("\(Self.path)/\(id)", notice: state == .running ? "Job \(id) is running; its worker will stop it" : "Job \(id) cancelled")
         }
-    }
-
-    private static func id(_ context: BasicRequestContext) throws -> Int64 {
-        let text = try context.parameters.require("id")
-        guard let id = Int64(text) else { throw ControlError.invalidParameter(name: "id", value: text, expected: "a job id (a whole number)") }
-        return id
     }
 
     static func list(_ jobs: [JobView], parameters: [String: String], paging: Paging) -> HTML {
