@@ -11,15 +11,36 @@ struct JobExecutor: Sendable {
     let registry: JobRegistry
     let backoff: JobBackoff
     let workerID: String
-    let logger: Logger
+    /// The worker's logger, adding the running job's metadata to each record.
+    private let logger: Logger
+    /// Whether `logger` does that (its handler takes a metadata provider); if not, each job gets a
+    /// logger with its metadata set.
+    private let loggerAddsJob: Bool
+
+    init(registry: JobRegistry, backoff: JobBackoff, workerID: String, logger: Logger) {
+        self.registry = registry
+        self.backoff = backoff
+        self.workerID = workerID
+        let jobLogger = JobLogMetadata.logger(from: logger)
+        self.logger = jobLogger ?? logger
+        self.loggerAddsJob = jobLogger != nil
+    }
 
     /// The outcome to record, or nil when the job's lease was lost and its outcome is moot.
     func run(
         _ job: ClaimedJob, checkpoints: CheckpointSequence, stopReason: @Sendable (Int64) -> StopReason?
     ) async -> JobOutcome? {
+        let metadata = JobLogMetadata.of(id: job.id, kind: job.kind)
         var logger = logger
-        logger[metadataKey: "job_id"] = "\(job.id)"
-        logger[metadataKey: "job_kind"] = "\(job.kind)"
+        if !loggerAddsJob { logger.handler.metadata.merge(metadata) { $1 } }
+        return await JobLogMetadata.$current.withValue(metadata) {
+            await run(job, checkpoints: checkpoints, logger: logger, stopReason: stopReason)
+        }
+    }
+
+    private func run(
+        _ job: ClaimedJob, checkpoints: CheckpointSequence, logger: Logger, stopReason: @Sendable (Int64) -> StopReason?
+    ) async -> JobOutcome? {
         guard let handler = registry.handler(for: job.kind) else {
             let known = registry.kinds.joined(separator: ", ")
             return .discarded(error: "no handler for job kind '\(job.kind)' on this worker (it runs: \(known))")

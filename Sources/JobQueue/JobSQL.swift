@@ -3,6 +3,16 @@ import PostgresNIO
 
 /// Every statement the queue engine runs, in one place. Each one is a single statement, so it is
 /// one round trip whatever the batch size.
+///
+/// Statements that look up a batch of jobs by id must go by the primary key whatever the table's
+/// statistics say. Gathered while few jobs ran, they make `state = 'running' AND worker_id = …`
+/// look like one row, and the planner then scans every running job for every id of the batch:
+/// quadratic, 400 ms to record a batch of 700 outcomes. So such a statement restricts the table
+/// only by `id = ANY(…)` (which the planner serves from the primary key) and compares state,
+/// worker and attempt with values of a materialized CTE: join conditions it cannot estimate
+/// from those statistics, and which an UPDATE still re-checks on a row changed under it. One
+/// looked up by its id says "running" as `lease_expires_at IS NOT NULL` (the same, by the table's
+/// CHECK), which no partial index serves.
 enum JobSQL {
     /// The states in which a job still holds its unique key.
     static let unfinishedStates = JobState.sqlList(JobState.unfinished)
@@ -108,6 +118,22 @@ enum JobSQL {
         results: [String], errors: [String], delaysMs: [Double]
     ) -> PostgresQuery {
         """
+        WITH v AS MATERIALIZED (
+            SELECT u.id, u.attempt, u.lost, \(workerID)::text AS worker_id, 'running'::text AS held_state,
+                   CASE WHEN u.lost OR u.state = 'snoozed' THEN 'available' ELSE u.state END AS state,
+                   u.state = 'snoozed' AS snoozed,
+                   u.result,
+                   CASE WHEN u.lost THEN \(CheckpointLost.message) ELSE u.error END AS error,
+                   CASE WHEN u.lost THEN 0 ELSE u.delay_ms END AS delay_ms
+            FROM (
+                SELECT u.*, (u.state = 'completed' AND held.checkpoint_seq <> u.sequence) AS lost
+                FROM unnest(\(ids)::int8[], \(attempts)::int4[], \(sequences)::int4[], \(states)::text[],
+                            \(results)::text[], \(errors)::text[], \(delaysMs)::float8[])
+                     AS u(id, attempt, sequence, state, result, error, delay_ms)
+                JOIN jobs held ON held.id = u.id
+                WHERE held.id = ANY(\(ids)::int8[])
+            ) u
+        )
         UPDATE jobs j SET
             state = v.state,
             attempt = CASE WHEN v.state = 'available' THEN j.attempt - 1 ELSE j.attempt END,
@@ -121,22 +147,9 @@ enum JobSQL {
                               || CASE WHEN v.state = 'available' THEN '{"resumed": true}'::jsonb ELSE '{}'::jsonb END) END,
             finished_at = CASE WHEN v.state IN ('completed', 'discarded', 'cancelled') THEN now() END,
             worker_id = NULL, lease_expires_at = NULL
-        FROM (
-            SELECT u.id, u.attempt, u.lost,
-                   CASE WHEN u.lost OR u.state = 'snoozed' THEN 'available' ELSE u.state END AS state,
-                   u.state = 'snoozed' AS snoozed,
-                   u.result,
-                   CASE WHEN u.lost THEN \(CheckpointLost.message) ELSE u.error END AS error,
-                   CASE WHEN u.lost THEN 0 ELSE u.delay_ms END AS delay_ms
-            FROM (
-                SELECT u.*, (u.state = 'completed' AND held.checkpoint_seq <> u.sequence) AS lost
-                FROM unnest(\(ids)::int8[], \(attempts)::int4[], \(sequences)::int4[], \(states)::text[],
-                            \(results)::text[], \(errors)::text[], \(delaysMs)::float8[])
-                     AS u(id, attempt, sequence, state, result, error, delay_ms)
-                JOIN jobs held ON held.id = u.id
-            ) u
-        ) v
-        WHERE j.id = v.id AND j.state = 'running' AND j.worker_id = \(workerID) AND j.attempt = v.attempt
+        FROM v
+        WHERE j.id = ANY(\(ids)::int8[]) AND j.id = v.id
+          AND j.state = v.held_state AND j.worker_id = v.worker_id AND j.attempt = v.attempt
         RETURNING j.id, v.lost, j.kind, j.queue, j.state, j.attempt
         """
     }
@@ -148,7 +161,7 @@ enum JobSQL {
     ) -> PostgresQuery {
         """
         UPDATE jobs SET progress = COALESCE(\(progressJSON)::jsonb, progress), checkpoint_seq = checkpoint_seq + 1
-        WHERE id = \(id) AND attempt = \(attempt) AND worker_id = \(workerID) AND state = 'running'
+        WHERE id = \(id) AND attempt = \(attempt) AND worker_id = \(workerID) AND lease_expires_at IS NOT NULL
           AND checkpoint_seq = \(expectedSequence)
         RETURNING id
         """
@@ -158,7 +171,7 @@ enum JobSQL {
     static func holds(id: Int64, attempt: Int32, workerID: String) -> PostgresQuery {
         """
         SELECT EXISTS (SELECT 1 FROM jobs
-                       WHERE id = \(id) AND attempt = \(attempt) AND worker_id = \(workerID) AND state = 'running')
+                       WHERE id = \(id) AND attempt = \(attempt) AND worker_id = \(workerID) AND lease_expires_at IS NOT NULL)
         """
     }
 
@@ -166,9 +179,11 @@ enum JobSQL {
     /// an operator asked to cancel each.
     static func extendLeases(ids: [Int64], workerID: String, leaseSeconds: Double) -> PostgresQuery {
         """
-        UPDATE jobs SET lease_expires_at = now() + make_interval(secs => \(leaseSeconds))
-        WHERE id = ANY(\(ids)::int8[]) AND worker_id = \(workerID) AND state = 'running'
-        RETURNING id, cancel_requested_at IS NOT NULL
+        WITH held AS MATERIALIZED (SELECT \(workerID)::text AS worker_id, 'running'::text AS state)
+        UPDATE jobs j SET lease_expires_at = now() + make_interval(secs => \(leaseSeconds))
+        FROM held
+        WHERE j.id = ANY(\(ids)::int8[]) AND j.worker_id = held.worker_id AND j.state = held.state
+        RETURNING j.id, j.cancel_requested_at IS NOT NULL
         """
     }
 

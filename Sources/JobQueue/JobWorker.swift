@@ -102,14 +102,20 @@ public final class JobWorker: Service, Sendable {
     private func produce() async {
         var queueOffset = 0
         var failures = 0
+        var lastClaim = ContinuousClock.now - configuration.claimCooldown
         while !shuttingDown.load(ordering: .relaxed) {
-            let free = running.freeSlots(concurrency: configuration.concurrency)
-            if free <= 0 {
-                await wake.wait(timeout: configuration.pollInterval)
+            // Right after a claim, wait a moment for a full claim's worth of slots rather than
+            // claim one by one; after that, claim for whatever is free.
+            let cooling = configuration.claimCooldown - (ContinuousClock.now - lastClaim)
+            let enough = cooling > .zero ? configuration.fullClaim : 1
+            let free = running.freeSlots(concurrency: configuration.concurrency, wanted: enough)
+            if free < enough {
+                await wake.wait(timeout: cooling > .zero ? cooling : configuration.pollInterval)
                 continue
             }
             let wanted = min(free, configuration.claimBatchSize)
             var claimed = 0
+            lastClaim = .now
             do {
                 for index in configuration.queues.indices where claimed < wanted {
                     let queue = configuration.queues[(index + queueOffset) % configuration.queues.count]

@@ -11,7 +11,8 @@ final class RunningJobs: Sendable {
 
     private struct State {
         var entries: [Int64: Entry] = [:]
-        var waitingForSlot = false
+        /// The producer waits until no more than this many run (then it has the slots it wants).
+        var wakeAtCount: Int?
     }
 
     private let state = Mutex(State())
@@ -33,14 +34,14 @@ final class RunningJobs: Sendable {
     }
 
     /// Removes a finished attempt; returns whether it was still tracked (an attempt abandoned at
-    /// shutdown or superseded is not), and whether the producer was waiting for a free slot.
+    /// shutdown or superseded is not), and whether it freed the slots the producer waits for.
     func finish(id: Int64, attempt: Int32) -> (tracked: Bool, freedWaitingSlot: Bool) {
         state.withLock { state in
             let tracked = state.entries[id]?.attempt == attempt
             if tracked { state.entries[id] = nil }
-            let wasWaiting = state.waitingForSlot
-            state.waitingForSlot = false
-            return (tracked, wasWaiting)
+            guard let wakeAt = state.wakeAtCount, state.entries.count <= wakeAt else { return (tracked, false) }
+            state.wakeAtCount = nil
+            return (tracked, true)
         }
     }
 
@@ -83,11 +84,12 @@ final class RunningJobs: Sendable {
     /// How many jobs are running.
     var count: Int { state.withLock { $0.entries.count } }
 
-    /// Free slots under `concurrency`; with none, notes that the producer now waits for one.
-    func freeSlots(concurrency: Int) -> Int {
+    /// Free slots under `concurrency`; with fewer than `wanted`, notes that the producer now
+    /// waits for that many.
+    func freeSlots(concurrency: Int, wanted: Int) -> Int {
         state.withLock { state in
             let free = concurrency - state.entries.count
-            state.waitingForSlot = free <= 0
+            state.wakeAtCount = free < wanted ? concurrency - wanted : nil
             return free
         }
     }

@@ -14,6 +14,11 @@ public struct WorkerConfiguration: Sendable {
     public var completionBatchSize: Int
     /// How often an idle worker polls, in case a notification was lost.
     public var pollInterval: Duration
+    /// How long a busy worker may wait, after a claim, for enough slots to free up for a full
+    /// claim (half its concurrency, at most a batch) before it claims for the slots it has. Fewer,
+    /// larger claims spare the database a statement per job or two under load; an idle worker
+    /// claims at once.
+    public var claimCooldown: Duration
     /// How long a claimed job is leased; a worker that stops heartbeating loses its jobs after it.
     public var leaseDuration: Duration
     /// How often leases and the worker's row are refreshed; well under `leaseDuration`.
@@ -36,6 +41,7 @@ public struct WorkerConfiguration: Sendable {
         claimBatchSize: Int = 100,
         completionBatchSize: Int = 2000,
         pollInterval: Duration = .seconds(1),
+        claimCooldown: Duration = .milliseconds(5),
         leaseDuration: Duration = .seconds(30),
         heartbeatInterval: Duration? = nil,
         shutdownGrace: Duration = .seconds(20),
@@ -48,12 +54,16 @@ public struct WorkerConfiguration: Sendable {
         self.claimBatchSize = claimBatchSize
         self.completionBatchSize = completionBatchSize
         self.pollInterval = pollInterval
+        self.claimCooldown = claimCooldown
         self.leaseDuration = leaseDuration
         self.heartbeatInterval = heartbeatInterval ?? leaseDuration / 3
         self.shutdownGrace = shutdownGrace
         self.backoff = backoff
         self.listens = listens
     }
+
+    /// The fewest free slots a busy worker claims for before its cooldown has passed.
+    var fullClaim: Int { max(1, min(claimBatchSize, concurrency / 2)) }
 
     /// `host-pid-random`: unique across machines and restarts.
     public static func defaultWorkerID() -> String {
@@ -70,6 +80,9 @@ public struct WorkerConfiguration: Sendable {
         if claimBatchSize < 1 { throw .invalidConfiguration("claim batch size must be at least 1, got \(claimBatchSize)") }
         if completionBatchSize < 1 { throw .invalidConfiguration("completion batch size must be at least 1, got \(completionBatchSize)") }
         if pollInterval <= .zero { throw .invalidConfiguration("poll interval must be positive") }
+        if claimCooldown < .zero || claimCooldown >= pollInterval {
+            throw .invalidConfiguration("claim cooldown must not be negative and must be shorter than the poll interval (\(pollInterval))")
+        }
         if leaseDuration <= .zero { throw .invalidConfiguration("lease duration must be positive") }
         if heartbeatInterval <= .zero || heartbeatInterval >= leaseDuration {
             throw .invalidConfiguration("heartbeat interval must be positive and shorter than the lease (\(leaseDuration))")

@@ -107,16 +107,7 @@ struct EnqueueTests {
         try await db.queue.enqueue(jobs)
         try await db.execute("UPDATE jobs SET state = 'completed', finished_at = now() WHERE id % 2 = 0 AND args->>'tag' = ''")
 
-        var plan = ""
-        let explain = PostgresQuery(unsafeSQL: "EXPLAIN " + JobSQL.claim(queue: "default", limit: 50, workerID: "w", leaseSeconds: 30).sql)
-        // EXPLAIN cannot take parameters: inline them.
-        let inlined = PostgresQuery(unsafeSQL: explain.sql
-            .replacingOccurrences(of: "$1", with: "'default'").replacingOccurrences(of: "$2", with: "'default'")
-            .replacingOccurrences(of: "$3", with: "50").replacingOccurrences(of: "$4", with: "'w'")
-            .replacingOccurrences(of: "$5", with: "30.0"))
-        for try await line in try await db.client.query(inlined, logger: db.logger).decode(String.self) {
-            plan += line + "\n"
-        }
+        let plan = try await db.plan(of: JobSQL.claim(queue: "default", limit: 50, workerID: "w", leaseSeconds: 30))
         #expect(plan.contains("jobs_claimable"), "plan:\n\(plan)")
         #expect(!plan.contains("Seq Scan"), "plan:\n\(plan)")
 

@@ -9,6 +9,8 @@ struct JSONLogHandler: LogHandler {
     let label: String
     var logLevel: Logger.Level
     var metadata: Logger.Metadata = [:]
+    /// Adds metadata from the record's context (the job a worker's task runs, say).
+    var metadataProvider: Logger.MetadataProvider?
 
     init(label: String, logLevel: Logger.Level) {
         self.label = label
@@ -25,7 +27,10 @@ struct JSONLogHandler: LogHandler {
         file: String, function: String, line: UInt
     ) {
         var fields: [String: String] = [:]
-        for (key, value) in metadata.merging(explicit ?? [:], uniquingKeysWith: { $1 }) { fields[key] = "\(value)" }
+        let provided = metadataProvider?.get() ?? [:]
+        for (key, value) in metadata.merging(provided) { $1 }.merging(explicit ?? [:], uniquingKeysWith: { $1 }) {
+            fields[key] = "\(value)"
+        }
         fields["time"] = Date().formatted(.iso8601)
         fields["level"] = level.rawValue
         fields["label"] = label

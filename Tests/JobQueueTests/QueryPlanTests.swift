@@ -1,0 +1,54 @@
+import DatabaseTestSupport
+@testable import JobQueue
+import PostgresNIO
+import Testing
+
+/// The statements that look up jobs by id stay linear in the batch, whatever the statistics say.
+@Suite("Query plans")
+struct QueryPlanTests {
+    @Test("recording outcomes, extending leases and saving checkpoints look a batch up by id, never every running job for every id, after ANALYZE of an empty table and of a filled one")
+    func batchStatementsUseThePrimaryKey() async throws {
+        let db = try await TestDatabase.make()
+        defer { Task { await db.drop() } }
+        try await db.execute("ANALYZE jobs")
+        try await db.queue.enqueue(try (0..<20_000).map { _ in try NewJob(TestArgs()) })
+        try await db.execute("""
+            UPDATE jobs SET state = 'running', attempt = 1, worker_id = 'w', started_at = now(),
+                            lease_expires_at = now() + interval '1 minute'
+            WHERE id IN (SELECT id FROM jobs ORDER BY id LIMIT 700)
+            """)
+        let ids = try await db.scalar("SELECT array_agg(id ORDER BY id) FROM jobs WHERE state = 'running'", as: [Int64].self) ?? []
+        #expect(ids.count == 700)
+        let ones = [Int32](repeating: 1, count: ids.count)
+        let finish = JobSQL.finish(
+            workerID: "w", ids: ids, attempts: ones, sequences: [Int32](repeating: 0, count: ids.count),
+            states: [String](repeating: "completed", count: ids.count), results: [String](repeating: "", count: ids.count),
+            errors: [String](repeating: "", count: ids.count), delaysMs: [Double](repeating: -1, count: ids.count))
+        let byID: [(String, PostgresQuery)] = [
+            ("finish", finish),
+            ("extendLeases", JobSQL.extendLeases(ids: ids, workerID: "w", leaseSeconds: 30)),
+            ("saveProgress", JobSQL.saveProgress(id: ids[0], attempt: 1, workerID: "w", expectedSequence: 0, progressJSON: "{}")),
+            ("holds", JobSQL.holds(id: ids[0], attempt: 1, workerID: "w")),
+        ]
+        // First with the statistics of the empty table, then with those of 700 running of 20,000.
+        for analyzed in ["empty", "filled"] {
+            if analyzed == "filled" { try await db.execute("ANALYZE jobs") }
+            for (name, query) in byID {
+                let plan = try await db.plan(of: query, analyze: true)
+                #expect(!plan.contains("jobs_running_lease"), "\(name) after ANALYZE of the \(analyzed) table:\n\(plan)")
+                #expect(rowsRemovedByJoinFilter(plan) <= ids.count, "\(name) after ANALYZE of the \(analyzed) table:\n\(plan)")
+            }
+        }
+
+        // And they still do their work: every outcome recorded once, fenced on worker and attempt.
+        var recorded = 0
+        for try await _ in try await db.client.query(JobSQL.finish(
+            workerID: "other", ids: ids, attempts: ones, sequences: ones.map { _ in 0 },
+            states: ids.map { _ in "completed" }, results: ids.map { _ in "" }, errors: ids.map { _ in "" },
+            delaysMs: ids.map { _ in -1 }), logger: db.logger) { recorded += 1 }
+        #expect(recorded == 0)
+        for try await _ in try await db.client.query(finish, logger: db.logger) { recorded += 1 }
+        #expect(recorded == 700)
+        #expect(try await db.scalar("SELECT count(*) FROM jobs WHERE state = 'completed' AND worker_id IS NULL", as: Int64.self) == 700)
+    }
+}
