@@ -183,8 +183,10 @@ let package = Package(
             name: "BuddiBench",
             dependencies: [
                 "JobQueue", "BuddiMigrations", "BuddiPipeline", "BuddiLedger", "BuddiAPI", "BuddiSimulator", "BuddiAnalytics",
-                "BuddiControl", "PostgresServer", "PostgresResilience",
+                "BuddiControl", "BuddiHTTP", "BuddiScheduler", "PostgresServer", "PostgresResilience",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]

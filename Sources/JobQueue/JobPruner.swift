@@ -31,43 +31,60 @@ public struct JobPruner: Service {
     let retention: RetentionPolicy
     let interval: Duration
     let batchSize: Int
+    /// How long one round deletes before it hands over to the next, which follows at once while a
+    /// backlog remains: well within the duty's deadline, whatever the backlog.
+    let roundBudget: Duration
     let logger: Logger
 
     /// A pruner running every `interval`.
     public init(
         client: PostgresClient, retention: RetentionPolicy = RetentionPolicy(), interval: Duration = .seconds(60),
-        batchSize: Int = 10_000, logger: Logger
+        batchSize: Int = 10_000, roundBudget: Duration = .seconds(30), logger: Logger
     ) {
         precondition(batchSize > 0, "the pruner deletes at least one job per statement")
         self.client = client
         self.retention = retention
         self.interval = interval
         self.batchSize = batchSize
+        self.roundBudget = roundBudget
         self.logger = logger
     }
 
     public func run() async throws {
         await PeriodicDuty(name: "job pruning", interval: interval, logger: logger) {
-            _ = try await pruneOnce()
+            try await prune(within: roundBudget).backlog
         }.run()
     }
 
     /// Prunes what is due now; returns how many jobs were deleted.
     @discardableResult
     public func pruneOnce() async throws -> Int {
+        try await prune(within: nil).deleted
+    }
+
+    /// Prunes what is due, batch by batch, until none is left or `budget` has passed (at least
+    /// one batch of each state either way); returns how many jobs were deleted and whether some
+    /// may be left.
+    private func prune(within budget: Duration?) async throws -> (deleted: Int, backlog: Bool) {
+        let start = ContinuousClock.now
         var total = 0
+        var backlog = false
         for (state, age) in [(JobState.completed, retention.completed), (.discarded, retention.discarded), (.cancelled, retention.cancelled)] {
             var deleted = 0
             repeat {
                 deleted = try await count(JobSQL.prune(state: state, olderThanSeconds: age.inSeconds, limit: batchSize))
                 total += deleted
+                if deleted == batchSize, let budget, ContinuousClock.now - start >= budget {
+                    backlog = true
+                    break
+                }
             } while deleted == batchSize
         }
         let workers = try await count(JobSQL.pruneDeadWorkers(olderThanSeconds: retention.deadWorkers.inSeconds))
         if total + workers > 0 {
-            logger.info("pruned finished jobs", metadata: ["jobs": "\(total)", "dead_workers": "\(workers)"])
+            logger.info("pruned finished jobs", metadata: ["jobs": "\(total)", "dead_workers": "\(workers)", "backlog": "\(backlog)"])
         }
-        return total
+        return (total, backlog)
     }
 
     private func count(_ query: PostgresQuery) async throws -> Int {

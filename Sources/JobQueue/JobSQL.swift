@@ -220,13 +220,13 @@ enum JobSQL {
     /// Deletes up to `limit` jobs in `state` that finished more than `olderThanSeconds` ago.
     static func prune(state: JobState, olderThanSeconds: Double, limit: Int) -> PostgresQuery {
         """
-        WITH doomed AS (
-            SELECT id FROM jobs
-            WHERE state = \(state.rawValue) AND finished_at < now() - make_interval(secs => \(olderThanSeconds))
-            LIMIT \(limit)
-            FOR UPDATE SKIP LOCKED
-        ), deleted AS (
-            DELETE FROM jobs j USING doomed WHERE j.id = doomed.id RETURNING 1
+        WITH deleted AS (
+            DELETE FROM jobs WHERE id = ANY(ARRAY(
+                SELECT id FROM jobs
+                WHERE state = \(state.rawValue) AND finished_at < now() - make_interval(secs => \(olderThanSeconds))
+                LIMIT \(limit)
+                FOR UPDATE SKIP LOCKED))
+            RETURNING 1
         )
         SELECT count(*) FROM deleted
         """

@@ -398,4 +398,30 @@ struct BenchmarkReportTests {
         let refused = try await BuddiProcess.run(["bench", "soak", "--minutes", "0.1", "--sample-seconds", "10"], databaseURL: db.url.redacted)
         #expect(refused.status != 0 && refused.output.contains("--sample-seconds must not exceed the soak's length"), "\(refused.output)")
     }
+
+    @Test("bench api fills a scratch database it drops, and times every read endpoint (each answering 200), buddi status and every monitoring view")
+    func apiReads() async throws {
+        let db = try await TestDatabase.make()
+        defer { Task { await db.drop() } }
+        let before = try await db.scalar("SELECT count(*) FROM pg_database", as: Int64.self)
+        let run = try await BuddiProcess.run(
+            ["bench", "api", "--conversations", "3000", "--jobs", "3000", "--samples", "3", "--json"], databaseURL: db.url.redacted)
+        #expect(run.status == 0, "\(run.output)")
+        let report = try json(run.output)
+        #expect(report["conversations"] as? Int == 3000 && report["jobs"] as? Int == 3000 && report["fetch_runs"] as? Int == 3)
+        let endpoints = try #require(report["endpoints"] as? [[String: Any]])
+        let names = endpoints.compactMap { $0["name"] as? String }
+        for expected in ["GET /conversations/", "GET /conversations/?q=garden", "GET /conversations/{id}", "GET /api/jobs",
+                         "GET /api/scheduler/status", "GET /metrics", "GET /conversations/?offset=100000 (deepest page)"] {
+            #expect(names.contains(expected), "\(names)")
+        }
+        let queries = try #require(report["operator_queries"] as? [[String: Any]])
+        #expect(queries.compactMap { $0["name"] as? String }.contains("buddi status"))
+        #expect(queries.count == 8, "\(queries)")
+        for timing in endpoints + queries {
+            #expect((timing["p95_ms"] as? Double ?? 0) > 0 && (timing["p50_ms"] as? Double ?? 0) > 0, "\(timing)")
+        }
+        #expect(report["within_target"] is Bool && report["target_ms"] as? Double == 100)
+        #expect(try await db.scalar("SELECT count(*) FROM pg_database", as: Int64.self) == before, "the scratch database is dropped")
+    }
 }

@@ -121,6 +121,20 @@ struct MaintenanceTests {
         #expect(try await db.queue.job(id: waiting) != nil)
     }
 
+    @Test("a backlog larger than one pruning round is worked off in rounds that follow at once, not one round per interval")
+    func pruningBacklog() async throws {
+        let db = try await TestDatabase.make()
+        defer { Task { await db.drop() } }
+        try await db.queue.enqueue(try (0..<20).map { _ in try NewJob(TestArgs()) })
+        try await db.execute("UPDATE jobs SET state = 'completed', finished_at = now() - interval '2 days'")
+        let pruner = JobPruner(
+            client: db.client, retention: RetentionPolicy(completed: .seconds(86_400)), interval: .seconds(3600),
+            batchSize: 2, roundBudget: .zero, logger: db.logger)
+        try await withServicesRunning([pruner], logger: db.logger) {
+            try await expectEventually(timeout: .seconds(10)) { try await db.scalar("SELECT count(*) FROM jobs", as: Int64.self) == 0 }
+        }
+    }
+
     @Test("SIGTERM-style shutdown releases a job that outlives the grace period, without burning its attempt")
     func shutdownReleases() async throws {
         let db = try await TestDatabase.make()
