@@ -144,7 +144,7 @@ let package = Package(
         .target(
             name: "BuddiControl",
             dependencies: [
-                "JobQueue", "BuddiPipeline", "BuddiScheduler", "BuddiAPI", "BuddiJSON",
+                "JobQueue", "BuddiPipeline", "BuddiScheduler", "BuddiAPI", "BuddiJSON", "PostgresResilience",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]

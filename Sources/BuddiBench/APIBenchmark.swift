@@ -40,6 +40,8 @@ public struct APIBenchReport: BenchReport, Codable, Sendable {
     var targetMs: Double
     var slowestP95Ms: Double
     var withinTarget: Bool
+    /// With `--keep`: the filled database, left for a look (`psql`, EXPLAIN).
+    var keptDatabase: String?
 
     public var text: String {
         let rows = (endpoints + operatorQueries).map { timing in
@@ -51,7 +53,7 @@ public struct APIBenchReport: BenchReport, Codable, Sendable {
             \(samples) sequential calls each:
             \(rows.joined(separator: "\n"))
             slowest p95 \(String(format: "%.1f", slowestP95Ms)) ms: \(withinTarget ? "every read within" : "NOT every read within") \(Int(targetMs)) ms
-            """
+            """ + (keptDatabase.map { "\nthe filled database is kept: \($0)" } ?? "")
     }
 
     enum CodingKeys: String, CodingKey {
@@ -62,6 +64,7 @@ public struct APIBenchReport: BenchReport, Codable, Sendable {
         case targetMs = "target_ms"
         case slowestP95Ms = "slowest_p95_ms"
         case withinTarget = "within_target"
+        case keptDatabase = "kept_database"
     }
 }
 
@@ -75,6 +78,8 @@ public struct APIBenchmark: Sendable {
     let conversations: Int
     let jobs: Int
     let samples: Int
+    /// Whether to leave the filled database instead of dropping it.
+    let keep: Bool
     /// Told how many rows are in so far, and how many there will be.
     let progress: @Sendable (Int, Int) -> Void
 
@@ -82,7 +87,7 @@ public struct APIBenchmark: Sendable {
     public static let targetMs = 100.0
 
     public init(
-        serverURL: DatabaseURL, logger: Logger, conversations: Int, jobs: Int, samples: Int = 30,
+        serverURL: DatabaseURL, logger: Logger, conversations: Int, jobs: Int, samples: Int = 30, keep: Bool = false,
         progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }
     ) {
         self.serverURL = serverURL
@@ -90,26 +95,39 @@ public struct APIBenchmark: Sendable {
         self.conversations = conversations
         self.jobs = jobs
         self.samples = samples
+        self.keep = keep
         self.progress = progress
     }
 
-    /// Fills, measures, then drops the scratch database.
+    /// Fills, measures, then drops the scratch database (unless asked to keep it).
     public func run() async throws -> APIBenchReport {
-        try await ScratchDatabase.with(prefix: "buddi_api", on: serverURL, logger: logger) { database in
-            let client = PostgresClient(configuration: database.clientConfiguration, backgroundLogger: logger)
-            return try await withServicesRunning(client: client, logger: logger) {
-                try await BuddiSchema.migrator(client: client, logger: logger).migrate()
-                let fillStart = ContinuousClock.now
-                let fetchRuns = try await fill(client: client)
-                let fillSeconds = (ContinuousClock.now - fillStart).inSeconds
-                let endpoints = try await timeEndpoints(client: client)
-                let operatorQueries = try await timeOperatorQueries(client: client)
-                let slowest = (endpoints + operatorQueries).map(\.p95Ms).max() ?? 0
-                return APIBenchReport(
-                    conversations: conversations, jobs: jobs, fetchRuns: fetchRuns, fillSeconds: fillSeconds, samples: samples,
-                    endpoints: endpoints, operatorQueries: operatorQueries, targetMs: Self.targetMs, slowestP95Ms: slowest,
-                    withinTarget: slowest <= Self.targetMs)
-            }
+        guard keep else { return try await ScratchDatabase.with(prefix: "buddi_api", on: serverURL, logger: logger, measure) }
+        let database = try await ScratchDatabase.create(prefix: "buddi_api", on: serverURL, logger: logger)
+        var report = try await measure(in: database)
+        report.keptDatabase = database.database
+        return report
+    }
+
+    /// Migrates and fills on one client, then reads on a new one: its sessions start with the
+    /// database's settings as the migrations left them (`jit`), as a process started after
+    /// `buddi migrate` would.
+    private func measure(in database: DatabaseURL) async throws -> APIBenchReport {
+        let filling = PostgresClient(configuration: database.clientConfiguration, backgroundLogger: logger)
+        let (fetchRuns, fillSeconds) = try await withServicesRunning(client: filling, logger: logger) {
+            try await BuddiSchema.migrator(client: filling, logger: logger).migrate()
+            let start = ContinuousClock.now
+            let fetchRuns = try await fill(client: filling)
+            return (fetchRuns, (ContinuousClock.now - start).inSeconds)
+        }
+        let client = PostgresClient(configuration: database.clientConfiguration, backgroundLogger: logger)
+        return try await withServicesRunning(client: client, logger: logger) {
+            let endpoints = try await timeEndpoints(client: client)
+            let operatorQueries = try await timeOperatorQueries(client: client)
+            let slowest = (endpoints + operatorQueries).map(\.p95Ms).max() ?? 0
+            return APIBenchReport(
+                conversations: conversations, jobs: jobs, fetchRuns: fetchRuns, fillSeconds: fillSeconds, samples: samples,
+                endpoints: endpoints, operatorQueries: operatorQueries, targetMs: Self.targetMs, slowestP95Ms: slowest,
+                withinTarget: slowest <= Self.targetMs)
         }
     }
 

@@ -4,7 +4,7 @@ import PostgresNIO
 
 /// What the processed conversations of the 30 days that end with the newest memory say in
 /// aggregate (memories are dated by Buddi, not by when they were fetched; the window keeps every
-/// query on `conversations_memory_created` instead of a scan of every conversation): sentiment
+/// query on `conversations_newest` instead of a scan of every conversation): sentiment
 /// per day, the most frequent topics, and quality and engagement in ten bins of 0.1. The
 /// console's analytics page.
 public struct AnalyticsOverview: Sendable {

@@ -34,18 +34,17 @@ public enum ClusterMetrics {
         text.sample("buddi_workers", ["status": "alive"], Double(workers.filter { $0.isAlive() }.count))
         text.sample("buddi_workers", ["status": "dead"], Double(workers.filter { !$0.isAlive() }.count))
 
-        for try await (total, processed, _, failed, rejected) in try await client.query(ControlSQL.conversationCounts, logger: logger)
-            .decode((Int64, Int64, Int64, Int64, Int64).self)
-        {
-            text.family("buddi_rejected_memories", type: "gauge", help: "Memories fetches could not store (rows of rejected_memories).")
-            text.sample("buddi_rejected_memories", [:], Double(rejected))
-            text.family("buddi_conversations_stored_total", type: "counter", help: "Conversations stored.")
-            text.sample("buddi_conversations_stored_total", [:], Double(total))
-            text.family("buddi_conversations_processed_total", type: "counter", help: "Conversations analysed and anchored.")
-            text.sample("buddi_conversations_processed_total", [:], Double(processed))
-            text.family("buddi_conversations_failed_total", type: "counter", help: "Conversations that could not be processed.")
-            text.sample("buddi_conversations_failed_total", [:], Double(failed))
-        }
+        let conversations = try await ClusterStatus.ConversationCounts.read(client: client, logger: logger)
+        text.family("buddi_rejected_memories", type: "gauge", help: "Memories fetches could not store (rows of rejected_memories).")
+        text.sample("buddi_rejected_memories", [:], Double(conversations.rejected))
+        text.family(
+            "buddi_conversations_stored_total", type: "counter",
+            help: "Conversations stored (counted up to 1,000, estimated from the table's statistics above).")
+        text.sample("buddi_conversations_stored_total", [:], Double(conversations.total))
+        text.family("buddi_conversations_processed_total", type: "counter", help: "Conversations analysed and anchored (likewise).")
+        text.sample("buddi_conversations_processed_total", [:], Double(conversations.processed))
+        text.family("buddi_conversations_failed_total", type: "counter", help: "Conversations that could not be processed (likewise).")
+        text.sample("buddi_conversations_failed_total", [:], Double(conversations.failed))
 
         text.family("buddi_fetches_total", type: "counter", help: "Fetches by outcome.")
         for try await (outcome, count) in try await client.query(ControlSQL.fetchOutcomes, logger: logger).decode((String, Int64).self) {

@@ -4,6 +4,7 @@ import Foundation
 import JobQueue
 import Logging
 import PostgresNIO
+import PostgresResilience
 
 /// Everything `buddi status` and `GET /api/scheduler/status` report, read from the database
 /// so that it is the same from any machine. The JSON keys are snake_case (its CodingKeys).
@@ -78,15 +79,20 @@ public struct ClusterStatus: Codable, Sendable {
         public var oldestWaitingSeconds: Double
         /// The queues paused for the whole cluster (`buddi jobs pause`).
         public var pausedQueues: [String]
+        /// Whether every count of `byState` was counted (finished jobs are estimated above 1,000
+        /// per queue and state).
+        public var exact: Bool
 
         enum CodingKeys: String, CodingKey {
-            case waiting
+            case waiting, exact
             case byState = "by_state"
             case oldestWaitingSeconds = "oldest_waiting_seconds"
             case pausedQueues = "paused_queues"
         }
     }
 
+    /// Each count is exact up to ``BoundedCount/defaultCap`` and estimated above it (then
+    /// `exact` is false), so a status over a million conversations costs milliseconds.
     public struct ConversationCounts: Codable, Sendable {
         public var total: Int
         public var processed: Int
@@ -94,6 +100,8 @@ public struct ClusterStatus: Codable, Sendable {
         public var failed: Int
         /// Memories fetches could not store (`buddi rejected`).
         public var rejected: Int
+        /// Whether every count was counted (none estimated).
+        public var exact: Bool
     }
 
     /// Rates over the last 24 hours (nil when there was nothing to rate).
@@ -109,6 +117,8 @@ public struct ClusterStatus: Codable, Sendable {
         public var jobErrors: Int
         /// Memories rejected (met by a fetch) in the last 24 hours.
         public var memoriesRejected: Int
+        /// Whether every count was counted (none estimated: see ``ConversationCounts``).
+        public var exact: Bool
 
         enum CodingKeys: String, CodingKey {
             case fetchesSucceeded = "fetches_succeeded"
@@ -121,6 +131,7 @@ public struct ClusterStatus: Codable, Sendable {
             case jobsDiscarded = "jobs_discarded"
             case jobErrors = "job_errors"
             case memoriesRejected = "memories_rejected"
+            case exact
         }
     }
 
@@ -182,7 +193,7 @@ extension ClusterStatus {
             queue: Queue(
                 byState: byState, waiting: waiting.reduce(0) { $0 + $1.count },
                 oldestWaitingSeconds: waiting.map(\.oldestWaitingSeconds).max() ?? 0,
-                pausedQueues: try await queue.pausedQueues()),
+                pausedQueues: try await queue.pausedQueues(), exact: depth.allSatisfy(\.exact)),
             conversations: try await ConversationCounts.read(client: client, logger: logger),
             last24h: try await lastDay(client: client, logger: logger))
     }
@@ -192,31 +203,66 @@ extension ClusterStatus {
 extension ClusterStatus.ConversationCounts {
     /// The counts now.
     public static func read(client: PostgresClient, logger: Logger) async throws -> Self {
-        for try await (total, processed, pending, failed, rejected) in try await client.query(ControlSQL.conversationCounts, logger: logger)
-            .decode((Int64, Int64, Int64, Int64, Int64).self)
-        {
-            return Self(
-                total: Int(total), processed: Int(processed), pending: Int(pending), failed: Int(failed), rejected: Int(rejected))
-        }
-        return Self(total: 0, processed: 0, pending: 0, failed: 0, rejected: 0)
+        var counts = BoundedCounts(client: client, logger: logger)
+        let total = try await counts.count("FROM conversations")
+        let processed = try await counts.count("FROM conversations WHERE processing_state = \(ProcessingState.processed.sql)")
+        let pending = try await counts.count("FROM conversations WHERE processing_state = \(ProcessingState.pending.sql)")
+        let failed = try await counts.count("FROM conversations WHERE processing_state = \(ProcessingState.failed.sql)")
+        let rejected = try await counts.count("FROM rejected_memories")
+        return Self(total: total, processed: processed, pending: pending, failed: failed, rejected: rejected, exact: counts.exact)
     }
 }
 
 extension ClusterStatus {
-
     private static func lastDay(client: PostgresClient, logger: Logger) async throws -> LastDay {
-        let rows = try await client.query(ControlSQL.lastDay, logger: logger).decode((Int64, Int64, Int64, Int64, Int64, Int64, Int64, Int64).self)
-        for try await (succeeded, failed, processed, processingFailed, completed, discarded, errors, rejected) in rows {
-            let fetches = succeeded + failed
-            let conversations = processed + processingFailed
-            return LastDay(
-                fetchesSucceeded: Int(succeeded), fetchesFailed: Int(failed),
-                fetchSuccessRate: fetches > 0 ? Double(succeeded) / Double(fetches) : nil,
-                conversationsProcessed: Int(processed), conversationsFailed: Int(processingFailed),
-                processingErrorRate: conversations > 0 ? Double(processingFailed) / Double(conversations) : nil,
-                jobsCompleted: Int(completed), jobsDiscarded: Int(discarded), jobErrors: Int(errors),
-                memoriesRejected: Int(rejected))
+        var counts = BoundedCounts(client: client, logger: logger)
+        let day = "now() - interval '24 hours'"
+        let succeeded = try await counts.count("FROM fetch_runs WHERE requested_at > \(day) AND outcome = \(FetchOutcome.succeeded.sql)")
+        let failed = try await counts.count("FROM fetch_runs WHERE requested_at > \(day) AND outcome = \(FetchOutcome.failed.sql)")
+        let processed = try await counts.count(
+            "FROM conversations WHERE processing_state = \(ProcessingState.processed.sql) AND processed_at > \(day)")
+        let processingFailed = try await counts.count(
+            "FROM conversations WHERE processing_state = \(ProcessingState.failed.sql) AND updated_at > \(day)")
+        let completed = try await counts.count("FROM jobs WHERE state = 'completed' AND finished_at > \(day)")
+        let discarded = try await counts.count("FROM jobs WHERE state = 'discarded' AND finished_at > \(day)")
+        let rejected = try await counts.count("FROM rejected_memories WHERE last_seen_at > \(day)")
+        // Failed attempts: summed over the jobs that had them when those are few, and above the
+        // cap their estimated number times the attempts per job of the first ones.
+        let errored = try await counts.count(ControlSQL.jobsWithErrorsLastDay)
+        var errors = 0
+        for try await (sampled, attempts) in try await client.query(
+            ControlSQL.jobErrorsSample(limit: BoundedCount.defaultCap + 1), logger: logger
+        ).decode((Int64, Int64).self) {
+            errors = sampled <= BoundedCount.defaultCap || sampled == 0
+                ? Int(attempts) : Int((Double(attempts) / Double(sampled) * Double(errored)).rounded())
         }
-        preconditionFailure("an aggregate query returns one row")
+        let fetches = succeeded + failed
+        let conversations = processed + processingFailed
+        return LastDay(
+            fetchesSucceeded: succeeded, fetchesFailed: failed,
+            fetchSuccessRate: fetches > 0 ? Double(succeeded) / Double(fetches) : nil,
+            conversationsProcessed: processed, conversationsFailed: processingFailed,
+            processingErrorRate: conversations > 0 ? Double(processingFailed) / Double(conversations) : nil,
+            jobsCompleted: completed, jobsDiscarded: discarded, jobErrors: errors, memoriesRejected: rejected,
+            exact: counts.exact)
+    }
+}
+
+/// Several ``BoundedCount``s, and whether all of them were exact.
+struct BoundedCounts {
+    let client: PostgresClient
+    let logger: Logger
+    private(set) var exact = true
+
+    init(client: PostgresClient, logger: Logger) {
+        self.client = client
+        self.logger = logger
+    }
+
+    /// The rows of `rows` (`FROM … WHERE …`), counted or estimated.
+    mutating func count(_ rows: String) async throws -> Int {
+        let count = try await BoundedCount.count(rows, client: client, logger: logger)
+        exact = exact && count.exact
+        return count.value
     }
 }

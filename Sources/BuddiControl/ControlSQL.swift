@@ -37,7 +37,10 @@ enum ControlSQL {
         return "concat_ws(',', \(fields.joined(separator: ", ")))"
     }()
 
-    /// A filter's conditions, on parameters $1…$8 (NULL for "any"), and their values.
+    /// A filter's conditions, on parameters $1…$8 (NULL for "any"), and their values. A given
+    /// parameter makes its condition the plain one (the planner folds `$n IS NULL` away for the
+    /// values bound), so each can use its index; `q` is looked up in the trigram index over
+    /// title and summary together (migration 0016), then checked on each.
     private static func matching(_ filter: ConversationFilter) -> (conditions: String, binds: PostgresBindings) {
         let pattern = filter.text.map { "%" + $0.replacingOccurrences(of: "\\", with: "\\\\")
             .replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%" }
@@ -54,25 +57,31 @@ enum ControlSQL {
             ($1::text IS NULL OR sentiment_label = $1) AND ($2::float8 IS NULL OR quality_score >= $2)
             AND ($3::text IS NULL OR topics @> ARRAY[$3::text]) AND ($4::text IS NULL OR category = $4)
             AND ($5::timestamptz IS NULL OR memory_created_at >= $5) AND ($6::timestamptz IS NULL OR memory_created_at < $6)
-            AND ($7::text IS NULL OR title ILIKE $7 OR summary ILIKE $7) AND ($8::bool IS NULL OR is_exported = $8)
+            AND ($7::text IS NULL OR ((COALESCE(title, '') || ' ' || COALESCE(summary, '')) ILIKE $7
+                                      AND (title ILIKE $7 OR summary ILIKE $7)))
+            AND ($8::bool IS NULL OR is_exported = $8)
             """
         return (conditions, binds)
     }
 
-    /// How many conversations match.
-    static func count(_ filter: ConversationFilter) -> PostgresQuery {
+    /// The matching conversations as `FROM … WHERE …` on parameters $1…$8, for a ``BoundedCount``.
+    static func matchingRows(_ filter: ConversationFilter) -> (rows: String, binds: PostgresBindings) {
         let (conditions, binds) = matching(filter)
-        return PostgresQuery(unsafeSQL: "SELECT count(*) FROM conversations WHERE \(conditions)", binds: binds)
+        return ("FROM conversations WHERE \(conditions)", binds)
     }
 
-    /// A page of matching conversations, newest memory first, as JSON.
+    /// A page of matching conversations, newest memory first, as JSON. The page's rows are found
+    /// first by the ordering columns alone (an index-only scan where an index covers the filter),
+    /// so a deep page skips rows without reading them, and only its own rows are rendered.
     static func page(_ filter: ConversationFilter, paging: Paging) -> PostgresQuery {
         var (conditions, binds) = matching(filter)
         binds.append(paging.limit)
         binds.append(paging.offset)
         return PostgresQuery(unsafeSQL: """
-            SELECT \(conversationJSON) FROM conversations WHERE \(conditions)
-            ORDER BY memory_created_at DESC NULLS LAST, id DESC LIMIT $9 OFFSET $10
+            SELECT \(conversationJSON) FROM conversations WHERE id IN (
+                SELECT id FROM conversations WHERE \(conditions)
+                ORDER BY memory_created_at DESC NULLS LAST, id DESC LIMIT $9 OFFSET $10)
+            ORDER BY memory_created_at DESC NULLS LAST, id DESC
             """, binds: binds)
     }
 
@@ -99,28 +108,17 @@ enum ControlSQL {
         "UPDATE conversations SET is_exported = true, updated_at = now() WHERE id = ANY(\(ids)::bigint[]) AND NOT is_exported"
     }
 
-    /// Conversations by processing state, and the memories rejected.
-    static let conversationCounts: PostgresQuery = """
-        SELECT count(*), count(*) FILTER (WHERE processing_state = \(unescaped: ProcessingState.processed.sql)),
-               count(*) FILTER (WHERE processing_state = \(unescaped: ProcessingState.pending.sql)), count(*) FILTER (WHERE processing_state = \(unescaped: ProcessingState.failed.sql)),
-               (SELECT count(*) FROM rejected_memories)
-        FROM conversations
-        """
+    /// Jobs of the last 24 hours (by when they finished, or are due again) that recorded failed
+    /// attempts, as `FROM … WHERE …`: read from the engine's index of jobs with errors.
+    static let jobsWithErrorsLastDay = "FROM jobs WHERE errors <> '[]'::jsonb AND COALESCE(finished_at, run_at) > now() - interval '24 hours'"
 
-    /// The last 24 hours: fetches by outcome, conversations processed and failed, jobs finished
-    /// by state.
-    static let lastDay: PostgresQuery = """
-        SELECT
-            (SELECT count(*) FROM fetch_runs WHERE requested_at > now() - interval '24 hours' AND outcome = \(unescaped: FetchOutcome.succeeded.sql)),
-            (SELECT count(*) FROM fetch_runs WHERE requested_at > now() - interval '24 hours' AND outcome = \(unescaped: FetchOutcome.failed.sql)),
-            (SELECT count(*) FROM conversations WHERE processing_state = \(unescaped: ProcessingState.processed.sql) AND processed_at > now() - interval '24 hours'),
-            (SELECT count(*) FROM conversations WHERE processing_state = \(unescaped: ProcessingState.failed.sql) AND updated_at > now() - interval '24 hours'),
-            (SELECT count(*) FROM jobs WHERE state = 'completed' AND finished_at > now() - interval '24 hours'),
-            (SELECT count(*) FROM jobs WHERE state = 'discarded' AND finished_at > now() - interval '24 hours'),
-            (SELECT COALESCE(sum(jsonb_array_length(errors)), 0) FROM jobs
-             WHERE COALESCE(finished_at, run_at) > now() - interval '24 hours'),
-            (SELECT count(*) FROM rejected_memories WHERE last_seen_at > now() - interval '24 hours')
-        """
+    /// How many of those jobs (at most `limit`) and how many failed attempts they recorded.
+    static func jobErrorsSample(limit: Int) -> PostgresQuery {
+        PostgresQuery(unsafeSQL: """
+            SELECT count(*), COALESCE(sum(attempts), 0)::int8
+            FROM (SELECT jsonb_array_length(errors) AS attempts \(jobsWithErrorsLastDay) LIMIT \(limit)) AS sample
+            """)
+    }
 }
 
 extension ControlSQL {

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostgresNIO
+import PostgresResilience
 
 /// Reading stored conversations for operators: listings, one conversation, and exports.
 public struct Conversations: Sendable {
@@ -20,12 +21,11 @@ public struct Conversations: Sendable {
         self.logger = logger
     }
 
-    /// How many match, and one page of them as JSON objects, newest memory first.
-    public func list(_ filter: ConversationFilter, paging: Paging) async throws -> (total: Int, itemsJSON: [String]) {
-        var total = 0
-        for try await count in try await client.query(ControlSQL.count(filter), logger: logger).decode(Int64.self) {
-            total = Int(count)
-        }
+    /// How many match (counted up to ``BoundedCount/defaultCap``, estimated above), and one page
+    /// of them as JSON objects, newest memory first.
+    public func list(_ filter: ConversationFilter, paging: Paging) async throws -> (total: BoundedCount, itemsJSON: [String]) {
+        let (rows, binds) = ControlSQL.matchingRows(filter)
+        let total = try await BoundedCount.count(rows, binds: binds, client: client, logger: logger)
         var items: [String] = []
         for try await item in try await client.query(ControlSQL.page(filter, paging: paging), logger: logger).decode(String.self) {
             items.append(item)

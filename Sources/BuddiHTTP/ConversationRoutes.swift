@@ -14,7 +14,8 @@ struct ConversationRoutes {
             let parameters = request.parameters
             let paging = try Paging(parameters: parameters)
             let (total, items) = try await conversations.list(try ConversationFilter(parameters: parameters), paging: paging)
-            return .json(#"{"total":\#(total),"limit":\#(paging.limit),"offset":\#(paging.offset),"items":["# + items.joined(separator: ",") + "]}")
+            return .json(#"{"total":\#(total.value),"total_exact":\#(total.exact),"limit":\#(paging.limit),"offset":\#(paging.offset),"items":["#
+                + items.joined(separator: ",") + "]}")
         }
         table.add(.get, "/conversations/{id}") { _, context in
             let id = try context.parameters.require("id")

@@ -15,13 +15,15 @@ extension JobQueue {
     }
 
     /// How many jobs each queue holds in each state, and how long the oldest due job has waited.
+    /// Waiting and running jobs are counted; finished ones are counted up to 1,000 per queue and
+    /// state and estimated above (`exact` false), so this stays cheap at any size.
     public func depth() async throws -> [QueueDepth] {
         var depths: [QueueDepth] = []
-        for try await (queue, state, count, oldest) in try await client.query(JobSQL.depth, logger: logger)
-            .decode((String, String, Int64, Double).self)
+        for try await (queue, state, count, exact, oldest) in try await client.query(JobSQL.depth, logger: logger)
+            .decode((String, String, Int64, Bool, Double).self)
         {
             guard let state = JobState(rawValue: state) else { continue }
-            depths.append(QueueDepth(queue: queue, state: state, count: Int(count), oldestWaitingSeconds: oldest))
+            depths.append(QueueDepth(queue: queue, state: state, count: Int(count), exact: exact, oldestWaitingSeconds: oldest))
         }
         return depths
     }
@@ -82,6 +84,8 @@ public struct QueueDepth: Sendable, Equatable {
     public var queue: String
     public var state: JobState
     public var count: Int
+    /// Whether `count` was counted (not estimated).
+    public var exact: Bool
     /// For waiting states: how long the oldest due job has waited; otherwise 0.
     public var oldestWaitingSeconds: Double
 }

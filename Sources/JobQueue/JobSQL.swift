@@ -318,23 +318,26 @@ enum JobSQL {
         """
     }
 
-    /// Jobs matching the filter, newest first. Empty strings match everything.
+    /// Jobs matching the filter, newest first. Empty strings match everything. The page is found
+    /// by id alone first, so a deep page skips rows without rendering them.
     static func list(state: String, kind: String, queue: String, limit: Int, offset: Int) -> PostgresQuery {
         """
         SELECT \(unescaped: jobColumns)
         FROM jobs
-        WHERE (\(state) = '' OR state = \(state)) AND (\(kind) = '' OR kind = \(kind))
-          AND (\(queue) = '' OR queue = \(queue))
-        ORDER BY id DESC LIMIT \(limit) OFFSET \(offset)
+        WHERE id IN (
+            SELECT id FROM jobs
+            WHERE (\(state) = '' OR state = \(state)) AND (\(kind) = '' OR kind = \(kind))
+              AND (\(queue) = '' OR queue = \(queue))
+            ORDER BY id DESC LIMIT \(limit) OFFSET \(offset))
+        ORDER BY id DESC
         """
     }
 
-    /// Per queue and state: how many jobs, and for waiting ones the age of the oldest that is due.
+    /// Per queue and state: how many jobs (finished ones estimated above 1,000), whether that
+    /// was counted, and for waiting ones the age of the oldest that is due (`job_queue_depth`).
     static let depth: PostgresQuery = """
-        SELECT queue, state, count(*),
-               COALESCE(EXTRACT(EPOCH FROM now() - min(run_at) FILTER (
-                   WHERE state IN \(unescaped: waitingStates) AND run_at <= now())), 0)::float8
-        FROM jobs GROUP BY queue, state ORDER BY queue, state
+        SELECT queue, state, jobs, exact, COALESCE(oldest_waiting_seconds, 0)::float8
+        FROM job_queue_depth ORDER BY queue, state
         """
 
     /// The oldest job of this kind that has not finished yet.
@@ -383,7 +386,9 @@ enum JobSQL {
         WITH names AS (
             SELECT name FROM job_queues
             UNION SELECT unnest(queues) FROM workers
-            UNION SELECT DISTINCT queue FROM jobs WHERE state IN \(unescaped: unfinishedStates)
+            -- One per partial index (waiting, running): an IN over all three matches neither.
+            UNION SELECT DISTINCT queue FROM jobs WHERE state IN \(unescaped: waitingStates)
+            UNION SELECT DISTINCT queue FROM jobs WHERE state = 'running'
         )
         SELECT n.name, p.paused_at,
                (SELECT count(*) FROM jobs j WHERE j.queue = n.name AND j.state IN \(unescaped: waitingStates)),

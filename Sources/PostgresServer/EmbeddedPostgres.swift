@@ -104,6 +104,8 @@ public struct EmbeddedPostgres: Sendable {
             unix_socket_directories = '\(socketDirectory)'
             max_connections = 200
             shared_buffers = 256MB
+            # Short queries only: JIT compilation would cost more than it saves.
+            jit = off
             """
         guard let handle = FileHandle(forWritingAtPath: "\(dataDirectory)/postgresql.conf") else {
             throw .embeddedClusterFailed(step: "configure", detail: "cannot write \(dataDirectory)/postgresql.conf")

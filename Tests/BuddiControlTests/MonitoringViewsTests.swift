@@ -36,6 +36,15 @@ struct MonitoringViewsTests {
             "SELECT new_conversations || '/' || cumulative_conversations FROM buddi_database_growth_per_day WHERE day = current_date",
             as: String.self))
         #expect(growth == "4/4")
+        // Kept per day by a trigger: an older conversation counts on its day and in the running
+        // total after it, a deleted one no longer counts.
+        try await db.execute("INSERT INTO conversations (buddi_id, raw, fetched_at) VALUES ('old-1', '{}', now() - interval '2 days')")
+        try await db.execute("DELETE FROM conversations WHERE buddi_id = 'c-2'")
+        let days = try #require(try await db.scalar("""
+            SELECT string_agg(new_conversations || '/' || cumulative_conversations, ' ' ORDER BY day)
+            FROM buddi_database_growth_per_day WHERE day >= current_date - 2
+            """, as: String.self))
+        #expect(days == "1/1 0/1 3/4")
         #expect(try await db.scalar("SELECT jobs::bigint FROM buddi_queue_depth WHERE queue = 'default' AND state = 'available'", as: Int64.self) == 2)
         let waited = try #require(try await db.scalar(
             "SELECT oldest_waiting_seconds::float8 FROM buddi_queue_depth WHERE queue = 'default' AND state = 'available'", as: Double.self))

@@ -45,7 +45,10 @@ struct SchemaUpgradeTests {
         #expect(try await old.scalar("SELECT count(*) FROM pg_trigger WHERE tgname = 'fetch_runs_job_ended'", as: Int64.self) == 1)
 
         let ran = try await BuddiSchema.migrator(client: old.client, logger: old.logger).migrate()
-        #expect(ran == ["job_queue/0001_job_queue", "job_queue/0002_queue_controls", "0014_job_ended_hook", "0015_console_indexes"])
+        #expect(ran == [
+            "job_queue/0001_job_queue", "job_queue/0002_queue_controls", "job_queue/0003_depth_at_scale",
+            "0014_job_ended_hook", "0015_console_indexes", "0016_reads_at_scale",
+        ])
         try await BuddiSchema.migrator(client: old.client, logger: old.logger).checkCurrent()
         #expect(try await old.scalar("SELECT count(*) FROM jobs", as: Int64.self) == 2)
         #expect(try await old.scalar("SELECT result ->> 'new' FROM jobs WHERE state = 'completed'", as: String.self) == "5")
@@ -68,7 +71,10 @@ struct SchemaUpgradeTests {
         defer { Task { await old.drop() } }
         let ran = try await BuddiSchema.migrator(client: old.client, logger: old.logger).migrate()
         #expect(ran.prefix(4) == ["0009_fetch_runs_job_ended", "0010_crash_safe_progress", "0011_rejected_memories", "0012_job_timeouts"])
-        #expect(ran.suffix(4) == ["job_queue/0001_job_queue", "job_queue/0002_queue_controls", "0014_job_ended_hook", "0015_console_indexes"])
+        #expect(ran.suffix(6) == [
+            "job_queue/0001_job_queue", "job_queue/0002_queue_controls", "job_queue/0003_depth_at_scale",
+            "0014_job_ended_hook", "0015_console_indexes", "0016_reads_at_scale",
+        ])
         try await BuddiSchema.migrator(client: old.client, logger: old.logger).checkCurrent()
         let new = try await TestDatabase.make()
         defer { Task { await new.drop() } }

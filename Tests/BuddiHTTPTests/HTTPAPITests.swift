@@ -237,6 +237,36 @@ struct HTTPAPITests {
         }
     }
 
+    @Test("past 1,000 rows a listing and the status estimate their counts from the statistics and say so; below, they count; q finds by the trigram index")
+    func boundedCounts() async throws {
+        try await APIHarness.with { api in
+            try await api.db.insertConversations(10_500)
+            try await api.db.execute("ANALYZE conversations")
+            let all = try await api.call(.GET, "/conversations/").json
+            #expect(all["total_exact"] as? Bool == false, "\(all["total"] ?? "")")
+            let estimate = all["total"] as? Int ?? 0
+            #expect(abs(estimate - 10_500) < 1_000, "estimated \(estimate) of 10,500")
+            let negative = try await api.call(.GET, "/conversations/?sentiment=negative").json
+            #expect(negative["total_exact"] as? Bool == false && abs((negative["total"] as? Int ?? 0) - 3_500) < 500, "\(negative["total"] ?? "")")
+            let few = try await api.call(.GET, "/conversations/?q=conversation%20104").json
+            #expect(few["total"] as? Int == 111 && few["total_exact"] as? Bool == true, "\(few["total"] ?? "")")
+            let one = try await api.call(.GET, "/conversations/?q=conversation%2010417").json
+            #expect(one["total"] as? Int == 1 && one["total_exact"] as? Bool == true)
+            let deep = try await api.call(.GET, "/conversations/?offset=10400&limit=200").json
+            #expect((deep["items"] as? [[String: Any]])?.count == 100)
+            #expect((deep["items"] as? [[String: Any]])?.last?["buddi_id"] as? String == "c-10500")
+
+            let plan = try await api.db.plan(of: "SELECT id FROM conversations WHERE (COALESCE(title, '') || ' ' || COALESCE(summary, '')) ILIKE '%conversation 10417%'",
+                                                settings: ["enable_seqscan = off"])
+            #expect(plan.contains("conversations_text_trgm"), "\(plan)")
+
+            let status = try await api.call(.GET, "/api/scheduler/status").json
+            let conversations = try #require(status["conversations"] as? [String: Any])
+            #expect(conversations["exact"] as? Bool == false && (conversations["total"] as? Int ?? 0) > 10_000, "\(conversations)")
+            #expect(conversations["failed"] as? Int == 0)
+        }
+    }
+
     @Test("rejected memories: a page most recent first with the total, 422 for a bad limit; counted in the status and /metrics")
     func rejectedMemories() async throws {
         try await APIHarness.with { api in

@@ -3,11 +3,13 @@ import PostgresNIO
 extension TestDatabase {
     /// The plan PostgreSQL chooses for `query` with its own parameters bound, as EXPLAIN's text.
     /// With `analyze`, the statement runs (in a transaction rolled back afterwards) and the plan
-    /// carries what each node actually did.
-    public func plan(of query: PostgresQuery, analyze: Bool = false) async throws -> String {
+    /// carries what each node actually did. `settings` (`enable_seqscan = off`, say) hold for
+    /// that transaction only.
+    public func plan(of query: PostgresQuery, analyze: Bool = false, settings: [String] = []) async throws -> String {
         let explain = PostgresQuery(unsafeSQL: (analyze ? "EXPLAIN ANALYZE " : "EXPLAIN ") + query.sql, binds: query.binds)
         return try await client.withConnection { connection in
             try await connection.query("BEGIN", logger: logger)
+            for setting in settings { try await connection.query(PostgresQuery(unsafeSQL: "SET LOCAL " + setting), logger: logger) }
             var plan = ""
             for try await line in try await connection.query(explain, logger: logger).decode(String.self) {
                 plan += line + "\n"

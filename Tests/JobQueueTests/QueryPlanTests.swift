@@ -62,3 +62,32 @@ struct QueryPlanTests {
         #expect(try await db.scalar("SELECT count(*) FROM jobs WHERE id <= 10000 AND state = 'completed' AND worker_id IS NULL", as: Int64.self) == 700)
     }
 }
+
+@Suite("Queue depth at scale")
+struct QueueDepthTests {
+    @Test("depth counts waiting and running jobs exactly and finished ones up to 1,000, estimating above from the statistics, marked as such")
+    func boundedDepth() async throws {
+        let db = try await TestDatabase.make()
+        defer { Task { await db.drop() } }
+        try await db.execute("""
+            INSERT INTO jobs (kind, queue, state, finished_at)
+            SELECT 'test.job', 'default', 'completed', now() FROM generate_series(1, 25000)
+            """)
+        try await db.execute("INSERT INTO jobs (kind, queue, state, finished_at) SELECT 'test.job', 'default', 'discarded', now() FROM generate_series(1, 7)")
+        for _ in 0..<5 { _ = try await db.enqueue(TestArgs()) }
+
+        // No statistics yet: every queue is looked at, and past the cap the estimate is the cap.
+        var depth = try await db.queue.depth()
+        func entry(_ state: JobState) -> QueueDepth? { depth.first { $0.queue == "default" && $0.state == state } }
+        #expect(entry(.available)?.count == 5 && entry(.available)?.exact == true, "\(depth)")
+        #expect(entry(.discarded)?.count == 7 && entry(.discarded)?.exact == true, "\(depth)")
+        #expect(entry(.completed)?.exact == false && (entry(.completed)?.count ?? 0) > 1_000, "\(depth)")
+
+        try await db.execute("ANALYZE jobs")
+        depth = try await db.queue.depth()
+        let completed = try #require(entry(.completed))
+        #expect(!completed.exact)
+        #expect(abs(completed.count - 25_000) < 2_500, "estimated \(completed.count) of 25,000")
+        #expect(entry(.available)?.count == 5 && entry(.available)?.exact == true)
+    }
+}

@@ -26,6 +26,9 @@ struct APIBenchCommand: AsyncParsableCommand {
     @Option(help: "Calls per endpoint and per query.")
     var samples = 30
 
+    @Flag(help: "Keep the filled database (its name is printed) instead of dropping it.")
+    var keep = false
+
     @Flag(help: "Print one JSON object instead of text.")
     var json = false
 
@@ -40,7 +43,7 @@ struct APIBenchCommand: AsyncParsableCommand {
         let url = try await database.resolveURL(logger: logger)
         let bar = TerminalProgress("filled", unit: "rows")
         let report = try await APIBenchmark(
-            serverURL: url, logger: logger, conversations: conversations, jobs: jobs, samples: samples,
+            serverURL: url, logger: logger, conversations: conversations, jobs: jobs, samples: samples, keep: keep,
             progress: { bar.update($0, of: $1) }
         ).run()
         bar.finish()

@@ -53,12 +53,14 @@ struct StatusText {
         lines.append("next fetch:     \(next)")
         lines.append("workers:        \(status.workers.alive) alive, \(status.workers.dead) dead")
         let states = status.queue.byState.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
-        lines.append("queue:          \(states.isEmpty ? "empty" : states); oldest waiting \(String(format: "%.1f", status.queue.oldestWaitingSeconds)) s")
+        lines.append("queue:          \(states.isEmpty ? "empty" : states); oldest waiting \(String(format: "%.1f", status.queue.oldestWaitingSeconds)) s"
+            + (status.queue.exact ? "" : " (finished jobs past 1,000 estimated)"))
         if !status.queue.pausedQueues.isEmpty {
             lines.append("paused queues:  \(status.queue.pausedQueues.joined(separator: ", "))")
         }
         let c = status.conversations
-        lines.append("conversations:  \(c.total) stored, \(c.processed) processed, \(c.pending) pending, \(c.failed) failed; \(c.rejected) memories rejected (buddi rejected)")
+        lines.append("conversations:  \(c.total) stored, \(c.processed) processed, \(c.pending) pending, \(c.failed) failed; \(c.rejected) memories rejected (buddi rejected)"
+            + (c.exact ? "" : " (counts past 1,000 estimated)"))
         let day = status.last24h
         lines.append("last 24 h:      fetches \(day.fetchesSucceeded) ok / \(day.fetchesFailed) failed (success \(percent(day.fetchSuccessRate))), "
             + "conversations \(day.conversationsProcessed) processed / \(day.conversationsFailed) failed (errors \(percent(day.processingErrorRate)))")

@@ -1,5 +1,6 @@
 import BuddiJSON
 import Foundation
+import PostgresResilience
 
 /// How the console writes times, durations, shares and JSON.
 enum ConsoleFormat {
@@ -42,6 +43,11 @@ enum ConsoleFormat {
     /// A count, or an em dash.
     static func count(_ value: Int?) -> String {
         value.map(String.init) ?? "—"
+    }
+
+    /// A bounded count: the number, or "about" its estimate.
+    static func count(_ value: BoundedCount) -> String {
+        value.exact ? String(value.value) : "about \(value.value)"
     }
 
     /// JSON indented for reading, in a `<pre>`.

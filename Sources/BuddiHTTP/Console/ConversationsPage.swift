@@ -3,6 +3,7 @@ import BuddiJSON
 import BuddiPipeline
 import Foundation
 import Hummingbird
+import PostgresResilience
 
 /// `/ui/conversations`: search and filters over the stored conversations, a page at a time;
 /// `/ui/conversations/{id}`: one conversation — title, summary, action items, transcript,
@@ -38,7 +39,7 @@ struct ConversationsPage {
         }
     }
 
-    static func list(_ rows: [JSONValue], total: Int, parameters: [String: String], paging: Paging) -> HTML {
+    static func list(_ rows: [JSONValue], total: BoundedCount, parameters: [String: String], paging: Paging) -> HTML {
         func input(_ name: String, _ label: String, type: String = "text", extra: HTML = .empty) -> HTML {
             "<label for=\"f-\(name)\">\(label)<input type=\"\(type)\" id=\"f-\(name)\" name=\"\(name)\" value=\"\(parameters[name] ?? "")\"\(extra)></label>"
         }
@@ -65,10 +66,10 @@ struct ConversationsPage {
             \(input("since", "Since", type: "date")) \(input("until", "Until", type: "date"))
             <button type="submit" id="conversation-search">Search</button></form>
             <section id="conversation-list" data-live aria-label="Conversations">
-            <p class="muted"><span id="conversations-matching">\(total)</span> matching</p>
+            <p class="muted"><span id="conversations-matching">\(ConsoleFormat.count(total))</span> matching</p>
             <div class="table-wrap"><table><thead><tr><th>Title</th><th>Category</th><th>Sentiment</th><th>Quality</th><th>Topics</th><th>Created</th><th>State</th></tr></thead>
             <tbody>\(items)</tbody></table></div>
-            \(ConsolePaging.links(path: path, parameters: parameters, paging: paging, shown: rows.count, total: total))
+            \(ConsolePaging.links(path: path, parameters: parameters, paging: paging, shown: rows.count, total: total.value))
             </section>
             """
     }
