@@ -63,6 +63,39 @@ FROM (SELECT current_date - i AS day FROM generate_series(0, 29) AS i) AS d
 LEFT JOIN conversations_per_day p ON p.day = d.day
 ORDER BY d.day;
 
+-- Errors per hour: the jobs part reads only jobs with errors (the engine's partial index, by
+-- when they finished or are due again: never before their last error), and takes a job's only
+-- error without expanding its array (most failed jobs failed once).
+CREATE OR REPLACE VIEW buddi_errors_per_hour AS
+WITH errors AS (
+    SELECT 'fetch' AS source, date_trunc('hour', finished_at) AS hour
+    FROM fetch_runs
+    WHERE outcome = 'failed' AND finished_at >= date_trunc('hour', now()) - interval '7 days'
+    UNION ALL
+    SELECT 'processing', date_trunc('hour', updated_at)
+    FROM conversations
+    WHERE processing_state = 'failed' AND updated_at >= date_trunc('hour', now()) - interval '7 days'
+    UNION ALL
+    SELECT 'job', date_trunc('hour', (jobs.errors -> 0 ->> 'at')::timestamptz)
+    FROM jobs
+    WHERE jobs.errors <> '[]'::jsonb AND jsonb_array_length(jobs.errors) = 1
+      AND COALESCE(jobs.finished_at, jobs.run_at) >= date_trunc('hour', now()) - interval '7 days'
+      AND (jobs.errors -> 0 ->> 'at')::timestamptz >= date_trunc('hour', now()) - interval '7 days'
+    UNION ALL
+    SELECT 'job', date_trunc('hour', (e.entry ->> 'at')::timestamptz)
+    FROM jobs, jsonb_array_elements(jobs.errors) AS e(entry)
+    WHERE jobs.errors <> '[]'::jsonb AND jsonb_array_length(jobs.errors) > 1
+      AND COALESCE(jobs.finished_at, jobs.run_at) >= date_trunc('hour', now()) - interval '7 days'
+      AND (e.entry ->> 'at')::timestamptz >= date_trunc('hour', now()) - interval '7 days'
+)
+SELECT hour,
+       count(*) FILTER (WHERE source = 'fetch') AS fetch_errors,
+       count(*) FILTER (WHERE source = 'processing') AS processing_errors,
+       count(*) FILTER (WHERE source = 'job') AS job_errors
+FROM errors
+GROUP BY hour
+ORDER BY hour;
+
 -- Queue depth from the engine's bounded view (its migration 0003): waiting and running jobs
 -- counted, finished ones counted up to 1,000 per queue and state and estimated above, now
 -- marked by `exact`.

@@ -342,7 +342,15 @@ enum JobSQL {
 
     /// The oldest job of this kind that has not finished yet.
     static func oldestUnfinished(kind: String) -> PostgresQuery {
-        "SELECT id FROM jobs WHERE kind = \(kind) AND state IN \(unescaped: unfinishedStates) ORDER BY id LIMIT 1"
+        // Waiting and running apart, each from its partial index: an IN over the three states
+        // matches neither, and walked every job in id order.
+        """
+        SELECT min(id) FROM (
+            SELECT min(id) AS id FROM jobs WHERE kind = \(kind) AND state IN \(unescaped: waitingStates)
+            UNION ALL
+            SELECT min(id) FROM jobs WHERE kind = \(kind) AND state = 'running'
+        ) AS oldest HAVING min(id) IS NOT NULL
+        """
     }
 
     /// Worker processes with the seconds since their last heartbeat.

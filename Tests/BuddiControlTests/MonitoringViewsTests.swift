@@ -23,6 +23,12 @@ struct MonitoringViewsTests {
                 ('probe', now() - interval '60 seconds', jsonb_build_array(jsonb_build_object('attempt', 1, 'at', now()::text, 'message', 'x'))),
                 ('probe', now() + interval '1 hour', '[]')
             """)
+        try await db.execute("""
+            INSERT INTO jobs (kind, state, finished_at, errors) VALUES
+                ('probe', 'discarded', now(), jsonb_build_array(
+                    jsonb_build_object('attempt', 1, 'at', now()::text, 'message', 'x'),
+                    jsonb_build_object('attempt', 2, 'at', now()::text, 'message', 'y')))
+            """)
         let rate = try #require(try await db.scalar(
             "SELECT fetches || '/' || succeeded || '/' || failed || '/' || success_rate FROM buddi_fetch_success_rate WHERE day = current_date",
             as: String.self))
@@ -31,7 +37,7 @@ struct MonitoringViewsTests {
         #expect(try await db.scalar("SELECT sum(processed)::bigint FROM buddi_conversations_processed_per_hour", as: Int64.self) == 3)
         let errors = try #require(try await db.scalar(
             "SELECT sum(fetch_errors) || '/' || sum(processing_errors) || '/' || sum(job_errors) FROM buddi_errors_per_hour", as: String.self))
-        #expect(errors == "1/1/1")
+        #expect(errors == "1/1/3")
         let growth = try #require(try await db.scalar(
             "SELECT new_conversations || '/' || cumulative_conversations FROM buddi_database_growth_per_day WHERE day = current_date",
             as: String.self))

@@ -89,5 +89,15 @@ struct QueueDepthTests {
         #expect(!completed.exact)
         #expect(abs(completed.count - 25_000) < 2_500, "estimated \(completed.count) of 25,000")
         #expect(entry(.available)?.count == 5 && entry(.available)?.exact == true)
+
+        // The oldest unfinished job of a kind is found from the waiting and running indexes, not
+        // by walking 25,000 finished jobs.
+        let plan = try await db.plan(of: JobSQL.oldestUnfinished(kind: TestArgs.kind), analyze: true)
+        #expect(plan.contains("jobs_claimable") && plan.contains("jobs_running_lease") && !plan.contains("Seq Scan on jobs"), "\(plan)")
+        let first = try await db.scalar("SELECT min(id) FROM jobs WHERE state = 'available'", as: Int64.self)
+        let oldest = try await db.client.withConnection { try await db.queue.oldestUnfinished(kind: TestArgs.kind, on: $0) }
+        #expect(oldest == first)
+        let none = try await db.client.withConnection { try await db.queue.oldestUnfinished(kind: "no.such.kind", on: $0) }
+        #expect(none == nil)
     }
 }
