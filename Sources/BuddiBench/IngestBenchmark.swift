@@ -180,7 +180,7 @@ public struct IngestBenchmark: Sendable {
             postgresShare: postgres / spent)
         let result = try await queue.job(id: fetchJob.id)
         let fetch = try result?.resultJSON.map { try JSONDecoder().decode(FetchResult.self, from: Data($0.utf8)) }
-        let conversations = try await ClusterStatus.ConversationCounts.read(client: client, logger: logger)
+        let conversations = try await ClusterStatus.ConversationCounts.read(client: client, logger: logger, exactly: true)
         return IngestBenchReport(
             memories: memories, workers: workers, stored: conversations.total, processed: conversations.processed,
             duplicates: fetch?.duplicates ?? -1,

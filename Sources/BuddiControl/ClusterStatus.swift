@@ -208,9 +208,9 @@ extension ClusterStatus {
 }
 
 extension ClusterStatus.ConversationCounts {
-    /// The counts now.
-    public static func read(client: PostgresClient, logger: Logger) async throws -> Self {
-        var counts = BoundedCounts(client: client, logger: logger)
+    /// The counts now; `exactly` counts every row (for a benchmark's or a check's figures).
+    public static func read(client: PostgresClient, logger: Logger, exactly: Bool = false) async throws -> Self {
+        var counts = BoundedCounts(client: client, logger: logger, cap: exactly ? nil : BoundedCount.defaultCap)
         let total = try await counts.count("FROM conversations")
         let processed = try await counts.count("FROM conversations WHERE processing_state = \(ProcessingState.processed.sql)")
         let pending = try await counts.count("FROM conversations WHERE processing_state = \(ProcessingState.pending.sql)")
@@ -259,16 +259,19 @@ extension ClusterStatus {
 struct BoundedCounts {
     let client: PostgresClient
     let logger: Logger
+    let cap: Int?
     private(set) var exact = true
 
-    init(client: PostgresClient, logger: Logger) {
+    init(client: PostgresClient, logger: Logger, cap: Int? = BoundedCount.defaultCap) {
         self.client = client
         self.logger = logger
+        self.cap = cap
     }
 
-    /// The rows of `rows` (`FROM … WHERE …`), counted or estimated.
+    /// The rows of `rows` (`FROM <table> …`), counted or estimated.
     mutating func count(_ rows: String) async throws -> Int {
-        let count = try await BoundedCount.count(rows, client: client, logger: logger)
+        let table = rows.split(separator: " ").dropFirst().first.map(String.init)
+        let count = try await BoundedCount.count(rows, cap: cap, table: table, client: client, logger: logger)
         exact = exact && count.exact
         return count.value
     }

@@ -25,7 +25,7 @@ public struct Conversations: Sendable {
     /// of them as JSON objects, newest memory first.
     public func list(_ filter: ConversationFilter, paging: Paging) async throws -> (total: BoundedCount, itemsJSON: [String]) {
         let (rows, binds) = ControlSQL.matchingRows(filter)
-        let total = try await BoundedCount.count(rows, binds: binds, client: client, logger: logger)
+        let total = try await BoundedCount.count(rows, binds: binds, table: "conversations", client: client, logger: logger)
         var items: [String] = []
         for try await item in try await client.query(ControlSQL.page(filter, paging: paging), logger: logger).decode(String.self) {
             items.append(item)
