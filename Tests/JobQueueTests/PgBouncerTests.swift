@@ -35,7 +35,7 @@ struct PgBouncerTests {
             async let first = JobQueueSchema.migrate(client: client, logger: db.logger)
             async let second = JobQueueSchema.migrate(client: client, logger: db.logger)
             let applied = try await first + second
-            #expect(applied.sorted() == ["job_queue/0001_job_queue", "job_queue/0002_queue_controls"])
+            #expect(applied.sorted() == ["job_queue/0001_job_queue", "job_queue/0002_queue_controls", "job_queue/0003_depth_at_scale"])
             try await db.execute("CREATE TABLE ended (job_id bigint, state text, attempt int)")
 
             let runs = Runs()
