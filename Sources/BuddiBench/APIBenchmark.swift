@@ -9,7 +9,6 @@ import NIOCore
 import PostgresNIO
 import PostgresResilience
 import PostgresServer
-import Synchronization
 
 /// What `buddi bench api` measured.
 public struct APIBenchReport: BenchReport, Codable, Sendable {
@@ -177,7 +176,7 @@ public struct APIBenchmark: Sendable {
             ("GET /api/jobs", "/api/jobs"),
             ("GET /api/jobs?state=discarded", "/api/jobs?state=discarded"),
             ("GET /api/jobs?kind=fetch", "/api/jobs?kind=fetch"),
-            ("GET /api/jobs?offset=100000", "/api/jobs?offset=100000"),
+            ("GET /api/jobs?offset=100000", "/api/jobs?offset=\(Paging.maxOffset)"),
             ("GET /api/queues", "/api/queues"),
             ("GET /api/rejected-memories", "/api/rejected-memories"),
             ("GET /api/scheduler/status", "/api/scheduler/status"),
@@ -191,36 +190,29 @@ public struct APIBenchmark: Sendable {
     }
 
     private func timeEndpoints(client: PostgresClient) async throws -> [APIBenchReport.Timing] {
-        let port = Mutex<Int?>(nil)
-        let (listening, announce) = AsyncStream.makeStream(of: Void.self)
+        let (ports, announce) = AsyncStream.makeStream(of: Int.self)
         let server = APIServer(
             configuration: .init(host: "127.0.0.1", port: 0), client: client, schedulerDefaults: SchedulerDefaults(),
             onListening: { bound in
-                port.withLock { $0 = bound }
+                announce.yield(bound)
                 announce.finish()
             }, logger: logger)
         let endpoints = endpoints()
         return try await withServicesRunning([server], logger: logger) {
-            for await _ in listening {}
-            let base = "http://127.0.0.1:\(port.withLock { $0 } ?? 0)"
-            let http = HTTPClient(eventLoopGroupProvider: .singleton)
-            do {
-                var timings: [APIBenchReport.Timing] = []
-                for (name, path) in endpoints {
-                    timings.append(try await time(name) { call in
-                        let response = try await http.execute(HTTPClientRequest(url: base + path(call)), timeout: .seconds(60))
-                        let body = try await response.body.collect(upTo: 64 << 20)
-                        guard response.status == .ok else {
-                            throw APIBenchError(read: name, detail: "HTTP \(response.status.code): \(String(buffer: body).prefix(300))")
-                        }
-                    })
-                }
-                try await http.shutdown()
-                return timings
-            } catch {
-                try? await http.shutdown()
-                throw error
+            var port = 0
+            for await bound in ports { port = bound }
+            let base = "http://127.0.0.1:\(port)"
+            var timings: [APIBenchReport.Timing] = []
+            for (name, path) in endpoints {
+                timings.append(try await time(name) { call in
+                    let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: base + path(call)), timeout: .seconds(60))
+                    let body = try await response.body.collect(upTo: 64 << 20)
+                    guard response.status == .ok else {
+                        throw APIBenchError(read: name, detail: "HTTP \(response.status.code): \(String(buffer: body).prefix(300))")
+                    }
+                })
             }
+            return timings
         }
     }
 

@@ -211,11 +211,11 @@ extension ClusterStatus.ConversationCounts {
     /// The counts now; `exactly` counts every row (for a benchmark's or a check's figures).
     public static func read(client: PostgresClient, logger: Logger, exactly: Bool = false) async throws -> Self {
         var counts = BoundedCounts(client: client, logger: logger, cap: exactly ? nil : BoundedCount.defaultCap)
-        let total = try await counts.count("FROM conversations")
-        let processed = try await counts.count("FROM conversations WHERE processing_state = \(ProcessingState.processed.sql)")
-        let pending = try await counts.count("FROM conversations WHERE processing_state = \(ProcessingState.pending.sql)")
-        let failed = try await counts.count("FROM conversations WHERE processing_state = \(ProcessingState.failed.sql)")
-        let rejected = try await counts.count("FROM rejected_memories")
+        let total = try await counts.count("conversations")
+        let processed = try await counts.count("conversations", "processing_state = \(ProcessingState.processed.sql)")
+        let pending = try await counts.count("conversations", "processing_state = \(ProcessingState.pending.sql)")
+        let failed = try await counts.count("conversations", "processing_state = \(ProcessingState.failed.sql)")
+        let rejected = try await counts.count("rejected_memories")
         return Self(total: total, processed: processed, pending: pending, failed: failed, rejected: rejected, exact: counts.exact)
     }
 }
@@ -224,23 +224,23 @@ extension ClusterStatus {
     private static func lastDay(client: PostgresClient, logger: Logger) async throws -> LastDay {
         var counts = BoundedCounts(client: client, logger: logger)
         let day = "now() - interval '24 hours'"
-        let succeeded = try await counts.count("FROM fetch_runs WHERE requested_at > \(day) AND outcome = \(FetchOutcome.succeeded.sql)")
-        let failed = try await counts.count("FROM fetch_runs WHERE requested_at > \(day) AND outcome = \(FetchOutcome.failed.sql)")
+        let succeeded = try await counts.count("fetch_runs", "requested_at > \(day) AND outcome = \(FetchOutcome.succeeded.sql)")
+        let failed = try await counts.count("fetch_runs", "requested_at > \(day) AND outcome = \(FetchOutcome.failed.sql)")
         let processed = try await counts.count(
-            "FROM conversations WHERE processing_state = \(ProcessingState.processed.sql) AND processed_at > \(day)")
+            "conversations", "processing_state = \(ProcessingState.processed.sql) AND processed_at > \(day)")
         let processingFailed = try await counts.count(
-            "FROM conversations WHERE processing_state = \(ProcessingState.failed.sql) AND updated_at > \(day)")
-        let completed = try await counts.count("FROM jobs WHERE state = 'completed' AND finished_at > \(day)")
-        let discarded = try await counts.count("FROM jobs WHERE state = 'discarded' AND finished_at > \(day)")
-        let rejected = try await counts.count("FROM rejected_memories WHERE last_seen_at > \(day)")
+            "conversations", "processing_state = \(ProcessingState.failed.sql) AND updated_at > \(day)")
+        let completed = try await counts.count("jobs", "state = 'completed' AND finished_at > \(day)")
+        let discarded = try await counts.count("jobs", "state = 'discarded' AND finished_at > \(day)")
+        let rejected = try await counts.count("rejected_memories", "last_seen_at > \(day)")
         // Failed attempts: summed over the jobs that had them when those are few, and above the
         // cap their estimated number times the attempts per job of the first ones.
-        let errored = try await counts.count(ControlSQL.jobsWithErrorsLastDay)
+        let errored = try await counts.count("jobs", ControlSQL.jobsWithErrorsLastDay)
         var errors = 0
         for try await (sampled, attempts) in try await client.query(
             ControlSQL.jobErrorsSample(limit: BoundedCount.defaultCap + 1), logger: logger
         ).decode((Int64, Int64).self) {
-            errors = sampled <= BoundedCount.defaultCap || sampled == 0
+            errors = sampled <= BoundedCount.defaultCap
                 ? Int(attempts) : Int((Double(attempts) / Double(sampled) * Double(errored)).rounded())
         }
         let fetches = succeeded + failed
@@ -268,9 +268,9 @@ struct BoundedCounts {
         self.cap = cap
     }
 
-    /// The rows of `rows` (`FROM <table> …`), counted or estimated.
-    mutating func count(_ rows: String) async throws -> Int {
-        let table = rows.split(separator: " ").dropFirst().first.map(String.init)
+    /// The rows of `table` that meet `condition` (all of them without one), counted or estimated.
+    mutating func count(_ table: String, _ condition: String? = nil) async throws -> Int {
+        let rows = "FROM \(table)" + (condition.map { " WHERE \($0)" } ?? "")
         let count = try await BoundedCount.count(rows, cap: cap, table: table, client: client, logger: logger)
         exact = exact && count.exact
         return count.value

@@ -109,14 +109,14 @@ enum ControlSQL {
     }
 
     /// Jobs of the last 24 hours (by when they finished, or are due again) that recorded failed
-    /// attempts, as `FROM … WHERE …`: read from the engine's index of jobs with errors.
-    static let jobsWithErrorsLastDay = "FROM jobs WHERE errors <> '[]'::jsonb AND COALESCE(finished_at, run_at) > now() - interval '24 hours'"
+    /// attempts, as a condition on `jobs`: read from the engine's index of jobs with errors.
+    static let jobsWithErrorsLastDay = "errors <> '[]'::jsonb AND COALESCE(finished_at, run_at) > now() - interval '24 hours'"
 
     /// How many of those jobs (at most `limit`) and how many failed attempts they recorded.
     static func jobErrorsSample(limit: Int) -> PostgresQuery {
         PostgresQuery(unsafeSQL: """
             SELECT count(*), COALESCE(sum(attempts), 0)::int8
-            FROM (SELECT jsonb_array_length(errors) AS attempts \(jobsWithErrorsLastDay) LIMIT \(limit)) AS sample
+            FROM (SELECT jsonb_array_length(errors) AS attempts FROM jobs WHERE \(jobsWithErrorsLastDay) LIMIT \(limit)) AS sample
             """)
     }
 }
