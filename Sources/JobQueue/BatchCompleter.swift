@@ -16,6 +16,7 @@ final class BatchCompleter: Sendable {
     private let workerID: String
     private let hooks: JobHooks
     private let maxBatch: Int
+    private let statements: StatementMode
     private let logger: Logger
     private let state = Mutex(State())
     /// How long one flush may take before it is given up and tried again (a retried flush is
@@ -26,13 +27,14 @@ final class BatchCompleter: Sendable {
 
     /// - Parameter onFlushed: told each flushed batch and what the database did with it.
     init(
-        client: PostgresClient, workerID: String, hooks: JobHooks, maxBatch: Int, logger: Logger,
+        client: PostgresClient, workerID: String, hooks: JobHooks, maxBatch: Int, statements: StatementMode, logger: Logger,
         onFlushed: @escaping @Sendable ([FinishedJob], FlushedOutcomes) -> Void
     ) {
         self.client = client
         self.workerID = workerID
         self.hooks = hooks
         self.maxBatch = maxBatch
+        self.statements = statements
         self.logger = logger
         self.onFlushed = onFlushed
     }
@@ -147,8 +149,7 @@ final class BatchCompleter: Sendable {
     private func write(_ query: PostgresQuery, on connection: PostgresConnection) async throws -> (written: FlushedOutcomes, ends: [JobEnd]) {
         var written = FlushedOutcomes()
         var ends: [JobEnd] = []
-        let rows = try await connection.query(query, logger: logger).decode((Int64, Bool, String, String, String, Int32).self)
-        for try await (id, lost, kind, queue, state, attempt) in rows {
+        for (id, lost, kind, queue, state, attempt) in try await FinishStatement(query: query).rows(on: connection, statements, logger: logger) {
             if lost { written.resumed.insert(id) } else { written.accepted.insert(id) }
             if let state = JobState(rawValue: state), JobEnd.endingStates.contains(state) {
                 ends.append(JobEnd(id: id, kind: kind, queue: queue, state: state, attempt: attempt))

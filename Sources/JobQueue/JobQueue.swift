@@ -10,12 +10,16 @@ import PostgresResilience
 public struct JobQueue: Sendable {
     let client: PostgresClient
     let hooks: JobHooks
+    let statements: StatementMode
     let logger: Logger
 
     /// A queue over the database that `client` connects to; `hooks` run when a cancel ends a job.
-    public init(client: PostgresClient, hooks: JobHooks = JobHooks(), logger: Logger) {
+    /// `statements` says how an enqueue of one job is sent (`.unnamed` behind a pooler in
+    /// transaction-pooling mode).
+    public init(client: PostgresClient, hooks: JobHooks = JobHooks(), statements: StatementMode = .prepared, logger: Logger) {
         self.client = client
         self.hooks = hooks
+        self.statements = statements
         self.logger = logger
     }
 
@@ -23,7 +27,7 @@ public struct JobQueue: Sendable {
     @discardableResult
     public func enqueue(_ job: NewJob) async throws -> EnqueuedJob {
         try job.validate()
-        for try await id in try await client.query(JobSQL.insertOne(job), logger: logger).decode(Int64.self) {
+        if let id = try await InsertOneStatement(query: JobSQL.insertOne(job)).rows(on: client, statements, logger: logger).first {
             return EnqueuedJob(id: id, inserted: true)
         }
         // The key is held: the batch path finds the holder (or inserts, if it finished meanwhile).

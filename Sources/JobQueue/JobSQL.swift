@@ -10,7 +10,10 @@ import PostgresNIO
 /// quadratic, 400 ms to record a batch of 700 outcomes. So such a statement restricts the table
 /// only by `id = ANY(…)` (which the planner serves from the primary key) and compares state,
 /// worker and attempt with values of a materialized CTE: join conditions it cannot estimate
-/// from those statistics, and which an UPDATE still re-checks on a row changed under it. One
+/// from those statistics, and which an UPDATE still re-checks on a row changed under it. The
+/// array is looked up once: joined back to the table, the batch goes by `id` alone, for a
+/// generic plan (a prepared statement's) turns `id = v.id AND id = ANY(…)` into one index scan
+/// per row that walks and sorts the whole array each time, quadratic again. One
 /// looked up by its id says "running" as `lease_expires_at IS NOT NULL` (the same, by the table's
 /// CHECK), which no partial index serves.
 enum JobSQL {
@@ -77,25 +80,33 @@ enum JobSQL {
     /// the jobs simply claimable again, which at-least-once delivery and the attempt fence
     /// already allow for. It saves a disk flush on the pick-up path. Enqueues and outcomes still
     /// commit synchronously.
+    ///
+    /// The picked ids come back to the table as one array, served from the primary key: a join
+    /// would be sized by the LIMIT, which a generic plan (a prepared statement's) cannot know and
+    /// takes for a tenth of the table, and hashing a sequential scan of every job. The attempt's
+    /// resumes are counted by a JSON path expression rather than a subquery, which would cost
+    /// the planner more than the claim itself takes to run.
     static func claim(queue: String, limit: Int, workerID: String, leaseSeconds: Double) -> PostgresQuery {
         """
         WITH async_commit AS (
             SELECT set_config('synchronous_commit', 'off', true)
-        ), picked AS (
+        )
+        UPDATE jobs j
+        SET state = 'running', attempt = j.attempt + 1, worker_id = \(workerID),
+            lease_expires_at = now() + make_interval(secs => \(leaseSeconds)), started_at = now()
+        FROM async_commit
+        WHERE j.id = ANY(ARRAY(
             SELECT id FROM jobs
             WHERE state IN \(unescaped: waitingStates) AND queue = \(queue) AND run_at <= now()
               AND NOT EXISTS (SELECT 1 FROM job_queues p WHERE p.name = \(queue) AND p.paused_at IS NOT NULL)
             ORDER BY queue, priority, run_at, id
             LIMIT \(limit)
-            FOR UPDATE SKIP LOCKED
-        )
-        UPDATE jobs j
-        SET state = 'running', attempt = j.attempt + 1, worker_id = \(workerID),
-            lease_expires_at = now() + make_interval(secs => \(leaseSeconds)), started_at = now()
-        FROM picked, async_commit WHERE j.id = picked.id
+            FOR UPDATE SKIP LOCKED))
         RETURNING j.id, j.kind, j.queue, j.args::text, j.attempt, j.max_attempts, j.progress::text, j.checkpoint_seq,
-                  (SELECT count(*) FROM jsonb_array_elements(j.errors) e
-                   WHERE e ? 'resumed' AND (e ->> 'attempt')::int = j.attempt)::int4, j.timeout_seconds
+                  jsonb_array_length(jsonb_path_query_array(
+                      j.errors, '$[*] ? (exists(@.resumed) && @.attempt == $attempt)',
+                      jsonb_build_object('attempt', j.attempt)))::int4,
+                  j.timeout_seconds
         """
     }
 
@@ -148,7 +159,7 @@ enum JobSQL {
             finished_at = CASE WHEN v.state IN ('completed', 'discarded', 'cancelled') THEN now() END,
             worker_id = NULL, lease_expires_at = NULL
         FROM v
-        WHERE j.id = ANY(\(ids)::int8[]) AND j.id = v.id
+        WHERE j.id = v.id
           AND j.state = v.held_state AND j.worker_id = v.worker_id AND j.attempt = v.attempt
         RETURNING j.id, v.lost, j.kind, j.queue, j.state, j.attempt
         """

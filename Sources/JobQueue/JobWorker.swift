@@ -37,7 +37,7 @@ public final class JobWorker: Service, Sendable {
             workerID: configuration.workerID, logger: logger)
         self.completer = BatchCompleter(
             client: client, workerID: configuration.workerID, hooks: registry.hooks,
-            maxBatch: configuration.completionBatchSize, logger: logger
+            maxBatch: configuration.completionBatchSize, statements: configuration.statements, logger: logger
         ) { [logger] batch, written in
             JobMetrics.recordFlushed(batch, written: written, logger: logger)
         }
@@ -149,18 +149,15 @@ public final class JobWorker: Service, Sendable {
         let query = JobSQL.claim(
             queue: queue, limit: limit, workerID: configuration.workerID,
             leaseSeconds: configuration.leaseDuration.inSeconds)
-        let (client, logger) = (client, logger)
+        let (client, logger, mode) = (client, logger, configuration.statements)
         let jobs = try await withDatabaseDeadline(configuration.leaseDuration / 2, "claiming jobs") {
-            var jobs: [ClaimedJob] = []
-            let rows = try await client.query(query, logger: logger)
-                .decode((Int64, String, String, String, Int32, Int32, String?, Int32, Int32, Double?).self)
-            for try await (id, kind, queue, args, attempt, maxAttempts, progress, checkpoints, resumes, timeout) in rows {
-                jobs.append(ClaimedJob(
+            let rows = try await ClaimStatement(query: query).rows(on: client, mode, logger: logger)
+            return rows.map { id, kind, queue, args, attempt, maxAttempts, progress, checkpoints, resumes, timeout in
+                ClaimedJob(
                     id: id, kind: kind, queue: queue, argsJSON: args, attempt: attempt, maxAttempts: maxAttempts,
                     progressJSON: progress, checkpointSequence: checkpoints, resumes: resumes,
-                    timeout: timeout.flatMap(Self.timeout(seconds:))))
+                    timeout: timeout.flatMap(Self.timeout(seconds:)))
             }
-            return jobs
         }
         jobs.forEach(start)
         return jobs.count

@@ -32,6 +32,9 @@ public struct WorkerConfiguration: Sendable {
     /// (PgBouncer), where a LISTEN would hold no session. Cancellations then reach a running
     /// job with its next heartbeat.
     public var listens: Bool
+    /// How the hot statements are sent: prepared once per connection (the default), or unnamed,
+    /// for a connection pooler in transaction-pooling mode (PgBouncer before 1.21).
+    public var statements: StatementMode
 
     /// A configuration; the heartbeat defaults to a third of the lease.
     public init(
@@ -46,7 +49,8 @@ public struct WorkerConfiguration: Sendable {
         heartbeatInterval: Duration? = nil,
         shutdownGrace: Duration = .seconds(20),
         backoff: JobBackoff = JobBackoff(),
-        listens: Bool = true
+        listens: Bool = true,
+        statements: StatementMode = .prepared
     ) {
         self.workerID = workerID
         self.queues = queues
@@ -60,6 +64,7 @@ public struct WorkerConfiguration: Sendable {
         self.shutdownGrace = shutdownGrace
         self.backoff = backoff
         self.listens = listens
+        self.statements = statements
     }
 
     /// The fewest free slots a busy worker claims for before its cooldown has passed.

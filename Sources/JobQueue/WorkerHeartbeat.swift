@@ -76,7 +76,7 @@ struct WorkerHeartbeat: Sendable {
         let query = JobSQL.extendLeases(
             ids: ids, workerID: configuration.workerID, leaseSeconds: configuration.leaseDuration.inSeconds)
         var held = Set<Int64>()
-        for try await (id, cancelRequested) in try await client.query(query, logger: logger).decode((Int64, Bool).self) {
+        for (id, cancelRequested) in try await ExtendLeasesStatement(query: query).rows(on: client, configuration.statements, logger: logger) {
             held.insert(id)
             if cancelRequested { running.stop(id: id, reason: .cancelledByOperator) }
         }

@@ -10,7 +10,8 @@ import Testing
 
 /// The engine behind a real PgBouncer in transaction-pooling mode: every statement may land on
 /// another server connection, so nothing may rely on a session — the worker polls instead of
-/// LISTENing, migrations and leader election take no session-level lock, statements are unnamed.
+/// LISTENing, migrations and leader election take no session-level lock, statements are unnamed
+/// (`StatementMode.unnamed`).
 @Suite("Behind PgBouncer (transaction pooling)", .serialized)
 struct PgBouncerTests {
     /// A database with nothing in it yet, a PgBouncer in front of its server, and a client
@@ -45,9 +46,11 @@ struct PgBouncerTests {
                     "INSERT INTO ended (job_id, state, attempt) VALUES (\(end.id), \(end.state.rawValue), \(end.attempt))",
                     logger: Logger(label: "test"))
             }
-            let queue = JobQueue(client: client, logger: db.logger)
+            // PgBouncer 1.18 keeps no prepared statement across its server connections.
+            let queue = JobQueue(client: client, statements: .unnamed, logger: db.logger)
             var configuration = testConfiguration(concurrency: 8, pollInterval: .milliseconds(100))
             configuration.listens = false
+            configuration.statements = .unnamed
             configuration.queues = ["default", "held"]
             let workers = (0..<2).map { _ -> JobWorker in
                 var mine = configuration

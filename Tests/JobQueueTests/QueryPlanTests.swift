@@ -6,7 +6,7 @@ import Testing
 /// The statements that look up jobs by id stay linear in the batch, whatever the statistics say.
 @Suite("Query plans")
 struct QueryPlanTests {
-    @Test("recording outcomes, extending leases, saving checkpoints and pruning look a batch up by id, never every running job for every id, after ANALYZE of an empty table and of a filled one")
+    @Test("recording outcomes, extending leases, saving checkpoints and pruning look a batch up by id, never every running job for every id, in custom and generic plans, after ANALYZE of an empty table and of a filled one")
     func batchStatementsUseThePrimaryKey() async throws {
         let db = try await TestDatabase.make()
         defer { Task { await db.drop() } }
@@ -33,10 +33,16 @@ struct QueryPlanTests {
         // First with the statistics of the empty table, then with those of 700 running of 20,000.
         for analyzed in ["empty", "filled"] {
             if analyzed == "filled" { try await db.execute("ANALYZE jobs") }
+            // Custom plans (unnamed statements) and the generic plans prepared statements settle on.
             for (name, query) in byID {
-                let plan = try await db.plan(of: query, analyze: true)
-                #expect(!plan.contains("jobs_running_lease"), "\(name) after ANALYZE of the \(analyzed) table:\n\(plan)")
-                #expect(rowsRemovedByJoinFilter(plan) <= ids.count, "\(name) after ANALYZE of the \(analyzed) table:\n\(plan)")
+                for generic in [false, true] {
+                    let plan = try await db.plan(of: query, analyze: true, generic: generic)
+                    let which = "\(name) (\(generic ? "generic" : "custom") plan) after ANALYZE of the \(analyzed) table"
+                    #expect(!plan.contains("jobs_running_lease"), "\(which):\n\(plan)")
+                    #expect(rowsRemovedByJoinFilter(plan) <= ids.count, "\(which):\n\(plan)")
+                    #expect(buffersTouched(plan) <= ids.count * 20, "\(which):\n\(plan)")
+                    #expect(arrayIndexScanLoops(plan) <= 1, "\(which):\n\(plan)")
+                }
             }
         }
 

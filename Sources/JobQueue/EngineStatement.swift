@@ -1,0 +1,48 @@
+import Logging
+import PostgresNIO
+
+/// How the engine sends its hot statements (claim, outcomes, enqueue of one job).
+///
+/// Prepared, each connection parses and plans a statement once and then only binds and runs it:
+/// planning the claim costs the server about 0.5 ms and recording outcomes about 0.75 ms, more
+/// than running them, on every call and on the pick-up path. Unnamed is what a connection
+/// pooler in transaction-pooling mode needs (PgBouncer before 1.21 does not track prepared
+/// statements across its server connections).
+public enum StatementMode: Sendable {
+    /// Named prepared statements, prepared once per connection (the default).
+    case prepared
+    /// Unnamed statements, parsed and planned on every call (for transaction pooling).
+    case unnamed
+}
+
+/// One of the engine's statements as a named prepared statement. Its SQL text is the one its
+/// `JobSQL` builder makes (which depends on no value: every value is a bind), built once with
+/// placeholder values; each call binds the values of the query built for it.
+protocol EngineStatement: PostgresPreparedStatement {
+    /// The statement built for this call; its text is `Self.sql`.
+    var query: PostgresQuery { get }
+}
+
+extension EngineStatement {
+    func makeBindings() throws -> PostgresBindings {
+        assert(query.sql == Self.sql, "\(Self.name): the SQL text must not depend on the values bound")
+        return query.binds
+    }
+
+    /// Runs the statement on a connection of the client's pool, as `mode` says; returns its rows.
+    func rows(on client: PostgresClient, _ mode: StatementMode, logger: Logger) async throws -> [Row] {
+        try await client.withConnection { try await rows(on: $0, mode, logger: logger) }
+    }
+
+    /// Runs the statement on `connection`, as `mode` says; returns its rows.
+    func rows(on connection: PostgresConnection, _ mode: StatementMode, logger: Logger) async throws -> [Row] {
+        var rows: [Row] = []
+        switch mode {
+        case .prepared:
+            for try await row in try await connection.execute(self, logger: logger) { rows.append(row) }
+        case .unnamed:
+            for try await row in try await connection.query(query, logger: logger) { rows.append(try decodeRow(row)) }
+        }
+        return rows
+    }
+}
