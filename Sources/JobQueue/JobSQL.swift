@@ -8,14 +8,11 @@ import PostgresNIO
 /// statistics say. Gathered while few jobs ran, they make `state = 'running' AND worker_id = …`
 /// look like one row, and the planner then scans every running job for every id of the batch:
 /// quadratic, 400 ms to record a batch of 700 outcomes. So such a statement restricts the table
-/// only by `id = ANY(…)` (which the planner serves from the primary key) and compares state,
-/// worker and attempt with values of a materialized CTE: join conditions it cannot estimate
-/// from those statistics, and which an UPDATE still re-checks on a row changed under it. The
-/// array is looked up once: joined back to the table, the batch goes by `id` alone, for a
-/// generic plan (a prepared statement's) turns `id = v.id AND id = ANY(…)` into one index scan
-/// per row that walks and sorts the whole array each time, quadratic again. One
-/// looked up by its id says "running" as `lease_expires_at IS NOT NULL` (the same, by the table's
-/// CHECK), which no partial index serves.
+/// only by `id = ANY(…)` (which the planner serves from the primary key) and compares state and
+/// worker with values of a CTE, which it cannot misestimate. One looked up by its id says
+/// "running" as `lease_expires_at IS NOT NULL` (the same, by the table's CHECK), which no partial
+/// index serves. The claim and the outcomes are functions of the engine's schema (migration
+/// 0004), whose plans are kept per session.
 enum JobSQL {
     /// The states in which a job still holds its unique key.
     static let unfinishedStates = JobState.sqlList(JobState.unfinished)
@@ -72,96 +69,32 @@ enum JobSQL {
     }
 
     /// Claims up to `limit` jobs of one queue whose time has come, in priority order, skipping
-    /// rows other workers hold, and leases them to `workerID`. The WHERE and ORDER BY match the
-    /// partial index `jobs_claimable` column for column.
-    ///
-    /// The claim commits without waiting for its WAL flush (`synchronous_commit = off` for this
-    /// transaction only): if the server crashed before the flush, the claim would be undone and
-    /// the jobs simply claimable again, which at-least-once delivery and the attempt fence
-    /// already allow for. It saves a disk flush on the pick-up path. Enqueues and outcomes still
-    /// commit synchronously.
-    ///
-    /// The picked ids come back to the table as one array, served from the primary key: a join
-    /// would be sized by the LIMIT, which a generic plan (a prepared statement's) cannot know and
-    /// takes for a tenth of the table, and hashing a sequential scan of every job. The attempt's
-    /// resumes are counted by a JSON path expression rather than a subquery, which would cost
-    /// the planner more than the claim itself takes to run.
+    /// rows other workers hold, and leases them to `workerID`: the function `job_queue_claim`
+    /// (engine migration 0004), whose statement is planned once per session, by index whatever
+    /// the table's size then, and which commits the claim without waiting for its WAL flush.
     static func claim(queue: String, limit: Int, workerID: String, leaseSeconds: Double) -> PostgresQuery {
         """
-        WITH async_commit AS (
-            SELECT set_config('synchronous_commit', 'off', true)
-        )
-        UPDATE jobs j
-        SET state = 'running', attempt = j.attempt + 1, worker_id = \(workerID),
-            lease_expires_at = now() + make_interval(secs => \(leaseSeconds)), started_at = now()
-        FROM async_commit
-        WHERE j.id = ANY(ARRAY(
-            SELECT id FROM jobs
-            WHERE state IN \(unescaped: waitingStates) AND queue = \(queue) AND run_at <= now()
-              AND NOT EXISTS (SELECT 1 FROM job_queues p WHERE p.name = \(queue) AND p.paused_at IS NOT NULL)
-            ORDER BY queue, priority, run_at, id
-            LIMIT \(limit)
-            FOR UPDATE SKIP LOCKED))
-        RETURNING j.id, j.kind, j.queue, j.args::text, j.attempt, j.max_attempts, j.progress::text, j.checkpoint_seq,
-                  jsonb_array_length(jsonb_path_query_array(
-                      j.errors, '$[*] ? (exists(@.resumed) && @.attempt == $attempt)',
-                      jsonb_build_object('attempt', j.attempt)))::int4,
-                  j.timeout_seconds
+        SELECT id, kind, queue, args, attempt, max_attempts, progress, checkpoint_seq, resumes, timeout_seconds
+        FROM job_queue_claim(\(queue), \(Int32(clamping: limit)), \(workerID), \(leaseSeconds))
         """
     }
 
-    /// Records a batch of outcomes, fenced: a row is only touched while `workerID` still holds
-    /// the same attempt, so a worker that lost its lease cannot overwrite a rescued job.
-    /// `results`/`errors` hold "" for none; `delaysMs` holds -1 for "keep run_at".
-    /// A job released to `available` gets its attempt back.
-    ///
-    /// A success is also fenced on the checkpoints its attempt saw (`sequences`): when the job
-    /// holds fewer, a transaction of the attempt's work was lost in a database crash, so instead
-    /// of the outcome the job is made available again at once, its attempt not counted, to resume
-    /// from the checkpoint that survived. (A failure, a cancellation or a release is recorded as
-    /// it is: a retry resumes from whatever checkpoint is durable anyway.) A resumed job's error
-    /// entry is marked `resumed`, so that the next claim can count the attempt's resumes.
-    /// A snoozed job (state `snoozed` in the batch) is available again after its delay, its
-    /// attempt given back and its snooze counted. Returns each touched job's id, whether it was
-    /// resumed, and its kind, queue, state and attempt after the update (for lifecycle hooks).
+    /// Records a batch of outcomes, fenced on worker, attempt and checkpoints: the function
+    /// `job_queue_finish` (engine migration 0004), planned once per session like the claim.
+    /// `results`/`errors` hold "" for none; `delaysMs` holds -1 for "keep run_at"; a state of
+    /// `snoozed` makes the job available again after its delay. A success whose attempt saw more
+    /// checkpoints than the job holds (a database crash lost one) is not recorded: the job is
+    /// made available again at once, to resume, its error entry ``CheckpointLost/message``.
+    /// Returns each touched job's id, whether it was resumed, and its kind, queue, state and
+    /// attempt after the update (for lifecycle hooks).
     static func finish(
         workerID: String, ids: [Int64], attempts: [Int32], sequences: [Int32], states: [String],
         results: [String], errors: [String], delaysMs: [Double]
     ) -> PostgresQuery {
         """
-        WITH v AS MATERIALIZED (
-            SELECT u.id, u.attempt, u.lost, \(workerID)::text AS worker_id, 'running'::text AS held_state,
-                   CASE WHEN u.lost OR u.state = 'snoozed' THEN 'available' ELSE u.state END AS state,
-                   u.state = 'snoozed' AS snoozed,
-                   u.result,
-                   CASE WHEN u.lost THEN \(CheckpointLost.message) ELSE u.error END AS error,
-                   CASE WHEN u.lost THEN 0 ELSE u.delay_ms END AS delay_ms
-            FROM (
-                SELECT u.*, (u.state = 'completed' AND held.checkpoint_seq <> u.sequence) AS lost
-                FROM unnest(\(ids)::int8[], \(attempts)::int4[], \(sequences)::int4[], \(states)::text[],
-                            \(results)::text[], \(errors)::text[], \(delaysMs)::float8[])
-                     AS u(id, attempt, sequence, state, result, error, delay_ms)
-                JOIN jobs held ON held.id = u.id
-                WHERE held.id = ANY(\(ids)::int8[])
-            ) u
-        )
-        UPDATE jobs j SET
-            state = v.state,
-            attempt = CASE WHEN v.state = 'available' THEN j.attempt - 1 ELSE j.attempt END,
-            snoozes = j.snoozes + CASE WHEN v.snoozed THEN 1 ELSE 0 END,
-            result = CASE WHEN v.state = 'completed' THEN NULLIF(v.result, '')::jsonb ELSE j.result END,
-            run_at = CASE WHEN v.delay_ms >= 0 THEN now() + v.delay_ms * interval '1 millisecond'
-                          ELSE j.run_at END,
-            errors = CASE WHEN v.error = '' THEN j.errors
-                          ELSE j.errors || jsonb_build_array(jsonb_build_object(
-                              'attempt', j.attempt, 'at', now(), 'message', v.error)
-                              || CASE WHEN v.state = 'available' THEN '{"resumed": true}'::jsonb ELSE '{}'::jsonb END) END,
-            finished_at = CASE WHEN v.state IN ('completed', 'discarded', 'cancelled') THEN now() END,
-            worker_id = NULL, lease_expires_at = NULL
-        FROM v
-        WHERE j.id = v.id
-          AND j.state = v.held_state AND j.worker_id = v.worker_id AND j.attempt = v.attempt
-        RETURNING j.id, v.lost, j.kind, j.queue, j.state, j.attempt
+        SELECT id, lost, kind, queue, state, attempt
+        FROM job_queue_finish(\(workerID), \(ids), \(attempts), \(sequences), \(states), \(results), \(errors),
+                              \(delaysMs), \(CheckpointLost.message))
         """
     }
 

@@ -1,3 +1,4 @@
+import Foundation
 import PostgresNIO
 
 extension TestDatabase {
@@ -89,4 +90,38 @@ public func arrayIndexScanLoops(_ plan: String) -> Int {
         }
     }
     return worst
+}
+
+/// The statement a PL/pgSQL function of the schema runs: what follows its `RETURN QUERY`, with
+/// its arguments as parameters (`$1`… cast to their declared types), bound as in `call` (a
+/// statement calling the function with its arguments in order).
+public struct FunctionStatement: Sendable {
+    /// The statement, with `call`'s binds.
+    public let query: PostgresQuery
+    /// The settings the function runs its statements with (`SET` clauses), for `plan(of:settings:)`.
+    public let settings: [String]
+}
+
+extension TestDatabase {
+    /// The statement `function` runs, bound as `call` binds the function's arguments.
+    public func statement(of function: String, boundAs call: PostgresQuery) async throws -> FunctionStatement {
+        let rows = try await client.query("""
+            SELECT prosrc, proargnames, ARRAY(SELECT format_type(t, NULL) FROM unnest(proargtypes) AS t), proconfig
+            FROM pg_proc WHERE proname = \(function)
+            """, logger: logger).decode((String, [String], [String], [String]?).self)
+        for try await (source, names, types, config) in rows {
+            guard let start = source.range(of: "RETURN QUERY")?.upperBound,
+                  let end = source.range(of: ";\nEND", range: start..<source.endIndex)?.lowerBound
+            else { throw PlanError(description: "\(function) has no RETURN QUERY statement") }
+            var sql = String(source[start..<end])
+            // Longest names first, so that no name is replaced inside a longer one.
+            for (index, name) in names.prefix(types.count).enumerated().sorted(by: { $0.element.count > $1.element.count }) {
+                sql = sql.replacingOccurrences(
+                    of: "\\b\(name)\\b", with: NSRegularExpression.escapedTemplate(for: "$\(index + 1)::\(types[index])"),
+                    options: .regularExpression)
+            }
+            return FunctionStatement(query: PostgresQuery(unsafeSQL: sql, binds: call.binds), settings: config ?? [])
+        }
+        throw PlanError(description: "no function \(function)")
+    }
 }

@@ -107,12 +107,14 @@ struct EnqueueTests {
         try await db.queue.enqueue(jobs)
         try await db.execute("UPDATE jobs SET state = 'completed', finished_at = now() WHERE id % 2 = 0 AND args->>'tag' = ''")
 
-        // The custom plan of an unnamed statement, and the generic plan a prepared one settles on
-        // (which cannot know how many jobs the LIMIT takes, and assumes a tenth of the table).
+        // The statement of the claim function, with the settings it runs with: the generic plan
+        // it keeps (which cannot know how many jobs the LIMIT takes, and assumes a tenth of the
+        // table), and a custom one.
+        let claim = try await db.statement(of: "job_queue_claim", boundAs: JobSQL.claim(queue: "default", limit: 50, workerID: "w", leaseSeconds: 30))
         for analyzed in ["empty", "filled"] {
             if analyzed == "filled" { try await db.execute("ANALYZE jobs") }
             for generic in [false, true] {
-                let plan = try await db.plan(of: JobSQL.claim(queue: "default", limit: 50, workerID: "w", leaseSeconds: 30), generic: generic)
+                let plan = try await db.plan(of: claim.query, generic: generic, settings: claim.settings)
                 let which = "\(generic ? "generic" : "custom") plan after ANALYZE of the \(analyzed) table"
                 #expect(plan.contains("jobs_claimable"), "\(which):\n\(plan)")
                 #expect(!plan.contains("Seq Scan"), "\(which):\n\(plan)")

@@ -24,19 +24,21 @@ struct QueryPlanTests {
             workerID: "w", ids: ids, attempts: ones, sequences: [Int32](repeating: 0, count: ids.count),
             states: [String](repeating: "completed", count: ids.count), results: [String](repeating: "", count: ids.count),
             errors: [String](repeating: "", count: ids.count), delaysMs: [Double](repeating: -1, count: ids.count))
-        let byID: [(String, PostgresQuery)] = [
-            ("finish", finish),
-            ("extendLeases", JobSQL.extendLeases(ids: ids, workerID: "w", leaseSeconds: 30)),
-            ("saveProgress", JobSQL.saveProgress(id: ids[0], attempt: 1, workerID: "w", expectedSequence: 0, progressJSON: "{}")),
-            ("holds", JobSQL.holds(id: ids[0], attempt: 1, workerID: "w")),
+        // Recording outcomes is a function: its statement is planned with the function's settings.
+        let finishing = try await db.statement(of: "job_queue_finish", boundAs: finish)
+        let byID: [(String, PostgresQuery, [String])] = [
+            ("finish", finishing.query, finishing.settings),
+            ("extendLeases", JobSQL.extendLeases(ids: ids, workerID: "w", leaseSeconds: 30), []),
+            ("saveProgress", JobSQL.saveProgress(id: ids[0], attempt: 1, workerID: "w", expectedSequence: 0, progressJSON: "{}"), []),
+            ("holds", JobSQL.holds(id: ids[0], attempt: 1, workerID: "w"), []),
         ]
         // First with the statistics of the empty table, then with those of 700 running of 20,000.
         for analyzed in ["empty", "filled"] {
             if analyzed == "filled" { try await db.execute("ANALYZE jobs") }
             // Custom plans (unnamed statements) and the generic plans prepared statements settle on.
-            for (name, query) in byID {
+            for (name, query, settings) in byID {
                 for generic in [false, true] {
-                    let plan = try await db.plan(of: query, analyze: true, generic: generic)
+                    let plan = try await db.plan(of: query, analyze: true, generic: generic, settings: settings)
                     let which = "\(name) (\(generic ? "generic" : "custom") plan) after ANALYZE of the \(analyzed) table"
                     #expect(!plan.contains("jobs_running_lease"), "\(which):\n\(plan)")
                     #expect(rowsRemovedByJoinFilter(plan) <= ids.count, "\(which):\n\(plan)")
@@ -66,6 +68,45 @@ struct QueryPlanTests {
         for try await _ in try await db.client.query(finish, logger: db.logger) { recorded += 1 }
         #expect(recorded == 700)
         #expect(try await db.scalar("SELECT count(*) FROM jobs WHERE id <= 10000 AND state = 'completed' AND worker_id IS NULL", as: Int64.self) == 700)
+    }
+
+    /// The buffers one call of `call` touches on `connection`, all of the function's work included.
+    private func buffers(of call: PostgresQuery, on connection: PostgresConnection, _ db: TestDatabase) async throws -> Int {
+        var plan = ""
+        try await connection.query("BEGIN", logger: db.logger)
+        let explain = PostgresQuery(unsafeSQL: "EXPLAIN (ANALYZE, BUFFERS) " + call.sql, binds: call.binds)
+        for try await line in try await connection.query(explain, logger: db.logger).decode(String.self) { plan += line + "\n" }
+        try await connection.query("ROLLBACK", logger: db.logger)
+        return buffersTouched(plan)
+    }
+
+    @Test("the claim and outcome functions keep the plans they made on a nearly empty table, and those plans still go by index once the table holds 20,000 jobs")
+    func keptPlansStayIndexed() async throws {
+        let db = try await TestDatabase.make()
+        defer { Task { await db.drop() } }
+        try await db.execute("ANALYZE jobs")
+        try await db.client.withConnection { connection in
+            // Plans made, and kept for the session, while the table holds one job.
+            let first = try await db.enqueue(TestArgs())
+            for try await _ in try await connection.query(JobSQL.claim(queue: "default", limit: 1, workerID: "w", leaseSeconds: 30), logger: db.logger) {}
+            let outcome = { (id: Int64) in JobSQL.finish(
+                workerID: "w", ids: [id], attempts: [1], sequences: [0], states: ["completed"], results: [""], errors: [""], delaysMs: [-1]) }
+            for try await _ in try await connection.query(outcome(first), logger: db.logger) {}
+
+            // The table grows to 20,000 jobs, running and finished, without a new ANALYZE.
+            try await db.queue.enqueue(try (0..<20_000).map { _ in try NewJob(TestArgs(), queue: "other") })
+            try await db.execute("UPDATE jobs SET state = 'completed', finished_at = now() WHERE queue = 'other' AND id % 2 = 0")
+            try await db.execute("""
+                UPDATE jobs SET state = 'running', attempt = 1, worker_id = 'w', started_at = now(), lease_expires_at = now() + interval '1 minute'
+                WHERE queue = 'other' AND state = 'available'
+                """)
+            let next = try await db.enqueue(TestArgs())
+            let claimBuffers = try await buffers(of: JobSQL.claim(queue: "default", limit: 1, workerID: "w", leaseSeconds: 30), on: connection, db)
+            #expect(claimBuffers < 100, "the claim touched \(claimBuffers) buffers")
+            for try await _ in try await connection.query(JobSQL.claim(queue: "default", limit: 1, workerID: "w", leaseSeconds: 30), logger: db.logger) {}
+            let finishBuffers = try await buffers(of: outcome(next), on: connection, db)
+            #expect(finishBuffers < 100, "recording an outcome touched \(finishBuffers) buffers")
+        }
     }
 }
 

@@ -14,9 +14,10 @@ struct QueueBenchCommand: AsyncParsableCommand {
         discussion: """
             Throughput: N jobs are enqueued first, then W workers (each claiming --batch at a time, \
             running up to 2×batch at once, completing in batches) drain them; jobs/s is N over the \
-            time from the workers' start until every outcome is recorded. Pick-up latency: on an \
-            idle queue, 1,000 jobs one after another, from just before the enqueue call to the \
-            handler's start (so it includes the insert, the commit, the NOTIFY and the claim).
+            time from the workers' start until every outcome is recorded. Pick-up latency, measured \
+            first: on an idle queue, 1,000 jobs one after another, from just before the enqueue \
+            call to the handler's start (so it includes the insert, the commit, the NOTIFY and the \
+            claim), and from the enqueue's commit.
             """)
 
     @OptionGroup var database: DatabaseOptions
