@@ -49,9 +49,9 @@ struct StatementModeTests {
                 for name in names {
                     #expect((plans[name] != nil) == (mode == .prepared), "\(mode): \(name) in \(plans)")
                 }
-                // Which queue, how many and how large a batch make no difference to the plan: the
-                // claim and the outcomes settle on the generic plan after PostgreSQL's five
-                // custom ones, instead of being planned on every call.
+                // Which queue, how many and how large a batch make no difference to the plan of the
+                // call: the claim and the outcomes settle on the generic plan after PostgreSQL's
+                // five custom ones, instead of being planned on every call.
                 if mode == .prepared {
                     for name in [ClaimStatement.name, FinishStatement.name] {
                         let (generic, custom) = try #require(plans[name])
