@@ -16,7 +16,8 @@ import PostgresNIO
 enum JobSQL {
     /// The states in which a job still holds its unique key.
     static let unfinishedStates = JobState.sqlList(JobState.unfinished)
-    /// The states in which a job waits to be claimed, as SQL (built once: the claim is hot).
+    /// The states in which a job waits to be claimed, as SQL (`job_queue_claim` and the
+    /// `jobs_claimable` index name the same two).
     static let waitingStates = JobState.sqlList(JobState.waiting)
 
     /// Every column of a job, as `JobRecord(row:)` reads them.
@@ -71,7 +72,9 @@ enum JobSQL {
     /// Claims up to `limit` jobs of one queue whose time has come, in priority order, skipping
     /// rows other workers hold, and leases them to `workerID`: the function `job_queue_claim`
     /// (engine migration 0004), whose statement is planned once per session, by index whatever
-    /// the table's size then, and which commits the claim without waiting for its WAL flush.
+    /// the table's size then, and which commits the claim without waiting for its WAL flush
+    /// (`set_config(…, true)` inside it outlives the function, as only the settings its own SET
+    /// clauses name are restored at its exit: `synchronous_commit` must never be one of them).
     static func claim(queue: String, limit: Int, workerID: String, leaseSeconds: Double) -> PostgresQuery {
         """
         SELECT id, kind, queue, args, attempt, max_attempts, progress, checkpoint_seq, resumes, timeout_seconds

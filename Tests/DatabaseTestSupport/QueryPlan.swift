@@ -13,7 +13,7 @@ extension TestDatabase {
         return try await client.withConnection { connection in
             // EXECUTE takes no bound parameters: the server renders the values as literals.
             let explain = generic
-                ? PostgresQuery(unsafeSQL: verb + "EXECUTE \(name)(\(try await literals(of: query, on: connection)))")
+                ? PostgresQuery(unsafeSQL: verb + "EXECUTE \(name)" + (query.binds.count == 0 ? "" : "(\(try await literals(of: query, on: connection)))"))
                 : PostgresQuery(unsafeSQL: verb + query.sql, binds: query.binds)
             try await connection.query("BEGIN", logger: logger)
             for setting in settings { try await connection.query(PostgresQuery(unsafeSQL: "SET LOCAL " + setting), logger: logger) }
