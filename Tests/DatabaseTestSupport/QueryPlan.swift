@@ -4,8 +4,8 @@ import PostgresNIO
 extension TestDatabase {
     /// The plan PostgreSQL chooses for `query` with its own parameters bound, as EXPLAIN's text.
     /// With `analyze`, the statement runs (in a transaction rolled back afterwards) and the plan
-    /// carries what each node actually did, buffers included. `settings` (`enable_seqscan = off`, say) hold for
-    /// that transaction only. With `generic`, the plan is the generic one a prepared statement
+    /// carries what each node actually did, buffers included. `settings` (`enable_seqscan = off`,
+    /// say) hold for that transaction only. With `generic`, the plan is the generic one a prepared statement
     /// may settle on, made without looking at the values bound.
     public func plan(of query: PostgresQuery, analyze: Bool = false, generic: Bool = false, settings: [String] = []) async throws -> String {
         let verb = analyze ? "EXPLAIN (ANALYZE, BUFFERS) " : "EXPLAIN "
@@ -16,25 +16,24 @@ extension TestDatabase {
                 ? PostgresQuery(unsafeSQL: verb + "EXECUTE \(name)" + (query.binds.count == 0 ? "" : "(\(try await literals(of: query, on: connection)))"))
                 : PostgresQuery(unsafeSQL: verb + query.sql, binds: query.binds)
             try await connection.query("BEGIN", logger: logger)
-            for setting in settings { try await connection.query(PostgresQuery(unsafeSQL: "SET LOCAL " + setting), logger: logger) }
-            if generic {
-                try await connection.query("SET LOCAL plan_cache_mode = force_generic_plan", logger: logger)
-                do {
-                    try await connection.query(PostgresQuery(unsafeSQL: "PREPARE \(name) AS " + query.sql), logger: logger)
-                } catch {
-                    throw PlanError(description: "cannot prepare the statement: \(String(reflecting: error))")
-                }
-            }
             var plan = ""
             do {
+                for setting in settings { try await connection.query(PostgresQuery(unsafeSQL: "SET LOCAL " + setting), logger: logger) }
+                if generic {
+                    try await connection.query("SET LOCAL plan_cache_mode = force_generic_plan", logger: logger)
+                    try await connection.query(PostgresQuery(unsafeSQL: "PREPARE \(name) AS " + query.sql), logger: logger)
+                }
                 for try await line in try await connection.query(explain, logger: logger).decode(String.self) {
                     plan += line + "\n"
                 }
             } catch {
-                throw PlanError(description: "cannot explain the statement: \(String(reflecting: error))")
+                // The connection goes back to the pool: out of the failed transaction, and
+                // without the statement (a prepared statement outlives the transaction).
+                _ = try? await connection.query("ROLLBACK", logger: logger)
+                _ = try? await connection.query(PostgresQuery(unsafeSQL: "DEALLOCATE \(name)"), logger: logger)
+                throw PlanError(description: "cannot plan the statement: \(String(reflecting: error))")
             }
             try await connection.query("ROLLBACK", logger: logger)
-            // A prepared statement outlives the transaction.
             if generic { try await connection.query(PostgresQuery(unsafeSQL: "DEALLOCATE \(name)"), logger: logger) }
             return plan
         }

@@ -22,8 +22,10 @@ struct StatementModeTests {
         let db = try await TestDatabase.make()
         defer { Task { await db.drop() } }
         let names = [ClaimStatement.name, FinishStatement.name, InsertOneStatement.name]
-        // A busy queue beside the one claimed from, in the statistics: a custom plan would see
-        // that the claimed queue is rare, and a small LIMIT or batch.
+        // A busy queue beside the one claimed from, in the statistics: a statement whose plan
+        // depended on the queue, the LIMIT or the batch (the claim's and the outcomes' own SQL,
+        // sent as statements) would get custom plans here; the calls to the engine's functions
+        // do not.
         try await db.execute("INSERT INTO jobs (kind, queue) SELECT 'test.job', 'busy' FROM generate_series(1, 20000)")
         try await db.execute("ANALYZE jobs")
         for mode in [StatementMode.unnamed, .prepared] {
