@@ -16,6 +16,8 @@ public struct QueueBenchReport: BenchReport, Codable, Sendable {
     var jobs: Int
     var workers: Int
     var batch: Int
+    /// How long the workers let an outcome wait for others to be recorded with it.
+    var completionDelayMs: Double
     var enqueueJobsPerSecond: Double
     var seconds: Double
     var jobsPerSecond: Double
@@ -38,7 +40,7 @@ public struct QueueBenchReport: BenchReport, Codable, Sendable {
     public var text: String {
         """
         enqueued \(jobs) jobs at \(Int(enqueueJobsPerSecond)) jobs/s
-        drained with \(workers) workers, batch \(batch): \(String(format: "%.2f", seconds)) s, \(Int(jobsPerSecond)) jobs/s
+        drained with \(workers) workers, batch \(batch), completion delay \(completionDelayMs) ms: \(String(format: "%.2f", seconds)) s, \(Int(jobsPerSecond)) jobs/s
         completed \(completed), duplicates \(duplicates)
         pick-up latency over \(pickupJobs) sequential jobs: p50 \(String(format: "%.3f", pickupP50Ms)) ms, \
         p95 \(String(format: "%.3f", pickupP95Ms)) ms, p99 \(String(format: "%.3f", pickupP99Ms)) ms \
@@ -52,6 +54,7 @@ public struct QueueBenchReport: BenchReport, Codable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case jobs, workers, batch, seconds, completed, duplicates
+        case completionDelayMs = "completion_delay_ms"
         case enqueueJobsPerSecond = "enqueue_jobs_per_second"
         case jobsPerSecond = "jobs_per_second"
         case pickupJobs = "pickup_jobs"
@@ -111,6 +114,8 @@ public struct QueueBenchmark: Sendable {
     let jobs: Int
     let workers: Int
     let batch: Int
+    /// The workers' ``WorkerConfiguration/completionDelay``.
+    let completionDelay: Duration
     let pickupJobs: Int
     /// Told, five times a second while the jobs drain, how many have run and how many there are.
     let progress: @Sendable (Int, Int) -> Void
@@ -120,7 +125,8 @@ public struct QueueBenchmark: Sendable {
     /// `jobs` no-op jobs drained by `workers` workers claiming `batch` at a time, then the
     /// pick-up latency of `pickupJobs` jobs enqueued one by one.
     public init(
-        client: PostgresClient, logger: Logger, jobs: Int, workers: Int, batch: Int, pickupJobs: Int, baseline: Bool = false,
+        client: PostgresClient, logger: Logger, jobs: Int, workers: Int, batch: Int,
+        completionDelay: Duration = WorkerConfiguration.defaultCompletionDelay, pickupJobs: Int, baseline: Bool = false,
         progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }
     ) {
         self.progress = progress
@@ -130,6 +136,7 @@ public struct QueueBenchmark: Sendable {
         self.jobs = jobs
         self.workers = workers
         self.batch = batch
+        self.completionDelay = completionDelay
         self.pickupJobs = pickupJobs
     }
 
@@ -184,7 +191,8 @@ public struct QueueBenchmark: Sendable {
 
         let raw = baseline ? try await RawQueueBaseline(client: client, logger: logger, jobs: jobs).run(commitSamples: 1000) : nil
         return QueueBenchReport(
-            jobs: jobs, workers: workers, batch: batch, enqueueJobsPerSecond: Double(jobs) / enqueueSeconds,
+            jobs: jobs, workers: workers, batch: batch, completionDelayMs: completionDelay.inSeconds * 1000,
+            enqueueJobsPerSecond: Double(jobs) / enqueueSeconds,
             seconds: seconds, jobsPerSecond: Double(jobs) / seconds, completed: completed,
             duplicates: counter.duplicates, pickupJobs: pickupJobs,
             pickupP50Ms: Percentile.of(latencies, 0.50), pickupP95Ms: Percentile.of(latencies, 0.95),
@@ -202,7 +210,7 @@ public struct QueueBenchmark: Sendable {
                 client: client, registry: registry,
                 configuration: WorkerConfiguration(
                     workerID: "\(WorkerConfiguration.defaultWorkerID())-bench\(index)", queues: [queueName],
-                    concurrency: concurrency, claimBatchSize: batch),
+                    concurrency: concurrency, claimBatchSize: batch, completionDelay: completionDelay),
                 logger: logger)
         }
         try await withServicesRunning(services, logger: logger, until)

@@ -3,19 +3,42 @@ import PostgresNIO
 import Synchronization
 import PostgresResilience
 
-/// Records job outcomes in batches: whatever finished while the previous flush was in flight
+/// Records job outcomes in batches: the first outcome of a batch waits up to `delay` for others
+/// (unless the batch fills first), and whatever finished while the previous flush was in flight
 /// goes out in the next single statement (group commit), so the busier the worker, the larger
 /// the batch. `close()` then `run()` returning means every outcome has been flushed.
 final class BatchCompleter: Sendable {
     private struct State {
         var pending: [FinishedJob] = []
+        /// When the oldest outcome in `pending` arrived.
+        var oldestArrival: ContinuousClock.Instant?
         var closed = false
+
+        /// What `run()` does next: flush a batch, wait this long for one to fill, or return.
+        mutating func next(maxBatch: Int, delay: Duration) -> Step {
+            guard let oldest = oldestArrival else { return closed ? .finish : .idle }
+            let left = oldest + delay - ContinuousClock.now
+            if !closed, left > .zero, pending.count < maxBatch { return .linger(left) }
+            let batch = Array(pending.prefix(maxBatch))
+            pending.removeFirst(batch.count)
+            // Left over from a full batch: due at once.
+            oldestArrival = pending.isEmpty ? nil : oldest
+            return .flush(batch)
+        }
+    }
+
+    private enum Step {
+        case flush([FinishedJob])
+        case linger(Duration)
+        case idle
+        case finish
     }
 
     private let client: PostgresClient
     private let workerID: String
     private let hooks: JobHooks
     private let maxBatch: Int
+    private let delay: Duration
     private let statements: StatementMode
     private let logger: Logger
     private let state = Mutex(State())
@@ -27,13 +50,14 @@ final class BatchCompleter: Sendable {
 
     /// - Parameter onFlushed: told each flushed batch and what the database did with it.
     init(
-        client: PostgresClient, workerID: String, hooks: JobHooks, maxBatch: Int, statements: StatementMode, logger: Logger,
-        onFlushed: @escaping @Sendable ([FinishedJob], FlushedOutcomes) -> Void
+        client: PostgresClient, workerID: String, hooks: JobHooks, maxBatch: Int, delay: Duration, statements: StatementMode,
+        logger: Logger, onFlushed: @escaping @Sendable ([FinishedJob], FlushedOutcomes) -> Void
     ) {
         self.client = client
         self.workerID = workerID
         self.hooks = hooks
         self.maxBatch = maxBatch
+        self.delay = delay
         self.statements = statements
         self.logger = logger
         self.onFlushed = onFlushed
@@ -41,8 +65,14 @@ final class BatchCompleter: Sendable {
 
     /// Queues an outcome for the next flush.
     func add(_ job: FinishedJob) {
-        state.withLock { $0.pending.append(job) }
-        wake.signal()
+        // Only the first of a batch and the one that fills it wake `run()`: the others would
+        // only wake it to wait again.
+        let wakes = state.withLock { state in
+            state.pending.append(job)
+            if state.oldestArrival == nil { state.oldestArrival = .now }
+            return state.pending.count == 1 || state.pending.count == maxBatch
+        }
+        if wakes { wake.signal() }
     }
 
     /// Asks `run()` to flush what is left and return.
@@ -57,16 +87,18 @@ final class BatchCompleter: Sendable {
     func run() async {
         var failures = 0
         while true {
-            let (batch, closed) = state.withLock { state in
-                let batch = Array(state.pending.prefix(maxBatch))
-                state.pending.removeFirst(batch.count)
-                return (batch, state.closed)
-            }
-            if batch.isEmpty {
-                if closed { return }
+            let batch: [FinishedJob]
+            switch state.withLock({ $0.next(maxBatch: maxBatch, delay: delay) }) {
+            case .finish: return
+            case .idle:
                 await wake.wait(timeout: .seconds(1))
                 continue
+            case .linger(let left):
+                await wake.wait(timeout: left)
+                continue
+            case .flush(let taken): batch = taken
             }
+            let closed = state.withLock { $0.closed }
             do {
                 let written = try await withDatabaseDeadline(Self.flushDeadline, "recording job outcomes") { [self] in
                     try await flushIsolatingRefusals(batch)
@@ -81,7 +113,10 @@ final class BatchCompleter: Sendable {
                     return
                 }
                 logger.warning("could not record \(batch.count) job outcomes, retrying", metadata: ["error": "\(ErrorSummary.oneLine(error))"])
-                state.withLock { $0.pending.insert(contentsOf: batch, at: 0) }
+                state.withLock { state in
+                    state.pending.insert(contentsOf: batch, at: 0)
+                    state.oldestArrival = state.oldestArrival ?? .now
+                }
                 try? await Task.sleep(for: .milliseconds(min(1000, 50 << min(failures, 7))))
             }
         }
@@ -100,7 +135,10 @@ final class BatchCompleter: Sendable {
             logger.error("a lifecycle hook failed; recording the other outcomes without that job, which is tried again", metadata: [
                 "job_id": "\(failure.jobID)", "error": "\(failure)"])
             var written = try await flushIsolatingRefusals(batch.filter { $0.id != failure.jobID })
-            state.withLock { $0.pending.append(contentsOf: batch.filter { $0.id == failure.jobID }) }
+            state.withLock { state in
+                state.pending.append(contentsOf: batch.filter { $0.id == failure.jobID })
+                state.oldestArrival = state.oldestArrival ?? .now
+            }
             written.setAside.insert(failure.jobID)
             return written
         } catch let error where DatabaseRefusal.reason(error) != nil && batch.count > 1 {

@@ -37,7 +37,8 @@ public final class JobWorker: Service, Sendable {
             workerID: configuration.workerID, logger: logger)
         self.completer = BatchCompleter(
             client: client, workerID: configuration.workerID, hooks: registry.hooks,
-            maxBatch: configuration.completionBatchSize, statements: configuration.statements, logger: logger
+            maxBatch: configuration.completionBatchSize, delay: configuration.completionDelay,
+            statements: configuration.statements, logger: logger
         ) { [logger] batch, written in
             JobMetrics.recordFlushed(batch, written: written, logger: logger)
         }

@@ -12,6 +12,14 @@ public struct WorkerConfiguration: Sendable {
     public var claimBatchSize: Int
     /// The most outcomes one completion statement records.
     public var completionBatchSize: Int
+    /// How long the first outcome of a batch may wait for others to join it before they are
+    /// written (unless the batch fills first; shutdown writes at once). One commit, and its WAL
+    /// flush, then records every job that finished meanwhile, instead of one flush per job or
+    /// two. Under a steady stream of short jobs the flushes also stop queuing in front of other
+    /// sessions' commits, an enqueue's among them. Zero writes as soon as the previous flush is
+    /// done. An outcome not yet written is lost with its process like a job still running: its
+    /// lease expires and the job runs again.
+    public var completionDelay: Duration
     /// How often an idle worker polls, in case a notification was lost.
     public var pollInterval: Duration
     /// How long a busy worker may wait, after a claim, for enough slots to free up for a full
@@ -43,6 +51,7 @@ public struct WorkerConfiguration: Sendable {
         concurrency: Int = 10,
         claimBatchSize: Int = 100,
         completionBatchSize: Int = 2000,
+        completionDelay: Duration = WorkerConfiguration.defaultCompletionDelay,
         pollInterval: Duration = .seconds(1),
         claimCooldown: Duration = .milliseconds(5),
         leaseDuration: Duration = .seconds(30),
@@ -57,6 +66,7 @@ public struct WorkerConfiguration: Sendable {
         self.concurrency = concurrency
         self.claimBatchSize = claimBatchSize
         self.completionBatchSize = completionBatchSize
+        self.completionDelay = completionDelay
         self.pollInterval = pollInterval
         self.claimCooldown = claimCooldown
         self.leaseDuration = leaseDuration
@@ -69,6 +79,11 @@ public struct WorkerConfiguration: Sendable {
 
     /// The fewest free slots a busy worker claims for before its cooldown has passed.
     var fullClaim: Int { max(1, min(claimBatchSize, concurrency / 2)) }
+
+    /// The default ``completionDelay``: 20 ms. A job's outcome is then visible at most that much
+    /// later; River's batch completer, for comparison, flushes every 50 ms once 100 outcomes wait
+    /// and every 250 ms otherwise.
+    public static let defaultCompletionDelay: Duration = .milliseconds(20)
 
     /// `host-pid-random`: unique across machines and restarts.
     public static func defaultWorkerID() -> String {
@@ -89,6 +104,9 @@ public struct WorkerConfiguration: Sendable {
             throw .invalidConfiguration("claim cooldown must not be negative and must be shorter than the poll interval (\(pollInterval))")
         }
         if leaseDuration <= .zero { throw .invalidConfiguration("lease duration must be positive") }
+        if completionDelay < .zero || completionDelay >= leaseDuration / 2 {
+            throw .invalidConfiguration("completion delay must not be negative and must be under half the lease (\(leaseDuration / 2))")
+        }
         if heartbeatInterval <= .zero || heartbeatInterval >= leaseDuration {
             throw .invalidConfiguration("heartbeat interval must be positive and shorter than the lease (\(leaseDuration))")
         }

@@ -14,4 +14,14 @@ struct WorkerConfigurationTests {
         #expect(WorkerConfiguration(concurrency: 400, claimBatchSize: 100).fullClaim == 100)
         #expect(WorkerConfiguration(concurrency: 1).fullClaim == 1)
     }
+
+    @Test("a completion delay that is negative or not under half the lease is refused, naming it")
+    func completionDelay() throws {
+        #expect(throws: JobQueueError.invalidConfiguration("completion delay must not be negative and must be under half the lease (15.0 seconds)")) {
+            try WorkerConfiguration(completionDelay: .milliseconds(-1)).validate()
+        }
+        #expect(throws: JobQueueError.self) { try WorkerConfiguration(completionDelay: .seconds(5), leaseDuration: .seconds(10)).validate() }
+        try WorkerConfiguration(completionDelay: .zero).validate()
+        try WorkerConfiguration(completionDelay: .seconds(4), leaseDuration: .seconds(10)).validate()
+    }
 }

@@ -31,6 +31,9 @@ struct QueueBenchCommand: AsyncParsableCommand {
     @Option(help: "Jobs per claim.")
     var batch = 100
 
+    @Option(help: "Milliseconds a finished job's outcome may wait for others to be recorded with it (the worker's --completion-delay-ms).")
+    var completionDelayMs = Int(WorkerConfiguration.defaultCompletionDelay.inSeconds * 1000)
+
     @Option(help: "How many sequential jobs measure the pick-up latency.")
     var pickupJobs = 1000
 
@@ -44,6 +47,9 @@ struct QueueBenchCommand: AsyncParsableCommand {
         if jobs < 1 { throw ValidationError("--jobs must be at least 1") }
         if workers < 1 { throw ValidationError("--workers must be at least 1") }
         if batch < 1 { throw ValidationError("--batch must be at least 1") }
+        if completionDelayMs < 0 || completionDelayMs >= 15_000 {
+            throw ValidationError("--completion-delay-ms must be from 0 to 14999 (under half the 30 s lease), got \(completionDelayMs)")
+        }
         if pickupJobs < 1 { throw ValidationError("--pickup-jobs must be at least 1") }
     }
 
@@ -53,7 +59,8 @@ struct QueueBenchCommand: AsyncParsableCommand {
             let bar = TerminalProgress("drained", unit: "jobs")
             defer { bar.finish() }
             return try await QueueBenchmark(
-                client: client, logger: logger, jobs: jobs, workers: workers, batch: batch, pickupJobs: pickupJobs, baseline: baseline,
+                client: client, logger: logger, jobs: jobs, workers: workers, batch: batch,
+                completionDelay: .milliseconds(completionDelayMs), pickupJobs: pickupJobs, baseline: baseline,
                 progress: { bar.update($0, of: $1) }
             ).run()
         }

@@ -36,6 +36,9 @@ struct WorkerCommand: AsyncParsableCommand {
     @Option(help: "The most jobs one claim takes.")
     var claimBatch = 100
 
+    @Option(help: "Milliseconds a finished job's outcome may wait for others to be recorded with it (one commit for all).")
+    var completionDelayMs = Int(WorkerConfiguration.defaultCompletionDelay.inSeconds * 1000)
+
     @Option(help: "Seconds a claimed job stays leased without a heartbeat.")
     var leaseSeconds = 30.0
 
@@ -77,7 +80,7 @@ struct WorkerCommand: AsyncParsableCommand {
     var workerConfiguration: WorkerConfiguration {
         WorkerConfiguration(
             queues: queues, concurrency: concurrency, claimBatchSize: claimBatch,
-            pollInterval: .milliseconds(pollIntervalMs), leaseDuration: .seconds(leaseSeconds),
+            completionDelay: .milliseconds(completionDelayMs), pollInterval: .milliseconds(pollIntervalMs), leaseDuration: .seconds(leaseSeconds),
             shutdownGrace: .seconds(shutdownGraceSeconds),
             backoff: JobBackoff(base: .milliseconds(retryBaseMs), cap: .seconds(retryCapSeconds)))
     }
