@@ -22,6 +22,11 @@ enum BuddiTimestamp {
     static let plausibleTimes = Date(timeIntervalSince1970: 946_684_800)...Date(timeIntervalSince1970: 4_102_444_800)
 
     static func parse(iso8601 text: String) -> Date? {
+        RFC3339Time.parse(text) ?? parse(foundationISO8601: text)
+    }
+
+    /// What ``RFC3339Time`` does not read: by Foundation, after normalizing the text.
+    static func parse(foundationISO8601 text: String) -> Date? {
         var normalized = text.trimmingCharacters(in: .whitespaces)
         if normalized.utf8.count == 10 { normalized += "T00:00:00" }
         if let space = normalized.firstIndex(of: " ") { normalized.replaceSubrange(space...space, with: "T") }

@@ -31,6 +31,15 @@ struct JSONReaderTests {
         #expect(value.jsonText.hasPrefix(#"{"nested":{"empty":{},"list":[null,true]},"numbers":[0,1.5,-3,1e-07,123456789012]"#))
     }
 
+    @Test("strings are written as the canonical form says: quote, backslash, LF, CR and TAB escaped by a backslash, other controls as lower-case \\u00xx, the rest as it is, at the start, middle and end")
+    func stringEscapes() {
+        let text = "\"a\\b\nc\rd\te\u{01}f\u{1F}é 🧠\u{7F}\\"
+        #expect(JSONValue.string(text).jsonText == #""\"a\\b\nc\rd\te\u0001f\u001fé 🧠\#u{7F}\\""#)
+        #expect(JSONValue.string("").jsonText == #""""#)
+        #expect(JSONValue.string("plain").jsonText == #""plain""#)
+        #expect(JSONValue.object(["k\"": .string("\n")]).jsonText == #"{"k\"":"\n"}"#)
+    }
+
     @Test("malformed JSON is an error that says where", arguments: [
         #"{"a": 1"#, #"{"a" 1}"#, "[1, 2,]", #""unterminated"#, "tru", "{} extra", #""\ud83d""#, "01x",
     ])

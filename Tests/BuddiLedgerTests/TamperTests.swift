@@ -19,6 +19,22 @@ struct TamperTests {
         return (fixture, anchors)
     }
 
+    @Test("the database itself refuses an anchor root that is not 64 lower-case hex digits, by its check constraint", arguments: [
+        String(repeating: "a", count: 63), String(repeating: "a", count: 65), String(repeating: "A", count: 64),
+        String(repeating: "a", count: 63) + "g", String(repeating: "a", count: 63) + "\n", String(repeating: "é", count: 64), "",
+    ])
+    func rootRefusedByTheDatabase(_ root: String) async throws {
+        let fixture = try await LedgerFixture.make()
+        defer { Task { await fixture.db.drop() } }
+        let error = await #expect(throws: PSQLError.self) {
+            try await fixture.db.client.query(
+                "INSERT INTO ledger_anchors (merkle_root, manifest, policy, storage_hint) VALUES (\(root), '{}', 'p', 's')", logger: fixture.db.logger)
+        }
+        #expect(error?.serverInfo?[.sqlState] == "23514", "\(String(reflecting: error))")
+        #expect(error?.serverInfo?[.constraintName] == "ledger_anchors_merkle_root_check")
+        try await fixture.db.execute("INSERT INTO ledger_anchors (merkle_root, manifest, policy, storage_hint) VALUES (\(try LedgerFixture.root(1)), '{}', 'p', 's')")
+    }
+
     @Test("a changed anchor root is named by the anchor's check and by the chain's check")
     func anchorRoot() async throws {
         let (fixture, anchors) = try await sealedChain()
