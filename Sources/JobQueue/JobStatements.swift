@@ -9,7 +9,12 @@ struct ClaimStatement: EngineStatement {
     typealias Row = (Int64, String, String, String, Int32, Int32, String?, Int32, Int32, Double?)
     let query: PostgresQuery
 
-    func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(Row.self) }
+    func decodeRow(_ row: PostgresRow) throws -> Row {
+        var columns = ColumnReader(row)
+        return (
+            try columns.next(), try columns.next(), try columns.next(), try columns.next(), try columns.next(),
+            try columns.next(), try columns.next(), try columns.next(), try columns.next(), try columns.next())
+    }
 }
 
 /// Records a batch of outcomes (`JobSQL.finish`).
@@ -19,7 +24,10 @@ struct FinishStatement: EngineStatement {
     typealias Row = (Int64, Bool, String, String, String, Int32)
     let query: PostgresQuery
 
-    func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(Row.self) }
+    func decodeRow(_ row: PostgresRow) throws -> Row {
+        var columns = ColumnReader(row)
+        return (try columns.next(), try columns.next(), try columns.next(), try columns.next(), try columns.next(), try columns.next())
+    }
 }
 
 /// Enqueues one job (`JobSQL.insertOne`).
@@ -37,5 +45,8 @@ struct ExtendLeasesStatement: EngineStatement {
     typealias Row = (Int64, Bool)
     let query: PostgresQuery
 
-    func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(Row.self) }
+    func decodeRow(_ row: PostgresRow) throws -> Row {
+        var columns = ColumnReader(row)
+        return (try columns.next(), try columns.next())
+    }
 }
