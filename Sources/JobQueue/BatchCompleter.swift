@@ -23,12 +23,20 @@ final class BatchCompleter: Sendable {
             pending.removeFirst(batch.count)
             // Left over from a full batch: due at once.
             oldestArrival = pending.isEmpty ? nil : oldest
-            return .flush(batch)
+            return .flush(batch, arrival: oldest)
+        }
+
+        /// Puts back outcomes that arrived at `arrival` (a batch whose flush failed, or one set
+        /// aside), in front: they keep their place and their time, and wait no delay again.
+        mutating func putBack(_ jobs: [FinishedJob], arrival: ContinuousClock.Instant) {
+            pending.insert(contentsOf: jobs, at: 0)
+            oldestArrival = min(oldestArrival ?? arrival, arrival)
         }
     }
 
     private enum Step {
-        case flush([FinishedJob])
+        /// Flush these, the oldest of which arrived at `arrival`.
+        case flush([FinishedJob], arrival: ContinuousClock.Instant)
         case linger(Duration)
         case idle
         case finish
@@ -88,6 +96,7 @@ final class BatchCompleter: Sendable {
         var failures = 0
         while true {
             let batch: [FinishedJob]
+            let arrived: ContinuousClock.Instant
             switch state.withLock({ $0.next(maxBatch: maxBatch, delay: delay) }) {
             case .finish: return
             case .idle:
@@ -96,7 +105,7 @@ final class BatchCompleter: Sendable {
             case .linger(let left):
                 await wake.wait(timeout: left)
                 continue
-            case .flush(let taken): batch = taken
+            case .flush(let taken, let arrival): (batch, arrived) = (taken, arrival)
             }
             let closed = state.withLock { $0.closed }
             do {
@@ -113,10 +122,7 @@ final class BatchCompleter: Sendable {
                     return
                 }
                 logger.warning("could not record \(batch.count) job outcomes, retrying", metadata: ["error": "\(ErrorSummary.oneLine(error))"])
-                state.withLock { state in
-                    state.pending.insert(contentsOf: batch, at: 0)
-                    state.oldestArrival = state.oldestArrival ?? .now
-                }
+                state.withLock { $0.putBack(batch, arrival: arrived) }
                 try? await Task.sleep(for: .milliseconds(min(1000, 50 << min(failures, 7))))
             }
         }

@@ -59,7 +59,9 @@ public final class JobWorker: Service, Sendable {
         let (stopBackground, stopBackgroundContinuation) = AsyncStream.makeStream(of: Void.self)
 
         await withTaskGroup(of: Void.self) { group in
-            group.addTask { await self.completer.run() }
+            // Not a child of this task: cancelling the worker must not cancel the completer, whose
+            // waits would then return at once and spin while running jobs drain; `close()` ends it.
+            group.addTask { await Task { await self.completer.run() }.value }
             group.addTask {
                 await withTaskGroup(of: Void.self) { background in
                     if self.configuration.listens { background.addTask { await listener.run() } }

@@ -18,7 +18,7 @@ public struct WorkerConfiguration: Sendable {
     /// two. Under a steady stream of short jobs the flushes also stop queuing in front of other
     /// sessions' commits, an enqueue's among them. Zero writes as soon as the previous flush is
     /// done. An outcome not yet written is lost with its process like a job still running: its
-    /// lease expires and the job runs again.
+    /// lease expires and the job runs again. At most ``maxCompletionDelay``.
     public var completionDelay: Duration
     /// How often an idle worker polls, in case a notification was lost.
     public var pollInterval: Duration
@@ -77,6 +77,11 @@ public struct WorkerConfiguration: Sendable {
         self.statements = statements
     }
 
+    /// The longest ``completionDelay`` allowed: half of what is left of a lease after its last
+    /// heartbeat. A finished job is no longer heartbeated, so its outcome must be written, delay
+    /// and flush included, before its lease runs out and a rescue runs it again.
+    public var maxCompletionDelay: Duration { (leaseDuration - heartbeatInterval) / 2 }
+
     /// The fewest free slots a busy worker claims for before its cooldown has passed.
     var fullClaim: Int { max(1, min(claimBatchSize, concurrency / 2)) }
 
@@ -104,11 +109,11 @@ public struct WorkerConfiguration: Sendable {
             throw .invalidConfiguration("claim cooldown must not be negative and must be shorter than the poll interval (\(pollInterval))")
         }
         if leaseDuration <= .zero { throw .invalidConfiguration("lease duration must be positive") }
-        if completionDelay < .zero || completionDelay >= leaseDuration / 2 {
-            throw .invalidConfiguration("completion delay must not be negative and must be under half the lease (\(leaseDuration / 2))")
-        }
         if heartbeatInterval <= .zero || heartbeatInterval >= leaseDuration {
             throw .invalidConfiguration("heartbeat interval must be positive and shorter than the lease (\(leaseDuration))")
+        }
+        if completionDelay < .zero || completionDelay >= maxCompletionDelay {
+            throw .invalidConfiguration("completion delay must not be negative and must be under half of what is left of a lease after a heartbeat (\(maxCompletionDelay))")
         }
         if shutdownGrace < .zero { throw .invalidConfiguration("shutdown grace must not be negative") }
         if backoff.base <= .zero || backoff.cap < backoff.base {

@@ -10,13 +10,13 @@ struct CompletionDelayTests {
     func outcomesWaitForEachOther() async throws {
         let db = try await TestDatabase.make()
         defer { Task { await db.drop() } }
-        for (delay, together) in [(Duration.seconds(1), true), (.zero, false)] {
+        for (delay, together) in [(Duration.seconds(3), true), (.zero, false)] {
             let runs = Runs()
             // Claimed together, they finish 0, 150 and 300 ms apart.
             var enqueued: [Int64] = []
             for sleep in [0, 150, 300] { enqueued.append(try await db.enqueue(TestArgs(mode: "sleep", sleepMs: sleep))) }
             let ids = enqueued
-            var configuration = testConfiguration()
+            var configuration = testConfiguration(lease: .seconds(20))
             configuration.completionDelay = delay
             try await withWorker(db, registry: testRegistry(runs), configuration: configuration) {
                 try await expectEventually {
@@ -36,7 +36,7 @@ struct CompletionDelayTests {
         let runs = Runs()
         let id = try await db.enqueue(TestArgs())
         var configuration = testConfiguration(lease: .seconds(60))
-        configuration.completionDelay = .seconds(20)
+        configuration.completionDelay = .seconds(19)
         let stopping = Mutex(ContinuousClock.now)
         try await withWorker(db, registry: testRegistry(runs), configuration: configuration) {
             try await expectEventually { runs.attempts(of: id) == [1] }

@@ -15,13 +15,16 @@ struct WorkerConfigurationTests {
         #expect(WorkerConfiguration(concurrency: 1).fullClaim == 1)
     }
 
-    @Test("a completion delay that is negative or not under half the lease is refused, naming it")
+    @Test("a completion delay that is negative or not under half of what is left of a lease after a heartbeat is refused, naming the bound")
     func completionDelay() throws {
-        #expect(throws: JobQueueError.invalidConfiguration("completion delay must not be negative and must be under half the lease (15.0 seconds)")) {
+        #expect(throws: JobQueueError.invalidConfiguration("completion delay must not be negative and must be under half of what is left of a lease after a heartbeat (10.0 seconds)")) {
             try WorkerConfiguration(completionDelay: .milliseconds(-1)).validate()
         }
-        #expect(throws: JobQueueError.self) { try WorkerConfiguration(completionDelay: .seconds(5), leaseDuration: .seconds(10)).validate() }
+        #expect(WorkerConfiguration(leaseDuration: .seconds(30), heartbeatInterval: .seconds(25)).maxCompletionDelay == .milliseconds(2500))
+        #expect(throws: JobQueueError.self) {
+            try WorkerConfiguration(completionDelay: .seconds(3), leaseDuration: .seconds(30), heartbeatInterval: .seconds(25)).validate()
+        }
         try WorkerConfiguration(completionDelay: .zero).validate()
-        try WorkerConfiguration(completionDelay: .seconds(4), leaseDuration: .seconds(10)).validate()
+        try WorkerConfiguration(completionDelay: .milliseconds(9999)).validate()
     }
 }

@@ -47,8 +47,9 @@ struct QueueBenchCommand: AsyncParsableCommand {
         if jobs < 1 { throw ValidationError("--jobs must be at least 1") }
         if workers < 1 { throw ValidationError("--workers must be at least 1") }
         if batch < 1 { throw ValidationError("--batch must be at least 1") }
-        if completionDelayMs < 0 || completionDelayMs >= 15_000 {
-            throw ValidationError("--completion-delay-ms must be from 0 to 14999 (under half the 30 s lease), got \(completionDelayMs)")
+        let longest = Int(WorkerConfiguration().maxCompletionDelay.inSeconds * 1000)
+        if completionDelayMs < 0 || completionDelayMs >= longest {
+            throw ValidationError("--completion-delay-ms must be from 0 to \(longest - 1) (under half of what is left of the 30 s lease after a heartbeat), got \(completionDelayMs)")
         }
         if pickupJobs < 1 { throw ValidationError("--pickup-jobs must be at least 1") }
     }
