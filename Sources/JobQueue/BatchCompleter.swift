@@ -8,22 +8,33 @@ import PostgresResilience
 /// goes out in the next single statement (group commit), so the busier the worker, the larger
 /// the batch. `close()` then `run()` returning means every outcome has been flushed.
 final class BatchCompleter: Sendable {
-    private struct State {
+    /// What is waiting to be written, and when `run()` writes it (internal for its tests).
+    struct State {
         var pending: [FinishedJob] = []
         /// When the oldest outcome in `pending` arrived.
         var oldestArrival: ContinuousClock.Instant?
         var closed = false
 
+        /// Queues `job`; true if `run()` must be woken: for the first of a batch, which starts its
+        /// delay, and for the one that fills it.
+        /// (`now`: the clock, read only for the first of a batch unless given.)
+        mutating func add(_ job: FinishedJob, maxBatch: Int, now: ContinuousClock.Instant? = nil) -> Bool {
+            pending.append(job)
+            if oldestArrival == nil { oldestArrival = now ?? .now }
+            return pending.count == 1 || pending.count == maxBatch
+        }
+
         /// What `run()` does next: flush a batch, wait this long for one to fill, or return.
-        mutating func next(maxBatch: Int, delay: Duration) -> Step {
+        mutating func next(maxBatch: Int, delay: Duration, now: ContinuousClock.Instant = .now) -> Step {
             guard let oldest = oldestArrival else { return closed ? .finish : .idle }
-            let left = oldest + delay - ContinuousClock.now
+            let left = oldest + delay - now
             if !closed, left > .zero, pending.count < maxBatch { return .linger(left) }
             let batch = Array(pending.prefix(maxBatch))
             pending.removeFirst(batch.count)
-            // Left over from a full batch: due at once.
+            // Left over from a full batch: they arrived after `oldest`, so they wait at most what it
+            // had left of its delay.
             oldestArrival = pending.isEmpty ? nil : oldest
-            return .flush(batch, arrival: oldest)
+            return .flush(batch, arrival: oldest, closed: closed)
         }
 
         /// Puts back outcomes that arrived at `arrival` (a batch whose flush failed, or one set
@@ -34,9 +45,9 @@ final class BatchCompleter: Sendable {
         }
     }
 
-    private enum Step {
-        /// Flush these, the oldest of which arrived at `arrival`.
-        case flush([FinishedJob], arrival: ContinuousClock.Instant)
+    enum Step {
+        /// Flush these, the oldest of which arrived at `arrival`; `closed`: at shutdown.
+        case flush([FinishedJob], arrival: ContinuousClock.Instant, closed: Bool)
         case linger(Duration)
         case idle
         case finish
@@ -75,12 +86,7 @@ final class BatchCompleter: Sendable {
     func add(_ job: FinishedJob) {
         // Only the first of a batch and the one that fills it wake `run()`: the others would
         // only wake it to wait again.
-        let wakes = state.withLock { state in
-            state.pending.append(job)
-            if state.oldestArrival == nil { state.oldestArrival = .now }
-            return state.pending.count == 1 || state.pending.count == maxBatch
-        }
-        if wakes { wake.signal() }
+        if state.withLock({ $0.add(job, maxBatch: maxBatch) }) { wake.signal() }
     }
 
     /// Asks `run()` to flush what is left and return.
@@ -95,8 +101,7 @@ final class BatchCompleter: Sendable {
     func run() async {
         var failures = 0
         while true {
-            let batch: [FinishedJob]
-            let arrived: ContinuousClock.Instant
+            let (batch, arrived, closed): ([FinishedJob], ContinuousClock.Instant, Bool)
             switch state.withLock({ $0.next(maxBatch: maxBatch, delay: delay) }) {
             case .finish: return
             case .idle:
@@ -105,9 +110,8 @@ final class BatchCompleter: Sendable {
             case .linger(let left):
                 await wake.wait(timeout: left)
                 continue
-            case .flush(let taken, let arrival): (batch, arrived) = (taken, arrival)
+            case .flush(let taken, let arrival, let shuttingDown): (batch, arrived, closed) = (taken, arrival, shuttingDown)
             }
-            let closed = state.withLock { $0.closed }
             do {
                 let written = try await withDatabaseDeadline(Self.flushDeadline, "recording job outcomes") { [self] in
                     try await flushIsolatingRefusals(batch)

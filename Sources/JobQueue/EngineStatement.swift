@@ -58,8 +58,8 @@ struct ColumnReader {
         cells = row.makeIterator()
     }
 
-    /// The next column, decoded as `type`.
-    mutating func next<Value: PostgresDecodable>(_ type: Value.Type = Value.self) throws -> Value {
+    /// The next column, decoded as the type the caller wants.
+    mutating func next<Value: PostgresDecodable>() throws -> Value {
         guard let cell = cells.next() else { throw MissingColumn() }
         return try cell.decode(Value.self)
     }

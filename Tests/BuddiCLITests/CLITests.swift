@@ -82,7 +82,7 @@ struct CLITests {
         #expect(bad.output.contains("BUDDI_STATEMENT_TIMEOUT_SECONDS must be 0 (none) or a number of seconds from 0.001 to 86400, got 'soon'"), "\(bad.output)")
     }
 
-    @Test("buddi worker refuses a --timeout for a kind it does not run or out of range, and sweep settings that are not finite, naming the flag")
+    @Test("buddi worker refuses a --timeout for a kind it does not run or out of range, sweep settings that are not finite, and a completion delay its lease does not allow (bench queue too), naming the flag")
     func workerSettingsRefused() async throws {
         let db = try await TestDatabase.make()
         defer { Task { await db.drop() } }
@@ -92,11 +92,16 @@ struct CLITests {
             (["--timeout", "fetch"], "--timeout must be KIND=SECONDS"),
             (["--sweep-interval-seconds", "inf"], "--sweep-interval-seconds must be above 0 and at most 604800 (a week), got inf"),
             (["--sweep-grace-seconds", "nan"], "--sweep-grace-seconds must be from 0 to 604800 (a week), got nan"),
+            (["--completion-delay-ms=-1"], "--completion-delay-ms must be from 0 to under 10000 (half of what is left of the lease after a heartbeat), got -1"),
+            (["--lease-seconds", "3", "--completion-delay-ms", "1000"], "--completion-delay-ms must be from 0 to under 1000"),
         ] {
             let refused = try await buddi(db, ["worker"] + arguments)
             #expect(refused.status != 0, "\(arguments)")
             #expect(refused.output.contains(message), "\(arguments): \(refused.output)")
         }
+        let bench = try await buddi(db, ["bench", "queue", "--completion-delay-ms", "10000"])
+        #expect(bench.status != 0)
+        #expect(bench.output.contains("--completion-delay-ms must be from 0 to under 10000"), "\(bench.output)")
     }
 
     @Test("buddi audit: clean on a consistent database; names stranded conversations and process jobs naming missing rows, and exits 1")

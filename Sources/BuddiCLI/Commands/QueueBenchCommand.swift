@@ -31,8 +31,7 @@ struct QueueBenchCommand: AsyncParsableCommand {
     @Option(help: "Jobs per claim.")
     var batch = 100
 
-    @Option(help: "Milliseconds a finished job's outcome may wait for others to be recorded with it (the worker's --completion-delay-ms).")
-    var completionDelayMs = Int(WorkerConfiguration.defaultCompletionDelay.inSeconds * 1000)
+    @OptionGroup var completion: CompletionDelayOption
 
     @Option(help: "How many sequential jobs measure the pick-up latency.")
     var pickupJobs = 1000
@@ -47,10 +46,7 @@ struct QueueBenchCommand: AsyncParsableCommand {
         if jobs < 1 { throw ValidationError("--jobs must be at least 1") }
         if workers < 1 { throw ValidationError("--workers must be at least 1") }
         if batch < 1 { throw ValidationError("--batch must be at least 1") }
-        let longest = Int(WorkerConfiguration().maxCompletionDelay.inSeconds * 1000)
-        if completionDelayMs < 0 || completionDelayMs >= longest {
-            throw ValidationError("--completion-delay-ms must be from 0 to \(longest - 1) (under half of what is left of the 30 s lease after a heartbeat), got \(completionDelayMs)")
-        }
+        try completion.check(against: WorkerConfiguration())
         if pickupJobs < 1 { throw ValidationError("--pickup-jobs must be at least 1") }
     }
 
@@ -61,7 +57,7 @@ struct QueueBenchCommand: AsyncParsableCommand {
             defer { bar.finish() }
             return try await QueueBenchmark(
                 client: client, logger: logger, jobs: jobs, workers: workers, batch: batch,
-                completionDelay: .milliseconds(completionDelayMs), pickupJobs: pickupJobs, baseline: baseline,
+                completionDelay: completion.delay, pickupJobs: pickupJobs, baseline: baseline,
                 progress: { bar.update($0, of: $1) }
             ).run()
         }

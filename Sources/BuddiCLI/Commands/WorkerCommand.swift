@@ -36,8 +36,7 @@ struct WorkerCommand: AsyncParsableCommand {
     @Option(help: "The most jobs one claim takes.")
     var claimBatch = 100
 
-    @Option(help: "Milliseconds a finished job's outcome may wait for others to be recorded with it (one commit for all).")
-    var completionDelayMs = Int(WorkerConfiguration.defaultCompletionDelay.inSeconds * 1000)
+    @OptionGroup var completion: CompletionDelayOption
 
     @Option(help: "Seconds a claimed job stays leased without a heartbeat.")
     var leaseSeconds = 30.0
@@ -69,6 +68,7 @@ struct WorkerCommand: AsyncParsableCommand {
     }
 
     func validate() throws {
+        try completion.check(against: workerConfiguration)
         do {
             try workerConfiguration.validate()
         } catch {
@@ -80,7 +80,7 @@ struct WorkerCommand: AsyncParsableCommand {
     var workerConfiguration: WorkerConfiguration {
         WorkerConfiguration(
             queues: queues, concurrency: concurrency, claimBatchSize: claimBatch,
-            completionDelay: .milliseconds(completionDelayMs), pollInterval: .milliseconds(pollIntervalMs), leaseDuration: .seconds(leaseSeconds),
+            completionDelay: completion.delay, pollInterval: .milliseconds(pollIntervalMs), leaseDuration: .seconds(leaseSeconds),
             shutdownGrace: .seconds(shutdownGraceSeconds),
             backoff: JobBackoff(base: .milliseconds(retryBaseMs), cap: .seconds(retryCapSeconds)))
     }
