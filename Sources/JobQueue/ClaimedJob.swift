@@ -23,4 +23,6 @@ enum StopReason: Sendable {
     case shutdown
     /// The lease was lost (the job was rescued and may run elsewhere).
     case leaseLost
+    /// The attempt ran past its timeout (the job's own, or its kind's).
+    case timedOut
 }

@@ -26,16 +26,45 @@ struct JobExecutor: Sendable {
         self.loggerAddsJob = jobLogger != nil
     }
 
-    /// The outcome to record, or nil when the job's lease was lost and its outcome is moot.
+    /// How long `job`'s attempt may run: its own timeout, or its kind's.
+    func timeout(of job: ClaimedJob) -> Duration {
+        job.timeout ?? registry.timeout(for: job.kind)
+    }
+
+    /// Runs the handler; the outcome to record, or nil when the attempt was stopped meanwhile
+    /// (the stop records its outcome: ``outcome(of:stoppedFor:)``). Not bounded here: the worker
+    /// stops an attempt that outlives ``timeout(of:)``.
     func run(
         _ job: ClaimedJob, checkpoints: CheckpointSequence, stopReason: @Sendable (Int64) -> StopReason?
     ) async -> JobOutcome? {
-        let metadata = JobLogMetadata.of(id: job.id, kind: job.kind)
-        var logger = logger
-        if !loggerAddsJob { logger.handler.metadata.merge(metadata) { $1 } }
+        let (logger, metadata) = logging(job)
         return await JobLogMetadata.$current.withValue(metadata) {
             await run(job, checkpoints: checkpoints, logger: logger, stopReason: stopReason)
         }
+    }
+
+    /// The outcome of an attempt stopped before its handler returned, or nil when its lease was
+    /// lost and its outcome is moot.
+    func outcome(of job: ClaimedJob, stoppedFor reason: StopReason) -> JobOutcome? {
+        switch reason {
+        case .cancelledByOperator: return .cancelled(reason: "cancelled by an operator while running")
+        case .shutdown: return .released
+        case .leaseLost: return nil
+        case .timedOut:
+            let (logger, metadata) = logging(job)
+            return JobLogMetadata.$current.withValue(metadata) {
+                failure(job, JobTimedOut(kind: job.kind, limit: timeout(of: job)), logger: logger)
+            }
+        }
+    }
+
+    /// The worker's logger with `job`'s metadata (set on it unless its handler adds
+    /// `JobLogMetadata.current`), and that metadata, for `JobLogMetadata.$current`.
+    private func logging(_ job: ClaimedJob) -> (logger: Logger, metadata: Logger.Metadata) {
+        let metadata = JobLogMetadata.of(id: job.id, kind: job.kind)
+        var logger = logger
+        if !loggerAddsJob { logger.handler.metadata.merge(metadata) { $1 } }
+        return (logger, metadata)
     }
 
     private func run(
@@ -49,22 +78,12 @@ struct JobExecutor: Sendable {
             jobID: job.id, kind: job.kind, queue: job.queue, attempt: job.attempt,
             maxAttempts: min(job.maxAttempts, registry.retryPolicy(for: job.kind)?.maxAttempts ?? .max), workerID: workerID, progressJSON: job.progressJSON, logger: logger,
             checkpoints: checkpoints)
-        let (args, kind, limit) = (job.argsJSON, job.kind, job.timeout ?? registry.timeout(for: job.kind))
         do {
-            // Bounded, and never waited for past its timeout or its stop: a handler stuck in a
-            // call that ignores cancellation must not hold its job (and the heartbeat its lease)
-            // for good. Whatever it writes late is fenced off.
-            let result = try await withAbandoningDeadline(limit, orThrow: JobTimedOut(kind: kind, limit: limit)) {
-                try await handler(args, context)
-            }
-            return .completed(resultJSON: result)
+            return .completed(resultJSON: try await handler(job.argsJSON, context))
         } catch {
-            switch stopReason(job.id) {
-            case .cancelledByOperator: return .cancelled(reason: "cancelled by an operator while running")
-            case .shutdown: return .released
-            case .leaseLost: return nil
-            case nil: return failure(job, error, logger: logger)
-            }
+            // Stopped: cancelled, timed out, shut down or its lease lost; the stop recorded the outcome.
+            if stopReason(job.id) != nil { return nil }
+            return failure(job, error, logger: logger)
         }
     }
 

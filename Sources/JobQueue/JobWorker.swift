@@ -66,6 +66,7 @@ public final class JobWorker: Service, Sendable {
                 await withTaskGroup(of: Void.self) { background in
                     if self.configuration.listens { background.addTask { await listener.run() } }
                     background.addTask { await heartbeat.run() }
+                    background.addTask { await self.running.watchDeadlines() }
                     for await _ in stopBackground {}
                     background.cancelAll()
                 }
@@ -167,24 +168,37 @@ public final class JobWorker: Service, Sendable {
     }
 
     private func start(_ job: ClaimedJob) {
-        let started = running.start(id: job.id, attempt: job.attempt, kind: job.kind) { [self] in
-            let started = ContinuousClock.now
+        let started = ContinuousClock.now
+        let began = running.start(
+            // A timeout beyond a year is no timeout, and must not overflow the clock.
+            id: job.id, attempt: job.attempt, deadline: started + min(executor.timeout(of: job), .seconds(366 * 86_400)),
+            onStop: { [self] reason in
+                // Not a success, so the checkpoints its attempt saw do not matter (they fence successes only).
+                record(job, outcome: executor.outcome(of: job, stoppedFor: reason), checkpointSequence: 0, started: started)
+                wake.signal()
+            }
+        ) { [self] in
             let checkpoints = CheckpointSequence(job.checkpointSequence)
             let outcome = await executor.run(job, checkpoints: checkpoints) { running.stopReason(of: $0) }
             let (tracked, freedWaitingSlot) = running.finish(id: job.id, attempt: job.attempt)
-            if tracked, let outcome {
-                JobMetrics.recordRun(job, outcome: outcome, duration: ContinuousClock.now - started)
-                completer.add(FinishedJob(
-                    id: job.id, kind: job.kind, attempt: job.attempt, checkpointSequence: checkpoints.expected, outcome: outcome))
-            }
+            if tracked { record(job, outcome: outcome, checkpointSequence: checkpoints.expected, started: started) }
             if freedWaitingSlot { wake.signal() }
-            if shuttingDown.load(ordering: .relaxed) { drained.signal() }
         }
-        if !started {
+        if !began {
             // The same attempt claimed twice: a crash undid the first claim's commit after it
             // reached us, and this worker claimed the job again. It is already running here.
             logger.warning("claimed a job this worker already runs; left to its running attempt", metadata: ["job_id": "\(job.id)"])
         }
+    }
+
+    /// Queues the outcome of an attempt that ended (nil: its lease was lost, nothing to write).
+    private func record(_ job: ClaimedJob, outcome: JobOutcome?, checkpointSequence: Int32, started: ContinuousClock.Instant) {
+        if let outcome {
+            JobMetrics.recordRun(job, outcome: outcome, duration: ContinuousClock.now - started)
+            completer.add(FinishedJob(
+                id: job.id, kind: job.kind, attempt: job.attempt, checkpointSequence: checkpointSequence, outcome: outcome))
+        }
+        if shuttingDown.load(ordering: .relaxed) { drained.signal() }
     }
 
     // MARK: Shutdown
@@ -199,15 +213,7 @@ public final class JobWorker: Service, Sendable {
         }
         guard running.count > 0 else { return }
         logger.warning("grace period over; releasing running jobs", metadata: ["running": "\(running.count)"])
+        // Each stopped attempt is released at once, whether its handler honours the cancellation or not.
         running.stopAll(reason: .shutdown)
-        // Handlers that honour cancellation report `released` themselves; give them a moment.
-        let hardDeadline = ContinuousClock.now + .seconds(5)
-        while running.count > 0, ContinuousClock.now < hardDeadline {
-            await drained.wait(timeout: hardDeadline - ContinuousClock.now)
-        }
-        for job in running.abandonAll() {
-            logger.warning("handler ignored cancellation; releasing its job anyway", metadata: ["job_id": "\(job.id)"])
-            completer.add(FinishedJob(id: job.id, kind: job.kind, attempt: job.attempt, checkpointSequence: 0, outcome: .released))
-        }
     }
 }

@@ -1,47 +1,79 @@
 import Synchronization
 
-/// The jobs a worker is running: their tasks, and why a task was stopped, if it was.
+/// The jobs a worker is running: their tasks, their deadlines, and why a task was stopped, if it
+/// was.
+///
+/// An attempt ends once, whichever comes first: its handler returns (``finish(id:attempt:)``) or
+/// it is stopped (``stop(id:reason:)``: cancelled, timed out, shut down, lease lost), which
+/// cancels its task and records its outcome at once, through the entry's `onStop`, without
+/// waiting for a handler that ignores cancellation. A stopped attempt no longer counts as running
+/// (its slot is free, its lease no longer extended); whatever its handler returns later is dropped.
+/// One watcher (``watchDeadlines()``) stops the attempts that outlive their deadline, so a job
+/// costs no timer task of its own.
 final class RunningJobs: Sendable {
     private struct Entry {
         let attempt: Int32
-        let kind: String
         let task: Task<Void, Never>
+        let deadline: ContinuousClock.Instant
+        /// Records the attempt's outcome when it is stopped before its handler returns.
+        let onStop: @Sendable (StopReason) -> Void
         var stopReason: StopReason?
     }
 
     private struct State {
         var entries: [Int64: Entry] = [:]
+        /// Entries not stopped.
+        var running = 0
         /// The producer waits until no more than this many run (then it has the slots it wants).
         var wakeAtCount: Int?
+        /// When the deadline watcher wakes next, if it sleeps.
+        var watcherWakesAt: ContinuousClock.Instant?
+
+        /// After an attempt stopped running: whether the producer waiting for slots is to be woken.
+        mutating func freeSlot() -> Bool {
+            guard let wakeAt = wakeAtCount, running <= wakeAt else { return false }
+            wakeAtCount = nil
+            return true
+        }
     }
 
     private let state = Mutex(State())
+    private let deadlineChanged = WakeSignal()
 
-    /// Starts `body` as the task of job `id`'s `attempt`; the entry exists before the task can
-    /// finish. Returns false, starting nothing, when that attempt already runs here. An earlier
-    /// attempt still running here (its claim was undone by a crash, and the job rescued) is
-    /// stopped: its lease is gone.
-    func start(id: Int64, attempt: Int32, kind: String, _ body: @escaping @Sendable () async -> Void) -> Bool {
-        let superseded = state.withLock { state -> Task<Void, Never>?? in
+    /// Starts `body` as the task of job `id`'s `attempt`, to be stopped at `deadline`; the entry
+    /// exists before the task can finish. Returns false, starting nothing, when that attempt
+    /// already runs here. An earlier attempt still running here (its claim was undone by a crash,
+    /// and the job rescued) is cancelled, its outcome dropped: its lease is gone.
+    func start(
+        id: Int64, attempt: Int32, deadline: ContinuousClock.Instant,
+        onStop: @escaping @Sendable (StopReason) -> Void, _ body: @escaping @Sendable () async -> Void
+    ) -> Bool {
+        let started = state.withLock { state -> (superseded: Task<Void, Never>?, wakeWatcher: Bool)? in
             let previous = state.entries[id]
-            if previous?.attempt == attempt { return .none }
-            state.entries[id] = Entry(attempt: attempt, kind: kind, task: Task(operation: body))
-            return .some(previous?.task)
+            if previous?.attempt == attempt { return nil }
+            if let previous, previous.stopReason == nil { state.running -= 1 }
+            state.entries[id] = Entry(attempt: attempt, task: Task(operation: body), deadline: deadline, onStop: onStop)
+            state.running += 1
+            let wakeWatcher = state.watcherWakesAt.map { deadline < $0 } ?? true
+            if wakeWatcher { state.watcherWakesAt = deadline }
+            return (previous?.task, wakeWatcher)
         }
-        guard let superseded else { return false }
-        superseded?.cancel()
+        guard let started else { return false }
+        started.superseded?.cancel()
+        if started.wakeWatcher { deadlineChanged.signal() }
         return true
     }
 
-    /// Removes a finished attempt; returns whether it was still tracked (an attempt abandoned at
-    /// shutdown or superseded is not), and whether it freed the slots the producer waits for.
+    /// Removes an attempt whose handler returned; returns whether its outcome is to be recorded
+    /// (not if it was stopped, superseded or abandoned), and whether it freed the slots the producer
+    /// waits for.
     func finish(id: Int64, attempt: Int32) -> (tracked: Bool, freedWaitingSlot: Bool) {
         state.withLock { state in
-            let tracked = state.entries[id]?.attempt == attempt
-            if tracked { state.entries[id] = nil }
-            guard let wakeAt = state.wakeAtCount, state.entries.count <= wakeAt else { return (tracked, false) }
-            state.wakeAtCount = nil
-            return (tracked, true)
+            guard let entry = state.entries[id], entry.attempt == attempt else { return (false, false) }
+            state.entries[id] = nil
+            guard entry.stopReason == nil else { return (false, false) }
+            state.running -= 1
+            return (true, state.freeSlot())
         }
     }
 
@@ -50,45 +82,63 @@ final class RunningJobs: Sendable {
         state.withLock { $0.entries[id]?.stopReason }
     }
 
-    /// Cancels job `id`'s task, once, remembering why; returns false when the job is no longer
-    /// running here or was already stopped.
+    /// Stops job `id`'s attempt, once: cancels its task and records its outcome for `reason`.
+    /// Returns false when the job is no longer running here or was already stopped.
     @discardableResult
     func stop(id: Int64, reason: StopReason) -> Bool {
-        let task = state.withLock { state -> Task<Void, Never>? in
+        let stopped = state.withLock { state -> Entry? in
             guard var entry = state.entries[id], entry.stopReason == nil else { return nil }
             entry.stopReason = reason
             state.entries[id] = entry
-            return entry.task
+            state.running -= 1
+            _ = state.freeSlot()
+            return entry
         }
-        task?.cancel()
-        return task != nil
+        guard let stopped else { return false }
+        stopped.task.cancel()
+        stopped.onStop(reason)
+        return true
     }
 
-    /// Cancels every running task, for `reason`.
+    /// Stops every running attempt, for `reason`.
     func stopAll(reason: StopReason) {
         for id in ids { stop(id: id, reason: reason) }
     }
 
-    /// Forgets every job still running, returning their attempts: their outcomes will be dropped.
-    func abandonAll() -> [(id: Int64, attempt: Int32, kind: String)] {
-        state.withLock { state in
-            let abandoned = state.entries.map { (id: $0.key, attempt: $0.value.attempt, kind: $0.value.kind) }
-            state.entries.removeAll()
-            return abandoned
+    /// Stops each attempt when its deadline passes (as ``StopReason/timedOut``), until cancelled:
+    /// it sleeps until the earliest deadline, woken when an earlier one starts.
+    func watchDeadlines() async {
+        while !Task.isCancelled {
+            let now = ContinuousClock.now
+            let (overdue, next) = state.withLock { state -> ([Int64], ContinuousClock.Instant?) in
+                var overdue: [Int64] = []
+                var next: ContinuousClock.Instant?
+                for (id, entry) in state.entries where entry.stopReason == nil {
+                    if entry.deadline <= now {
+                        overdue.append(id)
+                    } else if next.map({ entry.deadline < $0 }) ?? true {
+                        next = entry.deadline
+                    }
+                }
+                state.watcherWakesAt = next
+                return (overdue, next)
+            }
+            for id in overdue { stop(id: id, reason: .timedOut) }
+            await deadlineChanged.wait(timeout: next.map { $0 - now } ?? .seconds(3600))
         }
     }
 
-    /// The ids of the running jobs.
-    var ids: [Int64] { state.withLock { Array($0.entries.keys) } }
+    /// The ids of the running (not stopped) attempts.
+    var ids: [Int64] { state.withLock { $0.entries.compactMap { $0.value.stopReason == nil ? $0.key : nil } } }
 
-    /// How many jobs are running.
-    var count: Int { state.withLock { $0.entries.count } }
+    /// How many attempts are running (not stopped).
+    var count: Int { state.withLock { $0.running } }
 
     /// Free slots under `concurrency`; with fewer than `wanted`, notes that the producer now
     /// waits for that many.
     func freeSlots(concurrency: Int, wanted: Int) -> Int {
         state.withLock { state in
-            let free = concurrency - state.entries.count
+            let free = concurrency - state.running
             state.wakeAtCount = free < wanted ? concurrency - wanted : nil
             return free
         }

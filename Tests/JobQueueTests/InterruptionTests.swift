@@ -121,4 +121,29 @@ struct InterruptionTests {
         #expect(job.attempt == 2)
         #expect(job.errors.first?.message == "the 'test.interrupted' job ran past its 0.5 seconds timeout and was stopped", "\(job.errors)")
     }
+
+    @Test("a handler deaf to cancellation holds up neither an operator's cancel nor shutdown: its job is cancelled, or released at the grace period's end, at once")
+    func hungHandlerStopped() async throws {
+        let db = try await TestDatabase.make()
+        defer { Task { await db.drop() } }
+        let log = RunLog()
+        let cancelled = try await db.queue.enqueue(NewJob(InterruptedArgs(mode: "hang"), maxAttempts: 3)).id
+        let stopping = Mutex(ContinuousClock.now)
+        let releasedID = Mutex<Int64>(0)
+        try await withWorker(db, registry: registry(db, log: log), configuration: testConfiguration(grace: .milliseconds(300))) {
+            try await expectEventually { try await db.state(cancelled) == .running }
+            #expect(try await db.queue.cancel(id: cancelled) == .running)
+            try await expectEventually(timeout: .seconds(5)) { try await db.state(cancelled) == .cancelled }
+            // The log's second run is not deaf: a hang is its first run only. A new job hangs again.
+            log.runs.withLock { $0.removeAll() }
+            let released = try await db.queue.enqueue(NewJob(InterruptedArgs(mode: "hang"), maxAttempts: 3)).id
+            try await expectEventually { try await db.state(released) == .running }
+            releasedID.withLock { $0 = released }
+            stopping.withLock { $0 = .now }
+        }
+        #expect(ContinuousClock.now - stopping.withLock { $0 } < .seconds(4), "shutdown waited for a handler deaf to cancellation")
+        let released = try await db.job(releasedID.withLock { $0 })
+        #expect(released.state == .available)
+        #expect(released.attempt == 0)
+    }
 }
