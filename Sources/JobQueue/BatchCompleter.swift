@@ -178,32 +178,28 @@ final class BatchCompleter: Sendable {
     /// job of the batch has one, so that what they record commits with the outcome or not at all.
     private func flush(_ batch: [FinishedJob]) async throws -> FlushedOutcomes {
         let columns = batch.map(\.columns)
-        let query = JobSQL.finish(
+        let query = JobSQL.record(
             workerID: workerID, ids: batch.map(\.id), attempts: batch.map(\.attempt),
             sequences: batch.map(\.checkpointSequence),
             states: columns.map(\.state), results: columns.map(\.result),
             errors: columns.map(\.error), delaysMs: columns.map(\.delayMs))
         guard batch.contains(where: { hooks.handles($0.kind) }) else {
-            return try await client.withConnection { [self] in try await write(query, on: $0).written }
+            return try await client.withConnection { [self] in try await write(query, on: $0) }
         }
         return try await client.transaction(logger: logger) { [self] connection in
-            let (written, ends) = try await write(query, on: connection)
-            try await hooks.run(ends, on: connection)
+            let written = try await write(query, on: connection)
+            try await hooks.run(batch.filter { written.accepted.contains($0.id) }.compactMap(\.end), on: connection)
             return written
         }
     }
 
-    /// Runs the finish statement; returns what it wrote, and the attempts it ended.
-    private func write(_ query: PostgresQuery, on connection: PostgresConnection) async throws -> (written: FlushedOutcomes, ends: [JobEnd]) {
+    /// Runs the record statement; returns what it wrote.
+    private func write(_ query: PostgresQuery, on connection: PostgresConnection) async throws -> FlushedOutcomes {
         var written = FlushedOutcomes()
-        var ends: [JobEnd] = []
-        for (id, lost, kind, queue, state, attempt) in try await FinishStatement(query: query).rows(on: connection, statements, logger: logger) {
+        for (id, lost) in try await RecordStatement(query: query).rows(on: connection, statements, logger: logger) {
             if lost { written.resumed.insert(id) } else { written.accepted.insert(id) }
-            if let state = JobState(rawValue: state), JobEnd.endingStates.contains(state) {
-                ends.append(JobEnd(id: id, kind: kind, queue: queue, state: state, attempt: attempt))
-            }
         }
-        return (written, ends)
+        return written
     }
 }
 

@@ -24,6 +24,7 @@ enum JobOutcome: Sendable {
 struct FinishedJob: Sendable {
     let id: Int64
     let kind: String
+    let queue: String
     let attempt: Int32
     let checkpointSequence: Int32
     let outcome: JobOutcome
@@ -44,7 +45,14 @@ struct FinishedJob: Sendable {
         case .resumed(let reason): storable = .resumed(reason: note(reason))
         case .snoozed(let delay): storable = .snoozed(delay: min(delay, .seconds(86_400 * 365)))
         }
-        return FinishedJob(id: id, kind: kind, attempt: attempt, checkpointSequence: checkpointSequence, outcome: storable)
+        return FinishedJob(id: id, kind: kind, queue: queue, attempt: attempt, checkpointSequence: checkpointSequence, outcome: storable)
+    }
+
+    /// The end of its attempt this outcome records, once written (unless the job resumes
+    /// instead): nil for a release, a resume or a snooze, which end no attempt.
+    var end: JobEnd? {
+        guard let state = JobState(rawValue: columns.state), JobEnd.endingStates.contains(state) else { return nil }
+        return JobEnd(id: id, kind: kind, queue: queue, state: state, attempt: attempt)
     }
 
     /// The row values the batch statement writes: state (or `snoozed`), result, error, delay

@@ -83,20 +83,19 @@ enum JobSQL {
     }
 
     /// Records a batch of outcomes, fenced on worker, attempt and checkpoints: the function
-    /// `job_queue_finish` (engine migration 0004), planned once per session like the claim.
+    /// `job_queue_record` (engine migration 0005), planned once per session like the claim.
     /// `results`/`errors` hold "" for none; `delaysMs` holds -1 for "keep run_at"; a state of
     /// `snoozed` makes the job available again after its delay. A success whose attempt saw more
     /// checkpoints than the job holds (a database crash lost one) is not recorded: the job is
     /// made available again at once, to resume, its error entry ``CheckpointLost/message``.
-    /// Returns each touched job's id, whether it was resumed, and its kind, queue, state and
-    /// attempt after the update (for lifecycle hooks).
-    static func finish(
+    /// Returns the id of each job written, and whether it was resumed so.
+    static func record(
         workerID: String, ids: [Int64], attempts: [Int32], sequences: [Int32], states: [String],
         results: [String], errors: [String], delaysMs: [Double]
     ) -> PostgresQuery {
         """
-        SELECT id, lost, kind, queue, state, attempt
-        FROM job_queue_finish(\(workerID), \(ids), \(attempts), \(sequences), \(states), \(results), \(errors),
+        SELECT id, lost
+        FROM job_queue_record(\(workerID), \(ids), \(attempts), \(sequences), \(states), \(results), \(errors),
                               \(delaysMs), \(CheckpointLost.message))
         """
     }

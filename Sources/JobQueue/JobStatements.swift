@@ -17,16 +17,16 @@ struct ClaimStatement: EngineStatement {
     }
 }
 
-/// Records a batch of outcomes (`JobSQL.finish`).
-struct FinishStatement: EngineStatement {
-    static let sql = JobSQL.finish(
+/// Records a batch of outcomes (`JobSQL.record`).
+struct RecordStatement: EngineStatement {
+    static let sql = JobSQL.record(
         workerID: "", ids: [], attempts: [], sequences: [], states: [], results: [], errors: [], delaysMs: []).sql
-    typealias Row = (Int64, Bool, String, String, String, Int32)
+    typealias Row = (Int64, Bool)
     let query: PostgresQuery
 
     func decodeRow(_ row: PostgresRow) throws -> Row {
         var columns = ColumnReader(row)
-        return (try columns.next(), try columns.next(), try columns.next(), try columns.next(), try columns.next(), try columns.next())
+        return (try columns.next(), try columns.next())
     }
 }
 

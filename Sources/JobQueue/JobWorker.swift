@@ -196,7 +196,8 @@ public final class JobWorker: Service, Sendable {
         if let outcome {
             JobMetrics.recordRun(job, outcome: outcome, duration: ContinuousClock.now - started)
             completer.add(FinishedJob(
-                id: job.id, kind: job.kind, attempt: job.attempt, checkpointSequence: checkpointSequence, outcome: outcome))
+                id: job.id, kind: job.kind, queue: job.queue, attempt: job.attempt, checkpointSequence: checkpointSequence,
+                outcome: outcome))
         }
         if shuttingDown.load(ordering: .relaxed) { drained.signal() }
     }

@@ -39,7 +39,7 @@ struct MigrationTests {
         defer { Task { await db.drop() } }
         let refused = try await BuddiProcess.run(["worker"], databaseURL: db.url.redacted)
         #expect(refused.status == 1)
-        #expect(refused.output.contains("buddi: the database schema is not current (pending: job_queue/0001_job_queue, job_queue/0002_queue_controls, job_queue/0003_depth_at_scale, job_queue/0004_claim_and_finish_functions, 0013_app_schema, "), "\(refused.output)")
+        #expect(refused.output.contains("buddi: the database schema is not current (pending: job_queue/0001_job_queue, job_queue/0002_queue_controls, job_queue/0003_depth_at_scale, job_queue/0004_claim_and_finish_functions, job_queue/0005_leaner_outcomes, 0013_app_schema, "), "\(refused.output)")
         #expect(refused.output.contains("); run `buddi migrate`, or pass --migrate"), "\(refused.output)")
         #expect(try await db.scalar("SELECT to_regclass('jobs') IS NULL", as: Bool.self) == true)
 

@@ -46,7 +46,7 @@ struct SchemaUpgradeTests {
 
         let ran = try await BuddiSchema.migrator(client: old.client, logger: old.logger).migrate()
         #expect(ran == [
-            "job_queue/0001_job_queue", "job_queue/0002_queue_controls", "job_queue/0003_depth_at_scale", "job_queue/0004_claim_and_finish_functions",
+            "job_queue/0001_job_queue", "job_queue/0002_queue_controls", "job_queue/0003_depth_at_scale", "job_queue/0004_claim_and_finish_functions", "job_queue/0005_leaner_outcomes",
             "0014_job_ended_hook", "0015_console_indexes", "0016_reads_at_scale", "0017_cheaper_root_check",
         ])
         try await BuddiSchema.migrator(client: old.client, logger: old.logger).checkCurrent()
@@ -71,8 +71,8 @@ struct SchemaUpgradeTests {
         defer { Task { await old.drop() } }
         let ran = try await BuddiSchema.migrator(client: old.client, logger: old.logger).migrate()
         #expect(ran.prefix(4) == ["0009_fetch_runs_job_ended", "0010_crash_safe_progress", "0011_rejected_memories", "0012_job_timeouts"])
-        #expect(ran.suffix(8) == [
-            "job_queue/0001_job_queue", "job_queue/0002_queue_controls", "job_queue/0003_depth_at_scale", "job_queue/0004_claim_and_finish_functions",
+        #expect(ran.suffix(9) == [
+            "job_queue/0001_job_queue", "job_queue/0002_queue_controls", "job_queue/0003_depth_at_scale", "job_queue/0004_claim_and_finish_functions", "job_queue/0005_leaner_outcomes",
             "0014_job_ended_hook", "0015_console_indexes", "0016_reads_at_scale", "0017_cheaper_root_check",
         ])
         try await BuddiSchema.migrator(client: old.client, logger: old.logger).checkCurrent()

@@ -53,7 +53,7 @@ struct CompletionDelayTests {
     func completerState() throws {
         let start = ContinuousClock.now
         let delay = Duration.seconds(1)
-        func job(_ id: Int64) -> FinishedJob { FinishedJob(id: id, kind: "k", attempt: 1, checkpointSequence: 0, outcome: .released) }
+        func job(_ id: Int64) -> FinishedJob { FinishedJob(id: id, kind: "k", queue: "q", attempt: 1, checkpointSequence: 0, outcome: .released) }
         func ids(_ step: BatchCompleter.Step) -> [Int64]? {
             if case .flush(let batch, _, _) = step { return batch.map(\.id) }
             return nil

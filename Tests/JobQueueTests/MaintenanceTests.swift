@@ -20,7 +20,7 @@ struct MaintenanceTests {
     private func finish(
         _ db: TestDatabase, as worker: String, id: Int64, attempt: Int32, result: String, checkpoints: Int32 = 0
     ) async throws -> [Int64] {
-        let query = JobSQL.finish(
+        let query = JobSQL.record(
             workerID: worker, ids: [id], attempts: [attempt], sequences: [checkpoints], states: ["completed"],
             results: [result], errors: [""], delaysMs: [-1])
         var accepted: [Int64] = []

@@ -20,12 +20,12 @@ struct QueryPlanTests {
         let ids = try await db.scalar("SELECT array_agg(id ORDER BY id) FROM jobs WHERE state = 'running'", as: [Int64].self) ?? []
         #expect(ids.count == 700)
         let ones = [Int32](repeating: 1, count: ids.count)
-        let finish = JobSQL.finish(
+        let finish = JobSQL.record(
             workerID: "w", ids: ids, attempts: ones, sequences: [Int32](repeating: 0, count: ids.count),
             states: [String](repeating: "completed", count: ids.count), results: [String](repeating: "", count: ids.count),
             errors: [String](repeating: "", count: ids.count), delaysMs: [Double](repeating: -1, count: ids.count))
         // Recording outcomes is a function: its statement is planned with the function's settings.
-        let finishing = try await db.statement(of: "job_queue_finish", boundAs: finish)
+        let finishing = try await db.statement(of: "job_queue_record", boundAs: finish)
         let byID: [(String, PostgresQuery, [String])] = [
             ("finish", finishing.query, finishing.settings),
             ("extendLeases", JobSQL.extendLeases(ids: ids, workerID: "w", leaseSeconds: 30), []),
@@ -60,7 +60,7 @@ struct QueryPlanTests {
 
         // And they still do their work: every outcome recorded once, fenced on worker and attempt.
         var recorded = 0
-        for try await _ in try await db.client.query(JobSQL.finish(
+        for try await _ in try await db.client.query(JobSQL.record(
             workerID: "other", ids: ids, attempts: ones, sequences: ones.map { _ in 0 },
             states: ids.map { _ in "completed" }, results: ids.map { _ in "" }, errors: ids.map { _ in "" },
             delaysMs: ids.map { _ in -1 }), logger: db.logger) { recorded += 1 }
@@ -92,7 +92,7 @@ struct QueryPlanTests {
             // Plans made, and kept for the session, while the table holds one job.
             let first = try await db.enqueue(TestArgs())
             for try await _ in try await connection.query(JobSQL.claim(queue: "default", limit: 1, workerID: "w", leaseSeconds: 30), logger: db.logger) {}
-            let outcome = { (id: Int64) in JobSQL.finish(
+            let outcome = { (id: Int64) in JobSQL.record(
                 workerID: "w", ids: [id], attempts: [1], sequences: [0], states: ["completed"], results: [""], errors: [""], delaysMs: [-1]) }
             for try await _ in try await connection.query(outcome(first), logger: db.logger) {}
 

@@ -21,7 +21,7 @@ struct StatementModeTests {
     func preparedAndUnnamed() async throws {
         let db = try await TestDatabase.make()
         defer { Task { await db.drop() } }
-        let names = [ClaimStatement.name, FinishStatement.name, InsertOneStatement.name]
+        let names = [ClaimStatement.name, RecordStatement.name, InsertOneStatement.name]
         // A busy queue beside the one claimed from, in the statistics: a statement whose plan
         // depended on the queue, the LIMIT or the batch (the claim's and the outcomes' own SQL,
         // sent as statements) would get custom plans here; the calls to the engine's functions
@@ -40,12 +40,12 @@ struct StatementModeTests {
                     let claim = ClaimStatement(query: JobSQL.claim(queue: "modes", limit: round + 3, workerID: "w", leaseSeconds: 30))
                     let claimed = try await claim.rows(on: connection, mode, logger: db.logger)
                     #expect(claimed.map(\.0).sorted() == ids, "\(mode)")
-                    let finish = FinishStatement(query: JobSQL.finish(
+                    let finish = RecordStatement(query: JobSQL.record(
                         workerID: "w", ids: ids, attempts: ids.map { _ in 1 }, sequences: ids.map { _ in 0 },
                         states: ids.map { _ in "completed" }, results: ids.map { _ in "{\"ok\": true}" },
                         errors: ids.map { _ in "" }, delaysMs: ids.map { _ in -1 }))
                     let finished = try await finish.rows(on: connection, mode, logger: db.logger)
-                    #expect(finished.map(\.0).sorted() == ids && finished.allSatisfy { $0.4 == "completed" }, "\(mode)")
+                    #expect(finished.map(\.0).sorted() == ids && finished.allSatisfy { !$0.1 }, "\(mode)")
                 }
                 let plans = try await plans(on: connection, db)
                 for name in names {
@@ -55,7 +55,7 @@ struct StatementModeTests {
                 // call: the claim and the outcomes settle on the generic plan after PostgreSQL's
                 // five custom ones, instead of being planned on every call.
                 if mode == .prepared {
-                    for name in [ClaimStatement.name, FinishStatement.name] {
+                    for name in [ClaimStatement.name, RecordStatement.name] {
                         let (generic, custom) = try #require(plans[name])
                         #expect(custom <= 5 && generic >= 5, "\(name): \(generic) generic and \(custom) custom plans")
                     }
