@@ -9,7 +9,7 @@ import Synchronization
 /// waiting for a handler that ignores cancellation. A stopped attempt no longer counts as running
 /// (its slot is free, its lease no longer extended); whatever its handler returns later is dropped.
 /// One watcher (``watchDeadlines()``) stops the attempts that outlive their deadline, so a job
-/// costs no timer task of its own.
+/// costs no timer of its own.
 final class RunningJobs: Sendable {
     private struct Entry {
         let attempt: Int32
@@ -26,7 +26,7 @@ final class RunningJobs: Sendable {
         var running = 0
         /// The producer waits until no more than this many run (then it has the slots it wants).
         var wakeAtCount: Int?
-        /// When the deadline watcher wakes next, if it sleeps.
+        /// When the deadline watcher wakes next (nil until it has looked).
         var watcherWakesAt: ContinuousClock.Instant?
 
         /// After an attempt stopped running: whether the producer waiting for slots is to be woken.
@@ -105,26 +105,26 @@ final class RunningJobs: Sendable {
         for id in ids { stop(id: id, reason: reason) }
     }
 
+    /// How long the deadline watcher sleeps at most: an attempt whose deadline comes sooner than
+    /// its next wake (a timeout under this) wakes it; any other start does not.
+    static let watchInterval: Duration = .seconds(1)
+
     /// Stops each attempt when its deadline passes (as ``StopReason/timedOut``), until cancelled:
-    /// it sleeps until the earliest deadline, woken when an earlier one starts.
+    /// it wakes at the earliest deadline or after ``watchInterval``, whichever is sooner.
     func watchDeadlines() async {
         while !Task.isCancelled {
             let now = ContinuousClock.now
-            let (overdue, next) = state.withLock { state -> ([Int64], ContinuousClock.Instant?) in
+            let (overdue, wake) = state.withLock { state -> ([Int64], ContinuousClock.Instant) in
                 var overdue: [Int64] = []
-                var next: ContinuousClock.Instant?
+                var wake = now + Self.watchInterval
                 for (id, entry) in state.entries where entry.stopReason == nil {
-                    if entry.deadline <= now {
-                        overdue.append(id)
-                    } else if next.map({ entry.deadline < $0 }) ?? true {
-                        next = entry.deadline
-                    }
+                    if entry.deadline <= now { overdue.append(id) } else { wake = min(wake, entry.deadline) }
                 }
-                state.watcherWakesAt = next
-                return (overdue, next)
+                state.watcherWakesAt = wake
+                return (overdue, wake)
             }
             for id in overdue { stop(id: id, reason: .timedOut) }
-            await deadlineChanged.wait(timeout: next.map { $0 - now } ?? .seconds(3600))
+            await deadlineChanged.wait(timeout: wake - now)
         }
     }
 
