@@ -31,15 +31,36 @@ struct JobExecutor: Sendable {
         job.timeout ?? registry.timeout(for: job.kind)
     }
 
-    /// Runs the handler; the outcome to record, or nil when the attempt was stopped meanwhile
-    /// (the stop records its outcome: ``outcome(of:stoppedFor:)``). Not bounded here: the worker
-    /// stops an attempt that outlives ``timeout(of:)``.
-    func run(
-        _ job: ClaimedJob, checkpoints: CheckpointSequence, stopReason: @Sendable (Int64) -> StopReason?
-    ) async -> JobOutcome? {
+    /// Runs the handler, unbounded (the worker stops an attempt that outlives
+    /// ``timeout(of:)``), and returns how it ended, for ``outcome(of:ended:)``.
+    func run(_ job: ClaimedJob, checkpoints: CheckpointSequence) async -> Result<String?, any Error> {
+        guard let handler = registry.handler(for: job.kind) else {
+            let known = registry.kinds.joined(separator: ", ")
+            return .failure(JobFailure.discard(reason: "no handler for job kind '\(job.kind)' on this worker (it runs: \(known))"))
+        }
         let (logger, metadata) = logging(job)
+        let context = JobContext(
+            jobID: job.id, kind: job.kind, queue: job.queue, attempt: job.attempt,
+            maxAttempts: min(job.maxAttempts, registry.retryPolicy(for: job.kind)?.maxAttempts ?? .max), workerID: workerID, progressJSON: job.progressJSON, logger: logger,
+            checkpoints: checkpoints)
         return await JobLogMetadata.$current.withValue(metadata) {
-            await run(job, checkpoints: checkpoints, logger: logger, stopReason: stopReason)
+            do {
+                return .success(try await handler(job.argsJSON, context))
+            } catch {
+                return .failure(error)
+            }
+        }
+    }
+
+    /// The outcome of an attempt whose handler ended so: completed, or failed (to retry,
+    /// discard, snooze or resume), logged with the job's metadata.
+    func outcome(of job: ClaimedJob, ended end: Result<String?, any Error>) -> JobOutcome {
+        switch end {
+        case .success(let result):
+            return .completed(resultJSON: result)
+        case .failure(let error):
+            let (logger, metadata) = logging(job)
+            return JobLogMetadata.$current.withValue(metadata) { failure(job, error, logger: logger) }
         }
     }
 
@@ -50,11 +71,7 @@ struct JobExecutor: Sendable {
         case .cancelledByOperator: return .cancelled(reason: "cancelled by an operator while running")
         case .shutdown: return .released
         case .leaseLost: return nil
-        case .timedOut:
-            let (logger, metadata) = logging(job)
-            return JobLogMetadata.$current.withValue(metadata) {
-                failure(job, JobTimedOut(kind: job.kind, limit: timeout(of: job)), logger: logger)
-            }
+        case .timedOut: return outcome(of: job, ended: .failure(JobTimedOut(kind: job.kind, limit: timeout(of: job))))
         }
     }
 
@@ -65,26 +82,6 @@ struct JobExecutor: Sendable {
         var logger = logger
         if !loggerAddsJob { logger.handler.metadata.merge(metadata) { $1 } }
         return (logger, metadata)
-    }
-
-    private func run(
-        _ job: ClaimedJob, checkpoints: CheckpointSequence, logger: Logger, stopReason: @Sendable (Int64) -> StopReason?
-    ) async -> JobOutcome? {
-        guard let handler = registry.handler(for: job.kind) else {
-            let known = registry.kinds.joined(separator: ", ")
-            return .discarded(error: "no handler for job kind '\(job.kind)' on this worker (it runs: \(known))")
-        }
-        let context = JobContext(
-            jobID: job.id, kind: job.kind, queue: job.queue, attempt: job.attempt,
-            maxAttempts: min(job.maxAttempts, registry.retryPolicy(for: job.kind)?.maxAttempts ?? .max), workerID: workerID, progressJSON: job.progressJSON, logger: logger,
-            checkpoints: checkpoints)
-        do {
-            return .completed(resultJSON: try await handler(job.argsJSON, context))
-        } catch {
-            // Stopped: cancelled, timed out, shut down or its lease lost; the stop recorded the outcome.
-            if stopReason(job.id) != nil { return nil }
-            return failure(job, error, logger: logger)
-        }
     }
 
     private func failure(_ job: ClaimedJob, _ error: any Error, logger: Logger) -> JobOutcome {

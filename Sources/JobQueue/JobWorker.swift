@@ -18,10 +18,10 @@ public final class JobWorker: Service, Sendable {
     private let configuration: WorkerConfiguration
     private let logger: Logger
     private let executor: JobExecutor
-    private let running = RunningJobs()
+    private let running: RunningJobs
     private let completer: BatchCompleter
-    private let wake = WakeSignal()
-    private let drained = WakeSignal()
+    private let wake: WakeSignal
+    private let drained: WakeSignal
     private let shuttingDown = Atomic<Bool>(false)
 
     /// A worker running `registry`'s handlers; call `run()` (or add it to a ServiceGroup after
@@ -32,6 +32,10 @@ public final class JobWorker: Service, Sendable {
         self.client = client
         self.configuration = configuration
         self.logger = logger
+        let (wake, drained) = (WakeSignal(), WakeSignal())
+        self.wake = wake
+        self.drained = drained
+        self.running = RunningJobs(slotsFreed: wake, idle: drained)
         self.executor = JobExecutor(
             registry: registry, backoff: configuration.backoff,
             workerID: configuration.workerID, logger: logger)
@@ -58,6 +62,8 @@ public final class JobWorker: Service, Sendable {
             onNotification: { [weak self] payload in self?.handleNotification(payload) })
         let (stopBackground, stopBackgroundContinuation) = AsyncStream.makeStream(of: Void.self)
 
+        // Not a child either: the deadlines hold while running jobs drain after a cancellation.
+        let deadlines = Task { await self.running.watchDeadlines() }
         await withTaskGroup(of: Void.self) { group in
             // Not a child of this task: cancelling the worker must not cancel the completer, whose
             // waits would then return at once and spin while running jobs drain; `close()` ends it.
@@ -66,7 +72,6 @@ public final class JobWorker: Service, Sendable {
                 await withTaskGroup(of: Void.self) { background in
                     if self.configuration.listens { background.addTask { await listener.run() } }
                     background.addTask { await heartbeat.run() }
-                    background.addTask { await self.running.watchDeadlines() }
                     for await _ in stopBackground {}
                     background.cancelAll()
                 }
@@ -81,6 +86,7 @@ public final class JobWorker: Service, Sendable {
                 self.beginShutdown()
             }
             await self.drain()
+            deadlines.cancel()
             self.completer.close()
             stopBackgroundContinuation.finish()
         }
@@ -175,14 +181,14 @@ public final class JobWorker: Service, Sendable {
             onStop: { [self] reason in
                 // Not a success, so the checkpoints its attempt saw do not matter (they fence successes only).
                 record(job, outcome: executor.outcome(of: job, stoppedFor: reason), checkpointSequence: 0, started: started)
-                wake.signal()
             }
-        ) { [self] in
+        ) { [self] token in
             let checkpoints = CheckpointSequence(job.checkpointSequence)
-            let outcome = await executor.run(job, checkpoints: checkpoints) { running.stopReason(of: $0) }
-            let (tracked, freedWaitingSlot) = running.finish(id: job.id, attempt: job.attempt)
-            if tracked { record(job, outcome: outcome, checkpointSequence: checkpoints.expected, started: started) }
-            if freedWaitingSlot { wake.signal() }
+            let end = await executor.run(job, checkpoints: checkpoints)
+            // Stopped meanwhile: the stop recorded the attempt's outcome.
+            guard running.finish(id: job.id, token: token) else { return }
+            record(job, outcome: executor.outcome(of: job, ended: end), checkpointSequence: checkpoints.expected, started: started)
+            running.settle()
         }
         if !began {
             // The same attempt claimed twice: a crash undid the first claim's commit after it
@@ -193,13 +199,11 @@ public final class JobWorker: Service, Sendable {
 
     /// Queues the outcome of an attempt that ended (nil: its lease was lost, nothing to write).
     private func record(_ job: ClaimedJob, outcome: JobOutcome?, checkpointSequence: Int32, started: ContinuousClock.Instant) {
-        if let outcome {
-            JobMetrics.recordRun(job, outcome: outcome, duration: ContinuousClock.now - started)
-            completer.add(FinishedJob(
-                id: job.id, kind: job.kind, queue: job.queue, attempt: job.attempt, checkpointSequence: checkpointSequence,
-                outcome: outcome))
-        }
-        if shuttingDown.load(ordering: .relaxed) { drained.signal() }
+        guard let outcome else { return }
+        JobMetrics.recordRun(job, outcome: outcome, duration: ContinuousClock.now - started)
+        completer.add(FinishedJob(
+            id: job.id, kind: job.kind, queue: job.queue, attempt: job.attempt, checkpointSequence: checkpointSequence,
+            outcome: outcome))
     }
 
     // MARK: Shutdown
@@ -216,5 +220,7 @@ public final class JobWorker: Service, Sendable {
         logger.warning("grace period over; releasing running jobs", metadata: ["running": "\(running.count)"])
         // Each stopped attempt is released at once, whether its handler honours the cancellation or not.
         running.stopAll(reason: .shutdown)
+        // One the watcher or an operator stopped just before is queued in a moment.
+        while running.count > 0 { await drained.wait(timeout: .milliseconds(100)) }
     }
 }

@@ -1,28 +1,34 @@
 import Synchronization
 
-/// The jobs a worker is running: their tasks, their deadlines, and why a task was stopped, if it
-/// was.
+/// The jobs a worker is running: their tasks, their deadlines, and which were stopped.
 ///
-/// An attempt ends once, whichever comes first: its handler returns (``finish(id:attempt:)``) or
-/// it is stopped (``stop(id:reason:)``: cancelled, timed out, shut down, lease lost), which
+/// An attempt ends once, whichever comes first: its handler returns (``finish(id:token:)``) or
+/// it is stopped (``stop(id:reason:token:)``: cancelled, timed out, shut down, lease lost), which
 /// cancels its task and records its outcome at once, through the entry's `onStop`, without
-/// waiting for a handler that ignores cancellation. A stopped attempt no longer counts as running
-/// (its slot is free, its lease no longer extended); whatever its handler returns later is dropped.
+/// waiting for a handler that ignores cancellation. A stopped attempt no longer holds a slot or
+/// its lease; whatever its handler returns later is dropped. An attempt counts as running until
+/// its outcome is queued (``settle()``), so that a worker shutting down, which waits for none to
+/// run, never closes its completer before the last outcome is in it.
+///
 /// One watcher (``watchDeadlines()``) stops the attempts that outlive their deadline, so a job
 /// costs no timer of its own.
 final class RunningJobs: Sendable {
     private struct Entry {
         let attempt: Int32
+        /// Tells this attempt's entry from a later one of the same job.
+        let token: UInt64
         let task: Task<Void, Never>
         let deadline: ContinuousClock.Instant
         /// Records the attempt's outcome when it is stopped before its handler returns.
         let onStop: @Sendable (StopReason) -> Void
-        var stopReason: StopReason?
+        /// Set once the attempt ended (stopped, or its handler returned): its outcome is decided.
+        var ended = false
     }
 
     private struct State {
         var entries: [Int64: Entry] = [:]
-        /// Entries not stopped.
+        var nextToken: UInt64 = 0
+        /// Attempts whose outcome is not queued yet.
         var running = 0
         /// The producer waits until no more than this many run (then it has the slots it wants).
         var wakeAtCount: Int?
@@ -39,24 +45,40 @@ final class RunningJobs: Sendable {
 
     private let state = Mutex(State())
     private let deadlineChanged = WakeSignal()
+    /// Signalled when the slots the producer waits for are free.
+    private let slotsFreed: WakeSignal
+    /// Signalled when no attempt runs.
+    private let idle: WakeSignal
 
-    /// Starts `body` as the task of job `id`'s `attempt`, to be stopped at `deadline`; the entry
-    /// exists before the task can finish. Returns false, starting nothing, when that attempt
-    /// already runs here. An earlier attempt still running here (its claim was undone by a crash,
-    /// and the job rescued) is cancelled, its outcome dropped: its lease is gone.
+    /// - Parameters:
+    ///   - slotsFreed: signalled when as many attempts ended as the producer waits for.
+    ///   - idle: signalled whenever the last running attempt's outcome is queued.
+    init(slotsFreed: WakeSignal, idle: WakeSignal) {
+        self.slotsFreed = slotsFreed
+        self.idle = idle
+    }
+
+    /// Starts `body` as the task of job `id`'s `attempt`, to be stopped at `deadline`; `body` is
+    /// given the attempt's token, for ``finish(id:token:)``. The entry exists before the task can
+    /// finish. Returns false, starting nothing, when that attempt already runs here. An earlier
+    /// attempt still running here (its claim was undone by a crash, and the job rescued), or this
+    /// one stopped, is replaced; a replaced attempt still running is cancelled, its outcome dropped.
     func start(
         id: Int64, attempt: Int32, deadline: ContinuousClock.Instant,
-        onStop: @escaping @Sendable (StopReason) -> Void, _ body: @escaping @Sendable () async -> Void
+        onStop: @escaping @Sendable (StopReason) -> Void, _ body: @escaping @Sendable (_ token: UInt64) async -> Void
     ) -> Bool {
         let started = state.withLock { state -> (superseded: Task<Void, Never>?, wakeWatcher: Bool)? in
             let previous = state.entries[id]
-            if previous?.attempt == attempt { return nil }
-            if let previous, previous.stopReason == nil { state.running -= 1 }
-            state.entries[id] = Entry(attempt: attempt, task: Task(operation: body), deadline: deadline, onStop: onStop)
+            if let previous, previous.attempt == attempt, !previous.ended { return nil }
+            if let previous, !previous.ended { state.running -= 1 }
+            state.nextToken &+= 1
+            let token = state.nextToken
+            state.entries[id] = Entry(
+                attempt: attempt, token: token, task: Task { await body(token) }, deadline: deadline, onStop: onStop)
             state.running += 1
             let wakeWatcher = state.watcherWakesAt.map { deadline < $0 } ?? true
             if wakeWatcher { state.watcherWakesAt = deadline }
-            return (previous?.task, wakeWatcher)
+            return (previous?.ended == false ? previous?.task : nil, wakeWatcher)
         }
         guard let started else { return false }
         started.superseded?.cancel()
@@ -64,39 +86,42 @@ final class RunningJobs: Sendable {
         return true
     }
 
-    /// Removes an attempt whose handler returned; returns whether its outcome is to be recorded
-    /// (not if it was stopped, superseded or abandoned), and whether it freed the slots the producer
-    /// waits for.
-    func finish(id: Int64, attempt: Int32) -> (tracked: Bool, freedWaitingSlot: Bool) {
+    /// The handler of the attempt with `token` returned: removes its entry. True if its outcome
+    /// is to be recorded (then call ``settle()`` once it is queued); false if the attempt was
+    /// stopped or replaced, and its outcome is dropped.
+    func finish(id: Int64, token: UInt64) -> Bool {
         state.withLock { state in
-            guard let entry = state.entries[id], entry.attempt == attempt else { return (false, false) }
+            guard let entry = state.entries[id], entry.token == token else { return false }
             state.entries[id] = nil
-            guard entry.stopReason == nil else { return (false, false) }
-            state.running -= 1
-            return (true, state.freeSlot())
+            return !entry.ended
         }
     }
 
-    /// Why job `id` was stopped, if it was.
-    func stopReason(of id: Int64) -> StopReason? {
-        state.withLock { $0.entries[id]?.stopReason }
+    /// An ended attempt's outcome is queued: it no longer runs.
+    func settle() {
+        let (freed, none) = state.withLock { state in
+            state.running -= 1
+            return (state.freeSlot(), state.running == 0)
+        }
+        if freed { slotsFreed.signal() }
+        if none { idle.signal() }
     }
 
-    /// Stops job `id`'s attempt, once: cancels its task and records its outcome for `reason`.
-    /// Returns false when the job is no longer running here or was already stopped.
+    /// Stops job `id`'s attempt (only the one with `token`, if given), once: cancels its task and
+    /// records its outcome for `reason`. Returns false when no such attempt runs here, or it had
+    /// ended already.
     @discardableResult
-    func stop(id: Int64, reason: StopReason) -> Bool {
+    func stop(id: Int64, reason: StopReason, token: UInt64? = nil) -> Bool {
         let stopped = state.withLock { state -> Entry? in
-            guard var entry = state.entries[id], entry.stopReason == nil else { return nil }
-            entry.stopReason = reason
+            guard var entry = state.entries[id], !entry.ended, token.map({ $0 == entry.token }) ?? true else { return nil }
+            entry.ended = true
             state.entries[id] = entry
-            state.running -= 1
-            _ = state.freeSlot()
             return entry
         }
         guard let stopped else { return false }
         stopped.task.cancel()
         stopped.onStop(reason)
+        settle()
         return true
     }
 
@@ -114,24 +139,24 @@ final class RunningJobs: Sendable {
     func watchDeadlines() async {
         while !Task.isCancelled {
             let now = ContinuousClock.now
-            let (overdue, wake) = state.withLock { state -> ([Int64], ContinuousClock.Instant) in
-                var overdue: [Int64] = []
+            let (overdue, wake) = state.withLock { state -> ([(id: Int64, token: UInt64)], ContinuousClock.Instant) in
+                var overdue: [(id: Int64, token: UInt64)] = []
                 var wake = now + Self.watchInterval
-                for (id, entry) in state.entries where entry.stopReason == nil {
-                    if entry.deadline <= now { overdue.append(id) } else { wake = min(wake, entry.deadline) }
+                for (id, entry) in state.entries where !entry.ended {
+                    if entry.deadline <= now { overdue.append((id, entry.token)) } else { wake = min(wake, entry.deadline) }
                 }
                 state.watcherWakesAt = wake
                 return (overdue, wake)
             }
-            for id in overdue { stop(id: id, reason: .timedOut) }
+            for attempt in overdue { stop(id: attempt.id, reason: .timedOut, token: attempt.token) }
             await deadlineChanged.wait(timeout: wake - now)
         }
     }
 
-    /// The ids of the running (not stopped) attempts.
-    var ids: [Int64] { state.withLock { $0.entries.compactMap { $0.value.stopReason == nil ? $0.key : nil } } }
+    /// The ids of the running attempts (not ended).
+    var ids: [Int64] { state.withLock { $0.entries.compactMap { $0.value.ended ? nil : $0.key } } }
 
-    /// How many attempts are running (not stopped).
+    /// How many attempts run (their outcome not queued yet).
     var count: Int { state.withLock { $0.running } }
 
     /// Free slots under `concurrency`; with fewer than `wanted`, notes that the producer now

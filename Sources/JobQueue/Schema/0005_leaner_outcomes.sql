@@ -50,13 +50,15 @@ BEGIN
         run_at = CASE WHEN v.state = 'completed' AND j.checkpoint_seq <> v.sequence THEN now()
                       WHEN v.delay_ms >= 0 THEN now() + v.delay_ms * interval '1 millisecond'
                       ELSE j.run_at END,
-        errors = CASE WHEN v.state = 'completed' AND j.checkpoint_seq <> v.sequence
-                      THEN j.errors || jsonb_build_array(jsonb_build_object(
-                          'attempt', j.attempt, 'at', now(), 'message', lost_message, 'resumed', true))
-                      WHEN v.error = '' THEN j.errors
+        errors = CASE WHEN CASE WHEN v.state = 'completed' AND j.checkpoint_seq <> v.sequence
+                                THEN lost_message ELSE v.error END = '' THEN j.errors
                       ELSE j.errors || jsonb_build_array(jsonb_build_object(
-                          'attempt', j.attempt, 'at', now(), 'message', v.error)
-                          || CASE WHEN v.state = 'available' THEN '{"resumed": true}'::jsonb ELSE '{}'::jsonb END) END,
+                          'attempt', j.attempt, 'at', now(),
+                          'message', CASE WHEN v.state = 'completed' AND j.checkpoint_seq <> v.sequence
+                                          THEN lost_message ELSE v.error END)
+                          || CASE WHEN (v.state = 'completed' AND j.checkpoint_seq <> v.sequence)
+                                       OR v.state IN ('available', 'snoozed')
+                                  THEN '{"resumed": true}'::jsonb ELSE '{}'::jsonb END) END,
         finished_at = CASE WHEN v.state IN ('completed', 'discarded', 'cancelled')
                             AND NOT (v.state = 'completed' AND j.checkpoint_seq <> v.sequence) THEN now() END,
         worker_id = NULL, lease_expires_at = NULL
