@@ -176,8 +176,7 @@ public final class JobWorker: Service, Sendable {
     private func start(_ job: ClaimedJob) {
         let started = ContinuousClock.now
         let began = running.start(
-            // A timeout beyond a year is no timeout, and must not overflow the clock.
-            id: job.id, attempt: job.attempt, deadline: started + min(executor.timeout(of: job), .seconds(366 * 86_400)),
+            id: job.id, attempt: job.attempt, deadline: started + executor.timeout(of: job),
             onStop: { [self] reason in
                 // Not a success, so the checkpoints its attempt saw do not matter (they fence successes only).
                 record(job, outcome: executor.outcome(of: job, stoppedFor: reason), checkpointSequence: 0, started: started)

@@ -5,8 +5,9 @@
 -- then found the job again to update it; it also returned the job's kind, queue, state and
 -- attempt, which the worker already knows. `job_queue_record` reads the checkpoints in the update
 -- itself (`checkpoint_seq`, which it does not change) and returns only what the worker cannot
--- know: which outcomes were written, and which of them found a checkpoint lost. On a no-op job
--- that is a sixth less work for the server per job (`buddi bench queue`).
+-- know: which outcomes were written, and which of them found a checkpoint lost. Measured in
+-- batches of 200 outcomes (a PL/pgSQL loop on one cluster): 22.9 µs of server time each,
+-- against 24.2 µs for `job_queue_finish`.
 --
 -- Same fences and effects as `job_queue_finish`: a row is touched only while `record_worker`
 -- holds the same attempt in `running`; a success whose attempt saw other checkpoints than the
