@@ -90,16 +90,17 @@ struct MaintenanceTests {
         let db = try await TestDatabase.make()
         defer { Task { await db.drop() } }
         let runs = Runs()
-        let id = try await db.enqueue(TestArgs(mode: "sleep", sleepMs: 2500))
-        // A rescuer runs beside the worker: without the heartbeat the lease would lapse after 1 s
-        // and the job be rescued, failing its attempt.
+        let id = try await db.enqueue(TestArgs(mode: "sleep", sleepMs: 4500))
+        // A rescuer runs beside the worker: without the heartbeat the lease would lapse after 2 s
+        // and the job be rescued, failing its attempt. (A 2 s lease, extended every 0.67 s, leaves
+        // a busy machine 1.3 s to run a late heartbeat; a 1 s lease left it 0.67 s, and once failed.)
         let worker = JobWorker(
-            client: db.client, registry: testRegistry(runs), configuration: testConfiguration(lease: .seconds(1)), logger: db.logger)
+            client: db.client, registry: testRegistry(runs), configuration: testConfiguration(lease: .seconds(2)), logger: db.logger)
         let rescuer = LeaseRescuer(client: db.client, interval: .milliseconds(100), logger: db.logger)
         try await withServicesRunning([worker, rescuer], logger: db.logger) {
             try await expectEventually { try await db.state(id) == .completed }
         }
-        // It ran 2.5 s on a 1 s lease without being rescued: one attempt, no lease error.
+        // It ran 4.5 s on a 2 s lease without being rescued: one attempt, no lease error.
         let job = try await db.job(id)
         #expect(job.attempt == 1)
         #expect(job.errors.isEmpty)
