@@ -23,6 +23,8 @@ public struct QueueBenchReport: BenchReport, Codable, Sendable {
     var jobsPerSecond: Double
     var completed: Int
     var duplicates: Int
+    /// What the drain cost each job: the workers (this process) and the server.
+    var drainCPU: CPUPerJob
     var pickupJobs: Int
     var pickupP50Ms: Double
     var pickupP95Ms: Double
@@ -36,19 +38,22 @@ public struct QueueBenchReport: BenchReport, Codable, Sendable {
     var baselineJobsPerSecond: Double?
     var ratioToBaseline: Double?
     var commitFloorP50Ms: Double?
+    /// With `--baseline`: what the raw loop cost each job, its client and the server.
+    var baselineCPU: CPUPerJob?
 
     public var text: String {
         """
         enqueued \(jobs) jobs at \(Int(enqueueJobsPerSecond)) jobs/s
         drained with \(workers) workers, batch \(batch), completion delay \(completionDelayMs) ms: \(String(format: "%.2f", seconds)) s, \(Int(jobsPerSecond)) jobs/s
-        completed \(completed), duplicates \(duplicates)
+        completed \(completed), duplicates \(duplicates); \(drainCPU.text)
         pick-up latency over \(pickupJobs) sequential jobs: p50 \(String(format: "%.3f", pickupP50Ms)) ms, \
         p95 \(String(format: "%.3f", pickupP95Ms)) ms, p99 \(String(format: "%.3f", pickupP99Ms)) ms \
         (from the enqueue's commit: p50 \(String(format: "%.3f", pickupAfterCommitP50Ms)) ms, \
         p99 \(String(format: "%.3f", pickupAfterCommitP99Ms)) ms)
         """ + (baselineJobsPerSecond.map { baseline in
             "\nraw SQL baseline (claim 50 SKIP LOCKED, complete with = ANY, 4 connections): \(Int(baseline)) jobs/s; " +
-            "ratio \(String(format: "%.2f", ratioToBaseline ?? 0)); INSERT+COMMIT round trip p50 \(String(format: "%.3f", commitFloorP50Ms ?? 0)) ms"
+            "ratio \(String(format: "%.2f", ratioToBaseline ?? 0)); INSERT+COMMIT round trip p50 \(String(format: "%.3f", commitFloorP50Ms ?? 0)) ms" +
+            (baselineCPU.map { "\nraw SQL baseline's \($0.text)" } ?? "")
         } ?? "")
     }
 
@@ -66,6 +71,8 @@ public struct QueueBenchReport: BenchReport, Codable, Sendable {
         case baselineJobsPerSecond = "baseline_jobs_per_second"
         case ratioToBaseline = "ratio_to_baseline"
         case commitFloorP50Ms = "commit_floor_p50_ms"
+        case drainCPU = "drain_cpu_per_job"
+        case baselineCPU = "baseline_cpu_per_job"
     }
 }
 
@@ -172,6 +179,7 @@ public struct QueueBenchmark: Sendable {
         var registry = JobRegistry()
         registry.register(BenchNoopArgs.self) { _, context in counter.record(context.jobID) }
         let drainStart = ContinuousClock.now
+        let drainCPU = CPUSpan()
         try await runWorkers(count: workers, concurrency: batch * 2, registry: registry, queueName: queueName) { [jobs, progress] in
             await withTaskGroup(of: Void.self) { group in
                 group.addTask { await counter.wait(forDistinct: jobs) }
@@ -187,6 +195,7 @@ public struct QueueBenchmark: Sendable {
             progress(counter.distinct, jobs)
         }
         let seconds = (ContinuousClock.now - drainStart).inSeconds
+        let drainCost = drainCPU.perJob(jobs)
         let completed = try await queue.counts(queue: queueName)[.completed] ?? 0
 
         let raw = baseline ? try await RawQueueBaseline(client: client, logger: logger, jobs: jobs).run(commitSamples: 1000) : nil
@@ -194,11 +203,12 @@ public struct QueueBenchmark: Sendable {
             jobs: jobs, workers: workers, batch: batch, completionDelayMs: completionDelay.inSeconds * 1000,
             enqueueJobsPerSecond: Double(jobs) / enqueueSeconds,
             seconds: seconds, jobsPerSecond: Double(jobs) / seconds, completed: completed,
-            duplicates: counter.duplicates, pickupJobs: pickupJobs,
+            duplicates: counter.duplicates, drainCPU: drainCost, pickupJobs: pickupJobs,
             pickupP50Ms: Percentile.of(latencies, 0.50), pickupP95Ms: Percentile.of(latencies, 0.95),
             pickupP99Ms: Percentile.of(latencies, 0.99), pickupAfterCommitP50Ms: Percentile.of(afterCommit, 0.50),
             pickupAfterCommitP99Ms: Percentile.of(afterCommit, 0.99), baselineJobsPerSecond: raw?.jobsPerSecond,
-            ratioToBaseline: raw.map { Double(jobs) / seconds / $0.jobsPerSecond }, commitFloorP50Ms: raw?.commitFloorP50Ms)
+            ratioToBaseline: raw.map { Double(jobs) / seconds / $0.jobsPerSecond }, commitFloorP50Ms: raw?.commitFloorP50Ms,
+            baselineCPU: raw?.cpu)
     }
 
     /// Runs `count` workers on the bench queue until `until` returns.

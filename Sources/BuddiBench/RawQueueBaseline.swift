@@ -14,9 +14,17 @@ struct RawQueueBaseline {
     var connections = 4
     var batch = 50
 
-    /// Jobs per second through the loop, and the median in ms of `commitSamples` INSERT+COMMIT
-    /// round trips.
-    func run(commitSamples: Int) async throws -> (jobsPerSecond: Double, commitFloorP50Ms: Double) {
+    /// What the loop measured.
+    struct Result {
+        var jobsPerSecond: Double
+        /// The median in ms of the INSERT+COMMIT round trips.
+        var commitFloorP50Ms: Double
+        /// What the loop cost each job: its client (this process) and the server.
+        var cpu: CPUPerJob
+    }
+
+    /// Runs the loop, then times `commitSamples` INSERT+COMMIT round trips.
+    func run(commitSamples: Int) async throws -> Result {
         let table = "bench_raw_\(UInt32.random(in: 0...UInt32.max))"
         try await client.query(PostgresQuery(unsafeSQL: """
             CREATE TABLE \(table) (id bigserial PRIMARY KEY, state text NOT NULL DEFAULT 'available',
@@ -32,7 +40,7 @@ struct RawQueueBaseline {
         }
     }
 
-    private func measure(_ table: String, commitSamples: Int) async throws -> (jobsPerSecond: Double, commitFloorP50Ms: Double) {
+    private func measure(_ table: String, commitSamples: Int) async throws -> Result {
         try await client.query(PostgresQuery(unsafeSQL: "INSERT INTO \(table) (state) SELECT 'available' FROM generate_series(1, \(jobs))"), logger: logger)
         try await client.query(PostgresQuery(unsafeSQL: "CREATE INDEX ON \(table) (id) WHERE state = 'available'"), logger: logger)
         try await client.query(PostgresQuery(unsafeSQL: "ANALYZE \(table)"), logger: logger)
@@ -42,6 +50,7 @@ struct RawQueueBaseline {
             RETURNING id
             """)
         let start = ContinuousClock.now
+        let cpu = CPUSpan()
         let completed = try await withThrowingTaskGroup(of: Int.self) { group in
             for _ in 0..<connections {
                 group.addTask { [client, logger] in
@@ -63,6 +72,7 @@ struct RawQueueBaseline {
             return try await group.reduce(0, +)
         }
         let seconds = (ContinuousClock.now - start).inSeconds
+        let cost = cpu.perJob(completed)
         guard completed == jobs else { throw BaselineError(description: "the raw loop completed \(completed) of \(jobs) rows") }
         var floor: [Double] = []
         try await client.withConnection { connection in
@@ -72,7 +82,7 @@ struct RawQueueBaseline {
                 floor.append((ContinuousClock.now - begin).inSeconds * 1000)
             }
         }
-        return (Double(jobs) / seconds, Percentile.of(floor, 0.5))
+        return Result(jobsPerSecond: Double(jobs) / seconds, commitFloorP50Ms: Percentile.of(floor, 0.5), cpu: cost)
     }
 }
 

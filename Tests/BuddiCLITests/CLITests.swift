@@ -359,7 +359,7 @@ struct BenchmarkReportTests {
         return try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
     }
 
-    @Test("bench queue --baseline runs the raw-SQL loop beside the engine and reports the ratio, the commit floor and its process's usage; bench ingest runs its worker as a buddi worker process and reports that process's peak RSS and the CPU shares")
+    @Test("bench queue --baseline runs the raw-SQL loop beside the engine and reports the ratio, the commit floor, its process's usage and what each costs a job in CPU, client and server; bench ingest runs its worker as a buddi worker process and reports that process's peak RSS and the CPU shares")
     func baselineAndWorkerProcess() async throws {
         let db = try await TestDatabase.make()
         defer { Task { await db.drop() } }
@@ -369,6 +369,13 @@ struct BenchmarkReportTests {
         #expect(report["completed"] as? Int == 500 && report["duplicates"] as? Int == 0)
         for key in ["baseline_jobs_per_second", "ratio_to_baseline", "commit_floor_p50_ms", "peak_rss_mb", "cpu_seconds"] {
             #expect((report[key] as? Double ?? 0) > 0, "\(key) in \(report)")
+        }
+        // What the drain and the raw loop each cost a job, on the client and on the server.
+        for key in ["drain_cpu_per_job", "baseline_cpu_per_job"] {
+            let cpu = try #require(report[key] as? [String: Any], "\(key) in \(report)")
+            for part in ["process_us", "postgres_us", "busy_share"] {
+                #expect((cpu[part] as? Double ?? 0) > 0, "\(key).\(part) in \(cpu)")
+            }
         }
         #expect(try await db.scalar("SELECT count(*) FROM pg_tables WHERE tablename LIKE 'bench_raw_%'", as: Int64.self) == 0, "the scratch table is dropped")
 
