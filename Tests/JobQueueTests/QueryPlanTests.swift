@@ -20,14 +20,14 @@ struct QueryPlanTests {
         let ids = try await db.scalar("SELECT array_agg(id ORDER BY id) FROM jobs WHERE state = 'running'", as: [Int64].self) ?? []
         #expect(ids.count == 700)
         let ones = [Int32](repeating: 1, count: ids.count)
-        let finish = JobSQL.record(
+        let record = JobSQL.record(
             workerID: "w", ids: ids, attempts: ones, sequences: [Int32](repeating: 0, count: ids.count),
             states: [String](repeating: "completed", count: ids.count), results: [String](repeating: "", count: ids.count),
             errors: [String](repeating: "", count: ids.count), delaysMs: [Double](repeating: -1, count: ids.count))
         // Recording outcomes is a function: its statement is planned with the function's settings.
-        let finishing = try await db.statement(of: "job_queue_record", boundAs: finish)
+        let recording = try await db.statement(of: "job_queue_record", boundAs: record)
         let byID: [(String, PostgresQuery, [String])] = [
-            ("finish", finishing.query, finishing.settings),
+            ("record", recording.query, recording.settings),
             ("extendLeases", JobSQL.extendLeases(ids: ids, workerID: "w", leaseSeconds: 30), []),
             ("saveProgress", JobSQL.saveProgress(id: ids[0], attempt: 1, workerID: "w", expectedSequence: 0, progressJSON: "{}"), []),
             ("holds", JobSQL.holds(id: ids[0], attempt: 1, workerID: "w"), []),
@@ -65,7 +65,7 @@ struct QueryPlanTests {
             states: ids.map { _ in "completed" }, results: ids.map { _ in "" }, errors: ids.map { _ in "" },
             delaysMs: ids.map { _ in -1 }), logger: db.logger) { recorded += 1 }
         #expect(recorded == 0)
-        for try await _ in try await db.client.query(finish, logger: db.logger) { recorded += 1 }
+        for try await _ in try await db.client.query(record, logger: db.logger) { recorded += 1 }
         #expect(recorded == 700)
         #expect(try await db.scalar("SELECT count(*) FROM jobs WHERE id <= 10000 AND state = 'completed' AND worker_id IS NULL", as: Int64.self) == 700)
     }

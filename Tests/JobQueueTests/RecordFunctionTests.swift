@@ -37,12 +37,21 @@ struct RecordFunctionTests {
         let differing = try await db.client.withConnection { connection in
             // One transaction, so that now() is the same for both.
             try await connection.query("BEGIN", logger: db.logger)
-            try await connection.query("""
-                SELECT count(*) FROM job_queue_finish('w', \(old), \(attempts), \(sequences), \(states), \(results), \(errors), \(delays), 'lost it')
-                """, logger: db.logger)
-            try await connection.query("""
-                SELECT count(*) FROM job_queue_record('w', \(new), \(attempts), \(sequences), \(states), \(results), \(errors), \(delays), 'lost it')
-                """, logger: db.logger)
+            // Which jobs each wrote, in case order, and which of them found a checkpoint lost.
+            func written(_ query: PostgresQuery, ids: [Int64]) async throws -> [String] {
+                var rows: [Int64: Bool] = [:]
+                for try await (id, lost) in try await connection.query(query, logger: db.logger).decode((Int64, Bool).self) { rows[id] = lost }
+                return ids.map { rows[$0].map { $0 ? "lost" : "written" } ?? "untouched" }
+            }
+            let byFinish = try await written("""
+                SELECT id, lost FROM job_queue_finish('w', \(old), \(attempts), \(sequences), \(states), \(results), \(errors), \(delays), 'lost it')
+                """, ids: old)
+            let byRecord = try await written("""
+                SELECT id, lost FROM job_queue_record('w', \(new), \(attempts), \(sequences), \(states), \(results), \(errors), \(delays), 'lost it')
+                """, ids: new)
+            // Every attempt is held, so each outcome is written; only a success can find its checkpoint lost.
+            let expected = cases.map { $0.state == "completed" && $0.lost ? "lost" : "written" }
+            #expect(byFinish == expected && byRecord == expected, "finish \(byFinish), record \(byRecord)")
             var differing: [String] = []
             let compare: PostgresQuery = """
                 SELECT a.id::text || ': ' || (to_jsonb(a) - 'id')::text || ' <> ' || (to_jsonb(b) - 'id')::text
