@@ -1,6 +1,6 @@
 import Foundation
 
-/// The CPU a span of a benchmark cost, per job: this process's (the workers', or the raw loop's
+/// The CPU a span of a benchmark cost, in all or per job: this process's (the workers', or the raw loop's
 /// client) and the machine's PostgreSQL server's, read from getrusage(2) and /proc at its start
 /// and end. The server's share counts every `postgres` process, its WAL writer, checkpointer and
 /// autovacuum included; backends that exit within the span are missed, so a span should run on
@@ -13,11 +13,15 @@ struct CPUSpan {
     /// Starts the span now.
     init() {}
 
+    /// The CPU seconds this process and PostgreSQL spent since the start, and the wall seconds.
+    func spent() -> (process: Double, postgres: Double, seconds: Double) {
+        (ProcessUsage.current().cpuSeconds - processAtStart, ProcessSampler.postgresCPUSeconds() - postgresAtStart,
+         (ContinuousClock.now - start).inSeconds)
+    }
+
     /// What the span cost each of `jobs` jobs, up to now.
     func perJob(_ jobs: Int) -> CPUPerJob {
-        let seconds = (ContinuousClock.now - start).inSeconds
-        let process = ProcessUsage.current().cpuSeconds - processAtStart
-        let postgres = ProcessSampler.postgresCPUSeconds() - postgresAtStart
+        let (process, postgres, seconds) = spent()
         let perJob = { (cpu: Double) in cpu / Double(max(jobs, 1)) * 1e6 }
         return CPUPerJob(
             processMicroseconds: perJob(process), postgresMicroseconds: perJob(postgres),

@@ -153,8 +153,7 @@ public struct IngestBenchmark: Sendable {
                     claimBatchSize: concurrency, pollInterval: .milliseconds(100)),
                 logger: logger)
         }
-        let postgresBefore = ProcessSampler.postgresCPUSeconds()
-        let benchBefore = ProcessUsage.current().cpuSeconds
+        let cpuSpan = CPUSpan()
         let start = ContinuousClock.now
         let fetchEnd = Mutex<ContinuousClock.Instant?>(nil)
         let fetchJob = try await queue.enqueue(NewJob(FetchArgs(maxConversations: memories)))
@@ -171,8 +170,7 @@ public struct IngestBenchmark: Sendable {
         }
         let total = (ContinuousClock.now - start).inSeconds
         let usage = processes?.usage()
-        let postgres = ProcessSampler.postgresCPUSeconds() - postgresBefore
-        let bench = ProcessUsage.current().cpuSeconds - benchBefore
+        let (bench, postgres, _) = cpuSpan.spent()
         let spent = postgres + bench + (usage?.cpuSeconds ?? 0)
         let cpu = IngestBenchReport.CPU(
             workerProcesses: processes != nil, workerSeconds: usage?.cpuSeconds,
