@@ -1,7 +1,7 @@
 import PostgresNIO
 
 /// Every statement the ledger runs, in one place. The tables are created by
-/// migrations/0004_ledger.sql.
+/// buddi's migrations.
 enum LedgerSQL {
     /// The deployment whose id the contract addresses derive from.
     static let deploymentID: PostgresQuery = "SELECT deployment_id FROM ledger_deployment"

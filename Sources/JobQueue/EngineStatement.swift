@@ -4,8 +4,8 @@ import PostgresNIO
 /// How the engine sends its hot statements (claim, outcomes, enqueue of one job, lease extension).
 ///
 /// Prepared, each connection parses a statement once and then only binds and runs it, with the
-/// generic plan PostgreSQL settles on after five custom ones (the enqueue of one job was planned
-/// in 0.1–0.3 ms on every call, on the pick-up path). Unnamed is what a connection pooler in
+/// generic plan PostgreSQL settles on after five custom ones (planning the enqueue of one job on
+/// every call, on the pick-up path, cost more than running it). Unnamed is what a connection pooler in
 /// transaction-pooling mode needs (PgBouncer before 1.21 does not track prepared statements
 /// across its server connections). The claim's and the outcomes' own statements run inside
 /// engine functions whose plans are kept per session either way.

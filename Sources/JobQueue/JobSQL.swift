@@ -7,12 +7,12 @@ import PostgresNIO
 /// Statements that look up a batch of jobs by id must go by the primary key whatever the table's
 /// statistics say. Gathered while few jobs ran, they make `state = 'running' AND worker_id = …`
 /// look like one row, and the planner then scans every running job for every id of the batch:
-/// quadratic, 400 ms to record a batch of 700 outcomes. So such a statement restricts the table
+/// quadratic in the batch's size. So such a statement restricts the table
 /// only by `id = ANY(…)` (which the planner serves from the primary key) and compares state and
 /// worker with values of a CTE, which it cannot misestimate. One looked up by its id says
 /// "running" as `lease_expires_at IS NOT NULL` (the same, by the table's CHECK), which no partial
-/// index serves. The claim and the outcomes are functions of the engine's schema (migration
-/// 0004), whose plans are kept per session.
+/// index serves. The claim and the outcomes are functions of the engine's schema
+/// (Schema/), whose plans are kept per session.
 enum JobSQL {
     /// The states in which a job still holds its unique key.
     static let unfinishedStates = JobState.sqlList(JobState.unfinished)
@@ -70,8 +70,8 @@ enum JobSQL {
     }
 
     /// Claims up to `limit` jobs of one queue whose time has come, in priority order, skipping
-    /// rows other workers hold, and leases them to `workerID`: the function `job_queue_claim`
-    /// (engine migration 0004), whose statement is planned once per session, by index whatever
+    /// rows other workers hold, and leases them to `workerID`: the function `job_queue_claim`,
+    /// whose statement is planned once per session, by index whatever
     /// the table's size then, and which commits the claim without waiting for its WAL flush
     /// (`set_config(…, true)` inside it outlives the function, as only the settings its own SET
     /// clauses name are restored at its exit: `synchronous_commit` must never be one of them).
@@ -83,7 +83,7 @@ enum JobSQL {
     }
 
     /// Records a batch of outcomes, fenced on worker, attempt and checkpoints: the function
-    /// `job_queue_record` (engine migration 0005), planned once per session like the claim.
+    /// `job_queue_record`, planned once per session like the claim.
     /// `results`/`errors` hold "" for none; `delaysMs` holds -1 for "keep run_at"; a state of
     /// `snoozed` makes the job available again after its delay. A success whose attempt saw more
     /// checkpoints than the job holds (a database crash lost one) is not recorded: the job is
@@ -214,7 +214,7 @@ enum JobSQL {
         """
     }
 
-    /// Tells the workers listening (the insert trigger of Schema/0001 sends `.inserted` too).
+    /// Tells the workers listening (the engine's insert trigger sends `.inserted` too).
     static func notify(_ notification: QueueNotification) -> PostgresQuery {
         "SELECT pg_notify(\(QueueNotification.channel), \(notification.payload))"
     }

@@ -47,18 +47,15 @@ public struct Migrator: Sendable {
     }
 
     /// Every migration of every set, applied or pending, and any the database has that this
-    /// build lacks. A history's migrations are listed when the database has them.
+    /// build lacks.
     public func status() async throws -> [Status] {
         var statuses: [Status] = []
         try await client.withConnection { connection in
             for set in sets {
                 let applied = try await appliedMigrations(of: set, on: connection)
-                // A database with any of the history gets the rest of it too (`migrate` runs it).
-                let history = set.history?.migrations ?? []
-                let historical = history.contains { applied[$0.version] != nil } ? history : []
                 var known = Set<Int>()
                 var ofSet: [Status] = []
-                for migration in historical + set.migrations where known.insert(migration.version).inserted {
+                for migration in set.migrations where known.insert(migration.version).inserted {
                     let record = applied[migration.version]
                     ofSet.append(Status(
                         owner: set.owner, version: migration.version, name: set.displayName(migration.name),
@@ -90,40 +87,25 @@ public struct Migrator: Sendable {
 
     private func file(of status: Status) -> Migration? {
         guard let set = sets.first(where: { $0.owner == status.owner }) else { return nil }
-        return (set.migrations + (set.history?.migrations ?? [])).first { $0.version == status.version }
+        return set.migrations.first { $0.version == status.version }
     }
 
     /// Applies what is pending; returns the names of the migrations it ran. A changed applied
     /// file is an error and nothing is applied.
-    ///
-    /// Histories are finished first, before any set runs its own migrations: what an earlier
-    /// release created (the engine's tables, say) must be in place before a set that now owns it
-    /// adopts it.
     @discardableResult
     public func migrate() async throws -> [String] {
         try await client.withConnection { connection in
-            var applied: [[Int: Applied]] = []
             for set in sets {
                 try await createTable(of: set, on: connection)
                 let records = try await appliedMigrations(of: set, on: connection)
-                for migration in set.migrations + (set.history?.migrations ?? []) {
+                for migration in set.migrations {
                     if let record = records[migration.version], record.checksum != migration.checksum {
                         throw MigrationError.checksumMismatch(
                             migration: set.displayName(migration.name), applied: record.checksum, file: migration.checksum)
                     }
                 }
-                applied.append(records)
             }
             var ran: [String] = []
-            for (set, records) in zip(sets, applied) {
-                guard let history = set.history, history.migrations.contains(where: { records[$0.version] != nil }) else { continue }
-                for migration in history.migrations where try await apply(migration, of: set, on: connection) {
-                    ran.append(set.displayName(migration.name))
-                }
-                for migration in set.migrations where migration.version <= history.baseline {
-                    try await apply(migration, of: set, on: connection, recordOnly: true)
-                }
-            }
             for set in sets {
                 for migration in set.migrations where try await apply(migration, of: set, on: connection) {
                     ran.append(set.displayName(migration.name))
@@ -146,27 +128,23 @@ public struct Migrator: Sendable {
         }
     }
 
-    /// Applies (or, with `recordOnly`, records) one migration unless it is applied already;
-    /// returns whether it ran.
-    @discardableResult
-    private func apply(_ migration: Migration, of set: MigrationSet, on connection: PostgresConnection, recordOnly: Bool = false) async throws -> Bool {
+    /// Applies one migration unless it is applied already; returns whether it ran.
+    private func apply(_ migration: Migration, of set: MigrationSet, on connection: PostgresConnection) async throws -> Bool {
         do {
             return try await locked(set, on: connection) { transaction in
                 let present = try await transaction.query(
                     PostgresQuery(unsafeSQL: "SELECT count(*) FROM \(set.table) WHERE version = \(migration.version)"), logger: logger)
                 for try await count in present.decode(Int64.self) where count > 0 { return false }
-                if !recordOnly {
-                    logger.info("applying migration", metadata: ["migration": "\(set.displayName(migration.name))"])
-                    for statement in SQLScript.statements(in: migration.sql) {
-                        try await transaction.query(PostgresQuery(unsafeSQL: statement), logger: logger)
-                    }
+                logger.info("applying migration", metadata: ["migration": "\(set.displayName(migration.name))"])
+                for statement in SQLScript.statements(in: migration.sql) {
+                    try await transaction.query(PostgresQuery(unsafeSQL: statement), logger: logger)
                 }
                 var record = PostgresQuery(unsafeSQL: "INSERT INTO \(set.table) (version, name, checksum) VALUES ($1, $2, $3)")
                 try record.binds.append(Int32(migration.version), context: .default)
                 try record.binds.append(migration.name, context: .default)
                 try record.binds.append(migration.checksum, context: .default)
                 try await transaction.query(record, logger: logger)
-                return !recordOnly
+                return true
             }
         } catch let error as PostgresTransactionError {
             let cause = error.closureError ?? error.commitError ?? error.beginError ?? error

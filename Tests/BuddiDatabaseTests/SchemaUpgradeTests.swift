@@ -1,4 +1,4 @@
-import BuddiMigrations
+import BuddiPipeline
 import BuddiTestSupport
 import DatabaseTestSupport
 import Foundation
@@ -8,17 +8,22 @@ import PostgresNIO
 @testable import PostgresServer
 import Testing
 
-/// A database migrated by the previous release (the application's migrations 0001–0012, which
-/// created the engine's tables too) upgrades in place to the engine's own schema plus the
-/// application's re-based one: nothing lost, and the same schema as a new database.
+/// A database at the schema buddi 0.1.0 shipped, holding data, upgrades in place to the current
+/// schema: nothing lost, and the same schema as a new database. Every migration after 0.1.0 is
+/// checked by this test.
 @Suite("Schema upgrades", .serialized)
 struct SchemaUpgradeTests {
-    /// The previous release's migrator: the legacy files, recorded in `schema_migrations`.
-    private func legacySet(upTo version: Int = .max) throws -> MigrationSet {
-        let history = try #require(BuddiSchema.applicationSet().history)
-        return MigrationSet(
-            owner: "buddi", table: BuddiSchema.table, migrations: history.migrations.filter { $0.version <= version },
-            qualifiedNames: false)
+    /// The last version of each set (the engine's, then the application's) that 0.1.0 shipped.
+    private static let releasedVersions = (engine: 1, application: 1)
+
+    /// The sets as 0.1.0 shipped them.
+    private func release010Sets() throws -> [MigrationSet] {
+        let sets = try BuddiSchema.sets()
+        return zip(sets, [Self.releasedVersions.engine, Self.releasedVersions.application]).map { set, last in
+            MigrationSet(
+                owner: set.owner, table: set.table, migrations: set.migrations.filter { $0.version <= last },
+                qualifiedNames: set.owner != "buddi")
+        }
     }
 
     /// The schema as pg_dump prints it, without the migration records.
@@ -31,9 +36,9 @@ struct SchemaUpgradeTests {
         return try binaries.run("pg_dump", arguments, step: "pg_dump")
     }
 
-    @Test("a database at the previous release's schema, with jobs and runs in it, upgrades in place to the schema of a new database")
-    func upgradeFromPreviousRelease() async throws {
-        let old = try await TestDatabase.make(schema: [legacySet()])
+    @Test("a database at 0.1.0's schema, with jobs, runs and conversations in it, upgrades in place to the schema of a new database")
+    func upgradeFromRelease010() async throws {
+        let old = try await TestDatabase.make(schema: try release010Sets())
         defer { Task { await old.drop() } }
         // What a running cluster has: a finished fetch, one still pending with its run, a conversation.
         try await old.execute("""
@@ -42,20 +47,17 @@ struct SchemaUpgradeTests {
         let pending = try #require(try await old.scalar("INSERT INTO jobs (kind, args) VALUES ('fetch', '{}') RETURNING id", as: Int64.self))
         try await old.execute("INSERT INTO fetch_runs (job_id, trigger) VALUES (\(pending), 'manual')")
         try await old.execute("INSERT INTO conversations (buddi_id, raw) VALUES ('m-1', '{\"id\": \"m-1\"}')")
-        #expect(try await old.scalar("SELECT count(*) FROM pg_trigger WHERE tgname = 'fetch_runs_job_ended'", as: Int64.self) == 1)
 
         let ran = try await BuddiSchema.migrator(client: old.client, logger: old.logger).migrate()
-        #expect(ran == [
-            "job_queue/0001_job_queue", "job_queue/0002_queue_controls", "job_queue/0003_depth_at_scale", "job_queue/0004_claim_and_finish_functions", "job_queue/0005_leaner_outcomes",
-            "0014_job_ended_hook", "0015_console_indexes", "0016_reads_at_scale", "0017_cheaper_root_check",
-        ])
+        let sets = try BuddiSchema.sets()
+        let later = sets[0].migrations.filter { $0.version > Self.releasedVersions.engine }.map { "job_queue/\($0.name)" }
+            + sets[1].migrations.filter { $0.version > Self.releasedVersions.application }.map(\.name)
+        #expect(ran == later)
         try await BuddiSchema.migrator(client: old.client, logger: old.logger).checkCurrent()
         #expect(try await old.scalar("SELECT count(*) FROM jobs", as: Int64.self) == 2)
         #expect(try await old.scalar("SELECT result ->> 'new' FROM jobs WHERE state = 'completed'", as: String.self) == "5")
+        #expect(try await old.scalar("SELECT count(*) FROM fetch_runs WHERE job_id = \(pending)", as: Int64.self) == 1)
         #expect(try await old.scalar("SELECT count(*) FROM conversations WHERE buddi_id = 'm-1'", as: Int64.self) == 1)
-        #expect(try await old.scalar("SELECT snoozes FROM jobs WHERE id = \(pending)", as: Int32.self) == 0)
-        #expect(try await old.scalar("SELECT count(*) FROM schema_migrations WHERE version = \(BuddiSchema.baseline)", as: Int64.self) == 1)
-        #expect(try await old.scalar("SELECT count(*) FROM pg_trigger WHERE tgname = 'fetch_runs_job_ended'", as: Int64.self) == 0)
 
         let new = try await TestDatabase.make()
         defer { Task { await new.drop() } }
@@ -65,31 +67,14 @@ struct SchemaUpgradeTests {
         #expect(upgraded == fresh, "the upgraded schema differs from a new database's")
     }
 
-    @Test("a database of an older release, part-way through the legacy migrations, finishes them, then upgrades")
-    func upgradeFromOlderRelease() async throws {
-        let old = try await TestDatabase.make(schema: [legacySet(upTo: 8)])
+    @Test("a 0.1.0 migration changed since it was applied is refused, and nothing is applied")
+    func changedReleasedMigration() async throws {
+        let old = try await TestDatabase.make(schema: try release010Sets())
         defer { Task { await old.drop() } }
-        let ran = try await BuddiSchema.migrator(client: old.client, logger: old.logger).migrate()
-        #expect(ran.prefix(4) == ["0009_fetch_runs_job_ended", "0010_crash_safe_progress", "0011_rejected_memories", "0012_job_timeouts"])
-        #expect(ran.suffix(9) == [
-            "job_queue/0001_job_queue", "job_queue/0002_queue_controls", "job_queue/0003_depth_at_scale", "job_queue/0004_claim_and_finish_functions", "job_queue/0005_leaner_outcomes",
-            "0014_job_ended_hook", "0015_console_indexes", "0016_reads_at_scale", "0017_cheaper_root_check",
-        ])
-        try await BuddiSchema.migrator(client: old.client, logger: old.logger).checkCurrent()
-        let new = try await TestDatabase.make()
-        defer { Task { await new.drop() } }
-        #expect(try schema(of: old) == schema(of: new))
-    }
-
-    @Test("a legacy migration changed since it was applied is refused, and nothing is upgraded")
-    func changedLegacyMigration() async throws {
-        let old = try await TestDatabase.make(schema: [legacySet()])
-        defer { Task { await old.drop() } }
-        try await old.execute("UPDATE schema_migrations SET checksum = 'deadbeef' WHERE version = 5")
+        try await old.execute("UPDATE schema_migrations SET checksum = 'deadbeef' WHERE version = \(Self.releasedVersions.application)")
         await #expect(throws: MigrationError.self) {
             try await BuddiSchema.migrator(client: old.client, logger: old.logger).migrate()
         }
-        #expect(try await old.scalar("SELECT to_regclass('job_queue_migrations') IS NULL", as: Bool.self) == false)
-        #expect(try await old.scalar("SELECT count(*) FROM job_queue_migrations", as: Int64.self) == 0)
+        #expect(try await old.scalar("SELECT count(*) FROM schema_migrations", as: Int64.self) == Int64(Self.releasedVersions.application))
     }
 }

@@ -1,5 +1,3 @@
-import BuddiPipeline
-import BuddiScheduler
 import Foundation
 import JobQueue
 import PostgresNIO
@@ -40,7 +38,7 @@ enum ControlSQL {
     /// A filter's conditions, on parameters $1…$8 (NULL for "any"), and their values. A given
     /// parameter makes its condition the plain one (the planner folds `$n IS NULL` away for the
     /// values bound), so each can use its index; `q` is looked up in the trigram index over
-    /// title and summary together (migration 0016), then checked on each.
+    /// title and summary together, then checked on each.
     private static func matching(_ filter: ConversationFilter) -> (conditions: String, binds: PostgresBindings) {
         let pattern = filter.text.map { "%" + $0.replacingOccurrences(of: "\\", with: "\\\\")
             .replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%" }

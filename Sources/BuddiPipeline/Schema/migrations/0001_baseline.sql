@@ -1,15 +1,7 @@
--- The application's schema as buddi's earlier migrations (migrations/legacy/0001..0012) left it,
--- in its final state (every later ALTER, index change and compression setting folded in), minus
--- two things:
---   - the job queue engine's objects (jobs and its indexes and notify trigger, workers,
---     leader_leases), which the engine now owns and creates itself, before any application
---     migration (Sources/JobQueue/Schema);
---   - the fetch_runs_job_ended function and trigger of legacy 0009, replaced by the engine's
---     job-lifecycle hook (see 0014), and legacy 0009's one-off UPDATE of existing rows.
---
--- It runs only on a new database, after the engine's schema. A database migrated by the previous
--- release (legacy 0001..0012) already has all of this; it records this migration as applied
--- without running it.
+-- buddi's application schema at version 0.1.0: probe runs, conversations and their per-day
+-- counts, the mock ledger, scheduler settings, fetch runs and gaps, rejected memories, and the
+-- monitoring views. Applied after the job queue engine's schema, whose jobs table and
+-- job_queue_depth view the views read.
 
 -- Runs of the built-in `probe` job kind, a diagnostic that operators and the test suite use to
 -- check the queue end to end: every probe job records its id here once, so a job that ran twice
@@ -67,17 +59,66 @@ CREATE TABLE conversations (
 COMMENT ON COLUMN conversations.metadata IS
     'language, source, status, visibility, discarded, transcript_segments, plugins_results';
 
--- The filters the API offers, and the fetch watermark (newest stored memory).
-CREATE INDEX conversations_memory_created ON conversations (memory_created_at DESC NULLS LAST);
-CREATE INDEX conversations_sentiment ON conversations (sentiment_label);
+-- Listings are ordered newest memory first, ties by id. An index in exactly that order lets a
+-- page, however deep, be found by an index-only scan that skips rows without reading them; with
+-- the filter's column in front, so can a page of one category or one sentiment. The first also
+-- gives the fetch watermark (newest stored memory), and each serves a filter on its first column
+-- alone as well.
+CREATE INDEX conversations_newest ON conversations (memory_created_at DESC NULLS LAST, id DESC);
+CREATE INDEX conversations_category_newest ON conversations (category, memory_created_at DESC NULLS LAST, id DESC);
+CREATE INDEX conversations_sentiment_newest ON conversations (sentiment_label, memory_created_at DESC NULLS LAST, id DESC);
+
+-- The other filters the API offers.
 CREATE INDEX conversations_quality ON conversations (quality_score);
-CREATE INDEX conversations_category ON conversations (category);
 CREATE INDEX conversations_topics ON conversations USING gin (topics);
+
+-- `q` (title or summary contains, case-insensitive) by trigrams: one GIN index over both, which
+-- the listing's condition names as the same expression (and then checks each column, so that a
+-- text spanning the two never matches). pg_trgm ships with PostgreSQL and is a trusted
+-- extension: the database's owner may create it.
+CREATE EXTENSION IF NOT EXISTS pg_trgm;
+CREATE INDEX conversations_text_trgm ON conversations
+    USING gin ((COALESCE(title, '') || ' ' || COALESCE(summary, '')) gin_trgm_ops);
 
 -- The unprocessed conversations, keyed by their fetch: following a fetch (`buddi fetch --wait`,
 -- the demo) counts the conversations it stored that are not processed yet, every 250 ms. One
 -- entry per conversation while it waits, none once processed, so the hot path pays nothing more.
 CREATE INDEX conversations_unprocessed ON conversations (fetch_job_id) WHERE processing_state <> 'processed';
+
+-- The console's charts count conversations processed per minute and per hour, by processed_at.
+CREATE INDEX conversations_processed_at ON conversations (processed_at) WHERE processed_at IS NOT NULL;
+
+-- The status's "failed in the last 24 hours" looks at failed conversations by when they failed.
+CREATE INDEX conversations_failed_at ON conversations (updated_at) WHERE processing_state = 'failed';
+
+-- Conversations stored per day, kept by a statement trigger (one upsert per insert statement,
+-- from its transition table, so a page of memories costs one statement more, not one per row),
+-- so that the growth view's running total does not count every conversation. Conversations are
+-- never updated in fetched_at; a deletion is subtracted.
+CREATE TABLE conversations_per_day (
+    day           date   PRIMARY KEY,
+    conversations bigint NOT NULL CHECK (conversations >= 0)
+);
+
+CREATE FUNCTION conversations_per_day_count() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        INSERT INTO conversations_per_day
+        SELECT fetched_at::date, count(*) FROM stored GROUP BY 1
+        ON CONFLICT (day) DO UPDATE SET conversations = conversations_per_day.conversations + EXCLUDED.conversations;
+    ELSE
+        UPDATE conversations_per_day d SET conversations = d.conversations - gone.conversations
+        FROM (SELECT fetched_at::date AS day, count(*) AS conversations FROM removed GROUP BY 1) AS gone
+        WHERE d.day = gone.day;
+    END IF;
+    RETURN NULL;
+END;
+$$;
+
+CREATE TRIGGER conversations_per_day_insert AFTER INSERT ON conversations
+    REFERENCING NEW TABLE AS stored FOR EACH STATEMENT EXECUTE FUNCTION conversations_per_day_count();
+CREATE TRIGGER conversations_per_day_delete AFTER DELETE ON conversations
+    REFERENCING OLD TABLE AS removed FOR EACH STATEMENT EXECUTE FUNCTION conversations_per_day_count();
 
 -- The mock æternity ledger: an AnchorRegistry (anchors), an AccessNFT (tokens) and a chain of
 -- blocks that seals the anchors, so that changing any stored anchor or block is detectable.
@@ -105,10 +146,12 @@ CREATE TABLE ledger_blocks (
 );
 
 -- Anchored Merkle roots. block_height is NULL until the sealer puts the anchor in a block;
--- anchoring never waits for the chain head.
+-- anchoring never waits for the chain head. The root (64 lower-case hex digits) is checked when
+-- the anchor is made and again when it is sealed, so its check is a length and a class of
+-- characters, which costs far less a row than the counted repetition of '^[0-9a-f]{64}$'.
 CREATE TABLE ledger_anchors (
     id           bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    merkle_root  text        NOT NULL CHECK (merkle_root ~ '^[0-9a-f]{64}$'),
+    merkle_root  text        NOT NULL CHECK (length(merkle_root) = 64 AND merkle_root !~ '[^0-9a-f]'),
     manifest     text        NOT NULL,
     policy       text        NOT NULL,
     storage_hint text        NOT NULL,
@@ -176,6 +219,12 @@ CREATE TABLE fetch_runs (
 COMMENT ON COLUMN fetch_runs.slot IS 'For a scheduled fetch, the time slot it was due at (its job''s unique key).';
 COMMENT ON COLUMN fetch_runs.api_errors IS 'Failed Buddi API calls during this fetch, by kind: {"rate_limited": 2, "server_error": 1}.';
 
+CREATE INDEX fetch_runs_requested ON fetch_runs (requested_at DESC);
+CREATE INDEX fetch_runs_finished ON fetch_runs (finished_at) WHERE finished_at IS NOT NULL;
+
+-- A second guard beside the leader's fence: one scheduled fetch per time slot, ever.
+CREATE UNIQUE INDEX fetch_runs_slot ON fetch_runs (slot) WHERE trigger = 'scheduled';
+
 -- Adds two count objects key by key: {"a": 1} + {"a": 2, "b": 1} = {"a": 3, "b": 1}.
 CREATE FUNCTION buddi_add_counts(a jsonb, b jsonb) RETURNS jsonb LANGUAGE sql IMMUTABLE AS $$
     SELECT COALESCE(jsonb_object_agg(key, total), '{}'::jsonb)
@@ -183,161 +232,6 @@ CREATE FUNCTION buddi_add_counts(a jsonb, b jsonb) RETURNS jsonb LANGUAGE sql IM
           FROM (SELECT * FROM jsonb_each_text(a) UNION ALL SELECT * FROM jsonb_each_text(b)) AS counts
           GROUP BY key) AS sums
 $$;
-
-CREATE INDEX fetch_runs_requested ON fetch_runs (requested_at DESC);
-CREATE INDEX fetch_runs_finished ON fetch_runs (finished_at) WHERE finished_at IS NOT NULL;
-
--- A second guard beside the leader's fence: one scheduled fetch per time slot, ever.
-CREATE UNIQUE INDEX fetch_runs_slot ON fetch_runs (slot) WHERE trigger = 'scheduled';
-
--- Monitoring views for operators: the key metrics (fetch success rate, processing rate, error
--- rate, database growth) and the queue's depth and oldest waiting job, as plain SQL views to
--- query from psql or chart in Grafana (a PostgreSQL data source; alias `day`/`hour` AS time).
---
--- They are safe to query at any time, on a live system: read-only SELECTs that take no locks
--- beyond the ACCESS SHARE every reader takes (so they never block workers; only DDL such as a
--- migration waits for them), and they read bounded windows (the last 30 or 7 days) through the
--- existing indexes where there is one: fetch_runs_requested, fetch_runs_finished,
--- conversations_unprocessed (failed conversations) and jobs_claimable (waiting jobs). The
--- processing-rate and growth views scan `conversations` (there is no index on processed_at or
--- fetched_at, and the running total counts every row anyway); the jobs views scan `jobs`, which
--- retention keeps small.
---
--- Days and hours are in the session's time zone (SET TIME ZONE 'UTC' for UTC days).
-
--- Fetch success rate, one row per day for the last 30 days (today included; a day without
--- fetches is a row of zeros). A fetch counts on the day it was requested; `failed` means its
--- latest attempt failed (a retry that then succeeds moves it to `succeeded`), and pending or
--- running fetches count in `fetches` only.
-CREATE VIEW buddi_fetch_success_rate AS
-WITH runs AS (
-    SELECT requested_at::date AS day,
-           count(*) AS fetches,
-           count(*) FILTER (WHERE outcome = 'succeeded') AS succeeded,
-           count(*) FILTER (WHERE outcome = 'failed') AS failed
-    FROM fetch_runs
-    WHERE requested_at >= (current_date - 29)::timestamptz
-    GROUP BY 1
-)
-SELECT days.day,
-       COALESCE(runs.fetches, 0) AS fetches,
-       COALESCE(runs.succeeded, 0) AS succeeded,
-       COALESCE(runs.failed, 0) AS failed,
-       round(runs.succeeded::numeric / NULLIF(runs.succeeded + runs.failed, 0), 4) AS success_rate
-FROM (SELECT current_date - i AS day FROM generate_series(0, 29) AS i) AS days
-LEFT JOIN runs USING (day)
-ORDER BY days.day;
-
-COMMENT ON VIEW buddi_fetch_success_rate IS
-    'Fetches requested per day (last 30 days): fetches, succeeded, failed, success_rate = succeeded / (succeeded + failed), NULL when none finished.';
-
--- Processing rate: conversations processed per hour over the last 7 days (only hours in which
--- something was processed).
-CREATE VIEW buddi_conversations_processed_per_hour AS
-SELECT date_trunc('hour', processed_at) AS hour,
-       count(*) AS processed
-FROM conversations
-WHERE processing_state = 'processed'
-  AND processed_at >= date_trunc('hour', now()) - interval '7 days'
-GROUP BY 1
-ORDER BY 1;
-
-COMMENT ON VIEW buddi_conversations_processed_per_hour IS
-    'Conversations processed per hour (by processed_at), last 7 days; hours with none are absent.';
-
--- Error rate: errors per hour over the last 7 days (only hours with at least one error), from
--- three sources:
---   fetch_errors       fetches whose latest attempt failed, by finished_at
---   processing_errors  conversations that could not be processed, by updated_at
---   job_errors         failed job attempts of any kind (each entry of jobs.errors, by its "at"),
---                      including expired leases; pruned jobs take their history with them
---                      (completed after a day, discarded or cancelled after a week, by default)
-CREATE VIEW buddi_errors_per_hour AS
-WITH errors AS (
-    SELECT 'fetch' AS source, date_trunc('hour', finished_at) AS hour
-    FROM fetch_runs
-    WHERE outcome = 'failed' AND finished_at >= date_trunc('hour', now()) - interval '7 days'
-    UNION ALL
-    SELECT 'processing', date_trunc('hour', updated_at)
-    FROM conversations
-    WHERE processing_state = 'failed' AND updated_at >= date_trunc('hour', now()) - interval '7 days'
-    UNION ALL
-    SELECT 'job', date_trunc('hour', (e.entry ->> 'at')::timestamptz)
-    FROM jobs, jsonb_array_elements(jobs.errors) AS e(entry)
-    WHERE jobs.errors <> '[]'
-      AND (e.entry ->> 'at')::timestamptz >= date_trunc('hour', now()) - interval '7 days'
-)
-SELECT hour,
-       count(*) FILTER (WHERE source = 'fetch') AS fetch_errors,
-       count(*) FILTER (WHERE source = 'processing') AS processing_errors,
-       count(*) FILTER (WHERE source = 'job') AS job_errors
-FROM errors
-GROUP BY hour
-ORDER BY hour;
-
-COMMENT ON VIEW buddi_errors_per_hour IS
-    'Errors per hour, last 7 days: failed fetches (finished_at), failed conversations (updated_at), failed job attempts (jobs.errors[].at); hours with none are absent.';
-
--- Database growth: conversations stored per day (by fetched_at) for the last 30 days, with the
--- running total over all time (a day without new conversations is a row with 0 and the same
--- total).
-CREATE VIEW buddi_database_growth_per_day AS
-WITH per_day AS (
-    SELECT fetched_at::date AS day, count(*) AS new_conversations
-    FROM conversations
-    GROUP BY 1
-    UNION ALL
-    SELECT current_date - i, 0 FROM generate_series(0, 29) AS i
-), running AS (
-    SELECT day,
-           sum(new_conversations) AS new_conversations,
-           sum(sum(new_conversations)) OVER (ORDER BY day) AS cumulative_conversations
-    FROM per_day
-    GROUP BY day
-)
-SELECT day,
-       new_conversations::bigint AS new_conversations,
-       cumulative_conversations::bigint AS cumulative_conversations
-FROM running
-WHERE day BETWEEN current_date - 29 AND current_date
-ORDER BY day;
-
-COMMENT ON VIEW buddi_database_growth_per_day IS
-    'Conversations stored per day (by fetched_at), last 30 days, with the running total over all time.';
-
--- Queue depth: jobs per queue and state. oldest_waiting_seconds is how long the oldest due job
--- (available or retryable, run_at reached) has waited; NULL for other states and when nothing
--- is due (a retry scheduled for later is not waiting yet).
-CREATE VIEW buddi_queue_depth AS
-SELECT queue,
-       state,
-       count(*) AS jobs,
-       round(EXTRACT(EPOCH FROM now() - min(run_at) FILTER (
-           WHERE state IN ('available', 'retryable') AND run_at <= now())), 3) AS oldest_waiting_seconds
-FROM jobs
-GROUP BY queue, state
-ORDER BY queue, state;
-
-COMMENT ON VIEW buddi_queue_depth IS
-    'Jobs per queue and state; oldest_waiting_seconds = now() - oldest run_at among due available/retryable jobs, else NULL.';
-
--- The oldest waiting job of each queue: the due available or retryable job with the earliest
--- run_at (which is not necessarily the next to be claimed: claims go by priority first).
--- Queues with nothing due have no row.
-CREATE VIEW buddi_oldest_waiting_job AS
-SELECT DISTINCT ON (queue)
-       queue,
-       id AS job_id,
-       kind,
-       round(EXTRACT(EPOCH FROM now() - run_at), 3) AS waiting_seconds,
-       run_at,
-       attempt
-FROM jobs
-WHERE state IN ('available', 'retryable') AND run_at <= now()
-ORDER BY queue, run_at, id;
-
-COMMENT ON VIEW buddi_oldest_waiting_job IS
-    'Per queue, the due available/retryable job that has waited longest (earliest run_at): job_id, kind, waiting_seconds, run_at, attempt.';
 
 -- Gaps in the fetched history: stretches of the Buddi API between a memory stored and newer
 -- ones stored, not yet walked (a fetch reached its maximum, or stopped, before walking down to
@@ -394,6 +288,147 @@ COMMENT ON COLUMN rejected_memories.fetch_job_id IS 'The fetch (fetch_runs.job_i
 COMMENT ON COLUMN rejected_memories.page_cursor IS 'The cursor its page was asked for with; NULL for the first page of a walk.';
 COMMENT ON COLUMN rejected_memories.position IS 'Its index in the page''s memories array.';
 COMMENT ON COLUMN rejected_memories.excerpt IS 'The start of its JSON as sent (at most 512 bytes; NUL bytes written as \u0000).';
+
+-- Monitoring views for operators: the key metrics (fetch success rate, processing rate, error
+-- rate, database growth, rejections) and the queue's depth and oldest waiting job, as plain SQL
+-- views to query from psql or chart in Grafana (a PostgreSQL data source; alias `day`/`hour` AS
+-- time).
+--
+-- They are safe to query at any time, on a live system: read-only SELECTs that take no locks
+-- beyond the ACCESS SHARE every reader takes (so they never block workers; only DDL such as a
+-- migration waits for them), and they read bounded windows (the last 30 or 7 days) through
+-- indexes: fetch_runs_requested, fetch_runs_finished, conversations_processed_at,
+-- conversations_failed_at, jobs_with_errors and jobs_claimable. The growth view reads the
+-- per-day counts in conversations_per_day, and the queue depth the engine's bounded
+-- job_queue_depth view.
+--
+-- Days and hours are in the session's time zone (SET TIME ZONE 'UTC' for UTC days).
+
+-- Fetch success rate, one row per day for the last 30 days (today included; a day without
+-- fetches is a row of zeros). A fetch counts on the day it was requested; `failed` means its
+-- latest attempt failed (a retry that then succeeds moves it to `succeeded`), and pending or
+-- running fetches count in `fetches` only.
+CREATE VIEW buddi_fetch_success_rate AS
+WITH runs AS (
+    SELECT requested_at::date AS day,
+           count(*) AS fetches,
+           count(*) FILTER (WHERE outcome = 'succeeded') AS succeeded,
+           count(*) FILTER (WHERE outcome = 'failed') AS failed
+    FROM fetch_runs
+    WHERE requested_at >= (current_date - 29)::timestamptz
+    GROUP BY 1
+)
+SELECT days.day,
+       COALESCE(runs.fetches, 0) AS fetches,
+       COALESCE(runs.succeeded, 0) AS succeeded,
+       COALESCE(runs.failed, 0) AS failed,
+       round(runs.succeeded::numeric / NULLIF(runs.succeeded + runs.failed, 0), 4) AS success_rate
+FROM (SELECT current_date - i AS day FROM generate_series(0, 29) AS i) AS days
+LEFT JOIN runs USING (day)
+ORDER BY days.day;
+
+COMMENT ON VIEW buddi_fetch_success_rate IS
+    'Fetches requested per day (last 30 days): fetches, succeeded, failed, success_rate = succeeded / (succeeded + failed), NULL when none finished.';
+
+-- Processing rate: conversations processed per hour over the last 7 days (only hours in which
+-- something was processed).
+CREATE VIEW buddi_conversations_processed_per_hour AS
+SELECT date_trunc('hour', processed_at) AS hour,
+       count(*) AS processed
+FROM conversations
+WHERE processing_state = 'processed'
+  AND processed_at >= date_trunc('hour', now()) - interval '7 days'
+GROUP BY 1
+ORDER BY 1;
+
+COMMENT ON VIEW buddi_conversations_processed_per_hour IS
+    'Conversations processed per hour (by processed_at), last 7 days; hours with none are absent.';
+
+-- Error rate: errors per hour over the last 7 days (only hours with at least one error), from
+-- three sources:
+--   fetch_errors       fetches whose latest attempt failed, by finished_at
+--   processing_errors  conversations that could not be processed, by updated_at
+--   job_errors         failed job attempts of any kind (each entry of jobs.errors, by its "at"),
+--                      including expired leases; pruned jobs take their history with them
+--                      (completed after a day, discarded or cancelled after a week, by default)
+-- The jobs part reads only jobs with errors (the engine's partial index, by when they finished or
+-- are due again: never before their last error), and takes a job's only error without expanding
+-- its array (most failed jobs failed once).
+CREATE VIEW buddi_errors_per_hour AS
+WITH errors AS (
+    SELECT 'fetch' AS source, date_trunc('hour', finished_at) AS hour
+    FROM fetch_runs
+    WHERE outcome = 'failed' AND finished_at >= date_trunc('hour', now()) - interval '7 days'
+    UNION ALL
+    SELECT 'processing', date_trunc('hour', updated_at)
+    FROM conversations
+    WHERE processing_state = 'failed' AND updated_at >= date_trunc('hour', now()) - interval '7 days'
+    UNION ALL
+    SELECT 'job', date_trunc('hour', (jobs.errors -> 0 ->> 'at')::timestamptz)
+    FROM jobs
+    WHERE jobs.errors <> '[]'::jsonb AND jsonb_array_length(jobs.errors) = 1
+      AND COALESCE(jobs.finished_at, jobs.run_at) >= date_trunc('hour', now()) - interval '7 days'
+      AND (jobs.errors -> 0 ->> 'at')::timestamptz >= date_trunc('hour', now()) - interval '7 days'
+    UNION ALL
+    SELECT 'job', date_trunc('hour', (e.entry ->> 'at')::timestamptz)
+    FROM jobs, jsonb_array_elements(jobs.errors) AS e(entry)
+    WHERE jobs.errors <> '[]'::jsonb AND jsonb_array_length(jobs.errors) > 1
+      AND COALESCE(jobs.finished_at, jobs.run_at) >= date_trunc('hour', now()) - interval '7 days'
+      AND (e.entry ->> 'at')::timestamptz >= date_trunc('hour', now()) - interval '7 days'
+)
+SELECT hour,
+       count(*) FILTER (WHERE source = 'fetch') AS fetch_errors,
+       count(*) FILTER (WHERE source = 'processing') AS processing_errors,
+       count(*) FILTER (WHERE source = 'job') AS job_errors
+FROM errors
+GROUP BY hour
+ORDER BY hour;
+
+COMMENT ON VIEW buddi_errors_per_hour IS
+    'Errors per hour, last 7 days: failed fetches (finished_at), failed conversations (updated_at), failed job attempts (jobs.errors[].at); hours with none are absent.';
+
+-- Database growth: conversations stored per day (by fetched_at) for the last 30 days, with the
+-- running total over all time (a day without new conversations is a row with 0 and the same
+-- total).
+CREATE VIEW buddi_database_growth_per_day AS
+SELECT d.day,
+       COALESCE(p.conversations, 0)::bigint AS new_conversations,
+       (SELECT COALESCE(sum(conversations), 0) FROM conversations_per_day WHERE day <= d.day)::bigint AS cumulative_conversations
+FROM (SELECT current_date - i AS day FROM generate_series(0, 29) AS i) AS d
+LEFT JOIN conversations_per_day p ON p.day = d.day
+ORDER BY d.day;
+
+COMMENT ON VIEW buddi_database_growth_per_day IS
+    'Conversations stored per day (by fetched_at), last 30 days, with the running total over all time.';
+
+-- Queue depth: jobs per queue and state, from the engine's bounded view: waiting and running jobs
+-- counted, finished ones counted up to 1,000 per queue and state and estimated above (`exact`
+-- false). oldest_waiting_seconds is how long the oldest due job (available or retryable, run_at
+-- reached) has waited; NULL for other states and when nothing is due (a retry scheduled for
+-- later is not waiting yet).
+CREATE VIEW buddi_queue_depth AS
+SELECT queue, state, jobs, oldest_waiting_seconds, exact FROM job_queue_depth ORDER BY queue, state;
+
+COMMENT ON VIEW buddi_queue_depth IS
+    'Jobs per queue and state (exact for waiting and running; finished ones counted up to 1,000 and estimated above, exact false); oldest_waiting_seconds = now() - oldest run_at among due available/retryable jobs, else NULL.';
+
+-- The oldest waiting job of each queue: the due available or retryable job with the earliest
+-- run_at (which is not necessarily the next to be claimed: claims go by priority first).
+-- Queues with nothing due have no row.
+CREATE VIEW buddi_oldest_waiting_job AS
+SELECT DISTINCT ON (queue)
+       queue,
+       id AS job_id,
+       kind,
+       round(EXTRACT(EPOCH FROM now() - run_at), 3) AS waiting_seconds,
+       run_at,
+       attempt
+FROM jobs
+WHERE state IN ('available', 'retryable') AND run_at <= now()
+ORDER BY queue, run_at, id;
+
+COMMENT ON VIEW buddi_oldest_waiting_job IS
+    'Per queue, the due available/retryable job that has waited longest (earliest run_at): job_id, kind, waiting_seconds, run_at, attempt.';
 
 -- Rejections per day for the last 30 days (days without any are absent), by when they were first met.
 CREATE VIEW buddi_rejected_memories_per_day AS
