@@ -1,34 +1,34 @@
 import Foundation
 
 /// One page of `get_memories`: memories newest first, and the cursor of the next page.
-public struct MemoryPage: Sendable, Hashable {
+package struct MemoryPage: Sendable, Hashable {
     /// The memories that decoded, in the order the API sent them (newest first).
-    public let memories: [Memory]
+    package let memories: [Memory]
     /// Where each of ``memories`` stands in the page's `memories` array.
-    public let positions: [Int]
+    package let positions: [Int]
     /// The elements of this page that are not usable memories, with why.
-    public let skipped: [SkippedMemory]
+    package let skipped: [SkippedMemory]
     /// The cursor for the next (older) page; `nil` on the last page.
-    public let nextCursor: String?
+    package let nextCursor: String?
     /// The kind of each failed attempt the client retried before this page came (see
     /// ``TransientFailure/kind``): what an operator counts as API errors.
-    public internal(set) var retriedFailures: [String] = []
+    package internal(set) var retriedFailures: [String] = []
 }
 
 /// An element of a page that is not a usable ``Memory``; the rest of its page still is.
-public struct SkippedMemory: Sendable, Hashable, CustomStringConvertible {
+package struct SkippedMemory: Sendable, Hashable, CustomStringConvertible {
     /// The most of an element's JSON an excerpt keeps.
-    public static let excerptBytes = 512
+    package static let excerptBytes = 512
 
     /// Its position in the page's `memories` array.
-    public let position: Int
+    package let position: Int
     /// What is wrong with it (and its id, when it has a readable one).
-    public let error: MemoryDecodingError
+    package let error: MemoryDecodingError
     /// The start of its JSON as sent (at most ``excerptBytes`` bytes, NUL bytes shown as `\u0000`):
     /// enough for an operator to recognise it, and always storable.
-    public let excerpt: String
+    package let excerpt: String
 
-    public var description: String { "memories[\(position)]: \(error)" }
+    package var description: String { "memories[\(position)]: \(error)" }
 
     init(position: Int, error: MemoryDecodingError, bytes: ArraySlice<UInt8>) {
         self.position = position
@@ -38,7 +38,7 @@ public struct SkippedMemory: Sendable, Hashable, CustomStringConvertible {
 
     /// The start of `bytes` as text an operator can read and any database can store: at most
     /// ``excerptBytes`` bytes, NUL bytes written as `\u0000`, "…" when cut.
-    public static func excerpt(of bytes: some Collection<UInt8>) -> String {
+    package static func excerpt(of bytes: some Collection<UInt8>) -> String {
         let cut = bytes.prefix(excerptBytes)
         let text = String(decoding: cut, as: UTF8.self).replacingOccurrences(of: "\u{0}", with: "\\u0000")
         return cut.count < bytes.count ? text + "…" : text
@@ -51,7 +51,7 @@ extension MemoryPage {
     /// escape, a lone surrogate, nesting past 512 levels), is not a memory, or fails the checks
     /// of ``MemoryLimits`` (NUL anywhere, sizes) is skipped with why. Throws a reason naming
     /// where the body is wrong when its structure or `next_cursor` cannot be read.
-    init(body: Data, limits: MemoryLimits = MemoryLimits()) throws(PageDecodingError) {
+    package init(body: Data, limits: MemoryLimits = MemoryLimits()) throws(PageDecodingError) {
         let reader: PageReader
         do {
             reader = try PageReader(bytes: Array(body))
@@ -104,7 +104,7 @@ extension MemoryPage {
 }
 
 /// Why a `200` body is not a page.
-struct PageDecodingError: Error, CustomStringConvertible {
-    let reason: String
-    var description: String { reason }
+package struct PageDecodingError: Error, CustomStringConvertible {
+    package let reason: String
+    package var description: String { reason }
 }

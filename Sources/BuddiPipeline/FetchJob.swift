@@ -12,8 +12,6 @@ import PostgresResilience
 struct FetchJob: Sendable {
     /// Pages stored in one transaction at most (when the store falls behind the API).
     static let maxPagesPerTransaction = 10
-    /// Pages in a row that bring nothing but repeats before the walk counts as stuck.
-    static let maxRepeatOnlyPages = 5
 
     let client: PostgresClient
     let api: BuddiAPIClient
@@ -68,18 +66,18 @@ struct FetchJob: Sendable {
         } catch {
             throw JobFailure.discard(reason: error.description)
         }
-        let checkpoint = try context.progress(as: FetchProgress.self)
-        var progress = checkpoint ?? FetchProgress()
-        if progress.legs == nil {
-            progress.legs = try await plan(days: days, resuming: progress, context: context)
-            if checkpoint == nil { progress.begin(leg: 0) }
+        var progress: FetchProgress
+        if let checkpoint = try context.progress(as: FetchProgress.self) {
+            progress = checkpoint
+        } else {
+            progress = FetchProgress(legs: try await plan(days: days, context: context))
         }
         // The API is walked in a task of its own, a few pages ahead of the store; every page that
         // has arrived is stored in the same transaction, so a store slower than the API batches.
         let buffer = PageBuffer<WalkedPage>(capacity: 2 * Self.maxPagesPerTransaction)
         let walker = Task { [progress] in
             do {
-                try await walkPages(args: args, from: progress, into: buffer)
+                try await walkPages(FetchWalk(from: progress, maximum: args.maxConversations), into: buffer)
                 await buffer.finish()
             } catch {
                 await buffer.finish(throwing: error)
@@ -101,7 +99,7 @@ struct FetchJob: Sendable {
         await buffer.close()
         let metadata: Logger.Metadata = [
             "pages": "\(progress.pages)", "new": "\(progress.new)", "duplicates": "\(progress.duplicates)",
-            "repeats": "\(progress.repeats ?? 0)", "rejected": "\(progress.rejected)",
+            "repeats": "\(progress.repeats)", "rejected": "\(progress.rejected)",
         ]
         if progress.new == 0 {
             context.logger.warning("fetch finished with no new conversations", metadata: metadata)
@@ -112,15 +110,10 @@ struct FetchJob: Sendable {
     }
 
     /// The legs a fetch walks: a backfill's days; for an incremental fetch, the open gaps it
-    /// takes over, then the newest memories down to the newest stored. A checkpoint from before
-    /// legs keeps the watermark it had resolved.
-    private func plan(days: [BuddiDate?], resuming progress: FetchProgress, context: JobContext) async throws -> [FetchLeg] {
+    /// takes over, then the newest memories down to the newest stored.
+    private func plan(days: [BuddiDate?], context: JobContext) async throws -> [FetchLeg] {
         let backfill = days.compactMap { $0 }
         guard backfill.isEmpty else { return FetchLeg.days(backfill) }
-        if progress.watermarkResolved {
-            return [FetchLeg(
-                cursor: progress.cursor, lowerID: progress.watermarkID, lowerCreatedAt: progress.watermarkCreatedAt)]
-        }
         return try await client.withOpenConnection { connection in
             var gaps: [FetchGap] = []
             let rows = try await connection.query(FetchGapSQL.take(jobID: context.jobID), logger: context.logger)
@@ -152,7 +145,7 @@ struct FetchJob: Sendable {
                     "error": "\(DatabaseRefusal.reason(error) ?? "")"])
                 progress = try await record(pages, after: next, rowByRow: true, context: context)
             }
-            progress.storeSeconds = (progress.storeSeconds ?? 0) + (ContinuousClock.now - storeStart).inSeconds
+            progress.storeSeconds += (ContinuousClock.now - storeStart).inSeconds
             context.logger.debug("pages recorded", metadata: [
                 "pages": "\(pages.count)", "memories": "\(pages.reduce(0) { $0 + $1.taken.count })",
                 "store_ms": "\((ContinuousClock.now - storeStart).inSeconds * 1000)",
@@ -160,54 +153,14 @@ struct FetchJob: Sendable {
         }
     }
 
-    /// Walks the API from `start`, leg by leg, handing each page over to the store with the
-    /// position after it, until the legs end or the fetch has taken its maximum.
-    private func walkPages(args: FetchArgs, from start: FetchProgress, into buffer: PageBuffer<WalkedPage>) async throws {
-        var position = start
-        let legs = start.legs ?? []
-        var repeatsOnly = 0
-        while position.legIndex < legs.count, position.memoriesSeen < args.maxConversations {
-            let leg = legs[position.legIndex]
+    /// Walks the API leg by leg, handing each page over to the store with the position after
+    /// it, until the walk ends.
+    private func walkPages(_ start: FetchWalk, into buffer: PageBuffer<WalkedPage>) async throws {
+        var walk = start
+        while let request = walk.nextRequest {
             let began = ContinuousClock.now
-            let page = try await fetchPage(leg.query, cursor: position.cursor)
-            var fresh = Array(zip(page.memories, page.positions))
-            // Rejections are taken with the memories around them: past what an earlier walk of
-            // this page took, down to the leg's bound and the fetch's maximum.
-            var rejectedFrom = -1, rejectedThrough = Int.max
-            if let skip = position.skipThroughID, let index = fresh.firstIndex(where: { $0.0.id == skip }) {
-                rejectedFrom = fresh[index].1
-                fresh.removeFirst(index + 1)
-            }
-            let previous = Set(position.previousPageIDs ?? [])
-            let repeated = fresh.filter { previous.contains($0.0.id) }.count
-            fresh.removeAll { previous.contains($0.0.id) }
-            // Down to the leg's lower bound and no further: what lies below is another leg's, or
-            // the backfill's.
-            if let bound = fresh.firstIndex(where: { leg.reachesLowerBound($0.0) }) {
-                rejectedThrough = fresh[bound].1
-                fresh.removeSubrange((bound + 1)...)
-            }
-            // Repeats do not count toward the maximum, so an API serving the same page under new
-            // cursors would be walked for ever: a run of pages with nothing but repeats is a
-            // malformed response (retried like one).
-            repeatsOnly = repeated > 0 && fresh.isEmpty ? repeatsOnly + 1 : 0
-            if repeatsOnly >= Self.maxRepeatOnlyPages {
-                throw BuddiAPIError.malformedResponse(
-                    location: "get_memories", reason: "\(repeatsOnly) pages in a row repeated only memories already served")
-            }
-            let taken = Array(fresh.prefix(args.maxConversations - position.memoriesSeen))
-            if taken.count < fresh.count { rejectedThrough = min(rejectedThrough, taken.last?.1 ?? rejectedFrom) }
-            let rejections = page.skipped
-                .filter { $0.position > rejectedFrom && $0.position < rejectedThrough }
-                .map { MemoryRejection($0, pageCursor: position.cursor) }
-            let walked = WalkedPage(
-                leg: position.legIndex, cursor: position.cursor, taken: taken.map(\.0), positions: taken.map(\.1),
-                rejections: rejections, retriedFailures: page.retriedFailures,
-                position: position.after(
-                    page, taken: taken.map(\.0), cutShort: taken.count < fresh.count, repeated: repeated, leg: leg,
-                    apiSeconds: (ContinuousClock.now - began).inSeconds),
-                maximum: args.maxConversations)
-            position = walked.position
+            let page = try await fetchPage(request.query, cursor: request.cursor)
+            let walked = try walk.take(page, apiSeconds: (ContinuousClock.now - began).inSeconds)
             guard await buffer.put(walked) else { return }
         }
     }
@@ -248,16 +201,9 @@ struct FetchJob: Sendable {
                 context.logger.warning("rejected memories that cannot be stored; the rest of their pages is stored", metadata: [
                     "rejected": "\(rejections.count)", "first": "\(rejections[0].reason)"])
             }
-            saved.rejected += rejections.count
-            saved.new += ids.count
-            saved.duplicates += taken.count - ids.count - refused
-            saved.unqueuedIDs += ids
-            let ready = isLast ? saved.unqueuedIDs.count : saved.unqueuedIDs.count - saved.unqueuedIDs.count % processBatchSize
-            let jobs = try stride(from: 0, to: ready, by: processBatchSize).map { start in
-                try NewJob(ProcessArgs(conversationIDs: Array(saved.unqueuedIDs[start..<min(start + processBatchSize, ready)])))
-            }
-            try await queue.enqueue(jobs, on: connection)
-            saved.unqueuedIDs.removeFirst(ready)
+            let batches = saved.stored(
+                taken: taken.count, new: ids, refused: refused, rejected: rejections.count, batchSize: processBatchSize, isLast: isLast)
+            try await queue.enqueue(try batches.map { try NewJob(ProcessArgs(conversationIDs: $0)) }, on: connection)
             for leg in Set(pages.map(\.leg)).sorted() {
                 guard let last = pages.last(where: { $0.leg == leg }) else { continue }
                 try await moveGap(of: leg, to: last.position, in: &saved, on: connection, context: context)
@@ -289,30 +235,23 @@ struct FetchJob: Sendable {
         return (ids, refused)
     }
 
-    /// Keeps leg `index`'s gap where its walk has come, in the transaction storing its pages:
-    /// opened when a leg with a lower bound stops above it, moved down as it goes, closed when
-    /// it reaches the bound. A leg without a lower bound (a backfill's, the first fetch's) has
-    /// no gap: older history is the backfill's.
+    /// Keeps leg `index`'s gap where its walk has come (see ``FetchWalk/gapMove(of:to:legs:)``),
+    /// in the transaction storing its pages.
     private func moveGap(
         of index: Int, to position: FetchProgress, in saved: inout FetchProgress, on connection: PostgresConnection, context: JobContext
     ) async throws {
-        guard var leg = saved.legs?[index], leg.lowerID != nil, leg.day == nil else { return }
-        let finished = position.legIndex > index
-        switch (leg.gapID, finished) {
-        case (let id?, true):
-            try await connection.query(FetchGapSQL.close(id: id), logger: context.logger)
-        case (let id?, false):
-            try await connection.query(
-                FetchGapSQL.advance(id: id, cursor: position.cursor, skipThroughID: position.skipThroughID), logger: context.logger)
-        case (nil, true):
+        switch FetchWalk.gapMove(of: index, to: position, legs: saved.legs) {
+        case nil:
             return
-        case (nil, false):
-            leg.cursor = position.cursor
-            leg.skipThroughID = position.skipThroughID
+        case .close(let id):
+            try await connection.query(FetchGapSQL.close(id: id), logger: context.logger)
+        case .advance(let id, let cursor, let skipThroughID):
+            try await connection.query(FetchGapSQL.advance(id: id, cursor: cursor, skipThroughID: skipThroughID), logger: context.logger)
+        case .open(var leg):
             for try await id in try await connection.query(FetchGapSQL.open(jobID: context.jobID, leg: leg), logger: context.logger).decode(Int64.self) {
                 leg.gapID = id
             }
-            saved.legs?[index] = leg
+            saved.legs[index] = leg
             context.logger.info("fetch reached its maximum above the memories stored before it; the gap is remembered for the next fetch")
         }
     }
@@ -342,34 +281,4 @@ struct FetchJob: Sendable {
 struct FetchPageFailure: Error {
     let apiError: BuddiAPIError
     let failure: JobFailure
-}
-
-/// A page the walker took from leg `leg`, with the walk's position after it.
-struct WalkedPage: Sendable {
-    let leg: Int
-    /// The cursor the page was asked for with.
-    let cursor: String?
-    let taken: [Memory]
-    /// Where each of `taken` stands in the page's `memories` array.
-    let positions: [Int]
-    /// The page's memories that cannot be stored, with why.
-    let rejections: [MemoryRejection]
-    let retriedFailures: [String]
-    let position: FetchProgress
-    /// Whether the walk ends with it: past the last leg, or at the fetch's maximum.
-    let isLast: Bool
-
-    init(
-        leg: Int, cursor: String?, taken: [Memory], positions: [Int], rejections: [MemoryRejection], retriedFailures: [String],
-        position: FetchProgress, maximum: Int
-    ) {
-        self.leg = leg
-        self.cursor = cursor
-        self.taken = taken
-        self.positions = positions
-        self.rejections = rejections
-        self.retriedFailures = retriedFailures
-        self.position = position
-        self.isLast = position.legIndex >= (position.legs?.count ?? 0) || position.memoriesSeen >= maximum
-    }
 }

@@ -5,9 +5,8 @@ import Foundation
 /// crash or an API failure resumes from here instead of starting over. It is also the job's
 /// result once the fetch ends.
 struct FetchProgress: Codable, Sendable {
-    /// The stretches the fetch walks (see ``FetchLeg``), decided when it first stores a page.
-    /// Nil in checkpoints from before legs: those walk their days, or down to their watermark.
-    var legs: [FetchLeg]?
+    /// The stretches the fetch walks (see ``FetchLeg``), decided when it begins.
+    var legs: [FetchLeg]
     /// Which leg is being walked.
     var legIndex = 0
     /// The cursor of the leg's next page, and the last memory of that page already taken.
@@ -16,31 +15,42 @@ struct FetchProgress: Codable, Sendable {
     /// The ids of the last page walked: a page that repeats one at its boundary (as a newest-first
     /// API does when memories arrive during a walk) does not take it again.
     var previousPageIDs: [String]?
-    /// The newest memory stored when the fetch began (checkpoints from before legs).
-    var watermarkID: String?
-    var watermarkCreatedAt: Date?
-    var watermarkResolved = false
     var pages = 0
     /// Distinct memories taken: what the fetch's maximum bounds (page-boundary repeats are not).
     var memoriesSeen = 0
     /// Page-boundary repeats skipped.
-    var repeats: Int?
+    var repeats = 0
     var new = 0
     var duplicates = 0
     /// Memories rejected (each is a row of `rejected_memories`).
-    @CountOrList var rejected = 0
+    var rejected = 0
     /// Stored conversations whose `process` job waits for a full batch (enqueued at the latest
     /// with the last page).
     var unqueuedIDs: [Int64] = []
     var startedAt = Date()
-    /// Time spent waiting for the API, and storing (nil in checkpoints from before they were kept).
-    var apiSeconds: Double?
-    var storeSeconds: Double?
+    /// Time spent waiting for the API, and storing.
+    var apiSeconds = 0.0
+    var storeSeconds = 0.0
 
+    /// The checkpoint's keys; ``unqueuedIDs`` is read by SQL too (``unqueuedIDsKey``).
     private enum CodingKeys: String, CodingKey {
-        case legs, legIndex = "dayIndex", cursor, skipThroughID, previousPageIDs, watermarkID, watermarkCreatedAt
-        case watermarkResolved, pages, memoriesSeen, repeats, new, duplicates, rejected, unqueuedIDs, startedAt
-        case apiSeconds, storeSeconds
+        case legs, legIndex, cursor, skipThroughID, previousPageIDs, pages, memoriesSeen, repeats, new, duplicates
+        case rejected, unqueuedIDs, startedAt, apiSeconds, storeSeconds
+    }
+
+    /// The key of ``unqueuedIDs`` in a fetch job's saved progress, for the SQL that finds
+    /// conversations no job will process.
+    static var unqueuedIDsKey: String { CodingKeys.unqueuedIDs.rawValue }
+
+    /// A fetch about to walk `legs` from the first.
+    init(legs: [FetchLeg]) {
+        self.legs = legs
+        begin(leg: 0)
+    }
+
+    /// Whether the walk is over: past its last leg, or `maximum` memories taken.
+    func isFinished(maximum: Int) -> Bool {
+        legIndex >= legs.count || memoriesSeen >= maximum
     }
 
     /// This progress with the walk's position (leg, cursor, pages, memories seen, repeats, API
@@ -67,8 +77,8 @@ struct FetchProgress: Codable, Sendable {
         var next = self
         next.pages += 1
         next.memoriesSeen += taken.count
-        next.repeats = (repeats ?? 0) + repeated
-        next.apiSeconds = (self.apiSeconds ?? 0) + apiSeconds
+        next.repeats = repeats + repeated
+        next.apiSeconds = self.apiSeconds + apiSeconds
         if taken.contains(where: leg.reachesLowerBound) || (page.nextCursor == nil && !cutShort) {
             next.begin(leg: legIndex + 1)
         } else if cutShort {
@@ -82,10 +92,25 @@ struct FetchProgress: Codable, Sendable {
         return next
     }
 
+    /// Counts what storing `taken` memories gave (`new` the ids of those inserted, `refused` set
+    /// aside by the database, `rejected` rejections recorded in all; the rest were stored
+    /// already), and returns the batches of `batchSize` new conversations whose `process` jobs
+    /// are due: every full batch, and on the walk's last page the rest too.
+    mutating func stored(taken: Int, new ids: [Int64], refused: Int, rejected: Int, batchSize: Int, isLast: Bool) -> [[Int64]] {
+        self.rejected += rejected
+        new += ids.count
+        duplicates += taken - ids.count - refused
+        unqueuedIDs += ids
+        let ready = isLast ? unqueuedIDs.count : unqueuedIDs.count - unqueuedIDs.count % batchSize
+        let batches = stride(from: 0, to: ready, by: batchSize).map { Array(unqueuedIDs[$0..<min($0 + batchSize, ready)]) }
+        unqueuedIDs.removeFirst(ready)
+        return batches
+    }
+
     /// Moves on to the start of leg `index` (or past the last one).
     mutating func begin(leg index: Int) {
         legIndex = index
-        let leg = legs.flatMap { index < $0.count ? $0[index] : nil }
+        let leg = index < legs.count ? legs[index] : nil
         cursor = leg?.cursor
         skipThroughID = leg?.skipThroughID
         previousPageIDs = nil
@@ -94,50 +119,23 @@ struct FetchProgress: Codable, Sendable {
     /// The job's result: what the original reported, and the duration.
     var result: FetchResult {
         FetchResult(
-            pages: pages, memories_seen: memoriesSeen, new: new, duplicates: duplicates, repeats: repeats ?? 0,
-            rejected: rejected,
-            duration_seconds: Date().timeIntervalSince(startedAt), api_seconds: apiSeconds ?? 0, store_seconds: storeSeconds ?? 0)
+            pages: pages, memories_seen: memoriesSeen, new: new, duplicates: duplicates, repeats: repeats, rejected: rejected,
+            duration_seconds: Date().timeIntervalSince(startedAt), api_seconds: apiSeconds, store_seconds: storeSeconds)
     }
 }
 
 /// What a finished fetch records as its result.
-public struct FetchResult: Codable, Sendable {
-    public var pages: Int
-    public var memories_seen: Int
-    public var new: Int
-    public var duplicates: Int
-    /// Memories a page repeated from the page before (not taken twice, not counted as new);
-    /// nil in results from before they were counted.
-    public var repeats: Int?
-    /// Memories rejected on their own (listed in `rejected_memories`); results from before that
-    /// table listed them, and read as their count.
-    @CountOrList public var rejected: Int
-    public var duration_seconds: Double
+package struct FetchResult: Codable, Sendable {
+    package var pages: Int
+    package var memories_seen: Int
+    package var new: Int
+    package var duplicates: Int
+    /// Memories a page repeated from the page before (not taken twice, not counted as new).
+    package var repeats: Int
+    /// Memories rejected on their own (listed in `rejected_memories`).
+    package var rejected: Int
+    package var duration_seconds: Double
     /// Of the duration: waiting for the API (overlapped with storing), and storing.
-    public var api_seconds: Double
-    public var store_seconds: Double
-}
-
-/// A count that older JSON held as a list of the things counted: checkpoints and results from
-/// before `rejected_memories` listed the rejections themselves; such a list reads as its length.
-@propertyWrapper
-public struct CountOrList: Codable, Sendable {
-    public var wrappedValue: Int
-
-    public init(wrappedValue: Int) {
-        self.wrappedValue = wrappedValue
-    }
-
-    public init(from decoder: any Decoder) throws {
-        if let count = try? decoder.singleValueContainer().decode(Int.self) {
-            wrappedValue = count
-        } else {
-            wrappedValue = try decoder.unkeyedContainer().count ?? 0
-        }
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(wrappedValue)
-    }
+    package var api_seconds: Double
+    package var store_seconds: Double
 }
