@@ -5,33 +5,33 @@ import PostgresNIO
 /// Looks for what no test can rule out: work that names rows that do not exist, counts that
 /// disagree with rows, conversations nothing will ever process, anchors or tokens made twice.
 /// Read-only, and safe on a live system (a finding about work in flight may clear on a re-run).
-public struct PipelineAudit: Sendable {
+package struct PipelineAudit: Sendable {
     /// One kind of inconsistency, how many were found, and a few examples.
-    public struct Finding: Codable, Sendable, Equatable {
-        public var check: String
-        public var description: String
-        public var count: Int
-        public var examples: [String]
+    package struct Finding: Codable, Sendable, Equatable {
+        package var check: String
+        package var description: String
+        package var count: Int
+        package var examples: [String]
     }
 
     /// Every check, and what it found.
-    public struct Report: Codable, Sendable {
-        public var checks: Int
-        public var findings: [Finding]
+    package struct Report: Codable, Sendable {
+        package var checks: Int
+        package var findings: [Finding]
         /// Whether nothing was found.
-        public var clean: Bool { findings.isEmpty }
+        package var clean: Bool { findings.isEmpty }
     }
 
     let client: PostgresClient
     let logger: Logger
 
-    public init(client: PostgresClient, logger: Logger) {
+    package init(client: PostgresClient, logger: Logger) {
         self.client = client
         self.logger = logger
     }
 
     /// Runs every check.
-    public func run() async throws -> Report {
+    package func run() async throws -> Report {
         var findings: [Finding] = []
         for check in Self.checks {
             var count = 0
@@ -60,7 +60,7 @@ public struct PipelineAudit: Sendable {
             description: "process jobs naming conversations that do not exist",
             query: """
                 SELECT 'job ' || j.id || ' names conversation ' || c.id
-                FROM jobs j, jsonb_array_elements_text(j.args -> 'conversationIDs') AS c(id)
+                FROM jobs j, jsonb_array_elements_text(j.args -> '\(unescaped: ProcessArgs.conversationIDsKey)') AS c(id)
                 WHERE j.kind = 'process' AND NOT EXISTS (SELECT 1 FROM conversations WHERE id = (c.id)::bigint)
                 """),
         Check(
@@ -68,7 +68,7 @@ public struct PipelineAudit: Sendable {
             description: "fetch checkpoints naming conversations that do not exist",
             query: """
                 SELECT 'job ' || j.id || ' holds conversation ' || c.id
-                FROM jobs j, jsonb_array_elements_text(j.progress -> 'unqueuedIDs') AS c(id)
+                FROM jobs j, jsonb_array_elements_text(j.progress -> '\(unescaped: FetchProgress.unqueuedIDsKey)') AS c(id)
                 WHERE j.kind = 'fetch' AND NOT EXISTS (SELECT 1 FROM conversations WHERE id = (c.id)::bigint)
                 """),
         Check(

@@ -11,16 +11,24 @@ import ServiceLifecycle
 /// process jobs for them. Counted in `buddi_stranded_conversations_swept_total`. It leaves alone
 /// a conversation whose process job an operator cancelled, and one that three discarded jobs
 /// held (see ``abandonedCount(fetchJobID:)``).
-public struct StrandedSweeper: Service {
+package struct StrandedSweeper: Service {
     let client: PostgresClient
     let interval: Duration
     let grace: Duration
     let logger: Logger
     /// Conversations taken per round at most.
     static let batchLimit = 1000
+    /// How often a sweep looks. Defaults to 60 seconds.
+    package static let intervalDefault: Duration = .seconds(60)
+    /// How long a pending conversation must wait, uncovered, before a sweep takes it: longer than
+    /// a fetch takes to enqueue what it stored. Defaults to 5 minutes.
+    package static let graceDefault: Duration = .seconds(300)
+    /// The longest interval or grace a sweep accepts: beyond it a Duration would overflow.
+    /// Defaults to a week.
+    package static let longestSetting: Duration = .seconds(7 * 86_400)
 
     /// A sweeper looking every `interval` for conversations stranded longer than `grace`.
-    public init(client: PostgresClient, interval: Duration = .seconds(60), grace: Duration = .seconds(300), logger: Logger) {
+    package init(client: PostgresClient, interval: Duration = intervalDefault, grace: Duration = graceDefault, logger: Logger) {
         self.client = client
         self.interval = interval
         self.grace = grace
@@ -29,14 +37,14 @@ public struct StrandedSweeper: Service {
 
     /// How many conversations of fetch `fetchJobID` are pending with nothing that will process
     /// them: their process job was cancelled, or three were discarded.
-    public static func abandonedCount(fetchJobID: Int64, client: PostgresClient, logger: Logger) async throws -> Int {
+    package static func abandonedCount(fetchJobID: Int64, client: PostgresClient, logger: Logger) async throws -> Int {
         for try await count in try await client.query(StrandedWorkSQL.abandoned(fetchJobID: fetchJobID), logger: logger).decode(Int64.self) {
             return Int(count)
         }
         return 0
     }
 
-    public func run() async throws {
+    package func run() async throws {
         await PeriodicDuty(name: "stranded-work sweep", interval: interval, logger: logger) {
             _ = try await sweepOnce()
         }.run()
@@ -44,7 +52,7 @@ public struct StrandedSweeper: Service {
 
     /// Enqueues process jobs for what is stranded now; returns how many conversations they cover.
     @discardableResult
-    public func sweepOnce() async throws -> Int {
+    package func sweepOnce() async throws -> Int {
         var total = 0
         while true {
             let (graceSeconds, logger, queue) = (grace.inSeconds, logger, Pipeline.queue(client: client, logger: logger))

@@ -7,10 +7,10 @@ enum StrandedWorkSQL {
     /// Conversation ids held by an unfinished process job or an unfinished fetch's checkpoint
     /// (ids still waiting there for a full batch).
     static let coveredIDs = """
-        SELECT (c.id)::bigint AS id FROM jobs j, jsonb_array_elements_text(j.args -> 'conversationIDs') AS c(id)
+        SELECT (c.id)::bigint AS id FROM jobs j, jsonb_array_elements_text(j.args -> '\(ProcessArgs.conversationIDsKey)') AS c(id)
         WHERE j.kind = 'process' AND j.state IN \(JobState.sqlList(JobState.unfinished))
         UNION ALL
-        SELECT (c.id)::bigint FROM jobs j, jsonb_array_elements_text(j.progress -> 'unqueuedIDs') AS c(id)
+        SELECT (c.id)::bigint FROM jobs j, jsonb_array_elements_text(j.progress -> '\(FetchProgress.unqueuedIDsKey)') AS c(id)
         WHERE j.kind = 'fetch' AND j.state IN \(JobState.sqlList(JobState.unfinished))
         """
 
@@ -24,7 +24,7 @@ enum StrandedWorkSQL {
     static let sweepable = """
         (SELECT count(*) FILTER (WHERE j.state = \(JobState.cancelled.sql)) = 0 AND count(*) FILTER (WHERE j.state = \(JobState.discarded.sql)) < \(maxDiscards)
          FROM jobs j WHERE j.kind = 'process' AND j.state IN \(JobState.sqlList([.cancelled, .discarded]))
-           AND j.args -> 'conversationIDs' @> to_jsonb(c.id))
+           AND j.args -> '\(ProcessArgs.conversationIDsKey)' @> to_jsonb(c.id))
         """
 
     /// Locks up to `limit` sweepable pending conversations stored more than `graceSeconds` ago

@@ -26,10 +26,10 @@ struct JobExecutor: Sendable {
         self.loggerAddsJob = jobLogger != nil
     }
 
-    /// How long `job`'s attempt may run: its own timeout, or its kind's; at most a year, which is
-    /// no timeout, so that a deadline never overflows the clock.
+    /// How long `job`'s attempt may run: its own timeout, or its kind's; at most
+    /// ``JobLimits/longestTimeout``.
     func timeout(of job: ClaimedJob) -> Duration {
-        min(job.timeout ?? registry.timeout(for: job.kind), .seconds(366 * 86_400))
+        min(job.timeout ?? registry.timeout(for: job.kind), JobLimits.longestTimeout)
     }
 
     /// Runs the handler, unbounded (the worker stops an attempt that outlives

@@ -38,12 +38,12 @@ struct FinishedJob: Sendable {
         case .completed:
             let refusal = String(decoding: (try? JSONEncoder.jobs.encode(["unstorable_result": note(reason)])) ?? Data("{}".utf8), as: UTF8.self)
             storable = .completed(resultJSON: refusal)
-        case .retry(let delay, let error): storable = .retry(delay: min(delay, .seconds(86_400 * 365)), error: note(error))
+        case .retry(let delay, let error): storable = .retry(delay: min(delay, JobLimits.longestDelay), error: note(error))
         case .discarded(let error): storable = .discarded(error: note(error))
         case .cancelled(let reason): storable = .cancelled(reason: note(reason))
         case .released: storable = .released
         case .resumed(let reason): storable = .resumed(reason: note(reason))
-        case .snoozed(let delay): storable = .snoozed(delay: min(delay, .seconds(86_400 * 365)))
+        case .snoozed(let delay): storable = .snoozed(delay: min(delay, JobLimits.longestDelay))
         }
         return FinishedJob(id: id, kind: kind, queue: queue, attempt: attempt, checkpointSequence: checkpointSequence, outcome: storable)
     }

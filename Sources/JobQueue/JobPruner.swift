@@ -4,6 +4,12 @@ import ServiceLifecycle
 
 /// How long finished jobs and silent worker rows are kept.
 public struct RetentionPolicy: Sendable {
+    /// How long completed jobs are kept by default. Defaults to 24 hours.
+    public static let completedDefault: Duration = .seconds(86_400)
+    /// How long discarded and cancelled jobs, and silent worker rows, are kept by default.
+    /// Defaults to 7 days.
+    public static let otherDefault: Duration = .seconds(7 * 86_400)
+
     /// Completed jobs are deleted after this age.
     public var completed: Duration
     /// Discarded jobs (kept longer: operators read their errors).
@@ -13,10 +19,10 @@ public struct RetentionPolicy: Sendable {
     /// Worker rows that stopped heartbeating this long ago.
     public var deadWorkers: Duration
 
-    /// A policy; the defaults are one day for completed jobs and a week for the rest.
+    /// A policy; the defaults are ``completedDefault`` and ``otherDefault``.
     public init(
-        completed: Duration = .seconds(86_400), discarded: Duration = .seconds(7 * 86_400),
-        cancelled: Duration = .seconds(7 * 86_400), deadWorkers: Duration = .seconds(7 * 86_400)
+        completed: Duration = completedDefault, discarded: Duration = otherDefault,
+        cancelled: Duration = otherDefault, deadWorkers: Duration = otherDefault
     ) {
         self.completed = completed
         self.discarded = discarded

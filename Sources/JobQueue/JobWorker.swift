@@ -145,11 +145,11 @@ public final class JobWorker: Service, Sendable {
         }
     }
 
-    /// A job's own timeout: at most a week; nil (the kind's) for what is not a positive finite
-    /// number (the column's CHECK lets 'infinity' and 'NaN' through).
+    /// A job's own timeout: at most ``JobLimits/longestTimeout``; nil (the kind's) for what is
+    /// not a positive finite number (the column's CHECK lets 'infinity' and 'NaN' through).
     static func timeout(seconds: Double) -> Duration? {
         guard seconds.isFinite, seconds > 0 else { return nil }
-        return .milliseconds(Int64((min(seconds, 604_800) * 1000).rounded()))
+        return .milliseconds(Int64((min(seconds, JobLimits.longestTimeout.inSeconds) * 1000).rounded()))
     }
 
     /// Claims and starts up to `limit` jobs of `queue`; returns how many. Bounded by the lease:
