@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "buddi", targets: ["BuddiCLI"]),
+        .executable(name: "buddi-lab", targets: ["BuddiLabCLI"]),
         .library(name: "JobQueue", targets: ["JobQueue"]),
     ],
     dependencies: [
@@ -21,8 +22,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
     ],
     targets: [
-        // Bounded waits on PostgresNIO: transactions that never write to a closed connection,
-        // deadlines that do not wait for a stuck call, what counts as the database interrupting.
+        // Bounded waits on PostgresNIO: transactions that never write to a closed connection, deadlines
+        // that do not wait for a stuck call, what counts as the database interrupting.
         .target(
             name: "PostgresResilience",
             dependencies: [
@@ -32,7 +33,7 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
-        // Migrations: versioned SQL files applied in order, one set per owner of a schema.
+        // Versioned SQL migrations applied in order, one set per owner of a schema.
         .target(
             name: "PostgresMigrations",
             dependencies: [
@@ -41,7 +42,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
-        // The queue engine: a durable job queue on PostgreSQL, with its own schema. Knows nothing of Buddi.
+        // The queue engine: a durable job queue on PostgreSQL with its own schema. Knows nothing of Buddi.
         .target(
             name: "JobQueue",
             dependencies: [
@@ -55,18 +56,6 @@ let package = Package(
             exclude: ["README.md"],
             resources: [.copy("Schema")]
         ),
-        // buddi's schema: the engine's migrations, then the top-level migrations/ directory (bundled).
-        .target(
-            name: "BuddiMigrations",
-            dependencies: [
-                "JobQueue", "PostgresMigrations",
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "Logging", package: "swift-log"),
-            ],
-            path: ".",
-            sources: ["Sources/BuddiMigrations"],
-            resources: [.copy("migrations")]
-        ),
         // A PostgreSQL server to use: DATABASE_URL, or a private cluster started on demand.
         .target(
             name: "PostgresServer",
@@ -78,14 +67,10 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
-        // JSON values, their reader and their canonical writer: shared by the API client, the
-        // ledger and everything that stores or serves JSON.
-        .target(name: "BuddiJSON"),
-        // The Buddi API client.
+        // JSON values and the Buddi API client: paging, retries, rate limit. No database.
         .target(
             name: "BuddiAPI",
             dependencies: [
-                "BuddiJSON",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -97,7 +82,7 @@ let package = Package(
         .target(
             name: "BuddiSimulator",
             dependencies: [
-                "BuddiAPI", "BuddiJSON",
+                "BuddiAPI",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -114,46 +99,32 @@ let package = Package(
         .target(
             name: "BuddiLedger",
             dependencies: [
-                "PostgresResilience", "BuddiJSON",
+                "PostgresResilience", "BuddiAPI",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
-        // The ingestion pipeline: fetch and process jobs, the conversation store.
+        // The application on the engine: its schema (Schema/migrations, bundled; the top-level
+        // migrations/ links to it), the fetch and process jobs, the conversation store, the
+        // scheduler, and what operators read.
         .target(
             name: "BuddiPipeline",
             dependencies: [
-                "JobQueue", "BuddiAPI", "BuddiJSON", "BuddiAnalytics", "BuddiLedger", "PostgresResilience",
+                "JobQueue", "PostgresMigrations", "PostgresResilience", "BuddiAPI", "BuddiAnalytics", "BuddiLedger",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
-        ),
-        // The scheduler: leader-elected periodic fetches, shared settings, fetch requests.
-        .target(
-            name: "BuddiScheduler",
-            dependencies: [
-                "JobQueue", "BuddiPipeline", "PostgresResilience",
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ]
+            ],
+            resources: [.copy("Schema/migrations")]
         ),
-        // What operators read and do, shared by the CLI and the HTTP API: status, listings, exports.
-        .target(
-            name: "BuddiControl",
-            dependencies: [
-                "JobQueue", "BuddiPipeline", "BuddiScheduler", "BuddiAPI", "BuddiJSON", "PostgresResilience",
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "Logging", package: "swift-log"),
-            ]
-        ),
-        // The HTTP API (`buddi serve`): Hummingbird routes over the control layer.
+        // The HTTP API (`buddi serve`): Hummingbird routes over the pipeline, and the console.
         .target(
             name: "BuddiHTTP",
             dependencies: [
-                "PostgresResilience", "BuddiControl", "BuddiScheduler", "BuddiPipeline", "PostgresServer", "BuddiMigrations", "BuddiAPI", "BuddiJSON", "JobQueue",
+                "BuddiPipeline", "BuddiAPI", "JobQueue", "PostgresResilience",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -164,62 +135,55 @@ let package = Package(
             ],
             resources: [.copy("openapi.yaml"), .copy("Console/Assets")]
         ),
-        // What a buddi process runs: the schema policy, the process runner, the cluster's
-        // maintenance, the probe job, following a fetch, the process's own metrics.
+        // What both executables share: the environment, database options and schema policy, logging.
         .target(
             name: "BuddiRuntime",
             dependencies: [
-                "JobQueue", "BuddiMigrations", "BuddiPipeline", "BuddiLedger", "BuddiAPI", "BuddiScheduler", "BuddiHTTP",
-                "PostgresServer", "PostgresResilience",
+                "BuddiPipeline", "JobQueue", "PostgresServer", "PostgresResilience", "BuddiAPI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "Metrics", package: "swift-metrics"),
-                .product(name: "Prometheus", package: "swift-prometheus"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ]
-        ),
-        // The benchmarks (`buddi bench queue|ingest|analyze`): measuring and reporting.
-        .target(
-            name: "BuddiBench",
-            dependencies: [
-                "JobQueue", "BuddiMigrations", "BuddiPipeline", "BuddiLedger", "BuddiAPI", "BuddiSimulator", "BuddiAnalytics",
-                "BuddiControl", "BuddiHTTP", "BuddiScheduler", "PostgresServer", "PostgresResilience",
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
-        // The fault-injection suite (`buddi chaos`): scenarios, their lab and their checks.
-        .target(
-            name: "BuddiChaos",
-            dependencies: [
-                "JobQueue", "BuddiMigrations", "BuddiPipeline", "BuddiScheduler", "BuddiAPI", "BuddiSimulator", "PostgresServer",
-                "PostgresResilience",
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "NIOCore", package: "swift-nio"),
-            ]
-        ),
-        // The `buddi` command.
+        // The `buddi` command operators deploy.
         .executableTarget(
             name: "BuddiCLI",
             dependencies: [
-                "JobQueue", "PostgresServer", "PostgresMigrations", "BuddiAPI", "BuddiJSON", "BuddiSimulator",
-                "BuddiAnalytics", "BuddiLedger", "BuddiPipeline", "BuddiScheduler", "BuddiControl", "BuddiHTTP",
-                "BuddiMigrations", "PostgresResilience", "BuddiRuntime", "BuddiBench", "BuddiChaos",
+                "BuddiRuntime", "BuddiPipeline", "BuddiHTTP", "BuddiSimulator", "BuddiAnalytics", "BuddiLedger", "BuddiAPI", "JobQueue", "PostgresServer", "PostgresMigrations", "PostgresResilience",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+        // Benchmarks and the chaos suite, measuring and breaking real buddi processes.
+        .target(
+            name: "BuddiLab",
+            dependencies: [
+                "BuddiPipeline", "BuddiHTTP", "BuddiSimulator", "BuddiAnalytics", "BuddiLedger", "BuddiAPI", "JobQueue", "PostgresServer", "PostgresResilience",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // The `buddi-lab` command: `bench …` and `chaos …`.
+        .executableTarget(
+            name: "BuddiLabCLI",
+            dependencies: [
+                "BuddiLab", "BuddiRuntime", "JobQueue", "PostgresServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         // A database of its own per test on a real server, for every test target.
@@ -236,7 +200,7 @@ let package = Package(
         .target(
             name: "BuddiTestSupport",
             dependencies: [
-                "DatabaseTestSupport", "BuddiMigrations", "BuddiScheduler", "PostgresServer", "PostgresMigrations",
+                "DatabaseTestSupport", "BuddiPipeline", "PostgresServer", "PostgresMigrations",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -266,7 +230,7 @@ let package = Package(
         .testTarget(
             name: "BuddiDatabaseTests",
             dependencies: [
-                "PostgresServer", "PostgresMigrations", "PostgresResilience", "BuddiMigrations", "JobQueue", "BuddiTestSupport", "DatabaseTestSupport",
+                "PostgresServer", "PostgresMigrations", "PostgresResilience", "BuddiPipeline", "JobQueue", "BuddiTestSupport", "DatabaseTestSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -280,27 +244,11 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
-        // The scheduler: settings, fetch requests, leader-elected scheduler processes.
-        .testTarget(
-            name: "BuddiSchedulerTests",
-            dependencies: [
-                "BuddiScheduler", "BuddiPipeline", "JobQueue", "BuddiTestSupport", "DatabaseTestSupport",
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-            ]
-        ),
-        // What operators read: the monitoring views and the dashboards and alert rules over them.
-        .testTarget(
-            name: "BuddiControlTests",
-            dependencies: [
-                "BuddiControl", "BuddiTestSupport", "DatabaseTestSupport",
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-            ]
-        ),
         // The HTTP API in-process on loopback: access, routes, OpenAPI, exports, bad input.
         .testTarget(
             name: "BuddiHTTPTests",
             dependencies: [
-                "BuddiHTTP", "BuddiControl", "BuddiScheduler", "JobQueue", "PostgresServer", "PostgresResilience",
+                "BuddiHTTP", "BuddiPipeline", "JobQueue", "PostgresServer", "PostgresResilience",
                 "BuddiTestSupport", "DatabaseTestSupport",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -314,7 +262,7 @@ let package = Package(
         .testTarget(
             name: "BuddiCLITests",
             dependencies: [
-                "BuddiPipeline", "BuddiScheduler", "JobQueue", "PostgresServer", "PostgresResilience",
+                "BuddiPipeline", "JobQueue", "PostgresServer", "PostgresResilience",
                 "BuddiTestSupport", "DatabaseTestSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -336,17 +284,13 @@ let package = Package(
             dependencies: ["BuddiAnalytics"]
         ),
         .testTarget(
-            name: "BuddiJSONTests",
-            dependencies: ["BuddiJSON"]
-        ),
-        .testTarget(
-            name: "BuddiBenchTests",
-            dependencies: ["BuddiBench"]
+            name: "BuddiLabTests",
+            dependencies: ["BuddiLab"]
         ),
         .testTarget(
             name: "BuddiLedgerTests",
             dependencies: [
-                "BuddiLedger", "BuddiJSON", "BuddiTestSupport", "DatabaseTestSupport",
+                "BuddiLedger", "BuddiAPI", "BuddiTestSupport", "DatabaseTestSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -354,7 +298,7 @@ let package = Package(
         .testTarget(
             name: "BuddiAPITests",
             dependencies: [
-                "BuddiAPI", "BuddiJSON", "BuddiSimulator",
+                "BuddiAPI", "BuddiSimulator",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),

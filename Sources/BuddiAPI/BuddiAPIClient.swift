@@ -10,9 +10,9 @@ import NIOHTTP1
 /// One client per process is the intent: it is `Sendable`, every fetcher can share it, and its
 /// ``RateLimiter`` then bounds the whole process. Call ``shutdown()`` when done, or use
 /// ``withClient(configuration:logger:_:)``.
-public final class BuddiAPIClient: Sendable {
+package final class BuddiAPIClient: Sendable {
     /// The settings this client was made with.
-    public let configuration: BuddiAPIConfiguration
+    package let configuration: BuddiAPIConfiguration
     /// The limiter every request of this client waits for (the configuration's rate and burst).
     private let rateLimiter: RateLimiter
     private let httpClient: HTTPClient
@@ -20,7 +20,7 @@ public final class BuddiAPIClient: Sendable {
 
     /// A client limited to the configuration's `requestsPerSecond` and `burst`.
     /// Throws ``BuddiAPIError/invalidConfiguration(_:)`` for a base URL it cannot call.
-    public init(configuration: BuddiAPIConfiguration, logger: Logger = Logger(label: "buddi.api")) throws(BuddiAPIError) {
+    package init(configuration: BuddiAPIConfiguration, logger: Logger = Logger(label: "buddi.api")) throws(BuddiAPIError) {
         try configuration.validate()
         self.configuration = configuration
         self.rateLimiter = RateLimiter(requestsPerSecond: configuration.requestsPerSecond, burst: configuration.burst)
@@ -38,7 +38,7 @@ public final class BuddiAPIClient: Sendable {
     }
 
     /// Runs `body` with a client and shuts the client down afterwards, whatever happens.
-    public static func withClient<Result: Sendable>(
+    package static func withClient<Result: Sendable>(
         configuration: BuddiAPIConfiguration,
         logger: Logger = Logger(label: "buddi.api"),
         _ body: (BuddiAPIClient) async throws -> Result
@@ -55,25 +55,25 @@ public final class BuddiAPIClient: Sendable {
     }
 
     /// Closes the connections. The client cannot be used afterwards.
-    public func shutdown() async throws {
+    package func shutdown() async throws {
         try await httpClient.shutdown()
     }
 
     /// The pages of `query`, newest first, from `cursor` (the first page when `nil`) to the last.
-    public func pages(_ query: MemoryQuery = MemoryQuery(), from cursor: String? = nil) -> MemoryPages {
+    package func pages(_ query: MemoryQuery = MemoryQuery(), from cursor: String? = nil) -> MemoryPages {
         MemoryPages(client: self, query: query, startCursor: cursor)
     }
 
     /// The memories of `query`, newest first, from `cursor` to the last page. A memory that a
     /// faulty server repeats on the next page is yielded once; undecodable ones are logged and skipped.
-    public func memories(_ query: MemoryQuery = MemoryQuery(), from cursor: String? = nil) -> MemoryStream {
+    package func memories(_ query: MemoryQuery = MemoryQuery(), from cursor: String? = nil) -> MemoryStream {
         MemoryStream(pages: pages(query, from: cursor))
     }
 
     /// Fetches one page, waiting for the rate limiter and retrying transient failures as the
     /// configuration's ``RetryPolicy`` says. Undecodable memories are in ``MemoryPage/skipped``
     /// and logged as warnings.
-    public func fetchPage(_ query: MemoryQuery = MemoryQuery(), cursor: String? = nil) async throws(BuddiAPIError)
+    package func fetchPage(_ query: MemoryQuery = MemoryQuery(), cursor: String? = nil) async throws(BuddiAPIError)
         -> MemoryPage
     {
         let target = requestTarget(query, cursor: cursor)

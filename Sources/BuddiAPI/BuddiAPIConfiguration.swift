@@ -5,35 +5,35 @@ import Foundation
 /// Read it from the environment with ``fromEnvironment(_:)``: `BUDDI_API_BASE_URL` (default
 /// ``defaultBaseURL``) and `BUDDI_API_KEY`. Switching from the simulator to the real service
 /// is only a matter of those two variables.
-public struct BuddiAPIConfiguration: Sendable {
+package struct BuddiAPIConfiguration: Sendable {
     /// The real service.
-    public static let defaultBaseURL = URL(string: "https://apis.getbuddi.ai/v1/dev")!
+    package static let defaultBaseURL = URL(string: "https://apis.getbuddi.ai/v1/dev")!
     /// The most memories one page may ask for; the API rejects more.
-    public static let maxPageSize = 20
+    package static let maxPageSize = 20
 
     /// Base URL; `get_memories` is appended to it.
-    public var baseURL: URL
+    package var baseURL: URL
     /// The key sent as the `api-key` header; `nil` sends none (and the API answers 401).
-    public var apiKey: BuddiAPIKey?
+    package var apiKey: BuddiAPIKey?
     /// How long to wait for a TCP (and TLS) connection.
-    public var connectTimeout: Duration
+    package var connectTimeout: Duration
     /// How long the response may go silent, headers or body, before the attempt fails.
-    public var readTimeout: Duration
+    package var readTimeout: Duration
     /// Deadline for one whole attempt, body included.
-    public var requestTimeout: Duration
+    package var requestTimeout: Duration
     /// Retrying of 5xx, 429, connection failures and timeouts.
-    public var retry: RetryPolicy
+    package var retry: RetryPolicy
     /// Client-side rate limit: requests per second on average.
-    public var requestsPerSecond: Double
+    package var requestsPerSecond: Double
     /// Client-side rate limit: requests allowed at once after a quiet spell.
-    public var burst: Int
+    package var burst: Int
     /// A larger response body is a ``BuddiAPIError/malformedResponse(location:reason:)``.
-    public var maxResponseBytes: Int
+    package var maxResponseBytes: Int
     /// How large a memory may be before it is rejected on its own.
-    public var memoryLimits: MemoryLimits
+    package var memoryLimits: MemoryLimits
 
     /// A configuration. `baseURL` must be `http` or `https` with a host (``BuddiAPIClient`` checks).
-    public init(
+    package init(
         baseURL: URL = BuddiAPIConfiguration.defaultBaseURL,
         apiKey: BuddiAPIKey?,
         connectTimeout: Duration = .seconds(5),
@@ -64,7 +64,7 @@ public struct BuddiAPIConfiguration: Sendable {
     /// `BUDDI_API_READ_TIMEOUT_SECONDS` (silence), and the ``MemoryLimits`` `BUDDI_MAX_MEMORY_BYTES`,
     /// `BUDDI_MAX_FIELD_BYTES` and `BUDDI_MAX_MEMORY_ID_BYTES`; other settings at their defaults. Throws ``BuddiAPIError/invalidConfiguration(_:)`` naming the variable that is
     /// wrong. A missing key is not an error here: the API's 401 says it.
-    public static func fromEnvironment(
+    package static func fromEnvironment(
         _ environment: [String: String]
     ) throws(BuddiAPIError) -> BuddiAPIConfiguration {
         let key = environment["BUDDI_API_KEY"].flatMap(BuddiAPIKey.init)

@@ -1,6 +1,6 @@
 /// Why a call to the Buddi API failed. Every case says what happened in words a person
 /// understands; none ever contains the API key.
-public enum BuddiAPIError: Error, Sendable, Hashable, CustomStringConvertible {
+package enum BuddiAPIError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The client's settings cannot work (for example a base URL without a host).
     case invalidConfiguration(String)
     /// 400: the API rejected the request; `detail` is its explanation. Not retried.
@@ -21,7 +21,7 @@ public enum BuddiAPIError: Error, Sendable, Hashable, CustomStringConvertible {
 
     /// Whether trying the same call again later may succeed (the job queue's business; the client
     /// has already retried what it retries).
-    public var isRetryable: Bool {
+    package var isRetryable: Bool {
         switch self {
         case .rateLimited, .unavailable, .malformedResponse: true
         case .invalidConfiguration, .invalidRequest, .unauthorized, .unexpectedStatus, .cancelled: false
@@ -29,7 +29,7 @@ public enum BuddiAPIError: Error, Sendable, Hashable, CustomStringConvertible {
     }
 
     /// A label for metrics and fetch records, one per case (`unauthorized`, `rate_limited`…).
-    public var kind: String {
+    package var kind: String {
         switch self {
         case .invalidConfiguration: "invalid_configuration"
         case .invalidRequest: "invalid_request"
@@ -42,7 +42,7 @@ public enum BuddiAPIError: Error, Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .invalidConfiguration(let problem):
             "Invalid Buddi API configuration: \(problem)"

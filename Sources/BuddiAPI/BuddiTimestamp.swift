@@ -1,4 +1,3 @@
-import BuddiJSON
 import Foundation
 
 /// Reads the timestamps seen in Buddi memories and HTTP headers.

@@ -1,14 +1,13 @@
-import BuddiJSON
 import Foundation
 
 /// Why an object from the API is not a usable ``Memory``.
-public struct MemoryDecodingError: Error, Sendable, Hashable, CustomStringConvertible {
+package struct MemoryDecodingError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The memory's id, when it has a readable one.
-    public let id: String?
+    package let id: String?
     /// What is wrong, e.g. "`id` is missing".
-    public let reason: String
+    package let reason: String
 
-    public var description: String {
+    package var description: String {
         "memory \(id.map { "\"\($0)\"" } ?? "without a usable id") does not decode: \(reason)"
     }
 }
@@ -20,7 +19,7 @@ extension Memory {
     /// is `nil` (or empty), timestamps are ISO 8601 with or without fractional seconds, with `Z`,
     /// an offset or no zone (UTC), or seconds since 1970; an unreadable timestamp is `nil`.
     /// Strict about the one thing that matters: `id` must be a non-empty string.
-    public init(raw: JSONValue) throws(MemoryDecodingError) {
+    package init(raw: JSONValue) throws(MemoryDecodingError) {
         guard case .object = raw else {
             throw MemoryDecodingError(id: nil, reason: "it is \(raw.kindDescription), not an object")
         }

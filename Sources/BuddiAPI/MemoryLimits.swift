@@ -1,18 +1,17 @@
-import BuddiJSON
 
 /// How large a memory, one of its strings and its id may be before buddi rejects the memory
 /// (on its own: the rest of its page is still taken). Set with `BUDDI_MAX_MEMORY_BYTES`,
 /// `BUDDI_MAX_FIELD_BYTES` and `BUDDI_MAX_MEMORY_ID_BYTES`.
-public struct MemoryLimits: Sendable, Hashable {
+package struct MemoryLimits: Sendable, Hashable {
     /// The largest memory, as the bytes of its JSON in the page.
-    public var maxMemoryBytes: Int
+    package var maxMemoryBytes: Int
     /// The largest string anywhere in a memory (a transcript segment, the overview…), in UTF-8 bytes.
-    public var maxFieldBytes: Int
+    package var maxFieldBytes: Int
     /// The longest id, in UTF-8 bytes (ids are indexed: PostgreSQL refuses index entries past ~2.7 kB).
-    public var maxIDBytes: Int
+    package var maxIDBytes: Int
 
     /// Limits; the defaults leave room for a whole day's transcript in one memory.
-    public init(maxMemoryBytes: Int = 4 << 20, maxFieldBytes: Int = 1 << 20, maxIDBytes: Int = 256) {
+    package init(maxMemoryBytes: Int = 4 << 20, maxFieldBytes: Int = 1 << 20, maxIDBytes: Int = 256) {
         self.maxMemoryBytes = maxMemoryBytes
         self.maxFieldBytes = maxFieldBytes
         self.maxIDBytes = maxIDBytes

@@ -1,9 +1,9 @@
 /// What to ask `get_memories` for, besides the cursor.
-public struct MemoryQuery: Sendable, Hashable {
+package struct MemoryQuery: Sendable, Hashable {
     /// Only memories of this day (UTC); `nil` for all.
-    public var date: BuddiDate?
+    package var date: BuddiDate?
     /// Memories per page, 1…20 (``BuddiAPIConfiguration/maxPageSize``); other values are clamped.
-    public var pageSize: Int {
+    package var pageSize: Int {
         get { storedPageSize }
         set { storedPageSize = min(max(newValue, 1), BuddiAPIConfiguration.maxPageSize) }
     }
@@ -11,7 +11,7 @@ public struct MemoryQuery: Sendable, Hashable {
     private var storedPageSize: Int
 
     /// A query; `pageSize` is clamped to 1…20.
-    public init(date: BuddiDate? = nil, pageSize: Int = BuddiAPIConfiguration.maxPageSize) {
+    package init(date: BuddiDate? = nil, pageSize: Int = BuddiAPIConfiguration.maxPageSize) {
         self.date = date
         self.storedPageSize = min(max(pageSize, 1), BuddiAPIConfiguration.maxPageSize)
     }

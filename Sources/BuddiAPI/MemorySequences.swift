@@ -3,29 +3,29 @@
 /// Each step is ``BuddiAPIClient/fetchPage(_:cursor:)``, with its retries; an error ends the
 /// sequence. A server that hands back the cursor it was given ends it with
 /// ``BuddiAPIError/malformedResponse(location:reason:)`` rather than looping forever.
-public struct MemoryPages: AsyncSequence, Sendable {
-    public typealias Element = MemoryPage
-    public typealias Failure = BuddiAPIError
+package struct MemoryPages: AsyncSequence, Sendable {
+    package typealias Element = MemoryPage
+    package typealias Failure = BuddiAPIError
 
     let client: BuddiAPIClient
     let query: MemoryQuery
     let startCursor: String?
 
-    public func makeAsyncIterator() -> Iterator {
+    package func makeAsyncIterator() -> Iterator {
         Iterator(client: client, query: query, cursor: startCursor)
     }
 
     /// Fetches the next page when asked.
-    public struct Iterator: AsyncIteratorProtocol {
+    package struct Iterator: AsyncIteratorProtocol {
         let client: BuddiAPIClient
         let query: MemoryQuery
         var cursor: String?
         var finished = false
 
         /// The cursor the next page will be fetched with: where to resume after a stop.
-        public var nextCursor: String? { cursor }
+        package var nextCursor: String? { cursor }
 
-        public mutating func next(isolation actor: isolated (any Actor)? = #isolation) async throws(BuddiAPIError)
+        package mutating func next(isolation actor: isolated (any Actor)? = #isolation) async throws(BuddiAPIError)
             -> MemoryPage?
         {
             guard !finished else { return nil }
@@ -35,7 +35,7 @@ public struct MemoryPages: AsyncSequence, Sendable {
             return page
         }
 
-        public mutating func next() async throws(BuddiAPIError) -> MemoryPage? {
+        package mutating func next() async throws(BuddiAPIError) -> MemoryPage? {
             try await next(isolation: nil)
         }
     }
@@ -45,23 +45,23 @@ public struct MemoryPages: AsyncSequence, Sendable {
 ///
 /// A memory repeated at the start of the next page (as a server does when memories arrive
 /// between two calls) is yielded once.
-public struct MemoryStream: AsyncSequence, Sendable {
-    public typealias Element = Memory
-    public typealias Failure = BuddiAPIError
+package struct MemoryStream: AsyncSequence, Sendable {
+    package typealias Element = Memory
+    package typealias Failure = BuddiAPIError
 
     let pages: MemoryPages
 
-    public func makeAsyncIterator() -> Iterator {
+    package func makeAsyncIterator() -> Iterator {
         Iterator(pages: pages.makeAsyncIterator())
     }
 
     /// Hands out the memories of one page, then fetches the next.
-    public struct Iterator: AsyncIteratorProtocol {
+    package struct Iterator: AsyncIteratorProtocol {
         var pages: MemoryPages.Iterator
         var buffered: ArraySlice<Memory> = []
         var previousPageIDs: Set<String> = []
 
-        public mutating func next(isolation actor: isolated (any Actor)? = #isolation) async throws(BuddiAPIError)
+        package mutating func next(isolation actor: isolated (any Actor)? = #isolation) async throws(BuddiAPIError)
             -> Memory?
         {
             while buffered.isEmpty {
@@ -72,7 +72,7 @@ public struct MemoryStream: AsyncSequence, Sendable {
             return buffered.popFirst()
         }
 
-        public mutating func next() async throws(BuddiAPIError) -> Memory? {
+        package mutating func next() async throws(BuddiAPIError) -> Memory? {
             try await next(isolation: nil)
         }
     }

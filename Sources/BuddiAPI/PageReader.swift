@@ -1,4 +1,3 @@
-import BuddiJSON
 
 /// Reads a page body's structure — the envelope, each element of `memories`, `next_cursor` —
 /// without letting one element it cannot read sink the rest: such an element is stepped over by

@@ -3,11 +3,11 @@
 /// One limiter is meant to be shared by every fetcher in a process, so buddi never hammers the
 /// API however many fetchers run: ``BuddiAPIClient`` takes one token per HTTP request (retries
 /// included). Share one client, or pass the same limiter to several clients.
-public actor RateLimiter {
+package actor RateLimiter {
     /// Tokens added per second.
-    public nonisolated let requestsPerSecond: Double
+    package nonisolated let requestsPerSecond: Double
     /// Capacity of the bucket.
-    public nonisolated let burst: Int
+    package nonisolated let burst: Int
 
     private var tokens: Double
     private var lastRefill: ContinuousClock.Instant
@@ -15,7 +15,7 @@ public actor RateLimiter {
 
     /// A full bucket. `requestsPerSecond` and `burst` are raised to sensible minimums
     /// (0.001 per second and 1).
-    public init(requestsPerSecond: Double, burst: Int) {
+    package init(requestsPerSecond: Double, burst: Int) {
         self.requestsPerSecond = max(requestsPerSecond, 0.001)
         self.burst = max(burst, 1)
         self.tokens = Double(max(burst, 1))
@@ -23,7 +23,7 @@ public actor RateLimiter {
     }
 
     /// Waits until a request may be sent. Throws `CancellationError` if cancelled while waiting.
-    public nonisolated func acquire() async throws {
+    package nonisolated func acquire() async throws {
         let wait = await reserve()
         if wait > .zero { try await Task.sleep(for: wait) }
     }

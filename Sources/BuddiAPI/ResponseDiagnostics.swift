@@ -1,4 +1,3 @@
-import BuddiJSON
 import AsyncHTTPClient
 import Foundation
 import NIOCore

@@ -4,23 +4,23 @@
 /// The n-th retry waits `initialBackoff × multiplier^(n-1)`, capped at `maxBackoff`, plus a random
 /// jitter of up to `jitter` times that (so parallel fetchers do not retry in lock step). A 429 with
 /// `Retry-After` waits what the server asks instead, unless it asks more than `maxRetryAfter`.
-public struct RetryPolicy: Sendable, Hashable {
+package struct RetryPolicy: Sendable, Hashable {
     /// Retries after the first attempt; `0` disables retrying.
-    public var maxRetries: Int
+    package var maxRetries: Int
     /// Wait before the first retry.
-    public var initialBackoff: Duration
+    package var initialBackoff: Duration
     /// Growth of the wait from one retry to the next.
-    public var multiplier: Double
+    package var multiplier: Double
     /// Upper bound of the exponential part of the wait.
-    public var maxBackoff: Duration
+    package var maxBackoff: Duration
     /// Extra random wait, as a fraction (0…1) of the exponential part.
-    public var jitter: Double
+    package var jitter: Double
     /// The longest `Retry-After` honoured; a server asking for more ends the call with
     /// ``BuddiAPIError/rateLimited(retryAfter:)`` at once.
-    public var maxRetryAfter: Duration
+    package var maxRetryAfter: Duration
 
     /// A policy; the defaults suit the real API (6 attempts over about 15 s).
-    public init(
+    package init(
         maxRetries: Int = 5,
         initialBackoff: Duration = .milliseconds(500),
         multiplier: Double = 2,
@@ -37,7 +37,7 @@ public struct RetryPolicy: Sendable, Hashable {
     }
 
     /// The wait before retry number `retry` (1 for the first retry).
-    public func backoff(beforeRetry retry: Int, using generator: inout some RandomNumberGenerator) -> Duration {
+    package func backoff(beforeRetry retry: Int, using generator: inout some RandomNumberGenerator) -> Duration {
         var capped = min(initialBackoff, maxBackoff)
         for _ in 1..<max(1, retry) { capped = min(capped * multiplier, maxBackoff) }
         return capped + capped * Double.random(in: 0...jitter, using: &generator)

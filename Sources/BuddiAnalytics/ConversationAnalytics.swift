@@ -1,20 +1,20 @@
 /// The analytics stored with a conversation.
-public struct ConversationAnalytics: Sendable, Codable, Equatable {
+package struct ConversationAnalytics: Sendable, Codable, Equatable {
     /// VADER compound sentiment of the conversation, in [-1, 1].
-    public var sentimentScore: Double
+    package var sentimentScore: Double
     /// The label of ``sentimentScore`` (see ``SentimentLabel/init(compound:)``).
-    public var sentimentLabel: SentimentLabel
+    package var sentimentLabel: SentimentLabel
     /// The top content words and phrases, best first, in a stable order.
-    public var keywords: [String]
+    package var keywords: [String]
     /// The topics: the memory's category first, then those of the keyword taxonomy.
-    public var topics: [String]
+    package var topics: [String]
     /// How complete and informative the memory is, in [0, 1].
-    public var qualityScore: Double
+    package var qualityScore: Double
     /// How much interaction the conversation had, in [0, 1].
-    public var engagementScore: Double
+    package var engagementScore: Double
 
     /// Creates analytics.
-    public init(
+    package init(
         sentimentScore: Double,
         sentimentLabel: SentimentLabel,
         keywords: [String],

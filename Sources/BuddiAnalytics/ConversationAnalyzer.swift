@@ -3,19 +3,19 @@
 /// Pure and deterministic: the same input gives the same analytics, offline. See
 /// ``ConversationSentiment``, ``KeywordExtractor``, ``TopicTaxonomy``, ``QualityScore`` and
 /// ``EngagementScore`` for the methods and formulas.
-public struct ConversationAnalyzer: Sendable {
+package struct ConversationAnalyzer: Sendable {
     /// The analyzer with the bundled lexicon and the standard taxonomy, loaded once; thread-safe.
-    public static let shared = ConversationAnalyzer()
+    package static let shared = ConversationAnalyzer()
 
     /// Scores the sentiment of sentences.
-    public var sentiment: SentimentAnalyzer
+    package var sentiment: SentimentAnalyzer
     /// Picks the keywords.
-    public var keywordExtractor: KeywordExtractor
+    package var keywordExtractor: KeywordExtractor
     /// Assigns the topics.
-    public var taxonomy: TopicTaxonomy
+    package var taxonomy: TopicTaxonomy
 
     /// An analyzer made of these parts.
-    public init(
+    package init(
         sentiment: SentimentAnalyzer = .shared,
         keywordExtractor: KeywordExtractor = KeywordExtractor(),
         taxonomy: TopicTaxonomy = TopicTaxonomy()
@@ -26,7 +26,7 @@ public struct ConversationAnalyzer: Sendable {
     }
 
     /// The analytics of one conversation.
-    public func analyze(_ input: AnalyticsInput) -> ConversationAnalytics {
+    package func analyze(_ input: AnalyticsInput) -> ConversationAnalytics {
         let title = WordScanner.words(in: input.title ?? "")
         let summary = WordScanner.words(in: input.text ?? "")
         let actionItems = input.actionItems.map(WordScanner.words)

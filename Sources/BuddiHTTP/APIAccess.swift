@@ -4,7 +4,7 @@ import Foundation
 /// Who may use the HTTP API: `BUDDI_ADMIN_TOKEN` may do everything, `BUDDI_READ_TOKEN` only
 /// read. Either may instead be read from a file (`BUDDI_ADMIN_TOKEN_FILE`, `BUDDI_READ_TOKEN_FILE`),
 /// as systemd's `LoadCredential=` provides them. Tokens are kept only as SHA-256 digests.
-public struct APIAccess: Sendable {
+package struct APIAccess: Sendable {
     /// What a request may do, by the token it offers.
     enum Role: Sendable {
         case admin, reader
@@ -19,7 +19,7 @@ public struct APIAccess: Sendable {
     let sessionKey: SymmetricKey
 
     /// Access with these tokens; nil or empty for none.
-    public init(adminToken: String?, readToken: String? = nil) {
+    package init(adminToken: String?, readToken: String? = nil) {
         adminDigest = Self.digest(adminToken)
         readDigest = Self.digest(readToken)
         if adminDigest != nil || readDigest != nil {
@@ -35,11 +35,11 @@ public struct APIAccess: Sendable {
     }
 
     /// Whether any token is configured (else every request is let through: loopback only).
-    public var isProtected: Bool { adminDigest != nil || readDigest != nil }
+    package var isProtected: Bool { adminDigest != nil || readDigest != nil }
 
     /// The tokens from the environment. Throws a one-line reason naming the variable when a token
     /// is given both ways, or its file cannot be read or is empty.
-    public static func fromEnvironment(_ environment: [String: String]) throws -> APIAccess {
+    package static func fromEnvironment(_ environment: [String: String]) throws -> APIAccess {
         APIAccess(
             adminToken: try token("BUDDI_ADMIN_TOKEN", in: environment),
             readToken: try token("BUDDI_READ_TOKEN", in: environment))
@@ -78,7 +78,7 @@ public struct APIAccess: Sendable {
 }
 
 /// Why the API's tokens cannot be read from the environment.
-public struct APIAccessError: Error, CustomStringConvertible {
-    public let description: String
+package struct APIAccessError: Error, CustomStringConvertible {
+    package let description: String
     init(_ description: String) { self.description = description }
 }

@@ -1,8 +1,5 @@
-import BuddiJSON
 import BuddiAPI
-import BuddiControl
 import BuddiPipeline
-import BuddiScheduler
 import Hummingbird
 import JobQueue
 import PostgresNIO

@@ -1,13 +1,13 @@
 import Hummingbird
 
 /// A route of the API, as registered: what the OpenAPI document must describe.
-public struct APIRoute: Sendable, Hashable, CustomStringConvertible {
+package struct APIRoute: Sendable, Hashable, CustomStringConvertible {
     /// `GET`, `POST`…
-    public var method: String
+    package var method: String
     /// The path in OpenAPI form (`/conversations/{id}`).
-    public var path: String
+    package var path: String
 
-    public var description: String { "\(method) \(path)" }
+    package var description: String { "\(method) \(path)" }
 }
 
 /// Registers routes on a Hummingbird router and remembers them.

@@ -1,6 +1,4 @@
-import BuddiControl
-import PostgresServer
-import BuddiScheduler
+import BuddiPipeline
 import Foundation
 import Hummingbird
 import Logging
@@ -10,18 +8,18 @@ import ServiceLifecycle
 /// `buddi serve`: the HTTP API over the shared database — the original's scheduler endpoints,
 /// conversations, exports, jobs, health, metrics and the OpenAPI document — and the operator's
 /// console at `/` (see ``ConsoleRoutes``).
-public struct APIServer: Service {
+package struct APIServer: Service {
     /// Where and how it listens.
-    public struct Configuration: Sendable {
-        public var host: String
-        public var port: Int
+    package struct Configuration: Sendable {
+        package var host: String
+        package var port: Int
         /// Who may do what (see ``APIAccess``): with a token, every endpoint but `/health` and
         /// `/metrics` needs one.
-        public var access: APIAccess
+        package var access: APIAccess
         /// How long an HTTP connection may sit idle before it is closed.
-        public var idleTimeout: Duration
+        package var idleTimeout: Duration
 
-        public init(host: String = "127.0.0.1", port: Int = 8000, access: APIAccess = APIAccess(adminToken: nil), idleTimeout: Duration = .seconds(60)) {
+        package init(host: String = "127.0.0.1", port: Int = 8000, access: APIAccess = APIAccess(adminToken: nil), idleTimeout: Duration = .seconds(60)) {
             self.host = host
             self.port = port
             self.access = access
@@ -35,12 +33,12 @@ public struct APIServer: Service {
     let logger: Logger
     private let responder: RouterResponder<BasicRequestContext>
     /// Every route, as the OpenAPI document must describe it.
-    public let routes: [APIRoute]
+    package let routes: [APIRoute]
 
     /// - Parameters:
     ///   - processMetrics: renders this process's own metrics (HTTP requests…), appended to the cluster's.
     ///   - onListening: called with the bound port once the server listens.
-    public init(
+    package init(
         configuration: Configuration, client: PostgresClient, schedulerDefaults: SchedulerDefaults,
         processMetrics: @escaping @Sendable () -> String = { "" },
         onListening: @escaping @Sendable (Int) async -> Void = { _ in }, logger: Logger
@@ -71,7 +69,7 @@ public struct APIServer: Service {
         self.routes = table.routes
     }
 
-    public func run() async throws {
+    package func run() async throws {
         let onListening = self.onListening
         let idle = TimeAmount(configuration.idleTimeout)
         let application = Application(

@@ -1,4 +1,3 @@
-import BuddiControl
 import BuddiPipeline
 import Foundation
 import Hummingbird

@@ -1,5 +1,4 @@
 import BuddiPipeline
-import BuddiControl
 import Foundation
 import Hummingbird
 import JobQueue

@@ -4,21 +4,21 @@ import ServiceLifecycle
 
 /// A small HTTP server answering only `GET /metrics`: a worker's or a scheduler's own metrics
 /// (job runs and durations, Buddi API call failures…), for Prometheus to scrape per process.
-public struct MetricsServer: Service {
+package struct MetricsServer: Service {
     let host: String
     let port: Int
     let render: @Sendable () -> String
     let logger: Logger
 
     /// Serves `render()` at `http://host:port/metrics`.
-    public init(host: String, port: Int, render: @escaping @Sendable () -> String, logger: Logger) {
+    package init(host: String, port: Int, render: @escaping @Sendable () -> String, logger: Logger) {
         self.host = host
         self.port = port
         self.render = render
         self.logger = logger
     }
 
-    public func run() async throws {
+    package func run() async throws {
         let router = Router()
         let render = render
         router.get("/metrics") { _, _ in Response.prometheus(render()) }

@@ -1,6 +1,4 @@
-import BuddiMigrations
-import BuddiControl
-import PostgresServer
+import BuddiPipeline
 import Foundation
 import Hummingbird
 import JobQueue
@@ -36,9 +34,9 @@ struct OperationsRoutes {
 }
 
 /// The OpenAPI document shipped with the server.
-public enum OpenAPIDocument {
+package enum OpenAPIDocument {
     /// Its text.
-    public static func text() throws -> String {
+    package static func text() throws -> String {
         guard let url = Bundle.module.url(forResource: "openapi", withExtension: "yaml") else {
             throw APIProblem(.internalServerError, "internal", "openapi.yaml is missing from the bundle")
         }

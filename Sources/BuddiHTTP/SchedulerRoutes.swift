@@ -1,7 +1,5 @@
 import BuddiAPI
-import BuddiControl
 import BuddiPipeline
-import BuddiScheduler
 import Foundation
 import Hummingbird
 

@@ -1,10 +1,10 @@
 /// One named field of a conversation with its canonical string value (ISO-8601 timestamps,
 /// canonical JSON with sorted keys for nested values; the pipeline decides).
-public struct ConversationField: Sendable, Codable, Equatable {
-    public var name: String
-    public var value: String
+package struct ConversationField: Sendable, Codable, Equatable {
+    package var name: String
+    package var value: String
 
-    public init(name: String, value: String) {
+    package init(name: String, value: String) {
         self.name = name
         self.value = value
     }
@@ -12,12 +12,12 @@ public struct ConversationField: Sendable, Codable, Equatable {
 
 /// The fields of a conversation that its Merkle tree covers, sorted by name (UTF-8 byte order),
 /// each name once.
-public struct ConversationFields: Sendable, Equatable {
+package struct ConversationFields: Sendable, Equatable {
     /// The fields, sorted by name.
-    public let fields: [ConversationField]
+    package let fields: [ConversationField]
 
     /// Sorts the fields by name; throws if a name occurs twice.
-    public init(_ pairs: [(name: String, value: String)]) throws(MerkleError) {
+    package init(_ pairs: [(name: String, value: String)]) throws(MerkleError) {
         let sorted = pairs.map { ConversationField(name: $0.name, value: $0.value) }
             .sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
         for (previous, next) in zip(sorted, sorted.dropFirst()) where previous.name == next.name {

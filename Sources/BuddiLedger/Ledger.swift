@@ -2,7 +2,7 @@ import PostgresNIO
 
 /// The ledger that anchors conversations: stands in for æternity's AnchorRegistry and AccessNFT
 /// contracts, so that a real backend can replace the mock (`PostgresLedger`) later.
-public protocol Ledger: Sendable {
+package protocol Ledger: Sendable {
     /// Anchors a Merkle root; returns the anchor. Runs on the caller's connection, inside its
     /// transaction, so the anchor exists iff the caller commits.
     func anchor(merkleRoot: String, manifest: String, policy: String, storageHint: String, on connection: PostgresConnection) async throws -> LedgerAnchor
@@ -21,7 +21,7 @@ public protocol Ledger: Sendable {
 
 extension Ledger {
     /// One at a time, for a backend without batches.
-    public func anchor(_ requests: [AnchorRequest], on connection: PostgresConnection) async throws -> [LedgerAnchor] {
+    package func anchor(_ requests: [AnchorRequest], on connection: PostgresConnection) async throws -> [LedgerAnchor] {
         var anchors = [LedgerAnchor]()
         for request in requests {
             anchors.append(try await anchor(
@@ -32,7 +32,7 @@ extension Ledger {
     }
 
     /// One at a time, for a backend without batches.
-    public func mint(_ requests: [MintRequest], on connection: PostgresConnection) async throws -> [LedgerToken] {
+    package func mint(_ requests: [MintRequest], on connection: PostgresConnection) async throws -> [LedgerToken] {
         var tokens = [LedgerToken]()
         for request in requests {
             tokens.append(try await mint(owner: request.owner, anchorID: request.anchorID, on: connection))

@@ -1,13 +1,13 @@
 /// A sealed block: a batch of anchors, chained to the block before it by hash.
-public struct LedgerBlock: Sendable, Equatable {
+package struct LedgerBlock: Sendable, Equatable {
     /// 0 for the first block, then one more than the previous block.
-    public var height: Int64
+    package var height: Int64
     /// The previous block's hash; 64 zeros for the first block.
-    public var previousHash: String
+    package var previousHash: String
     /// The Merkle root of the block's anchors' leaf hashes, in anchor id order.
-    public var anchorsRoot: String
+    package var anchorsRoot: String
     /// SHA-256 over the previous hash, the height and the anchors root (see `MerkleEncoding`).
-    public var hash: String
+    package var hash: String
 
     /// The previous hash of the first block.
     static let genesisPreviousHash = MerkleHash.zero.hex

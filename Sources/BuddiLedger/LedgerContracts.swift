@@ -4,14 +4,14 @@ import Foundation
 /// The addresses of the two mock contracts of one deployment. The migration creates the
 /// deployment once, with a random id; each address is `ct_` followed by the Base58Check of
 /// SHA-256("buddi/<contract>/<deployment id>"), so every process derives the same addresses.
-public struct LedgerContracts: Sendable, Equatable {
+package struct LedgerContracts: Sendable, Equatable {
     /// The AnchorRegistry contract's address.
-    public let anchorRegistry: String
+    package let anchorRegistry: String
     /// The AccessNFT contract's address.
-    public let accessNFT: String
+    package let accessNFT: String
 
     /// The addresses of the deployment `deploymentID`.
-    public init(deploymentID: UUID) {
+    package init(deploymentID: UUID) {
         anchorRegistry = Self.address(of: "AnchorRegistry", deploymentID: deploymentID)
         accessNFT = Self.address(of: "AccessNFT", deploymentID: deploymentID)
     }

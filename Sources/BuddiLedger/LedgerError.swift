@@ -1,5 +1,5 @@
 /// Errors of the ledger, each with a message a person understands.
-public enum LedgerError: Error, CustomStringConvertible, Equatable {
+package enum LedgerError: Error, CustomStringConvertible, Equatable {
     /// A Merkle root to anchor is not 64 hex digits.
     case invalidMerkleRoot(String)
     /// A token was asked for an anchor that does not exist.
@@ -9,7 +9,7 @@ public enum LedgerError: Error, CustomStringConvertible, Equatable {
     /// The ledger's tables hold no deployment: the migrations have not run.
     case notDeployed
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .invalidMerkleRoot(let root): "cannot anchor \"\(root)\": a Merkle root is 64 hex digits"
         case .anchorNotFound(let id): "cannot mint a token for anchor \(id): there is no such anchor"

@@ -1,13 +1,13 @@
 /// Something the verifier found wrong in the ledger, naming the anchor or block and what differs.
-public struct LedgerProblem: Sendable, Equatable, CustomStringConvertible {
+package struct LedgerProblem: Sendable, Equatable, CustomStringConvertible {
     /// What the problem is about.
-    public enum Subject: Sendable, Hashable {
+    package enum Subject: Sendable, Hashable {
         case anchor(Int64)
         case block(Int64)
     }
 
     /// What is wrong.
-    public enum Kind: Sendable, Hashable {
+    package enum Kind: Sendable, Hashable {
         /// There is no anchor with the id.
         case anchorMissing
         /// The anchor holds another Merkle root than expected.
@@ -24,15 +24,15 @@ public struct LedgerProblem: Sendable, Equatable, CustomStringConvertible {
         case blockMissing
     }
 
-    public let subject: Subject
-    public let kind: Kind
+    package let subject: Subject
+    package let kind: Kind
     /// A sentence a person understands.
-    public let message: String
+    package let message: String
 
-    public var description: String { message }
+    package var description: String { message }
 
     /// The anchor the problem is about, if it is about an anchor.
-    public var anchorID: Int64? {
+    package var anchorID: Int64? {
         if case .anchor(let id) = subject { return id }
         return nil
     }

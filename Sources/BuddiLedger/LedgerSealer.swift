@@ -6,7 +6,7 @@ import PostgresResilience
 /// Seals anchors into hash-chained blocks: every `interval`, all anchors not sealed yet go into
 /// the next block(s), each block in one transaction under an advisory lock, so that any number of
 /// processes may run a sealer. Anchoring never waits for it: anchors only get their block later.
-public struct LedgerSealer: Service {
+package struct LedgerSealer: Service {
     private let client: PostgresClient
     private let logger: Logger
     private let interval: Duration
@@ -15,7 +15,7 @@ public struct LedgerSealer: Service {
     /// - Parameters:
     ///   - interval: the time between two rounds of sealing.
     ///   - maxAnchorsPerBlock: a larger backlog is sealed into several blocks.
-    public init(client: PostgresClient, logger: Logger, interval: Duration = .seconds(1), maxAnchorsPerBlock: Int = 10_000) {
+    package init(client: PostgresClient, logger: Logger, interval: Duration = .seconds(1), maxAnchorsPerBlock: Int = 10_000) {
         precondition(maxAnchorsPerBlock > 0, "a block holds at least one anchor")
         self.client = client
         self.logger = logger
@@ -25,7 +25,7 @@ public struct LedgerSealer: Service {
 
     /// Seals every `interval` until graceful shutdown or cancellation; a failed round is logged
     /// and the next one runs on time.
-    public func run() async {
+    package func run() async {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 do {
@@ -45,7 +45,7 @@ public struct LedgerSealer: Service {
     /// Seals every anchor committed before the call that is not sealed yet; returns how many
     /// anchors it sealed.
     @discardableResult
-    public func sealPending() async throws -> Int {
+    package func sealPending() async throws -> Int {
         var sealed = 0
         while true {
             let count = try await sealNextBlock()

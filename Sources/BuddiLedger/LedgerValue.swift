@@ -1,10 +1,10 @@
-import BuddiJSON
+import BuddiAPI
 
 /// How structured values become the strings a conversation's Merkle tree hashes.
-public enum LedgerValue {
+package enum LedgerValue {
     /// A structured value (a list of keywords, say) as a field's string: its canonical JSON
     /// text (``BuddiJSON/JSONValue/jsonText``, specified there and pinned by a test vector).
-    public static func canonical(_ value: JSONValue) -> String {
+    package static func canonical(_ value: JSONValue) -> String {
         value.jsonText
     }
 }

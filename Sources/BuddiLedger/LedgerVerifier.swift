@@ -4,11 +4,11 @@ import PostgresNIO
 /// Checks the ledger against itself: anchors against the roots expected of them, anchors against
 /// their blocks, blocks against their contents and the blocks before them. Any anchor or block
 /// changed in the database (with SQL, behind buddi's back) is a problem naming it.
-public struct LedgerVerifier: Sendable {
+package struct LedgerVerifier: Sendable {
     private let client: PostgresClient
     private let logger: Logger
 
-    public init(client: PostgresClient, logger: Logger) {
+    package init(client: PostgresClient, logger: Logger) {
         self.client = client
         self.logger = logger
     }
@@ -16,7 +16,7 @@ public struct LedgerVerifier: Sendable {
     /// Checks that the anchor `id` exists and holds `expectedRoot`; if it is sealed, that a
     /// Merkle proof of its inclusion leads to its block's anchors root, that the block's hash
     /// recomputes and that the block links to the one before it. No problems: it holds.
-    public func verifyAnchor(id: Int64, expectedRoot: String) async throws -> [LedgerProblem] {
+    package func verifyAnchor(id: Int64, expectedRoot: String) async throws -> [LedgerProblem] {
         try await client.withConnection { connection in
             guard let anchor = try await connection.query(LedgerSQL.anchors(ids: [id]), logger: logger).anchorRecords().first else {
                 return [.anchorMissing(id)]
@@ -43,7 +43,7 @@ public struct LedgerVerifier: Sendable {
     /// Checks many anchors' roots in one query: each must exist and hold its expected root. With
     /// `verifyChain()`, which recomputes every block from the anchors sealed in it, this covers
     /// what `verifyAnchor` checks one by one, in time linear in the number of anchors.
-    public func verifyAnchorRoots(_ expected: [Int64: String]) async throws -> [LedgerProblem] {
+    package func verifyAnchorRoots(_ expected: [Int64: String]) async throws -> [LedgerProblem] {
         guard !expected.isEmpty else { return [] }
         let anchors = try await client.withConnection { connection in
             try await connection.query(LedgerSQL.anchors(ids: Array(expected.keys)), logger: logger).anchorRecords()
@@ -59,7 +59,7 @@ public struct LedgerVerifier: Sendable {
     /// Checks every block: heights follow each other from 0, each block's hash recomputes from
     /// its contents and names the previous block's hash, and each block's anchors root
     /// recomputes from the anchors sealed in it. No problems: the chain holds.
-    public func verifyChain() async throws -> [LedgerProblem] {
+    package func verifyChain() async throws -> [LedgerProblem] {
         try await client.withConnection { connection in
             let blocks = try await connection.query(LedgerSQL.blocks, logger: logger).ledgerBlocks()
             let anchorsRoots = try await recomputedAnchorsRoots(on: connection)

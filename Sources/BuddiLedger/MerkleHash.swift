@@ -2,12 +2,12 @@ import Crypto
 
 /// A SHA-256 digest in a Merkle tree or the block chain: 32 bytes, written as 64 lowercase hex
 /// digits.
-public struct MerkleHash: Sendable, Hashable, Codable, CustomStringConvertible {
+package struct MerkleHash: Sendable, Hashable, Codable, CustomStringConvertible {
     /// The 32 bytes of the digest.
-    public let bytes: [UInt8]
+    package let bytes: [UInt8]
 
     /// The all-zero hash: the previous hash of the first block.
-    public static let zero = MerkleHash(validBytes: [UInt8](repeating: 0, count: 32))
+    package static let zero = MerkleHash(validBytes: [UInt8](repeating: 0, count: 32))
 
     init(validBytes: [UInt8]) {
         bytes = validBytes
@@ -18,7 +18,7 @@ public struct MerkleHash: Sendable, Hashable, Codable, CustomStringConvertible {
     }
 
     /// The hash written as 64 hex digits (either case), or nil for anything else.
-    public init?(hex: String) {
+    package init?(hex: String) {
         let utf8 = Array(hex.utf8)
         guard utf8.count == 64 else { return nil }
         var bytes = [UInt8]()
@@ -31,7 +31,7 @@ public struct MerkleHash: Sendable, Hashable, Codable, CustomStringConvertible {
     }
 
     /// 64 lowercase hex digits.
-    public var hex: String {
+    package var hex: String {
         let digits = Array("0123456789abcdef".utf8)
         var utf8 = [UInt8]()
         utf8.reserveCapacity(64)
@@ -42,9 +42,9 @@ public struct MerkleHash: Sendable, Hashable, Codable, CustomStringConvertible {
         return String(decoding: utf8, as: UTF8.self)
     }
 
-    public var description: String { hex }
+    package var description: String { hex }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let hex = try decoder.singleValueContainer().decode(String.self)
         guard let hash = MerkleHash(hex: hex) else {
             throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not a SHA-256 hash in hex: \(hex)"))
@@ -52,7 +52,7 @@ public struct MerkleHash: Sendable, Hashable, Codable, CustomStringConvertible {
         self = hash
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(hex)
     }

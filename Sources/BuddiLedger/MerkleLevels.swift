@@ -40,13 +40,13 @@ struct MerkleLevels: Sendable {
 }
 
 /// One step of an inclusion proof: the sibling to combine with on the way up to the root.
-public struct MerkleStep: Sendable, Codable, Equatable {
+package struct MerkleStep: Sendable, Codable, Equatable {
     /// The sibling's hash.
-    public var sibling: MerkleHash
+    package var sibling: MerkleHash
     /// Whether the sibling is the left child (the running hash is then the right one).
-    public var siblingIsLeft: Bool
+    package var siblingIsLeft: Bool
 
-    public init(sibling: MerkleHash, siblingIsLeft: Bool) {
+    package init(sibling: MerkleHash, siblingIsLeft: Bool) {
         self.sibling = sibling
         self.siblingIsLeft = siblingIsLeft
     }

@@ -6,27 +6,27 @@ import PostgresNIO
 /// identity columns (unique across all workers and restarts); `LedgerSealer` seals the anchors
 /// into hash-chained blocks and `LedgerVerifier` checks them. A single anchor or token is a
 /// batch of one; a batch is one statement.
-public struct PostgresLedger: Ledger {
+package struct PostgresLedger: Ledger {
     private let client: PostgresClient
     private let logger: Logger
     private let deployment = LedgerDeployment()
 
-    public init(client: PostgresClient, logger: Logger) {
+    package init(client: PostgresClient, logger: Logger) {
         self.client = client
         self.logger = logger
     }
 
-    public func anchor(merkleRoot: String, manifest: String, policy: String, storageHint: String, on connection: PostgresConnection) async throws -> LedgerAnchor {
+    package func anchor(merkleRoot: String, manifest: String, policy: String, storageHint: String, on connection: PostgresConnection) async throws -> LedgerAnchor {
         let request = AnchorRequest(merkleRoot: merkleRoot, manifest: manifest, policy: policy, storageHint: storageHint)
         return try await anchor([request], on: connection)[0]
     }
 
-    public func mint(owner: String, anchorID: Int64, on connection: PostgresConnection) async throws -> LedgerToken {
+    package func mint(owner: String, anchorID: Int64, on connection: PostgresConnection) async throws -> LedgerToken {
         try await mint([MintRequest(owner: owner, anchorID: anchorID)], on: connection)[0]
     }
 
     /// Roots are stored in lowercase.
-    public func anchor(_ requests: [AnchorRequest], on connection: PostgresConnection) async throws -> [LedgerAnchor] {
+    package func anchor(_ requests: [AnchorRequest], on connection: PostgresConnection) async throws -> [LedgerAnchor] {
         let roots = try requests.map { request in
             guard let root = MerkleHash(hex: request.merkleRoot) else { throw LedgerError.invalidMerkleRoot(request.merkleRoot) }
             return root.hex
@@ -47,7 +47,7 @@ public struct PostgresLedger: Ledger {
 
     /// If an anchor does not exist, throws `LedgerError.anchorNotFound` naming it; the tokens of
     /// the other requests are then minted on the connection, so roll its transaction back.
-    public func mint(_ requests: [MintRequest], on connection: PostgresConnection) async throws -> [LedgerToken] {
+    package func mint(_ requests: [MintRequest], on connection: PostgresConnection) async throws -> [LedgerToken] {
         guard !requests.contains(where: { $0.owner.isEmpty }) else { throw LedgerError.emptyOwner }
         guard !requests.isEmpty else { return [] }
         let contracts = try await deployment.contracts(on: connection, logger: logger)
@@ -67,7 +67,7 @@ public struct PostgresLedger: Ledger {
         }
     }
 
-    public func verifyAnchor(id: Int64, merkleRoot: String) async throws -> Bool {
+    package func verifyAnchor(id: Int64, merkleRoot: String) async throws -> Bool {
         guard let root = MerkleHash(hex: merkleRoot) else { return false }
         let rows = try await client.query(LedgerSQL.anchorHolds(id: id, merkleRoot: root.hex), logger: logger)
         for try await holds in rows.decode(Bool.self) { return holds }
@@ -75,7 +75,7 @@ public struct PostgresLedger: Ledger {
     }
 
     /// The contract addresses of this deployment.
-    public func contracts() async throws -> LedgerContracts {
+    package func contracts() async throws -> LedgerContracts {
         try await client.withConnection { connection in
             try await deployment.contracts(on: connection, logger: logger)
         }

@@ -1,4 +1,3 @@
-import BuddiJSON
 import BuddiAPI
 import BuddiLedger
 import Foundation

@@ -7,36 +7,36 @@ import PostgresNIO
 /// verified live — the Merkle proof of each covered field against the stored root, and the
 /// anchor checked in its block (what `buddi verify` checks, for one conversation, with the
 /// proofs shown).
-public struct ConversationInspection: Sendable {
+package struct ConversationInspection: Sendable {
     /// A transcript line.
-    public struct Line: Sendable, Equatable {
-        public var speaker: String?
-        public var text: String
-        public var start: Double?
+    package struct Line: Sendable, Equatable {
+        package var speaker: String?
+        package var text: String
+        package var start: Double?
     }
 
     /// One covered field's proof and whether it leads to the stored root.
-    public struct FieldProof: Sendable {
-        public var proof: MerkleProof
-        public var verified: Bool
+    package struct FieldProof: Sendable {
+        package var proof: MerkleProof
+        package var verified: Bool
     }
 
-    public var buddiID: String
-    public var transcript: [Line]
+    package var buddiID: String
+    package var transcript: [Line]
     /// The stored root, anchor, token and the block the anchor was sealed in (nil until sealed).
-    public var merkleRoot: String?
-    public var anchorID: Int64?
-    public var tokenID: Int64?
-    public var blockHeight: Int64?
+    package var merkleRoot: String?
+    package var anchorID: Int64?
+    package var tokenID: Int64?
+    package var blockHeight: Int64?
     /// Empty for an unprocessed conversation.
-    public var proofs: [FieldProof]
+    package var proofs: [FieldProof]
     /// What verification found wrong; empty when verified.
-    public var problems: [String]
+    package var problems: [String]
     /// Whether everything checked holds.
-    public var verified: Bool { problems.isEmpty && !proofs.isEmpty && proofs.allSatisfy(\.verified) }
+    package var verified: Bool { problems.isEmpty && !proofs.isEmpty && proofs.allSatisfy(\.verified) }
 
     /// Inspects the conversation with this Buddi id; nil when none is stored.
-    public static func read(buddiID: String, client: PostgresClient, logger: Logger) async throws -> ConversationInspection? {
+    package static func read(buddiID: String, client: PostgresClient, logger: Logger) async throws -> ConversationInspection? {
         let store = ConversationStore(logger: logger)
         let found = try await client.withConnection { try await store.conversations(ConversationSQL.byBuddiID(buddiID), on: $0) }
         guard let conversation = found.first else { return nil }

@@ -5,29 +5,29 @@ import PostgresNIO
 /// Checks stored conversations against the ledger: the Merkle root recomputed from the stored
 /// fields must equal the stored root and the anchored root, the anchor must sit in its block,
 /// and the block chain must hold.
-public struct ConversationVerifier: Sendable {
+package struct ConversationVerifier: Sendable {
     let client: PostgresClient
     let ledger: LedgerVerifier
     let store: ConversationStore
 
     /// A verifier over the database `client` connects to.
-    public init(client: PostgresClient, logger: Logger) {
+    package init(client: PostgresClient, logger: Logger) {
         self.client = client
         self.ledger = LedgerVerifier(client: client, logger: logger)
         self.store = ConversationStore(logger: logger)
     }
 
     /// The outcome of a verification.
-    public struct Report: Sendable {
+    package struct Report: Sendable {
         /// How many conversations were checked.
-        public var checked: Int
+        package var checked: Int
         /// Everything that did not match, each naming the conversation, anchor or block.
-        public var problems: [String]
+        package var problems: [String]
     }
 
     /// Verifies one conversation by its Buddi id, its anchor's inclusion in its block, and that
     /// block's link to the one before.
-    public func verify(buddiID: String) async throws -> Report {
+    package func verify(buddiID: String) async throws -> Report {
         let found = try await client.withConnection { try await store.conversations(ConversationSQL.byBuddiID(buddiID), on: $0) }
         guard let conversation = found.first else {
             return Report(checked: 0, problems: ["conversation \(buddiID): not stored"])
@@ -45,7 +45,7 @@ public struct ConversationVerifier: Sendable {
     }
 
     /// How many conversations ``verifyAll(pageSize:progress:)`` will check.
-    public func processedCount() async throws -> Int {
+    package func processedCount() async throws -> Int {
         var count = 0
         for try await value in try await client.query(
             "SELECT count(*) FROM conversations WHERE processing_state = \(unescaped: ProcessingState.processed.sql)", logger: store.logger
@@ -58,7 +58,7 @@ public struct ConversationVerifier: Sendable {
     /// Verifies every processed conversation, a page at a time (each page's anchors in one
     /// query), and the whole chain (every block recomputed from its anchors). `progress` is told
     /// how many are checked after each page.
-    public func verifyAll(pageSize: Int = 1000, progress: (Int) -> Void = { _ in }) async throws -> Report {
+    package func verifyAll(pageSize: Int = 1000, progress: (Int) -> Void = { _ in }) async throws -> Report {
         var report = Report(checked: 0, problems: try await ledger.verifyChain().map(\.description))
         var lastID: Int64 = 0
         while true {

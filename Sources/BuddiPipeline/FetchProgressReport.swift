@@ -2,20 +2,20 @@ import Logging
 import PostgresNIO
 
 /// How the conversations a fetch brought in stand.
-public struct FetchProcessing: Sendable, Equatable {
+package struct FetchProcessing: Sendable, Equatable {
     /// Stored by the fetch.
-    public var stored: Int
+    package var stored: Int
     /// Analysed and anchored.
-    public var processed: Int
+    package var processed: Int
     /// Recorded as not processable.
-    public var failed: Int
+    package var failed: Int
 
     /// Whether every stored conversation has been processed or has failed.
-    public var isDone: Bool { processed + failed >= stored }
+    package var isDone: Bool { processed + failed >= stored }
 
     /// The processing state of the `stored` conversations fetch job `id` brought in (its result's
     /// `new`): only those not processed yet are counted, from a partial index.
-    public static func of(fetchJob id: Int64, stored: Int, client: PostgresClient, logger: Logger) async throws -> FetchProcessing {
+    package static func of(fetchJob id: Int64, stored: Int, client: PostgresClient, logger: Logger) async throws -> FetchProcessing {
         let rows = try await client.query(ConversationSQL.unprocessed(ofFetchJob: id), logger: logger).decode((Int64, Int64).self)
         var processing = FetchProcessing(stored: stored, processed: stored, failed: 0)
         for try await (pending, failed) in rows {

@@ -4,7 +4,7 @@ import PostgresNIO
 
 extension FetchRun {
     /// A page of the fetches on record, newest request first, and how many there are.
-    public static func history(limit: Int, offset: Int, client: PostgresClient, logger: Logger) async throws -> (runs: [FetchRun], total: Int) {
+    package static func history(limit: Int, offset: Int, client: PostgresClient, logger: Logger) async throws -> (runs: [FetchRun], total: Int) {
         var runs: [FetchRun] = []
         for try await row in try await client.query(FetchRunSQL.page(limit: limit, offset: offset), logger: logger) {
             runs.append(try FetchRun(row: row))
@@ -17,7 +17,7 @@ extension FetchRun {
     }
 
     /// The failed API calls by kind (empty when the recorded JSON is not such an object).
-    public var apiErrors: [String: Int] {
+    package var apiErrors: [String: Int] {
         (try? JSONDecoder().decode([String: Int].self, from: Data(apiErrorsJSON.utf8))) ?? [:]
     }
 }

@@ -2,7 +2,7 @@ import Foundation
 import PostgresNIO
 
 /// What started a fetch.
-public enum FetchTrigger: String, Sendable, Codable {
+package enum FetchTrigger: String, Sendable, Codable {
     /// The scheduler, for a time slot.
     case scheduled
     /// An operator (CLI, HTTP API or demo).
@@ -10,33 +10,33 @@ public enum FetchTrigger: String, Sendable, Codable {
 }
 
 /// How a fetch went, as far as it has gone.
-public enum FetchOutcome: String, Sendable, Codable {
+package enum FetchOutcome: String, Sendable, Codable {
     case pending, running, succeeded, failed
 }
 
 /// One fetch, as `fetch_runs` records it.
-public struct FetchRun: Sendable, Equatable {
-    public var jobID: Int64
-    public var trigger: FetchTrigger
+package struct FetchRun: Sendable, Equatable {
+    package var jobID: Int64
+    package var trigger: FetchTrigger
     /// For a scheduled fetch, the slot it was due at.
-    public var slot: Date?
-    public var requestedAt: Date
-    public var startedAt: Date?
-    public var finishedAt: Date?
-    public var outcome: FetchOutcome
-    public var attempts: Int
-    public var pages: Int?
-    public var memoriesSeen: Int?
-    public var new: Int?
-    public var duplicates: Int?
-    public var rejected: Int?
-    public var durationSeconds: Double?
+    package var slot: Date?
+    package var requestedAt: Date
+    package var startedAt: Date?
+    package var finishedAt: Date?
+    package var outcome: FetchOutcome
+    package var attempts: Int
+    package var pages: Int?
+    package var memoriesSeen: Int?
+    package var new: Int?
+    package var duplicates: Int?
+    package var rejected: Int?
+    package var durationSeconds: Double?
     /// Failed API calls by kind, as JSON text.
-    public var apiErrorsJSON: String
-    public var error: String?
+    package var apiErrorsJSON: String
+    package var error: String?
 
     /// When the fetch began talking to the API, or was asked for if it has not yet.
-    public var beganAt: Date { startedAt ?? requestedAt }
+    package var beganAt: Date { startedAt ?? requestedAt }
 
     init(row: PostgresRow) throws {
         let c = row.makeRandomAccess()
@@ -60,10 +60,10 @@ public struct FetchRun: Sendable, Equatable {
 }
 
 /// Reads and writes `fetch_runs`.
-public enum FetchRuns {
+package enum FetchRuns {
     /// Records a requested fetch on the enqueuing transaction's connection. Returns false when
     /// it is a scheduled fetch whose slot was already taken (nothing is written then).
-    public static func recordRequested(
+    package static func recordRequested(
         jobID: Int64, trigger: FetchTrigger, slot: Date?, on connection: PostgresConnection, logger: Logger
     ) async throws -> Bool {
         for try await _ in try await connection.query(FetchRunSQL.insert(jobID: jobID, trigger: trigger, slot: slot), logger: logger) {
@@ -73,7 +73,7 @@ public enum FetchRuns {
     }
 
     /// The most recent fetch, and the most recent successful one (the same run, often).
-    public static func latest(on connection: PostgresConnection, logger: Logger) async throws -> (last: FetchRun?, lastSuccess: FetchRun?) {
+    package static func latest(on connection: PostgresConnection, logger: Logger) async throws -> (last: FetchRun?, lastSuccess: FetchRun?) {
         var runs: [FetchRun] = []
         for try await row in try await connection.query(FetchRunSQL.latest, logger: logger) { runs.append(try FetchRun(row: row)) }
         let last = runs.first
@@ -82,7 +82,7 @@ public enum FetchRuns {
     }
 
     /// The run of one fetch job, if it was recorded.
-    public static func run(jobID: Int64, client: PostgresClient, logger: Logger) async throws -> FetchRun? {
+    package static func run(jobID: Int64, client: PostgresClient, logger: Logger) async throws -> FetchRun? {
         for try await row in try await client.query(FetchRunSQL.run(jobID: jobID), logger: logger) { return try FetchRun(row: row) }
         return nil
     }

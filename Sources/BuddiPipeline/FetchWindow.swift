@@ -2,7 +2,7 @@ import BuddiAPI
 
 /// Why a fetch's day or window cannot be walked. Each case names the parameter by its
 /// snake_case name; ``message(naming:)`` spells it the caller's way (`--date` on the CLI).
-public enum FetchWindowError: Error, Sendable, Equatable, CustomStringConvertible {
+package enum FetchWindowError: Error, Sendable, Equatable, CustomStringConvertible {
     case notADay(parameter: String, value: String)
     case dateWithSince
     case untilWithoutSince
@@ -11,10 +11,10 @@ public enum FetchWindowError: Error, Sendable, Equatable, CustomStringConvertibl
     case maxConversationsOutOfBounds(Int)
 
     /// The longest window a fetch walks, in days.
-    public static let maxDays = 3660
+    package static let maxDays = 3660
 
     /// The message, with parameter names spelled by `name`.
-    public func message(naming name: (String) -> String) -> String {
+    package func message(naming name: (String) -> String) -> String {
         switch self {
         case .notADay(let parameter, let value): "\(name(parameter)) must be a date as YYYY-MM-DD, got '\(value)'"
         case .dateWithSince: "give \(name("date")) or \(name("since")), not both"
@@ -26,18 +26,18 @@ public enum FetchWindowError: Error, Sendable, Equatable, CustomStringConvertibl
         }
     }
 
-    public var description: String { message { $0 } }
+    package var description: String { message { $0 } }
 }
 
 extension FetchArgs {
     /// The most memories one fetch may take.
-    public static let maxConversationsBounds = 1...100_000
+    package static let maxConversationsBounds = 1...100_000
 
     /// Checks everything a fetch is given (the one place the CLI, the HTTP API and the job itself
     /// check it) and returns the days it walks, newest first as the API pages: one `nil` day (no
     /// date filter) for a fetch down to the watermark.
     @discardableResult
-    public func validate() throws(FetchWindowError) -> [BuddiDate?] {
+    package func validate() throws(FetchWindowError) -> [BuddiDate?] {
         guard Self.maxConversationsBounds.contains(maxConversations) else { throw .maxConversationsOutOfBounds(maxConversations) }
         return try days()
     }

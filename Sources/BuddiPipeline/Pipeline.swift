@@ -6,20 +6,20 @@ import Logging
 import PostgresNIO
 
 /// The ingestion pipeline's job handlers: `fetch` and `process`.
-public enum Pipeline {
+package enum Pipeline {
     /// Conversations per `process` job.
-    public static let processBatchSize = 100
+    package static let processBatchSize = 100
     /// The account access tokens are minted to.
-    public static let tokenOwner = "ak_buddi"
+    package static let tokenOwner = "ak_buddi"
     /// How long one attempt of a fetch, and of a process job, may run before it is stopped and
     /// retried (a fetch resumes from its checkpoint).
-    public static let fetchTimeout: Duration = .seconds(30 * 60)
-    public static let processTimeout: Duration = .seconds(5 * 60)
+    package static let fetchTimeout: Duration = .seconds(30 * 60)
+    package static let processTimeout: Duration = .seconds(5 * 60)
 
     /// What runs when pipeline jobs end: a fetch job cancelled or discarded before it finished
     /// records its run as failed, in the transaction that ended it, so that status, /metrics and
     /// the monitoring views all read the same outcome, and it survives the job being pruned.
-    public static let hooks: JobHooks = {
+    package static let hooks: JobHooks = {
         var hooks = JobHooks()
         hooks.onEnd(of: FetchArgs.kind) { end, connection in
             guard end.state == .cancelled || end.state == .discarded else { return }
@@ -30,13 +30,13 @@ public enum Pipeline {
 
     /// The queue every process of the pipeline enqueues to and cancels on: with the pipeline's
     /// hooks, so that a cancel records what it ends.
-    public static func queue(client: PostgresClient, logger: Logger) -> JobQueue {
+    package static func queue(client: PostgresClient, logger: Logger) -> JobQueue {
         JobQueue(client: client, hooks: hooks, logger: logger)
     }
 
     /// Registers both handlers, and the pipeline's hooks; `ledger` anchors and mints (the
     /// Postgres mock, or a real backend).
-    public static func register(
+    package static func register(
         into registry: inout JobRegistry, client: PostgresClient, api: BuddiAPIClient, ledger: any Ledger, logger: Logger
     ) {
         let store = ConversationStore(logger: logger)

@@ -1,6 +1,5 @@
-import BuddiJSON
-import BuddiAnalytics
 import BuddiAPI
+import BuddiAnalytics
 import BuddiLedger
 import Foundation
 import JobQueue

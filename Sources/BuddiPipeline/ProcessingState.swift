@@ -2,7 +2,7 @@ import JobQueue
 
 /// Where a stored conversation is in its processing: the values of
 /// `conversations.processing_state`, defined once for Swift and for every statement.
-public enum ProcessingState: String, Sendable, Codable, CaseIterable, SQLTextValue {
+package enum ProcessingState: String, Sendable, Codable, CaseIterable, SQLTextValue {
     /// Stored, waiting for its process job.
     case pending
     /// Analysed and anchored.
@@ -14,5 +14,5 @@ public enum ProcessingState: String, Sendable, Codable, CaseIterable, SQLTextVal
 extension FetchOutcome: SQLTextValue {
 
     /// The outcomes of a fetch that has not ended: `('pending', 'running')`.
-    public static let unfinishedSQL = "(" + [FetchOutcome.pending, .running].map(\.sql).joined(separator: ", ") + ")"
+    package static let unfinishedSQL = "(" + [FetchOutcome.pending, .running].map(\.sql).joined(separator: ", ") + ")"
 }

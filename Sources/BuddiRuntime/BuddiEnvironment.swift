@@ -1,6 +1,5 @@
 import BuddiAPI
-import BuddiHTTP
-import BuddiScheduler
+import BuddiPipeline
 import Foundation
 import Logging
 import PostgresServer
@@ -20,32 +19,30 @@ import PostgresServer
 /// 0 meaning none, a token from a file *or* a variable but not both, `PGSSL*` only for what the
 /// URL does not say). The parsers stay with their libraries, which take a plain dictionary and so
 /// stay testable; this type is the one read and the one validation.
-public struct BuddiEnvironment: Sendable {
+package struct BuddiEnvironment: Sendable {
     /// The variables.
-    public let variables: [String: String]
+    package let variables: [String: String]
 
     /// The process's environment, read once.
-    public static let current = BuddiEnvironment(ProcessInfo.processInfo.environment)
+    package static let current = BuddiEnvironment(ProcessInfo.processInfo.environment)
 
     /// An environment of these variables (a test's, say).
-    public init(_ variables: [String: String]) {
+    package init(_ variables: [String: String]) {
         self.variables = variables
     }
 
     /// What a process may need from the environment.
-    public enum Setting: Sendable, CaseIterable {
+    package enum Setting: Sendable, CaseIterable {
         /// DATABASE_URL (with PGSSL*), BUDDI_STATEMENT_TIMEOUT_SECONDS.
         case database
         /// BUDDI_API_*, BUDDI_MAX_* (the Buddi API client).
         case api
         /// SCHEDULER_FETCH_INTERVAL_HOURS, SCHEDULER_MAX_CONVERSATIONS_PER_FETCH.
         case scheduler
-        /// BUDDI_ADMIN_TOKEN, BUDDI_READ_TOKEN and their _FILE forms.
-        case access
     }
 
     /// Parses every setting in `settings`; throws the first problem, in one line.
-    public func check(_ settings: Set<Setting>) throws {
+    package func check(_ settings: Set<Setting>) throws {
         for setting in Setting.allCases where settings.contains(setting) {
             switch setting {
             case .database:
@@ -53,7 +50,6 @@ public struct BuddiEnvironment: Sendable {
                 if let databaseURL { _ = try DatabaseURL(databaseURL, environment: variables) }
             case .api: _ = try api()
             case .scheduler: _ = try scheduler()
-            case .access: _ = try access()
             }
         }
     }
@@ -64,42 +60,37 @@ public struct BuddiEnvironment: Sendable {
     }
 
     /// DATABASE_URL: nil means the embedded cluster.
-    public var databaseURL: String? { value("DATABASE_URL") }
+    package var databaseURL: String? { value("DATABASE_URL") }
 
     /// The embedded cluster's data directory: BUDDI_DATA_DIR, else `./.buddi/postgres`.
-    public var dataDirectory: String { value("BUDDI_DATA_DIR") ?? ".buddi/postgres" }
+    package var dataDirectory: String { value("BUDDI_DATA_DIR") ?? ".buddi/postgres" }
 
     /// BUDDI_API_KEY, for the simulator to require.
-    public var apiKey: String? { value("BUDDI_API_KEY") }
+    package var apiKey: String? { value("BUDDI_API_KEY") }
 
     /// LOG_LEVEL (default info), and whether it was set.
-    public var logLevel: Logger.Level? { value("LOG_LEVEL").flatMap { Logger.Level(rawValue: $0.lowercased()) } }
+    package var logLevel: Logger.Level? { value("LOG_LEVEL").flatMap { Logger.Level(rawValue: $0.lowercased()) } }
 
     /// BUDDI_LOG_FORMAT, as given.
-    public var logFormat: String? { value("BUDDI_LOG_FORMAT")?.lowercased() }
+    package var logFormat: String? { value("BUDDI_LOG_FORMAT")?.lowercased() }
 
     /// The limits every session sets (BUDDI_STATEMENT_TIMEOUT_SECONDS).
-    public func sessionLimits() throws -> SessionLimits {
+    package func sessionLimits() throws -> SessionLimits {
         try SessionLimits.fromEnvironment(variables)
     }
 
     /// The database URL parsed, with PGSSL* for what it does not say; nil for the embedded cluster.
-    public func parsedDatabaseURL() throws -> DatabaseURL? {
+    package func parsedDatabaseURL() throws -> DatabaseURL? {
         try databaseURL.map { try DatabaseURL($0, environment: variables) }
     }
 
     /// The Buddi API client's configuration.
-    public func api() throws -> BuddiAPIConfiguration {
+    package func api() throws -> BuddiAPIConfiguration {
         try BuddiAPIConfiguration.fromEnvironment(variables)
     }
 
     /// The scheduler's defaults.
-    public func scheduler() throws -> SchedulerDefaults {
+    package func scheduler() throws -> SchedulerDefaults {
         try SchedulerDefaults.fromEnvironment(variables)
-    }
-
-    /// The HTTP API's tokens.
-    public func access() throws -> APIAccess {
-        try APIAccess.fromEnvironment(variables)
     }
 }

@@ -1,18 +1,18 @@
-import BuddiMigrations
+import BuddiPipeline
 import Logging
 import PostgresNIO
 import PostgresResilience
 import ServiceLifecycle
 
 /// What a process does about the schema before it runs.
-public enum SchemaPolicy: Sendable {
+package enum SchemaPolicy: Sendable {
     /// Applies what is pending (the embedded cluster, or `--migrate`).
     case migrate
     /// Refuses to run unless the schema is current.
     case check
 
     /// Migrates or checks the schema through `client`.
-    public func prepare(client: PostgresClient, logger: Logger) async throws {
+    package func prepare(client: PostgresClient, logger: Logger) async throws {
         let migrator = try BuddiSchema.migrator(client: client, logger: logger)
         switch self {
         case .migrate: try await migrator.migrate()
@@ -23,14 +23,14 @@ public enum SchemaPolicy: Sendable {
 
 /// A buddi process: runs its client, prepares the schema, then runs the process's services side
 /// by side; ends when they all have, and stops the client last.
-public struct ProcessRunner: Service {
+package struct ProcessRunner: Service {
     let client: PostgresClient
     let schema: SchemaPolicy
     let services: [any Service]
     let logger: Logger
 
     /// A process running `services` over `client`, after `schema`.
-    public init(client: PostgresClient, schema: SchemaPolicy, services: [any Service], logger: Logger) {
+    package init(client: PostgresClient, schema: SchemaPolicy, services: [any Service], logger: Logger) {
         self.client = client
         self.schema = schema
         self.services = services
@@ -38,14 +38,14 @@ public struct ProcessRunner: Service {
     }
 
     /// Runs until SIGTERM or SIGINT, then shuts down gracefully.
-    public func runUntilSignalled() async throws {
+    package func runUntilSignalled() async throws {
         let group = ServiceGroup(configuration: .init(
             services: [.init(service: self)],
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
     }
 
-    public func run() async throws {
+    package func run() async throws {
         // The client outlives the services: it stops once they all have.
         let running = await client.runInBackground()
         defer { running.cancel() }

@@ -1,9 +1,8 @@
-import BuddiJSON
 import BuddiAPI
 
 /// The kinds of bad memory the simulator can serve among good ones (``FaultPlan/badMemoryRate``):
 /// each something a client must reject on its own, storing the rest of the page.
-public enum BadMemoryKind: String, Sendable, Hashable, CaseIterable {
+package enum BadMemoryKind: String, Sendable, Hashable, CaseIterable {
     /// `title` holds U+0000, which PostgreSQL's `text` refuses.
     case nulInTitle
     /// A transcript segment's `text` holds U+0000 (`jsonb` refuses it too).
@@ -35,7 +34,7 @@ public enum BadMemoryKind: String, Sendable, Hashable, CaseIterable {
     case notAnObject
 
     /// Whether a client can still name the memory by its id (the simulator's id for its serial).
-    public var keepsID: Bool {
+    package var keepsID: Bool {
         switch self {
         case .nulInTitle, .nulInTranscript, .nulInMemberName, .loneHighSurrogate, .loneLowSurrogate, .invalidEscape,
             .deepNesting, .controlCharacter, .oversizedField:

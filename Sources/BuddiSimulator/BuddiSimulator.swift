@@ -8,9 +8,9 @@ import ServiceLifecycle
 ///
 /// Run it as a `Service` (in a `ServiceGroup`, as `buddi simulator` does) or, in tests, with
 /// ``withRunning(_:logger:_:)`` on port 0.
-public struct BuddiSimulator: Service, CustomStringConvertible {
+package struct BuddiSimulator: Service, CustomStringConvertible {
     /// What it serves.
-    public let configuration: SimulatorConfiguration
+    package let configuration: SimulatorConfiguration
     private let store: MemoryStore
     private let faults: FaultInjector
     private let requests = RequestLog()
@@ -18,7 +18,7 @@ public struct BuddiSimulator: Service, CustomStringConvertible {
     private let logger: Logger
 
     /// A simulator with a history of `configuration.memoryCount` memories, not yet listening.
-    public init(configuration: SimulatorConfiguration, logger: Logger = Logger(label: "buddi.simulator")) {
+    package init(configuration: SimulatorConfiguration, logger: Logger = Logger(label: "buddi.simulator")) {
         self.configuration = configuration
         var generator = MemoryGenerator(
             seed: configuration.seed, shape: configuration.shape, malformedRate: configuration.faults.malformedMemoryRate
@@ -30,12 +30,12 @@ public struct BuddiSimulator: Service, CustomStringConvertible {
     }
 
     /// Names the simulator without its key, for ServiceLifecycle's logs.
-    public var description: String {
+    package var description: String {
         "BuddiSimulator(\(configuration.host):\(configuration.port)\(configuration.normalizedBasePath), \(configuration.memoryCount) memories)"
     }
 
     /// Serves until graceful shutdown (or cancellation).
-    public func run() async throws {
+    package func run() async throws {
         let router = Router()
         router.add(middleware: RequestLogMiddleware(log: requests))
         let route = MemoriesRoute(
@@ -67,44 +67,44 @@ public struct BuddiSimulator: Service, CustomStringConvertible {
 
     /// The base URL clients use (`http://host:port/basePath`), once the server is listening.
     /// Throws if the server failed to start.
-    public func baseURL() async throws -> URL {
+    package func baseURL() async throws -> URL {
         try await address.url()
     }
 
     /// When each request arrived, in order.
-    public func requestTimes() async -> [ContinuousClock.Instant] {
+    package func requestTimes() async -> [ContinuousClock.Instant] {
         await requests.times
     }
 
     /// How many faults of each kind were injected so far.
-    public func injectedFaults() async -> [InjectedFault: Int] {
+    package func injectedFaults() async -> [InjectedFault: Int] {
         await faults.injected
     }
 
     /// Renders every memory ahead of time (see ``MemoryStore/renderAll()``).
-    public func renderMemories() async {
+    package func renderMemories() async {
         await store.renderAll()
     }
 
     /// Adds `count` memories created now, as if they had just arrived.
-    public func arrive(_ count: Int) async {
+    package func arrive(_ count: Int) async {
         await store.arrive(count)
     }
 
     /// The ids of every memory in the history now, newest first.
-    public func memoryIDs() async -> [String] {
+    package func memoryIDs() async -> [String] {
         await store.allIDs()
     }
 
     /// The memories served broken (``FaultPlan/badMemoryRate``), newest first: their ids (what
     /// the history's id for them is, whether or not the broken form still carries it) and how
     /// each is broken.
-    public func badMemories() async -> [(id: String, kind: BadMemoryKind)] {
+    package func badMemories() async -> [(id: String, kind: BadMemoryKind)] {
         await store.badMemories()
     }
 
     /// Starts a simulator, runs `body` with it and its base URL, then shuts it down gracefully.
-    public static func withRunning<Result: Sendable>(
+    package static func withRunning<Result: Sendable>(
         _ configuration: SimulatorConfiguration,
         logger: Logger = Logger(label: "buddi.simulator"),
         _ body: @Sendable (BuddiSimulator, URL) async throws -> Result

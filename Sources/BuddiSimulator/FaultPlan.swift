@@ -1,38 +1,38 @@
 /// The faults the simulator injects, each a knob. Rates are fractions of requests (0…1),
 /// except ``malformedMemoryRate``, a fraction of memories. All zero by default.
-public struct FaultPlan: Sendable, Hashable {
+package struct FaultPlan: Sendable, Hashable {
     /// Requests answered `500 {"detail": "Internal Server Error"}`.
-    public var serverErrorRate: Double
+    package var serverErrorRate: Double
     /// Requests answered `429`.
-    public var rateLimitRate: Double
+    package var rateLimitRate: Double
     /// The `Retry-After` seconds sent with a 429; `nil` sends none.
-    public var retryAfterSeconds: Int?
+    package var retryAfterSeconds: Int?
     /// Added to every request before it is answered.
-    public var latency: Duration
+    package var latency: Duration
     /// Responses that send half the body, go silent for ``stallDuration``, then send the rest.
-    public var stallRate: Double
+    package var stallRate: Double
     /// How long a stalled body goes silent.
-    public var stallDuration: Duration
+    package var stallDuration: Duration
     /// `200` responses whose JSON body is cut in the middle (with a matching `Content-Length`).
-    public var truncateRate: Double
+    package var truncateRate: Double
     /// `200` responses whose body is not JSON (a Python-style `repr` of the page).
-    public var malformedJSONRate: Double
+    package var malformedJSONRate: Double
     /// Pages whose `next_cursor` makes the next page start again with this page's last memory.
-    public var duplicateRate: Double
+    package var duplicateRate: Double
     /// Memories whose `id` is missing, empty or not a string (decided per memory, so stable).
-    public var malformedMemoryRate: Double
+    package var malformedMemoryRate: Double
     /// Pages asked for with a cursor whose `next_cursor` is that same cursor (a server stuck in a
     /// loop: a client following it blindly never ends).
-    public var stuckCursorRate: Double
+    package var stuckCursorRate: Double
     /// Memories served broken in one of the ``BadMemoryKind`` ways (decided per memory, so stable).
-    public var badMemoryRate: Double
+    package var badMemoryRate: Double
     /// `200` responses whose body trickles in a byte at a time, ``dripInterval`` apart.
-    public var dripRate: Double
+    package var dripRate: Double
     /// The pause between two bytes of a drip-fed body.
-    public var dripInterval: Duration
+    package var dripInterval: Duration
 
     /// A plan; every fault off unless given.
-    public init(
+    package init(
         serverErrorRate: Double = 0,
         rateLimitRate: Double = 0,
         retryAfterSeconds: Int? = 1,
@@ -66,7 +66,7 @@ public struct FaultPlan: Sendable, Hashable {
 }
 
 /// A fault the simulator injected into one response.
-public enum InjectedFault: String, Sendable, Hashable, CaseIterable {
+package enum InjectedFault: String, Sendable, Hashable, CaseIterable {
     case serverError, rateLimited, stalledBody, drippedBody, truncatedBody, malformedJSON, duplicateMemory, stuckCursor
 }
 

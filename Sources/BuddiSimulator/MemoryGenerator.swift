@@ -1,9 +1,8 @@
-import BuddiJSON
 import BuddiAPI
 import Foundation
 
 /// The two documented shapes of a memory.
-public enum MemoryShape: String, Sendable, CaseIterable {
+package enum MemoryShape: String, Sendable, CaseIterable {
     /// `{"id", "title", "text", "created_at"}`, as the public page documents.
     case flat
     /// `structured`, `transcript_segments`, `plugins_results` and friends, as wearables send.

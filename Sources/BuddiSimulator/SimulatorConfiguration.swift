@@ -1,29 +1,29 @@
 import BuddiAPI
 
 /// What the simulator serves, where, and with which faults.
-public struct SimulatorConfiguration: Sendable {
+package struct SimulatorConfiguration: Sendable {
     /// The address to bind.
-    public var host: String
+    package var host: String
     /// The port to bind; `0` lets the system choose (read it from ``BuddiSimulator/baseURL()``).
-    public var port: Int
+    package var port: Int
     /// The path `get_memories` hangs under, like the real API's `/v1/dev`.
-    public var basePath: String
+    package var basePath: String
     /// The only key accepted in the `api-key` header; `nil` accepts any non-empty key.
     /// Redacted wherever the configuration is printed.
-    public var apiKey: BuddiAPIKey?
+    package var apiKey: BuddiAPIKey?
     /// Memories in the history when it starts.
-    public var memoryCount: Int
+    package var memoryCount: Int
     /// Same seed, same memories and same faults.
-    public var seed: UInt64
+    package var seed: UInt64
     /// Rich (default) or flat memories.
-    public var shape: MemoryShape
+    package var shape: MemoryShape
     /// New memories per second while it runs; `0` for a fixed history.
-    public var arrivalRate: Double
+    package var arrivalRate: Double
     /// The faults to inject.
-    public var faults: FaultPlan
+    package var faults: FaultPlan
 
     /// A configuration; by default 1,000 rich memories at `127.0.0.1:8090/v1/dev`, no faults.
-    public init(
+    package init(
         host: String = "127.0.0.1",
         port: Int = 8090,
         basePath: String = "/v1/dev",

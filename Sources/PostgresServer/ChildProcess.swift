@@ -2,17 +2,17 @@ import Foundation
 
 /// Starts programs with posix_spawn and waits with waitpid. (Foundation's `Process` can miss the
 /// exit of a child whose own child, a daemon, lives on.)
-public enum ChildProcess {
+package enum ChildProcess {
     /// A program that could not be started.
-    public struct SpawnError: Error, CustomStringConvertible {
-        public let program: String
-        public let code: Int32
-        public var description: String { "\(program): \(String(cString: strerror(code)))" }
+    package struct SpawnError: Error, CustomStringConvertible {
+        package let program: String
+        package let code: Int32
+        package var description: String { "\(program): \(String(cString: strerror(code)))" }
     }
 
     /// Starts `argv` with stdin from /dev/null and stdout and stderr to `outputPath`, in
     /// `environment` (default: ours); returns its pid.
-    public static func spawn(_ argv: [String], outputPath: String, environment: [String: String]? = nil) throws -> pid_t {
+    package static func spawn(_ argv: [String], outputPath: String, environment: [String: String]? = nil) throws -> pid_t {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -34,14 +34,14 @@ public enum ChildProcess {
     /// What the programs buddi runs for the embedded cluster (initdb, pg_ctl, postgres, runuser)
     /// are given of `environment`: the search path, the locale and the time zone, nothing else —
     /// no API key, no token, no database password.
-    public static func serverEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> [String: String] {
+    package static func serverEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> [String: String] {
         var kept = environment.filter { name, _ in ["PATH", "LANG", "TZ"].contains(name) || name.hasPrefix("LC_") }
         if kept["PATH"] == nil { kept["PATH"] = "/usr/sbin:/usr/bin:/sbin:/bin" }
         return kept
     }
 
     /// The exit status in a `waitpid` status word: the code, or 128 + signal when killed.
-    public static func exitStatus(_ status: Int32) -> Int32 {
+    package static func exitStatus(_ status: Int32) -> Int32 {
         let signal = status & 0x7f
         return signal == 0 ? (status >> 8) & 0xff : 128 + signal
     }

@@ -1,6 +1,6 @@
 /// What can go wrong finding, starting, or reaching the database. Each message is one
 /// line that names what was wrong; none contains a password.
-public enum DatabaseError: Error, CustomStringConvertible, Equatable {
+package enum DatabaseError: Error, CustomStringConvertible, Equatable {
     /// DATABASE_URL does not parse.
     case invalidURL(String)
     /// The server could not be reached or refused us.
@@ -12,7 +12,7 @@ public enum DatabaseError: Error, CustomStringConvertible, Equatable {
     /// A database setting from the environment is not valid; the text names it.
     case invalidSetting(String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .invalidURL(let why):
             "DATABASE_URL is not a valid PostgreSQL URL: \(why)"

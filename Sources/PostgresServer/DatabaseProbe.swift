@@ -6,9 +6,9 @@ import PostgresNIO
 
 /// Opens one connection to check that the server is there and lets us in, turning the driver's
 /// errors into one line that names the server.
-public enum DatabaseProbe {
+package enum DatabaseProbe {
     /// Connects once and runs `SELECT 1`; throws `DatabaseError.unreachable` otherwise.
-    public static func check(_ url: DatabaseURL, logger: Logger) async throws(DatabaseError) {
+    package static func check(_ url: DatabaseURL, logger: Logger) async throws(DatabaseError) {
         do {
             try await withConnection(url, logger: logger) { try await $0.query("SELECT 1", logger: logger) }
         } catch let error as DatabaseError {
@@ -20,7 +20,7 @@ public enum DatabaseProbe {
 
     /// Runs `body` on a single connection (used where a pool is not worth it).
     @discardableResult
-    public static func withConnection<T: Sendable>(
+    package static func withConnection<T: Sendable>(
         _ url: DatabaseURL, logger: Logger, _ body: (PostgresConnection) async throws -> T
     ) async throws -> T {
         let connection: PostgresConnection
@@ -42,7 +42,7 @@ public enum DatabaseProbe {
     }
 
     /// The driver's error in a few words: the server's message, or the socket error.
-    public static func reason(_ error: any Error) -> String {
+    package static func reason(_ error: any Error) -> String {
         if let error = error as? DatabaseError { return error.description }
         guard let error = error as? PSQLError else { return String(describing: error) }
         if let message = error.serverInfo?[.message] { return message }

@@ -13,13 +13,13 @@ extension DatabaseURL {
 
     /// The pool's configuration for this URL, with the standard ``SessionLimits`` (a process
     /// passes its own to ``clientConfiguration(limits:)``).
-    public var clientConfiguration: PostgresClient.Configuration {
+    package var clientConfiguration: PostgresClient.Configuration {
         clientConfiguration(limits: .standard)
     }
 
     /// The pool's configuration for this URL, every session with `limits`; idle connections
     /// are checked with a `SELECT 1` every 10 s.
-    public func clientConfiguration(limits: SessionLimits) -> PostgresClient.Configuration {
+    package func clientConfiguration(limits: SessionLimits) -> PostgresClient.Configuration {
         var configuration: PostgresClient.Configuration
         if let socketPath {
             configuration = .init(unixSocketPath: socketPath, username: username, password: password, database: database)
@@ -38,7 +38,7 @@ extension DatabaseURL {
     }
 
     /// A single connection's configuration for this URL; throws if TLS cannot be set up.
-    public func connectionConfiguration() throws -> PostgresConnection.Configuration {
+    package func connectionConfiguration() throws -> PostgresConnection.Configuration {
         var configuration: PostgresConnection.Configuration
         if let socketPath {
             configuration = .init(unixSocketPath: socketPath, username: username, password: password, database: database)

@@ -7,28 +7,28 @@ import PostgresNIO
 /// TLS follows libpq too: `sslmode` (disable, allow, prefer, require, verify-ca, verify-full),
 /// `sslrootcert`, `sslcert` and `sslkey`, from the URL or else from `PGSSLMODE`, `PGSSLROOTCERT`,
 /// `PGSSLCERT` and `PGSSLKEY`.
-public struct DatabaseURL: Sendable, Equatable {
+package struct DatabaseURL: Sendable, Equatable {
     /// TCP host, when not on a unix socket.
-    public var host: String?
+    package var host: String?
     /// TCP port, or the socket's port number.
-    public var port: Int
+    package var port: Int
     /// The unix socket directory, when not on TCP.
-    public var socketDirectory: String?
-    public var username: String
-    public var password: String?
-    public var database: String
+    package var socketDirectory: String?
+    package var username: String
+    package var password: String?
+    package var database: String
     /// `disable`, `allow`, `prefer` (the default), `require`, `verify-ca` or `verify-full`.
-    public var sslMode: String
+    package var sslMode: String
     /// The CA certificates (PEM) the server's certificate must chain to; with it, `require`
     /// verifies like `verify-ca`.
-    public var sslRootCert: String?
+    package var sslRootCert: String?
     /// A client certificate (PEM) and its key, for certificate authentication.
-    public var sslCert: String?
-    public var sslKey: String?
+    package var sslCert: String?
+    package var sslKey: String?
 
     /// Parses a URL, taking TLS settings it lacks from `environment`'s `PGSSL*` variables; the
     /// error names what is wrong and never repeats the password.
-    public init(_ string: String, environment: [String: String] = [:]) throws(DatabaseError) {
+    package init(_ string: String, environment: [String: String] = [:]) throws(DatabaseError) {
         guard let components = URLComponents(string: string) else {
             throw .invalidURL("it does not parse as a URL (expected postgres://user@host:port/database)")
         }
@@ -89,7 +89,7 @@ public struct DatabaseURL: Sendable, Equatable {
     }
 
     /// A URL on a unix socket directory, with no password.
-    public init(socketDirectory: String, port: Int = 5432, username: String, database: String) {
+    package init(socketDirectory: String, port: Int = 5432, username: String, database: String) {
         self.host = nil
         self.port = port
         self.socketDirectory = socketDirectory
@@ -103,13 +103,13 @@ public struct DatabaseURL: Sendable, Equatable {
     }
 
     /// Where it points, for messages: never the password.
-    public var target: String {
+    package var target: String {
         if let socketDirectory { return "socket \(socketDirectory)/.s.PGSQL.\(port), database \(database)" }
         return "\(host ?? "?"):\(port), database \(database)"
     }
 
     /// The URL again, without the password (safe to print), with its TLS settings.
-    public var redacted: String {
+    package var redacted: String {
         var string = "postgresql://\(username)@\(host ?? ""):\(port)/\(database)"
         if let socketDirectory { return "postgresql://\(username)@/\(database)?host=\(socketDirectory)&port=\(port)" }
         let tls = [("sslmode", sslMode), ("sslrootcert", sslRootCert), ("sslcert", sslCert), ("sslkey", sslKey)]
@@ -119,7 +119,7 @@ public struct DatabaseURL: Sendable, Equatable {
     }
 
     /// The same server, another database.
-    public func with(database: String) -> DatabaseURL {
+    package func with(database: String) -> DatabaseURL {
         var copy = self
         copy.database = database
         return copy

@@ -5,20 +5,20 @@ import PostgresNIO
 /// A private PostgreSQL cluster in a data directory (default `./.buddi/postgres`), created and
 /// started on first use, listening only on a unix socket (no TCP), so it never clashes with
 /// another server. Starting is idempotent and safe from several processes at once.
-public struct EmbeddedPostgres: Sendable {
+package struct EmbeddedPostgres: Sendable {
     /// The superuser and database buddi uses in the cluster.
-    public static let user = "buddi"
-    public static let database = "buddi"
+    package static let user = "buddi"
+    package static let database = "buddi"
 
     /// The cluster's data directory (absolute): where it really lives (see ``requestedDirectory``).
-    public let dataDirectory: String
+    package let dataDirectory: String
     /// The data directory asked for (absolute). As root, when the `postgres` user cannot reach
     /// it (a parent directory is private), the cluster lives in a directory it can reach, and
     /// this path is a symbolic link to it.
-    public let requestedDirectory: String
+    package let requestedDirectory: String
 
     /// The cluster in `dataDirectory` (relative paths are taken from the current directory).
-    public init(dataDirectory: String) {
+    package init(dataDirectory: String) {
         let absolute = dataDirectory.hasPrefix("/")
             ? dataDirectory : FileManager.default.currentDirectoryPath + "/" + dataDirectory
         self.requestedDirectory = URL(fileURLWithPath: absolute).standardizedFileURL.path
@@ -27,29 +27,29 @@ public struct EmbeddedPostgres: Sendable {
 
     /// The socket directory: the data directory itself, or a short path under /tmp when the data
     /// directory's path is too long for a unix socket (108 bytes).
-    public var socketDirectory: String {
+    package var socketDirectory: String {
         if dataDirectory.utf8.count + "/.s.PGSQL.5432".utf8.count < 100 { return dataDirectory }
         return "/tmp/buddi-pg-\(String(dataDirectory.hashValueStable, radix: 36))"
     }
 
     /// The URL of buddi's database in this cluster.
-    public var url: DatabaseURL {
+    package var url: DatabaseURL {
         DatabaseURL(socketDirectory: socketDirectory, username: Self.user, database: Self.database)
     }
 
     /// Whether the cluster exists and whether it runs.
-    public enum Status: Sendable, Equatable {
+    package enum Status: Sendable, Equatable {
         case notCreated, stopped, running
     }
 
     /// The cluster's status.
-    public func status() throws(DatabaseError) -> Status {
+    package func status() throws(DatabaseError) -> Status {
         guard FileManager.default.fileExists(atPath: "\(dataDirectory)/PG_VERSION") else { return .notCreated }
         return try ServerBinaries.locate().status("pg_ctl", ["status", "-D", dataDirectory]) == 0 ? .running : .stopped
     }
 
     /// Creates the cluster if needed, starts it if stopped, and creates buddi's database.
-    public func start(logger: Logger) async throws {
+    package func start(logger: Logger) async throws {
         let binaries = try ServerBinaries.locate()
         try withFileLock {
             if !FileManager.default.fileExists(atPath: "\(dataDirectory)/PG_VERSION") {
@@ -74,7 +74,7 @@ public struct EmbeddedPostgres: Sendable {
     }
 
     /// How the server stops.
-    public enum StopMode: String, Sendable {
+    package enum StopMode: String, Sendable {
         /// Running transactions are rolled back, and the server shuts down cleanly.
         case fast
         /// Every server process quits at once, as in a crash: the next start recovers from the
@@ -83,7 +83,7 @@ public struct EmbeddedPostgres: Sendable {
     }
 
     /// Stops the cluster (fast shutdown by default).
-    public func stop(mode: StopMode = .fast) throws {
+    package func stop(mode: StopMode = .fast) throws {
         let binaries = try ServerBinaries.locate()
         try withFileLock {
             guard try status() == .running else { return }

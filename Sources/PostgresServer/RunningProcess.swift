@@ -2,26 +2,26 @@ import Foundation
 
 /// A child process started with ``ChildProcess/spawn(_:outputPath:environment:)``, its output in
 /// a file: signalled, waited for with a timeout, killed when dropped.
-public final class RunningProcess: @unchecked Sendable {
-    public let pid: pid_t
-    public let outputPath: String
+package final class RunningProcess: @unchecked Sendable {
+    package let pid: pid_t
+    package let outputPath: String
     private let lock = NSLock()
     private var exitStatus: Int32?
 
     /// Starts `argv` in `environment`, its stdout and stderr to a new file under the temporary
     /// directory (named after `label`).
-    public init(_ argv: [String], environment: [String: String], label: String = "buddi") throws {
+    package init(_ argv: [String], environment: [String: String], label: String = "buddi") throws {
         outputPath = NSTemporaryDirectory() + "\(label)-\(UUID().uuidString).log"
         pid = try ChildProcess.spawn(argv, outputPath: outputPath, environment: environment)
     }
 
     /// Sends a signal (if it still runs).
-    public func signal(_ signal: Int32) {
+    package func signal(_ signal: Int32) {
         if poll() == nil { kill(pid, signal) }
     }
 
     /// Waits for the exit, up to `timeout`; returns the exit status (128 + signal), or nil.
-    public func wait(timeout: Duration = .seconds(60)) async throws -> Int32? {
+    package func wait(timeout: Duration = .seconds(60)) async throws -> Int32? {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if let status = poll() { return status }
@@ -31,7 +31,7 @@ public final class RunningProcess: @unchecked Sendable {
     }
 
     /// The exit status, if it has exited.
-    public func poll() -> Int32? {
+    package func poll() -> Int32? {
         lock.lock()
         defer { lock.unlock() }
         if let exitStatus { return exitStatus }
@@ -42,7 +42,7 @@ public final class RunningProcess: @unchecked Sendable {
     }
 
     /// What it printed so far.
-    public var output: String {
+    package var output: String {
         (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
     }
 

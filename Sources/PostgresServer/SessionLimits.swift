@@ -8,21 +8,21 @@ import Foundation
 ///   minutes (its process hung or cut off) is ended, and its locks freed.
 /// - `tcp_keepalives_*`: the server probes an idle client after 10 s, every 5 s, and drops it
 ///   after 3 missed probes, so a worker whose host vanished does not keep its row locks.
-public struct SessionLimits: Sendable, Equatable {
+package struct SessionLimits: Sendable, Equatable {
     /// The statement timeout in whole milliseconds; 0 for none.
-    public var statementTimeoutMs: Int
+    package var statementTimeoutMs: Int
 
     /// The limits when `BUDDI_STATEMENT_TIMEOUT_SECONDS` is unset: a 60 s statement timeout.
-    public static let standard = SessionLimits(statementTimeoutMs: 60_000)
+    package static let standard = SessionLimits(statementTimeoutMs: 60_000)
 
     /// Limits with a statement timeout of `statementTimeoutMs` (0 for none).
-    public init(statementTimeoutMs: Int) {
+    package init(statementTimeoutMs: Int) {
         self.statementTimeoutMs = statementTimeoutMs
     }
 
     /// The limits from `BUDDI_STATEMENT_TIMEOUT_SECONDS`; throws a message naming the variable
     /// when it is not a number of seconds from 0 to 86400.
-    public static func fromEnvironment(_ environment: [String: String]) throws -> SessionLimits {
+    package static func fromEnvironment(_ environment: [String: String]) throws -> SessionLimits {
         guard let text = environment["BUDDI_STATEMENT_TIMEOUT_SECONDS"], !text.isEmpty else { return .standard }
         // Not a value that rounds to 0 ms, which would mean none.
         guard let seconds = Double(text), seconds == 0 || (0.001...86_400).contains(seconds) else {
@@ -32,7 +32,7 @@ public struct SessionLimits: Sendable, Equatable {
     }
 
     /// The startup parameters that set these limits.
-    public var startupParameters: [(String, String)] {
+    package var startupParameters: [(String, String)] {
         [
             ("statement_timeout", "\(statementTimeoutMs)"),
             ("idle_in_transaction_session_timeout", "300000"),

@@ -6,10 +6,10 @@ import PostgresServer
 /// Headless Chromium driven over the W3C WebDriver protocol: a `chromedriver` process of its
 /// own on a loopback port, one browser session, and the handful of commands the console's tests
 /// use. Chromium and chromedriver come from Debian's packages (`.ci/run` installs them).
-public final class WebDriver: Sendable {
+package final class WebDriver: Sendable {
     /// What the browser and its driver are, where Debian puts them.
-    public static let chromium = "/usr/bin/chromium"
-    public static let chromedriver = "/usr/bin/chromedriver"
+    package static let chromium = "/usr/bin/chromium"
+    package static let chromedriver = "/usr/bin/chromedriver"
 
     private let driver: RunningProcess
     private let base: String
@@ -17,12 +17,12 @@ public final class WebDriver: Sendable {
     private let profile: String
 
     /// Whether Chromium and chromedriver are installed.
-    public static var isInstalled: Bool {
+    package static var isInstalled: Bool {
         FileManager.default.isExecutableFile(atPath: chromium) && FileManager.default.isExecutableFile(atPath: chromedriver)
     }
 
     /// Starts chromedriver and a headless browser (`width`×`height` window).
-    public static func start(width: Int = 1280, height: Int = 1000) async throws -> WebDriver {
+    package static func start(width: Int = 1280, height: Int = 1000) async throws -> WebDriver {
         var lastError: (any Error)?
         for _ in 0..<5 {
             let port = Int.random(in: 20_000..<45_000)
@@ -60,7 +60,7 @@ public final class WebDriver: Sendable {
     }
 
     /// Ends the session and the driver.
-    public func quit() async {
+    package func quit() async {
         _ = try? await Self.call(base, "DELETE", "/session/\(session)", nil)
         driver.signal(SIGTERM)
         _ = try? await driver.wait(timeout: .seconds(10))
@@ -68,22 +68,22 @@ public final class WebDriver: Sendable {
     }
 
     /// Loads `url` and waits for it.
-    public func open(_ url: String) async throws {
+    package func open(_ url: String) async throws {
         _ = try await command("POST", "/url", ["url": url])
     }
 
     /// The page's URL now.
-    public func currentURL() async throws -> String {
+    package func currentURL() async throws -> String {
         try await command("GET", "/url", nil) as? String ?? ""
     }
 
     /// The HTTP-free text the user sees.
-    public func visibleText() async throws -> String {
+    package func visibleText() async throws -> String {
         try await execute("return document.body.innerText") as? String ?? ""
     }
 
     /// The first element matching the CSS selector (an error if none).
-    public func element(_ css: String) async throws -> WebElement {
+    package func element(_ css: String) async throws -> WebElement {
         let value = try await command("POST", "/element", ["using": "css selector", "value": css])
         guard let object = value as? [String: Any], let id = object.values.first as? String else {
             throw WebDriverError.protocolError("no element id for \(css)")
@@ -92,18 +92,18 @@ public final class WebDriver: Sendable {
     }
 
     /// How many elements match (waiting up to 5 s for there to be any).
-    public func count(_ css: String) async throws -> Int {
+    package func count(_ css: String) async throws -> Int {
         (try await command("POST", "/elements", ["using": "css selector", "value": css]) as? [Any])?.count ?? 0
     }
 
     /// Clicks the element (and, for a submit button, waits for the page it leads to).
-    public func click(_ element: WebElement) async throws {
+    package func click(_ element: WebElement) async throws {
         _ = try await command("POST", "/element/\(element.id)/click", [:])
     }
 
     /// Clicks a button that submits a form and waits until the page it leads to has loaded (a
     /// click alone may return while the request is still on its way).
-    public func submit(_ element: WebElement) async throws {
+    package func submit(_ element: WebElement) async throws {
         _ = try await execute("window.__webDriverLeaving = true")
         try await click(element)
         let deadline = ContinuousClock.now + .seconds(20)
@@ -116,19 +116,19 @@ public final class WebDriver: Sendable {
     }
 
     /// Replaces the field's value with `text`, as typed.
-    public func type(_ text: String, into element: WebElement) async throws {
+    package func type(_ text: String, into element: WebElement) async throws {
         _ = try await command("POST", "/element/\(element.id)/clear", [:])
         _ = try await command("POST", "/element/\(element.id)/value", ["text": text])
     }
 
     /// The element's rendered text.
-    public func text(of element: WebElement) async throws -> String {
+    package func text(of element: WebElement) async throws -> String {
         try await command("GET", "/element/\(element.id)/text", nil) as? String ?? ""
     }
 
     /// The rendered text of the first element matching `css`, found again if the page replaced
     /// it between finding and reading (the console refreshes its live sections).
-    public func text(_ css: String) async throws -> String {
+    package func text(_ css: String) async throws -> String {
         for _ in 0..<4 {
             do {
                 return try await text(of: try await element(css))
@@ -140,22 +140,22 @@ public final class WebDriver: Sendable {
     }
 
     /// A DOM property (`disabled`, `value`…), as JSON gives it.
-    public func property(_ name: String, of element: WebElement) async throws -> Any? {
+    package func property(_ name: String, of element: WebElement) async throws -> Any? {
         try await command("GET", "/element/\(element.id)/property/\(name)", nil)
     }
 
     /// Runs `script` (a function body) in the page; returns what it returns.
-    public func execute(_ script: String, _ arguments: [Any] = []) async throws -> Any? {
+    package func execute(_ script: String, _ arguments: [Any] = []) async throws -> Any? {
         try await command("POST", "/execute/sync", ["script": script, "args": arguments])
     }
 
     /// Runs an asynchronous script: its last argument is the callback to call with the result.
-    public func executeAsync(_ script: String, _ arguments: [Any] = []) async throws -> Any? {
+    package func executeAsync(_ script: String, _ arguments: [Any] = []) async throws -> Any? {
         try await command("POST", "/execute/async", ["script": script, "args": arguments])
     }
 
     /// The text of an open alert, or nil when there is none.
-    public func alertText() async throws -> String? {
+    package func alertText() async throws -> String? {
         do {
             return try await command("GET", "/alert/text", nil) as? String
         } catch WebDriverError.failed(let error, _) where error == "no such alert" {
@@ -164,7 +164,7 @@ public final class WebDriver: Sendable {
     }
 
     /// A PNG of the viewport.
-    public func screenshot() async throws -> Data {
+    package func screenshot() async throws -> Data {
         guard let text = try await command("GET", "/screenshot", nil) as? String, let data = Data(base64Encoded: text) else {
             throw WebDriverError.protocolError("no screenshot")
         }
@@ -206,18 +206,18 @@ public final class WebDriver: Sendable {
 }
 
 /// An element found in the page.
-public struct WebElement: Sendable {
+package struct WebElement: Sendable {
     let id: String
     /// The selector it was found with (for messages).
-    public let css: String
+    package let css: String
 }
 
 /// What went wrong talking to the browser.
-public enum WebDriverError: Error, CustomStringConvertible {
+package enum WebDriverError: Error, CustomStringConvertible {
     case failed(String, String)
     case protocolError(String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .failed(let error, let message): "WebDriver: \(error): \(message.prefix(300))"
         case .protocolError(let message): "WebDriver: \(message)"

@@ -1,5 +1,4 @@
 @testable import BuddiAPI
-import BuddiJSON
 import Foundation
 import Testing
 

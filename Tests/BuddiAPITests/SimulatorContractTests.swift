@@ -1,6 +1,5 @@
-import BuddiJSON
-import AsyncHTTPClient
 import BuddiAPI
+import AsyncHTTPClient
 import BuddiSimulator
 import Foundation
 import NIOCore

@@ -1,5 +1,5 @@
 import AsyncHTTPClient
-import BuddiScheduler
+import BuddiPipeline
 import BuddiTestSupport
 import DatabaseTestSupport
 import Foundation
@@ -99,7 +99,7 @@ struct CLITests {
             #expect(refused.status != 0, "\(arguments)")
             #expect(refused.output.contains(message), "\(arguments): \(refused.output)")
         }
-        let bench = try await buddi(db, ["bench", "queue", "--completion-delay-ms", "10000"])
+        let bench = try await BuddiProcess.run(["bench", "queue", "--completion-delay-ms", "10000"], program: .lab, databaseURL: db.url.redacted)
         #expect(bench.status != 0)
         #expect(bench.output.contains("--completion-delay-ms must be from 0 to under 10000"), "\(bench.output)")
     }
@@ -305,7 +305,7 @@ struct CLITests {
         #expect(try await worker.wait(timeout: .seconds(30)) == 0, "\(worker.output)")
     }
 
-    @Test("buddi fetch --wait keeps following conversations whose process job was lost (a result from before rejected_memories reads too): the sweep picks them up and it ends when they are processed")
+    @Test("buddi fetch --wait keeps following conversations whose process job was lost: the sweep picks them up and it ends when they are processed")
     func fetchWaitOutlastsLostProcessJob() async throws {
         let db = try await TestDatabase.make()
         defer { Task { await db.drop() } }
@@ -315,7 +315,7 @@ struct CLITests {
         try await db.execute("INSERT INTO conversations (buddi_id, raw, fetch_job_id) VALUES ('p-1', '{\"id\": \"p-1\", \"title\": \"one\"}', 1), ('p-2', '{\"id\": \"p-2\", \"title\": \"two\"}', 1)")
         try await db.execute(#"""
             UPDATE jobs SET state = 'completed', attempt = 1, finished_at = now(), result = '{"new": 2, "pages": 1,
-                "memories_seen": 2, "duplicates": 0, "rejected": [], "duration_seconds": 0.1, "api_seconds": 0.1, "store_seconds": 0.1}'
+                "memories_seen": 2, "duplicates": 0, "repeats": 0, "rejected": 0, "duration_seconds": 0.1, "api_seconds": 0.1, "store_seconds": 0.1}'
             WHERE id = 1
             """#)
         #expect(try await wait.wait(timeout: .seconds(3)) == nil, "fetch --wait gave up: \(wait.output)")
@@ -363,10 +363,10 @@ struct BenchmarkReportTests {
     func baselineAndWorkerProcess() async throws {
         let db = try await TestDatabase.make()
         defer { Task { await db.drop() } }
-        let queue = try await BuddiProcess.run(["bench", "queue", "--jobs", "500", "--pickup-jobs", "20", "--baseline", "--json"], databaseURL: db.url.redacted)
+        let queue = try await BuddiProcess.run(["bench", "queue", "--jobs", "3000", "--pickup-jobs", "20", "--baseline", "--json"], program: .lab, databaseURL: db.url.redacted)
         #expect(queue.status == 0, "\(queue.output)")
         let report = try json(queue.output)
-        #expect(report["completed"] as? Int == 500 && report["duplicates"] as? Int == 0)
+        #expect(report["completed"] as? Int == 3000 && report["duplicates"] as? Int == 0)
         for key in ["baseline_jobs_per_second", "ratio_to_baseline", "commit_floor_p50_ms", "peak_rss_mb", "cpu_seconds"] {
             #expect((report[key] as? Double ?? 0) > 0, "\(key) in \(report)")
         }
@@ -379,7 +379,7 @@ struct BenchmarkReportTests {
         }
         #expect(try await db.scalar("SELECT count(*) FROM pg_tables WHERE tablename LIKE 'bench_raw_%'", as: Int64.self) == 0, "the scratch table is dropped")
 
-        let ingest = try await BuddiProcess.run(["bench", "ingest", "--memories", "300", "--json"], databaseURL: db.url.redacted)
+        let ingest = try await BuddiProcess.run(["bench", "ingest", "--memories", "300", "--json"], program: .lab, databaseURL: db.url.redacted)
         #expect(ingest.status == 0, "\(ingest.output)")
         let figures = try json(ingest.output)
         #expect(figures["stored"] as? Int == 300 && figures["processed"] as? Int == 300 && figures["duplicates"] as? Int == 0, "\(figures)")
@@ -395,7 +395,7 @@ struct BenchmarkReportTests {
         defer { Task { await db.drop() } }
         let before = try await db.scalar("SELECT count(*) FROM pg_database", as: Int64.self)
         let soak = try await BuddiProcess.run(
-            ["bench", "soak", "--minutes", "0.25", "--rate", "200", "--sample-seconds", "5", "--retention-seconds", "2", "--json"],
+            ["bench", "soak", "--minutes", "0.25", "--rate", "200", "--sample-seconds", "5", "--retention-seconds", "2", "--json"], program: .lab,
             databaseURL: db.url.redacted)
         #expect(soak.status == 0, "\(soak.output)")
         let report = try json(soak.output)
@@ -408,7 +408,7 @@ struct BenchmarkReportTests {
         }
         #expect(report["levelled_off"] is Bool)
         #expect(try await db.scalar("SELECT count(*) FROM pg_database", as: Int64.self) == before, "the scratch database is dropped")
-        let refused = try await BuddiProcess.run(["bench", "soak", "--minutes", "0.1", "--sample-seconds", "10"], databaseURL: db.url.redacted)
+        let refused = try await BuddiProcess.run(["bench", "soak", "--minutes", "0.1", "--sample-seconds", "10"], program: .lab, databaseURL: db.url.redacted)
         #expect(refused.status != 0 && refused.output.contains("--sample-seconds must not exceed the soak's length"), "\(refused.output)")
     }
 
@@ -418,7 +418,7 @@ struct BenchmarkReportTests {
         defer { Task { await db.drop() } }
         let before = try await db.scalar("SELECT count(*) FROM pg_database", as: Int64.self)
         let run = try await BuddiProcess.run(
-            ["bench", "api", "--conversations", "3000", "--jobs", "3000", "--samples", "3", "--json"], databaseURL: db.url.redacted)
+            ["bench", "api", "--conversations", "3000", "--jobs", "3000", "--samples", "3", "--json"], program: .lab, databaseURL: db.url.redacted)
         #expect(run.status == 0, "\(run.output)")
         let report = try json(run.output)
         #expect(report["conversations"] as? Int == 3000 && report["jobs"] as? Int == 3000 && report["fetch_runs"] as? Int == 3)

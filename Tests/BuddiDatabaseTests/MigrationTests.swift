@@ -1,6 +1,6 @@
 import BuddiTestSupport
 import DatabaseTestSupport
-import BuddiMigrations
+import BuddiPipeline
 import JobQueue
 @testable import PostgresMigrations
 import PostgresServer
@@ -29,8 +29,8 @@ struct MigrationTests {
 
         let status = try await BuddiProcess.run(["migrate", "--status"], databaseURL: db.url.redacted)
         #expect(status.status == 0)
-        #expect(status.output.contains("job_queue/0001_job_queue  applied"), "\(status.output)")
-        #expect(status.output.contains("0013_app_schema  applied"), "\(status.output)")
+        #expect(status.output.contains("job_queue/0001_baseline  applied"), "\(status.output)")
+        #expect(status.output.contains("\n0001_baseline  applied"), "\(status.output)")
     }
 
     @Test("a process against an unmigrated DATABASE_URL refuses to run and says to migrate; --migrate migrates")
@@ -39,8 +39,8 @@ struct MigrationTests {
         defer { Task { await db.drop() } }
         let refused = try await BuddiProcess.run(["worker"], databaseURL: db.url.redacted)
         #expect(refused.status == 1)
-        #expect(refused.output.contains("buddi: the database schema is not current (pending: job_queue/0001_job_queue, job_queue/0002_queue_controls, job_queue/0003_depth_at_scale, job_queue/0004_claim_and_finish_functions, job_queue/0005_leaner_outcomes, 0013_app_schema, "), "\(refused.output)")
-        #expect(refused.output.contains("); run `buddi migrate`, or pass --migrate"), "\(refused.output)")
+        #expect(refused.output.contains("buddi: the database schema is not current (pending: job_queue/0001_baseline, 0001_baseline)"), "\(refused.output)")
+        #expect(refused.output.contains("0001_baseline); run `buddi migrate`, or pass --migrate"), "\(refused.output)")
         #expect(try await db.scalar("SELECT to_regclass('jobs') IS NULL", as: Bool.self) == true)
 
         let process = try BuddiProcess(["worker", "--migrate"], databaseURL: db.url.redacted)
@@ -57,7 +57,7 @@ struct MigrationTests {
         try await db.execute("UPDATE job_queue_migrations SET checksum = 'deadbeef' WHERE version = 1")
         let result = try await BuddiProcess.run(["migrate"], databaseURL: db.url.redacted)
         #expect(result.status == 1)
-        #expect(result.output.contains("buddi: migration job_queue/0001_job_queue was changed after it was applied"), "\(result.output)")
+        #expect(result.output.contains("buddi: migration job_queue/0001_baseline was changed after it was applied"), "\(result.output)")
         let worker = try await BuddiProcess.run(["worker"], databaseURL: db.url.redacted)
         #expect(worker.status == 1)
         #expect(worker.output.contains("was changed after it was applied"))
@@ -79,8 +79,8 @@ struct MigrationTests {
     }
 
     @Test("every command has --help", arguments: [
-        "", "migrate", "worker", "db", "db start", "db stop", "db status", "db url", "bench", "bench queue",
-        "bench ingest", "bench analyze", "fetch", "verify", "analyze", "simulator", "api", "api check",
+        "", "migrate", "worker", "db", "db start", "db stop", "db status", "db url", "fetch", "verify", "analyze",
+        "simulator", "api", "api check",
         "scheduler", "start", "stop", "status", "config", "jobs", "jobs list", "jobs show", "jobs retry", "jobs cancel",
         "serve", "demo",
     ])
@@ -89,6 +89,31 @@ struct MigrationTests {
         let result = try await BuddiProcess.run(arguments, databaseURL: nil)
         #expect(result.status == 0, "\(result.output)")
         #expect(result.output.contains("USAGE: buddi \(command)"), "\(result.output)")
+    }
+
+    @Test("every buddi-lab command has --help", arguments: [
+        "", "bench", "bench queue", "bench ingest", "bench soak", "bench api", "bench analyze", "chaos",
+    ])
+    func labHelp(_ command: String) async throws {
+        let arguments = command.split(separator: " ").map(String.init) + ["--help"]
+        let result = try await BuddiProcess.run(arguments, program: .lab, databaseURL: nil)
+        #expect(result.status == 0, "\(result.output)")
+        #expect(result.output.contains("USAGE: buddi-lab \(command)"), "\(result.output)")
+    }
+
+    @Test("both executables print version 0.1.0, CHANGELOG.md's newest; bench and chaos are not in buddi")
+    func version() async throws {
+        let changelog = try String(contentsOfFile: #filePath.replacingOccurrences(of: "Tests/BuddiDatabaseTests/MigrationTests.swift", with: "CHANGELOG.md"), encoding: .utf8)
+        let newest = changelog.split(separator: "\n").first { $0.hasPrefix("## ") && !$0.contains("Unreleased") }.map(String.init) ?? ""
+        #expect(newest.hasPrefix("## 0.1.0"), "\(newest)")
+        for program in [BuddiProcess.Program.buddi, .lab] {
+            let result = try await BuddiProcess.run(["--version"], program: program, databaseURL: nil)
+            #expect(result.status == 0 && result.output == "0.1.0\n", "\(program): \(result.output)")
+        }
+        for command in ["bench", "chaos"] {
+            let result = try await BuddiProcess.run([command], databaseURL: nil)
+            #expect(result.status != 0 && result.output.contains("Unexpected argument '\(command)'"), "buddi \(command): \(result.output)")
+        }
     }
 
     @Test("bad fetch dates are refused with the flag and the value", arguments: [

@@ -1,7 +1,7 @@
 import PostgresResilience
 import AsyncHTTPClient
 import BuddiHTTP
-import BuddiScheduler
+import BuddiPipeline
 import BuddiTestSupport
 import DatabaseTestSupport
 import Foundation

@@ -1,4 +1,4 @@
-import BuddiControl
+import BuddiPipeline
 @testable import BuddiHTTP
 import BuddiTestSupport
 import DatabaseTestSupport

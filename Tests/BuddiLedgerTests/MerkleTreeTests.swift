@@ -1,4 +1,4 @@
-import BuddiJSON
+import BuddiAPI
 import BuddiLedger
 import Testing
 

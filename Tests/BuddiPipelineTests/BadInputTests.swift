@@ -1,6 +1,5 @@
 @testable import BuddiAPI
 @testable import BuddiPipeline
-import BuddiPipeline
 import BuddiSimulator
 import BuddiTestSupport
 import DatabaseTestSupport

@@ -1,4 +1,4 @@
-import BuddiScheduler
+import BuddiPipeline
 import DatabaseTestSupport
 import Foundation
 import JobQueue
@@ -7,32 +7,32 @@ import PostgresNIO
 import Synchronization
 
 /// A clock a test moves by hand.
-public final class ManualClock: Sendable {
+package final class ManualClock: Sendable {
     private let current: Mutex<Date>
 
-    public init(_ start: Date) {
+    package init(_ start: Date) {
         current = Mutex(start)
     }
 
-    public var now: Date { current.withLock { $0 } }
+    package var now: Date { current.withLock { $0 } }
 
-    public func set(_ date: Date) {
+    package func set(_ date: Date) {
         current.withLock { $0 = date }
     }
 }
 
 extension TestDatabase {
-    public var settings: SchedulerSettingsStore {
+    package var settings: SchedulerSettingsStore {
         SchedulerSettingsStore(client: client, defaults: SchedulerDefaults(), logger: logger)
     }
 
-    public var requests: FetchRequests {
+    package var requests: FetchRequests {
         FetchRequests(client: client, settings: settings, logger: logger)
     }
 
     /// Pretends fetch job `id` ran from `started` to `finished` with `outcome`, as a worker would
     /// have recorded it.
-    public func finishFetch(_ id: Int64, outcome: String, started: Date, finished: Date) async throws {
+    package func finishFetch(_ id: Int64, outcome: String, started: Date, finished: Date) async throws {
         let jobState = outcome == "succeeded" ? "completed" : "discarded"
         try await execute("UPDATE jobs SET state = \(jobState), finished_at = now() WHERE id = \(id)")
         try await execute("""
@@ -43,7 +43,7 @@ extension TestDatabase {
     }
 
     /// Inserts `count` processed conversations with the given labels cycling.
-    public func insertConversations(_ count: Int, prefix: String = "c") async throws {
+    package func insertConversations(_ count: Int, prefix: String = "c") async throws {
         try await execute("""
             INSERT INTO conversations (buddi_id, title, summary, category, raw, memory_created_at, sentiment_score,
                                        sentiment_label, topics, keywords, quality_score, engagement_score,

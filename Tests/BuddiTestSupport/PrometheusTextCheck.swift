@@ -1,13 +1,13 @@
 /// A strict reader of the Prometheus text format (0.0.4): HELP and TYPE before a family's
 /// samples, samples grouped by family, names and labels well formed, values numbers.
-public enum PrometheusTextCheck {
+package enum PrometheusTextCheck {
     /// What is wrong with the text.
-    public struct Problem: Error, CustomStringConvertible {
-        public var description: String
+    package struct Problem: Error, CustomStringConvertible {
+        package var description: String
     }
 
     /// The families and their types.
-    public static func parse(_ text: String) throws -> [String: String] {
+    package static func parse(_ text: String) throws -> [String: String] {
         var types: [String: String] = [:]
         var current: String?
         var finished = Set<String>()

@@ -1,7 +1,7 @@
 import Testing
 
 /// Expects `condition` to hold within `timeout` (polling every 20 ms).
-public func expectEventually(
+package func expectEventually(
     timeout: Duration = .seconds(30), _ comment: Comment? = nil,
     sourceLocation: SourceLocation = #_sourceLocation, _ condition: () async throws -> Bool
 ) async throws {

@@ -17,19 +17,19 @@ import Glibc
 ///
 /// Startup parameters PgBouncer 1.18 refuses (`unsupported startup parameter`) are ignored, so
 /// they do not reach the server: among them the session limits a `buddi` client sends.
-public final class PgBouncer: Sendable {
+package final class PgBouncer: Sendable {
     /// The address it listens on: "127.0.0.1".
-    public let host: String = "127.0.0.1"
+    package let host: String = "127.0.0.1"
     /// The TCP port it listens on, picked free when it started.
-    public let port: Int
+    package let port: Int
     /// Its directory: pgbouncer.ini, userlist.txt and pgbouncer.log (its output).
-    public let directory: String
+    package let directory: String
     /// The child's pid while it has not been stopped.
     private let pid: Mutex<pid_t?>
 
     /// The startup parameters that PgBouncer drops instead of refusing the connection:
     /// those of libpq-style clients and the session limits of buddi's (`SessionLimits`).
-    public static let ignoredStartupParameters = [
+    package static let ignoredStartupParameters = [
         "extra_float_digits", "options", "statement_timeout", "idle_in_transaction_session_timeout",
         "tcp_keepalives_idle", "tcp_keepalives_interval", "tcp_keepalives_count",
     ]
@@ -44,7 +44,7 @@ public final class PgBouncer: Sendable {
     /// database of the same server) is the server on `upstreamSocketDirectory`/`upstreamPort`,
     /// with `user` as its one client user (trust authentication). Returns once it accepts TCP
     /// connections; throws, with its log, when it does not within 10 s.
-    public static func start(upstreamSocketDirectory: String, upstreamPort: Int = 5432, database: String, user: String) async throws -> PgBouncer {
+    package static func start(upstreamSocketDirectory: String, upstreamPort: Int = 5432, database: String, user: String) async throws -> PgBouncer {
         let executable = try executablePath()
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pgbouncer-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
@@ -112,7 +112,7 @@ public final class PgBouncer: Sendable {
     }
 
     /// Stops it (SIGTERM, then SIGKILL after 2 s) and removes its directory. Again is a no-op.
-    public func stop() {
+    package func stop() {
         let running = pid.withLock { value in
             let current = value
             value = nil
@@ -236,6 +236,6 @@ public final class PgBouncer: Sendable {
 }
 
 /// A PgBouncer that could not be started, with its log.
-public struct PgBouncerError: Error, CustomStringConvertible {
-    public let description: String
+package struct PgBouncerError: Error, CustomStringConvertible {
+    package let description: String
 }

@@ -7,7 +7,7 @@ extension TestDatabase {
     /// carries what each node actually did, buffers included. `settings` (`enable_seqscan = off`,
     /// say) hold for that transaction only. With `generic`, the plan is the generic one a prepared statement
     /// may settle on, made without looking at the values bound.
-    public func plan(of query: PostgresQuery, analyze: Bool = false, generic: Bool = false, settings: [String] = []) async throws -> String {
+    package func plan(of query: PostgresQuery, analyze: Bool = false, generic: Bool = false, settings: [String] = []) async throws -> String {
         let verb = analyze ? "EXPLAIN (ANALYZE, BUFFERS) " : "EXPLAIN "
         let name = "plan_under_test_\(UInt32.random(in: 0...UInt32.max))"
         return try await client.withConnection { connection in
@@ -51,7 +51,7 @@ extension TestDatabase {
 
 /// The largest "Rows Removed by Join Filter" of an analyzed plan: how many row pairs a join
 /// looked at in vain (a nested loop rescanning its inner side for every outer row shows here).
-public func rowsRemovedByJoinFilter(_ plan: String) -> Int {
+package func rowsRemovedByJoinFilter(_ plan: String) -> Int {
     plan.split(separator: "\n").compactMap { line -> Int? in
         guard let range = line.range(of: "Rows Removed by Join Filter: ") else { return nil }
         return Int(line[range.upperBound...].prefix { $0.isNumber })
@@ -60,7 +60,7 @@ public func rowsRemovedByJoinFilter(_ plan: String) -> Int {
 
 /// The most shared buffers (hit or read) any node of an analyzed plan touched: a lookup that
 /// walks the whole batch for each of its rows shows here even when no row is filtered out.
-public func buffersTouched(_ plan: String) -> Int {
+package func buffersTouched(_ plan: String) -> Int {
     plan.split(separator: "\n").compactMap { line -> Int? in
         guard line.contains("Buffers: shared") else { return nil }
         return ["hit=", "read="].reduce(0) { total, key in
@@ -78,7 +78,7 @@ struct PlanError: Error, CustomStringConvertible {
 /// How many times an analyzed plan's index scan with an `= ANY(array)` condition ran, at most: a
 /// nested loop that rescans by a whole batch's array for each of its rows walks (and sorts) that
 /// array every time, quadratic in the batch although no row is filtered out.
-public func arrayIndexScanLoops(_ plan: String) -> Int {
+package func arrayIndexScanLoops(_ plan: String) -> Int {
     var loops = 0
     var worst = 0
     for line in plan.split(separator: "\n") {
@@ -94,16 +94,16 @@ public func arrayIndexScanLoops(_ plan: String) -> Int {
 /// The statement a PL/pgSQL function of the schema runs: what follows its `RETURN QUERY`, with
 /// its arguments as parameters (`$1`… cast to their declared types), bound as in `call` (a
 /// statement calling the function with its arguments in order).
-public struct FunctionStatement: Sendable {
+package struct FunctionStatement: Sendable {
     /// The statement, with `call`'s binds.
-    public let query: PostgresQuery
+    package let query: PostgresQuery
     /// The settings the function runs its statements with (`SET` clauses), for `plan(of:settings:)`.
-    public let settings: [String]
+    package let settings: [String]
 }
 
 extension TestDatabase {
     /// The statement `function` runs, bound as `call` binds the function's arguments.
-    public func statement(of function: String, boundAs call: PostgresQuery) async throws -> FunctionStatement {
+    package func statement(of function: String, boundAs call: PostgresQuery) async throws -> FunctionStatement {
         let rows = try await client.query("""
             SELECT prosrc, proargnames, ARRAY(SELECT format_type(t, NULL) FROM unnest(proargtypes) AS t), proconfig
             FROM pg_proc WHERE proname = \(function)

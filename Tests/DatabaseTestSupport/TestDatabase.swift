@@ -9,10 +9,10 @@ import PostgresServer
 /// embedded cluster under /tmp, started by the first test that needs it), or the server of
 /// BUDDI_TEST_DATABASE_URL. Migrated with the migration sets the test asks for; dropped by
 /// `drop()`. Shared by every test target: each passes its own schema.
-public final class TestDatabase: Sendable {
-    public let url: DatabaseURL
-    public let client: PostgresClient
-    public let logger: Logger
+package final class TestDatabase: Sendable {
+    package let url: DatabaseURL
+    package let client: PostgresClient
+    package let logger: Logger
     private let clientTask: Task<Void, Never>
 
     private static let server = ServerOnce()
@@ -25,7 +25,7 @@ public final class TestDatabase: Sendable {
     }
 
     /// A new database, migrated with `schema` (none: empty).
-    public static func make(schema: [MigrationSet]) async throws -> TestDatabase {
+    package static func make(schema: [MigrationSet]) async throws -> TestDatabase {
         var logger = Logger(label: "test")
         logger.logLevel = .warning
         let admin = try await server.url(logger: logger)
@@ -58,7 +58,7 @@ public final class TestDatabase: Sendable {
     }
 
     /// Stops the client and drops the database.
-    public func drop() async {
+    package func drop() async {
         clientTask.cancel()
         _ = await clientTask.value
         let admin = url.with(database: "postgres")
@@ -68,14 +68,14 @@ public final class TestDatabase: Sendable {
     }
 
     /// Runs one statement and returns the first column of the first row as `T`.
-    public func scalar<T: PostgresDecodable & Sendable>(_ query: PostgresQuery, as type: T.Type = T.self) async throws -> T? {
+    package func scalar<T: PostgresDecodable & Sendable>(_ query: PostgresQuery, as type: T.Type = T.self) async throws -> T? {
         for try await value in try await client.query(query, logger: logger).decode(T.self) { return value }
         return nil
     }
 
     /// Runs one statement; a failure says which and why (the server's message, not PostgresNIO's
     /// generic description).
-    public func execute(_ query: PostgresQuery) async throws {
+    package func execute(_ query: PostgresQuery) async throws {
         do {
             try await client.query(query, logger: logger)
         } catch {
@@ -112,7 +112,7 @@ struct TestDatabaseError: Error, CustomStringConvertible {
 }
 
 /// Polls `condition` every 20 ms until it holds or `timeout` passes; returns whether it held.
-public func eventually(timeout: Duration = .seconds(30), _ condition: () async throws -> Bool) async throws -> Bool {
+package func eventually(timeout: Duration = .seconds(30), _ condition: () async throws -> Bool) async throws -> Bool {
     let deadline = ContinuousClock.now + timeout
     while ContinuousClock.now < deadline {
         if try await condition() { return true }

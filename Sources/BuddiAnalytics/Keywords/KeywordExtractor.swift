@@ -10,21 +10,21 @@
 /// 3. A distinct candidate scores the sum of its words' scores.
 /// 4. The best ``limit`` candidates, by score, then by how often they occur, then by first
 ///    occurrence — so the order is stable for the same input. Keywords are lowercase.
-public struct KeywordExtractor: Sendable {
+package struct KeywordExtractor: Sendable {
     /// How many keywords at most.
-    public var limit: Int
+    package var limit: Int
     /// How many words a keyword phrase has at most.
-    public var maxPhraseWords: Int
+    package var maxPhraseWords: Int
 
     /// An extractor of at most `limit` keywords of at most `maxPhraseWords` words.
-    public init(limit: Int = 8, maxPhraseWords: Int = 3) {
+    package init(limit: Int = 8, maxPhraseWords: Int = 3) {
         self.limit = limit
         self.maxPhraseWords = maxPhraseWords
     }
 
     /// The keywords of a document made of `fields` (title, summary, action items, transcript
     /// lines…); no phrase spans two fields.
-    public func keywords(in fields: [String]) -> [String] {
+    package func keywords(in fields: [String]) -> [String] {
         keywords(inScanned: fields.map(WordScanner.words))
     }
 

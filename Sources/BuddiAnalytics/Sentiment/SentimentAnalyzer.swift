@@ -13,9 +13,9 @@
 /// Thread-safe and cheap to copy; the lexicon is loaded once, on first use of ``shared``.
 /// Tokens are scanned from the UTF-8 bytes and looked up in a pre-hashed table, without a
 /// `String` or a regular expression per word.
-public struct SentimentAnalyzer: Sendable {
+package struct SentimentAnalyzer: Sendable {
     /// The analyzer with the bundled VADER lexicon.
-    public static let shared = SentimentAnalyzer(lexicon: .bundled)
+    package static let shared = SentimentAnalyzer(lexicon: .bundled)
 
     private let tokenizer: VADERTokenizer
 
@@ -24,7 +24,7 @@ public struct SentimentAnalyzer: Sendable {
     }
 
     /// The sentiment of `text`, best a sentence or a short paragraph (VADER's unit).
-    public func score(_ text: String) -> SentimentScore {
+    package func score(_ text: String) -> SentimentScore {
         var text = text
         return text.withUTF8 { utf8 in
             var tokens: [VADERToken] = []

@@ -1,5 +1,5 @@
 /// The polarity class of a compound sentiment score.
-public enum SentimentLabel: String, Sendable, Codable, Equatable, CaseIterable {
+package enum SentimentLabel: String, Sendable, Codable, Equatable, CaseIterable {
     /// Compound score ≥ 0.05.
     case positive
     /// Compound score ≤ −0.05.
@@ -12,10 +12,10 @@ public enum SentimentLabel: String, Sendable, Codable, Equatable, CaseIterable {
     /// The proof of concept used ±0.1; we keep VADER's own ±0.05 because it is the value the
     /// authors recommend for the compound score and validated against their human ratings, so
     /// our labels agree with every published VADER evaluation.
-    public static let threshold = 0.05
+    package static let threshold = 0.05
 
     /// The label of a compound score: positive if ≥ 0.05, negative if ≤ −0.05, else neutral.
-    public init(compound: Double) {
+    package init(compound: Double) {
         if compound >= Self.threshold {
             self = .positive
         } else if compound <= -Self.threshold {

@@ -1,19 +1,19 @@
 /// The sentiment of one text.
-public struct SentimentScore: Sendable, Equatable, CustomStringConvertible {
+package struct SentimentScore: Sendable, Equatable, CustomStringConvertible {
     /// VADER's normalized compound score, in [-1, 1].
-    public var compound: Double
+    package var compound: Double
     /// The label of ``compound``.
-    public var label: SentimentLabel
+    package var label: SentimentLabel
 
     /// Creates a score; the label follows from the compound score.
-    public init(compound: Double) {
+    package init(compound: Double) {
         self.compound = compound
         self.label = SentimentLabel(compound: compound)
     }
 
     /// The line `buddi analyze` prints: the compound score with four decimals (rounded half away
     /// from zero, never "-0.0000"), a space and the label, e.g. `0.6696 positive`.
-    public var description: String {
+    package var description: String {
         let tenThousandths = Int((compound * 10_000).rounded())
         let magnitude = tenThousandths.magnitude
         let fraction = String(magnitude % 10_000)

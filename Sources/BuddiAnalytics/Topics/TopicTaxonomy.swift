@@ -4,28 +4,28 @@
 /// ``maxTaxonomyTopics`` topics of the taxonomy below: a topic counts the words of the memory
 /// that are among its cue words (a plural "s" is ignored), and the topics with at least one cue
 /// come by count, ties in the order of the taxonomy. No topic appears twice.
-public struct TopicTaxonomy: Sendable {
+package struct TopicTaxonomy: Sendable {
     /// A topic and the words that signal it.
-    public struct Topic: Sendable {
-        public var name: String
-        public var cues: Set<String>
+    package struct Topic: Sendable {
+        package var name: String
+        package var cues: Set<String>
 
         /// A topic signalled by these lowercase cue words.
-        public init(name: String, cues: Set<String>) {
+        package init(name: String, cues: Set<String>) {
             self.name = name
             self.cues = cues
         }
     }
 
     /// The taxonomy, in its tie-breaking order.
-    public let topics: [Topic]
+    package let topics: [Topic]
     /// How many taxonomy topics at most.
-    public let maxTaxonomyTopics: Int
+    package let maxTaxonomyTopics: Int
     /// The indices in ``topics`` of the topics of each cue word.
     private let topicsByCue: [String: [Int]]
 
     /// A taxonomy of these topics.
-    public init(topics: [Topic] = TopicTaxonomy.standard, maxTaxonomyTopics: Int = 3) {
+    package init(topics: [Topic] = TopicTaxonomy.standard, maxTaxonomyTopics: Int = 3) {
         self.topics = topics
         self.maxTaxonomyTopics = maxTaxonomyTopics
         var topicsByCue: [String: [Int]] = [:]
@@ -36,7 +36,7 @@ public struct TopicTaxonomy: Sendable {
     }
 
     /// The topics of a memory of this category whose words (lowercase) are `words`.
-    public func topics(category: String?, words: [String]) -> [String] {
+    package func topics(category: String?, words: [String]) -> [String] {
         var counts = [Int](repeating: 0, count: topics.count)
         for word in words {
             let matches = topicsByCue[word] ?? (word.utf8.count > 3 && word.hasSuffix("s") ? topicsByCue[String(word.dropLast())] : nil)
@@ -52,7 +52,7 @@ public struct TopicTaxonomy: Sendable {
     }
 
     /// The built-in taxonomy: the categories wearables use, each with its everyday cue words.
-    public static let standard: [Topic] = [
+    package static let standard: [Topic] = [
         Topic(name: "work", cues: [
             "meeting", "project", "deadline", "client", "customer", "manager", "boss", "colleague", "team",
             "roadmap", "release", "sprint", "standup", "hiring", "interview", "office", "presentation",

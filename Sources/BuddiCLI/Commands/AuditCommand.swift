@@ -1,5 +1,5 @@
+import BuddiRuntime
 import ArgumentParser
-import BuddiControl
 import BuddiPipeline
 
 /// `buddi audit`: the pipeline's invariants, checked against what is stored.

@@ -2,11 +2,9 @@ import BuddiRuntime
 import PostgresResilience
 import ArgumentParser
 import BuddiAPI
-import BuddiControl
+import BuddiPipeline
 import BuddiHTTP
 import BuddiLedger
-import BuddiPipeline
-import BuddiScheduler
 import BuddiSimulator
 import Foundation
 import JobQueue
@@ -50,7 +48,8 @@ struct DemoCommand: AsyncParsableCommand {
 
     func run() async throws {
         // Every setting this process reads, checked before anything starts.
-        try BuddiEnvironment.current.check([.database, .api, .scheduler, .access])
+        try BuddiEnvironment.current.check([.database, .api, .scheduler])
+        _ = try BuddiEnvironment.current.access()
         let logger = BuddiEnvironment.current.logLevel == nil ? BuddiLogging.quiet(logging.logger) : logging.logger
         let defaults = try BuddiEnvironment.current.scheduler()
         say("starting: database…")

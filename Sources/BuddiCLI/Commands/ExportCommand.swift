@@ -1,5 +1,6 @@
+import BuddiRuntime
 import ArgumentParser
-import BuddiControl
+import BuddiPipeline
 import Foundation
 
 extension Conversations.ExportFormat: ExpressibleByArgument {}

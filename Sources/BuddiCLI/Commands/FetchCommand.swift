@@ -2,7 +2,6 @@ import BuddiRuntime
 import ArgumentParser
 import BuddiAPI
 import BuddiPipeline
-import BuddiScheduler
 import Foundation
 import JobQueue
 import PostgresNIO

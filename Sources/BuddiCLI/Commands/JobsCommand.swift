@@ -1,6 +1,6 @@
+import BuddiRuntime
 import BuddiPipeline
 import ArgumentParser
-import BuddiControl
 import Foundation
 import JobQueue
 

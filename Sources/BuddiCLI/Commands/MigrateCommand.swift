@@ -1,4 +1,5 @@
-import BuddiMigrations
+import BuddiRuntime
+import BuddiPipeline
 import ArgumentParser
 import PostgresMigrations
 import PostgresServer

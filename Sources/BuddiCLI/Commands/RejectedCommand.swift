@@ -1,5 +1,6 @@
+import BuddiRuntime
 import ArgumentParser
-import BuddiControl
+import BuddiPipeline
 import Foundation
 
 /// `buddi rejected`: the memories fetches could not store, and why.

@@ -1,6 +1,6 @@
 import BuddiRuntime
 import ArgumentParser
-import BuddiScheduler
+import BuddiPipeline
 import JobQueue
 import Logging
 import PostgresNIO

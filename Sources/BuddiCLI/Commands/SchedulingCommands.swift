@@ -1,7 +1,6 @@
 import BuddiRuntime
 import ArgumentParser
-import BuddiControl
-import BuddiScheduler
+import BuddiPipeline
 import Foundation
 
 /// `buddi start`: enables scheduled fetches, for every scheduler replica, persistently.

@@ -1,7 +1,7 @@
 import BuddiRuntime
 import ArgumentParser
 import BuddiHTTP
-import BuddiScheduler
+import BuddiPipeline
 import Foundation
 import PostgresNIO
 import ServiceLifecycle
@@ -36,10 +36,10 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         // Every setting this process reads, checked before anything starts.
-        try BuddiEnvironment.current.check([.database, .scheduler, .access])
+        try BuddiEnvironment.current.check([.database, .scheduler])
+        let access = try BuddiEnvironment.current.access()
         let logger = logging.logger
         let defaults = try BuddiEnvironment.current.scheduler()
-        let access = try BuddiEnvironment.current.access()
         if !access.isProtected, !LoopbackHost.contains(host) {
             guard allowUnauthenticated else {
                 throw CLIError(description: "refusing to serve on \(host) without BUDDI_ADMIN_TOKEN or BUDDI_READ_TOKEN: anyone who reaches it could read every conversation; set a token, listen on 127.0.0.1, or pass --allow-unauthenticated")

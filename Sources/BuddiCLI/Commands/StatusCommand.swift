@@ -1,7 +1,6 @@
 import BuddiRuntime
 import ArgumentParser
-import BuddiControl
-import BuddiScheduler
+import BuddiPipeline
 import Foundation
 
 /// `buddi status`: the scheduler, the last and next fetch, workers, the queue, conversations

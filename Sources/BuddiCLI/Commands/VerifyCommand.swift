@@ -1,3 +1,4 @@
+import BuddiRuntime
 import ArgumentParser
 import BuddiPipeline
 

@@ -60,8 +60,8 @@ struct WorkerCommand: AsyncParsableCommand {
     func kindTimeouts() throws -> [(kind: String, timeout: Duration)] {
         try timeouts.map { setting in
             let parts = setting.split(separator: "=", maxSplits: 1).map(String.init)
-            guard parts.count == 2, !parts[0].isEmpty, let seconds = Double(parts[1]), seconds >= 0.001, seconds <= 604_800 else {
-                throw ValidationError("--timeout must be KIND=SECONDS with seconds from 0.001 to 604800 (a week), got '\(setting)'")
+            guard parts.count == 2, !parts[0].isEmpty, let seconds = Double(parts[1]), seconds >= 0.001, seconds <= JobLimits.longestTimeout.inSeconds else {
+                throw ValidationError("--timeout must be KIND=SECONDS with seconds from 0.001 to \(Int(JobLimits.longestTimeout.inSeconds)) (a week), got '\(setting)'")
             }
             return (parts[0], .milliseconds(Int64((seconds * 1000).rounded())))
         }

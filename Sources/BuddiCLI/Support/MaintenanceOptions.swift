@@ -1,4 +1,5 @@
 import ArgumentParser
+import BuddiPipeline
 import BuddiRuntime
 import PostgresNIO
 import Logging
@@ -13,20 +14,21 @@ struct MaintenanceOptions: ParsableArguments {
     var maintenanceLeaseSeconds = 10.0
 
     @Option(help: "Seconds between sweeps for conversations left pending with nothing to process them.")
-    var sweepIntervalSeconds = 60.0
+    var sweepIntervalSeconds = StrandedSweeper.intervalDefault.inSeconds
 
     @Option(help: "Seconds a pending conversation must have waited, with no process job or fetch checkpoint covering it, before a sweep enqueues its processing.")
-    var sweepGraceSeconds = 300.0
+    var sweepGraceSeconds = StrandedSweeper.graceDefault.inSeconds
 
     func validate() throws {
         if rescueIntervalSeconds <= 0 { throw ValidationError("--rescue-interval-seconds must be positive, got \(rescueIntervalSeconds)") }
         if maintenanceLeaseSeconds < 1 { throw ValidationError("--maintenance-lease-seconds must be at least 1, got \(maintenanceLeaseSeconds)") }
-        // A week at most: beyond it a Duration would trap (and inf or nan parse as doubles).
-        if !(sweepIntervalSeconds > 0 && sweepIntervalSeconds <= 604_800) {
-            throw ValidationError("--sweep-interval-seconds must be above 0 and at most 604800 (a week), got \(sweepIntervalSeconds)")
+        // Inf and nan parse as doubles: the bounds refuse them too.
+        let longest = StrandedSweeper.longestSetting.inSeconds
+        if !(sweepIntervalSeconds > 0 && sweepIntervalSeconds <= longest) {
+            throw ValidationError("--sweep-interval-seconds must be above 0 and at most \(Int(longest)) (a week), got \(sweepIntervalSeconds)")
         }
-        if !(sweepGraceSeconds >= 0 && sweepGraceSeconds <= 604_800) {
-            throw ValidationError("--sweep-grace-seconds must be from 0 to 604800 (a week), got \(sweepGraceSeconds)")
+        if !(sweepGraceSeconds >= 0 && sweepGraceSeconds <= longest) {
+            throw ValidationError("--sweep-grace-seconds must be from 0 to \(Int(longest)) (a week), got \(sweepGraceSeconds)")
         }
     }
 

@@ -1,4 +1,4 @@
-import BuddiControl
+import BuddiPipeline
 
 /// Previous and next links of a paged listing, keeping its filters.
 enum ConsolePaging {

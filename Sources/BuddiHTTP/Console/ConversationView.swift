@@ -1,4 +1,4 @@
-import BuddiJSON
+import BuddiAPI
 import BuddiPipeline
 import Foundation
 

@@ -1,6 +1,5 @@
-import BuddiControl
-import BuddiJSON
 import BuddiPipeline
+import BuddiAPI
 import Foundation
 import Hummingbird
 import PostgresResilience

@@ -1,5 +1,4 @@
-import BuddiControl
-import BuddiScheduler
+import BuddiPipeline
 import Foundation
 import Hummingbird
 

@@ -1,4 +1,4 @@
-import BuddiControl
+import BuddiPipeline
 import Foundation
 import Hummingbird
 import JobQueue

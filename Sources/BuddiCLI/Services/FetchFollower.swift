@@ -1,0 +1,78 @@
+import BuddiPipeline
+import Foundation
+import JobQueue
+import Logging
+import PostgresNIO
+
+/// Follows a fetch to the end: its job until it has finished, then the processing of the
+/// conversations it stored until every one is processed or failed (a conversation whose process
+/// job was discarded is picked up again by the maintenance leader's sweep; one that nothing will
+/// process ends the wait with an error). Reports each change.
+struct FetchFollower {
+    let client: PostgresClient
+    let logger: Logger
+
+    /// A follower reading through `client`.
+    init(client: PostgresClient, logger: Logger) {
+        self.client = client
+        self.logger = logger
+    }
+
+    /// Returns the fetch job's record; throws naming the job's state and last error when it did
+    /// not complete. `progress` is told, at every look, how many of the stored conversations are
+    /// done (processed or failed) and how many there are.
+    func follow(_ jobID: Int64, report: (String) -> Void, progress: (Int, Int) -> Void = { _, _ in }) async throws -> JobRecord {
+        let record = try await waitUntilFinished(jobID) { record in
+            report("fetch job \(record.id): \(record.state.rawValue), attempt \(record.attempt)")
+        }
+        guard record.state == .completed else {
+            throw FetchFollowFailure(description: "fetch job \(record.id) \(record.state.rawValue): \(record.errors.last?.message ?? "no error recorded")")
+        }
+        let stored = try record.resultJSON.map { try JSONDecoder().decode(FetchResult.self, from: Data($0.utf8)).new } ?? 0
+        var last: FetchProcessing?
+        var unchangedSince = ContinuousClock.now
+        while true {
+            let processing = try await FetchProcessing.of(fetchJob: jobID, stored: stored, client: client, logger: logger)
+            progress(processing.processed + processing.failed, processing.stored)
+            if processing != last {
+                report("processed \(processing.processed) of \(processing.stored) new conversations, \(processing.failed) failed")
+                last = processing
+                unchangedSince = .now
+            }
+            if processing.isDone { return record }
+            try await Task.sleep(for: .milliseconds(250))
+            // Whether anything is left that nothing will process costs a scan of the unfinished
+            // jobs: asked only once processing has stood still for a while.
+            guard ContinuousClock.now - unchangedSince >= .seconds(2) else { continue }
+            unchangedSince = .now
+            let abandoned = try await StrandedSweeper.abandonedCount(fetchJobID: jobID, client: client, logger: logger)
+            if abandoned > 0 {
+                throw FetchFollowFailure(description: """
+                    \(abandoned) conversation(s) of fetch job \(jobID) are pending and nothing will process them: their process \
+                    job was cancelled, or three were discarded (see `buddi jobs list --kind process --state discarded`; \
+                    `buddi jobs retry ID` runs one again)
+                    """)
+            }
+        }
+    }
+
+    /// Polls the job every 200 ms, reporting each change of state or attempt.
+    private func waitUntilFinished(_ id: Int64, onChange: (JobRecord) -> Void) async throws -> JobRecord {
+        let queue = Pipeline.queue(client: client, logger: logger)
+        var last: (JobState, Int32)?
+        while true {
+            guard let record = try await queue.job(id: id) else { throw JobQueueError.jobNotFound(id) }
+            if last.map({ $0 != (record.state, record.attempt) }) ?? true {
+                onChange(record)
+                last = (record.state, record.attempt)
+            }
+            if record.state.isFinished { return record }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+    }
+}
+
+/// A fetch that did not end well, said in one line.
+struct FetchFollowFailure: Error, CustomStringConvertible {
+    let description: String
+}

@@ -1,0 +1,61 @@
+import PostgresResilience
+import ArgumentParser
+import PostgresServer
+import Foundation
+import Logging
+import PostgresNIO
+
+/// Where the database is: DATABASE_URL, or the embedded cluster in `--data-dir`.
+package struct DatabaseOptions: ParsableArguments {
+    /// The options as parsed from the command line.
+    package init() {}
+
+    @Option(name: .customLong("data-dir"), help: "The embedded cluster's data directory, when DATABASE_URL is unset (default: $BUDDI_DATA_DIR or ./.buddi/postgres).")
+    package var dataDirectory: String?
+
+    @Flag(help: "Against DATABASE_URL, apply pending migrations at start instead of refusing to run.")
+    package var migrate = false
+
+    /// The embedded cluster, when DATABASE_URL is unset.
+    package var embedded: EmbeddedPostgres? {
+        let environment = BuddiEnvironment.current
+        guard environment.databaseURL == nil else { return nil }
+        return EmbeddedPostgres(dataDirectory: dataDirectory ?? environment.dataDirectory)
+    }
+
+    /// A client of `url`, its sessions limited as the environment says.
+    package func client(of url: DatabaseURL, logger: Logger) throws -> PostgresClient {
+        PostgresClient(configuration: url.clientConfiguration(limits: try BuddiEnvironment.current.sessionLimits()), backgroundLogger: logger)
+    }
+
+    /// The database URL: DATABASE_URL parsed, or the embedded cluster's (started if needed).
+    /// Throws naming the variable when a database setting of the environment is not valid.
+    package func resolveURL(logger: Logger) async throws -> DatabaseURL {
+        try BuddiEnvironment.current.check([.database])
+        if let embedded {
+            try await embedded.start(logger: logger)
+            return embedded.url
+        }
+        let url = try BuddiEnvironment.current.parsedDatabaseURL() ?? DatabaseURL("")
+        try await DatabaseProbe.check(url, logger: logger)
+        return url
+    }
+
+    /// Connects, makes sure the schema is current (migrating the embedded cluster, or with
+    /// `--migrate`), and runs `body` with a running client.
+    package func withDatabase<T: Sendable>(
+        logger: Logger, _ body: @Sendable (PostgresClient, DatabaseURL) async throws -> T
+    ) async throws -> T {
+        let url = try await resolveURL(logger: logger)
+        let client = try client(of: url, logger: logger)
+        return try await withServicesRunning(client: client, logger: logger) {
+            try await schemaPolicy.prepare(client: client, logger: logger)
+            return try await body(client, url)
+        }
+    }
+
+    /// Migrate the embedded cluster (or anything with `--migrate`); otherwise check.
+    package var schemaPolicy: SchemaPolicy {
+        embedded != nil || migrate ? .migrate : .check
+    }
+}
