@@ -23,6 +23,8 @@ public final class JobWorker: Service, Sendable {
     private let wake: WakeSignal
     private let drained: WakeSignal
     private let shuttingDown = Atomic<Bool>(false)
+    /// Set when the listener (re)connects, until the claim round that polls for what it missed.
+    private let catchUpPending = Atomic<Bool>(false)
 
     /// A worker running `registry`'s handlers; call `run()` (or add it to a ServiceGroup after
     /// the client).
@@ -58,7 +60,7 @@ public final class JobWorker: Service, Sendable {
         ])
         let listener = QueueListener(
             client: client, logger: logger,
-            onConnected: { [wake] in wake.signal() },
+            onConnected: { [weak self] in self?.listenerConnected() },
             onNotification: { [weak self] payload in self?.handleNotification(payload) })
         let (stopBackground, stopBackgroundContinuation) = AsyncStream.makeStream(of: Void.self)
 
@@ -99,6 +101,12 @@ public final class JobWorker: Service, Sendable {
         wake.signal()
     }
 
+    /// The listener is listening: poll once for what was enqueued while nothing listened.
+    private func listenerConnected() {
+        catchUpPending.store(true, ordering: .releasing)
+        wake.signal()
+    }
+
     private func handleNotification(_ payload: String) {
         switch QueueNotification(payload: payload) {
         case .inserted(let queue) where configuration.queues.contains(queue): wake.signal()
@@ -126,6 +134,7 @@ public final class JobWorker: Service, Sendable {
             let wanted = min(free, configuration.claimBatchSize)
             var claimed = 0
             lastClaim = .now
+            let catchingUp = catchUpPending.exchange(false, ordering: .acquiringAndReleasing)
             do {
                 for index in configuration.queues.indices where claimed < wanted {
                     let queue = configuration.queues[(index + queueOffset) % configuration.queues.count]
@@ -133,7 +142,9 @@ public final class JobWorker: Service, Sendable {
                 }
                 queueOffset += 1
                 failures = 0
+                if catchingUp { configuration.testSignals?.caughtUp.raise() }
             } catch {
+                if catchingUp { catchUpPending.store(true, ordering: .releasing) }
                 failures += 1
                 logger.warning("could not claim jobs; retrying", metadata: ["error": "\(ErrorSummary.oneLine(error))"])
                 // Short: the database may be back any moment, and work should resume within seconds.

@@ -45,6 +45,9 @@ public struct WorkerConfiguration: Sendable {
     public var statements: StatementMode
 
     /// A configuration; the heartbeat defaults to a third of the lease.
+    /// Moments the worker raises for a test to wait on; nil (none) outside tests.
+    package var testSignals: WorkerTestSignals?
+
     public init(
         workerID: String = WorkerConfiguration.defaultWorkerID(),
         queues: [String] = ["default"],

@@ -98,8 +98,11 @@ struct WorkerTests {
         let db = try await TestDatabase.make()
         defer { Task { await db.drop() } }
         let runs = Runs()
-        try await withWorker(db, registry: testRegistry(runs), configuration: testConfiguration(pollInterval: .seconds(60))) {
-            try await Task.sleep(for: .milliseconds(500))  // idle: its first poll found nothing
+        var configuration = testConfiguration(pollInterval: .seconds(60))
+        let signals = WorkerTestSignals()
+        configuration.testSignals = signals
+        try await withWorker(db, registry: testRegistry(runs), configuration: configuration) {
+            #expect(await signals.caughtUp.wait(untilCount: 1), "the worker never listened and polled")
             let id = try await db.enqueue(TestArgs())
             try await expectEventually(timeout: .seconds(10)) { runs.hasStarted(id) }
         }
@@ -110,12 +113,16 @@ struct WorkerTests {
         let db = try await TestDatabase.make()
         defer { Task { await db.drop() } }
         let runs = Runs()
-        try await withWorker(db, registry: testRegistry(runs), configuration: testConfiguration(pollInterval: .seconds(60))) {
+        var configuration = testConfiguration(pollInterval: .seconds(60))
+        let signals = WorkerTestSignals()
+        configuration.testSignals = signals
+        try await withWorker(db, registry: testRegistry(runs), configuration: configuration) {
             let listener: PostgresQuery = """
                 SELECT pid FROM pg_stat_activity
                 WHERE datname = current_database() AND query ILIKE 'LISTEN%' AND pid <> pg_backend_pid()
                 """
             try await expectEventually(timeout: .seconds(10)) { try await db.scalar(listener, as: Int32.self) != nil }
+            #expect(await signals.caughtUp.wait(untilCount: 1), "the worker never listened and polled")
             let first = try #require(try await db.scalar(listener, as: Int32.self))
             #expect(try await db.scalar("SELECT pg_terminate_backend(\(first))", as: Bool.self) == true)
             // The worker listens again, on a new connection.
@@ -123,7 +130,7 @@ struct WorkerTests {
                 let pid = try await db.scalar(listener, as: Int32.self)
                 return pid != nil && pid != first
             }
-            try await Task.sleep(for: .milliseconds(300))  // the reconnect's catch-up poll is done
+            #expect(await signals.caughtUp.wait(untilCount: 2), "the worker never polled after listening again")
             let id = try await db.enqueue(TestArgs())
             try await expectEventually(timeout: .seconds(10)) { runs.hasStarted(id) }
         }
