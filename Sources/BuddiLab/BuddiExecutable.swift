@@ -18,6 +18,6 @@ package enum BuddiExecutable {
 struct BuddiExecutableMissing: Error, CustomStringConvertible {
     let path: String
     var description: String {
-        "\(path) is missing: the lab runs real buddi processes; build both (swift build -c release --product buddi)"
+        "\(path) is missing: the lab runs real buddi processes; build buddi beside buddi-lab (swift build, with the same -c)"
     }
 }

@@ -9,8 +9,8 @@ struct BuddiLabCommand: AsyncParsableCommand {
         commandName: "buddi-lab",
         abstract: "Measure buddi's speed and break it on purpose: benchmarks and the chaos suite.",
         discussion: """
-            It runs real `buddi` processes (the executable beside it) where a benchmark or a \
-            scenario needs them. Use a release build: swift build -c release --product buddi-lab.
+            It runs real `buddi` processes (the executable built beside it) where a benchmark or \
+            a scenario needs them. Use a release build of both: swift build -c release.
             """,
         version: buddiVersion,
         subcommands: [BenchCommand.self, ChaosCommand.self]

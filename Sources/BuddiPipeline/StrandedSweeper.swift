@@ -23,8 +23,8 @@ package struct StrandedSweeper: Service {
     /// How long a pending conversation must wait, uncovered, before a sweep takes it: longer than
     /// a fetch takes to enqueue what it stored. Defaults to 5 minutes.
     package static let graceDefault: Duration = .seconds(300)
-    /// The longest interval or grace a sweep accepts: beyond it a Duration would overflow.
-    /// Defaults to a week.
+    /// The longest interval or grace a sweep accepts: beyond it a Duration would overflow. A
+    /// week.
     package static let longestSetting: Duration = .seconds(7 * 86_400)
 
     /// A sweeper looking every `interval` for conversations stranded longer than `grace`.

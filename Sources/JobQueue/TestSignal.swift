@@ -59,9 +59,9 @@ package final class TestSignal: Sendable {
 
 /// The moments a worker raises for tests.
 package struct WorkerTestSignals: Sendable {
-    /// The queue listener is listening (again, after a reconnect) and the worker has since polled
-    /// once for what was enqueued while nothing listened: from here on only a NOTIFY (or the poll
-    /// interval) wakes it.
+    /// The queue listener is listening (again, after a reconnect) and the worker has since run a
+    /// claim round for what was enqueued while nothing listened (with several queues, a round
+    /// that filled its batch may not have reached them all).
     package let caughtUp = TestSignal()
 
     /// Signals none of which has been raised.

@@ -44,10 +44,10 @@ public struct WorkerConfiguration: Sendable {
     /// for a connection pooler in transaction-pooling mode (PgBouncer before 1.21).
     public var statements: StatementMode
 
-    /// A configuration; the heartbeat defaults to a third of the lease.
     /// Moments the worker raises for a test to wait on; nil (none) outside tests.
     package var testSignals: WorkerTestSignals?
 
+    /// A configuration; the heartbeat defaults to a third of the lease.
     public init(
         workerID: String = WorkerConfiguration.defaultWorkerID(),
         queues: [String] = ["default"],

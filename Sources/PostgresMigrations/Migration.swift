@@ -5,7 +5,7 @@ import Foundation
 public struct Migration: Sendable, Equatable {
     /// NNNN.
     public let version: Int
-    /// The file name without `.sql`, e.g. `0001_job_queue`.
+    /// The file name without `.sql`, e.g. `0001_baseline`.
     public let name: String
     /// The file's text.
     public let sql: String

@@ -92,8 +92,8 @@ struct BadInputTests {
         let endedFetch = try await queue.enqueue(NewJob(kind: "fetch")).id
         let runningFetch = try await queue.enqueue(NewJob(kind: "fetch")).id
         try await db.execute("UPDATE jobs SET state = 'discarded', finished_at = now() WHERE id IN (\(discarded), \(endedFetch))")
-        try await db.execute("UPDATE jobs SET progress = jsonb_build_object('unqueuedIDs', jsonb_build_array(\(id("ended-fetch")))) WHERE id = \(endedFetch)")
-        try await db.execute("UPDATE jobs SET progress = jsonb_build_object('unqueuedIDs', jsonb_build_array(\(id("in-checkpoint")))) WHERE id = \(runningFetch)")
+        try await db.execute("UPDATE jobs SET progress = jsonb_build_object(\(FetchProgress.unqueuedIDsKey), jsonb_build_array(\(id("ended-fetch")))) WHERE id = \(endedFetch)")
+        try await db.execute("UPDATE jobs SET progress = jsonb_build_object(\(FetchProgress.unqueuedIDsKey), jsonb_build_array(\(id("in-checkpoint")))) WHERE id = \(runningFetch)")
         // An operator cancelled this one's processing; that one's killed three process jobs.
         let cancelled = try await queue.enqueue(NewJob(ProcessArgs(conversationIDs: [id("cancelled")]))).id
         try await db.execute("UPDATE jobs SET state = 'cancelled', finished_at = now() WHERE id = \(cancelled)")

@@ -3,7 +3,7 @@ import Hummingbird
 import Logging
 
 /// The operator's console: server-rendered pages at `/` and under `/ui/`, the login, and its
-/// two assets. Every page reads through the same BuddiControl queries as the API; actions are
+/// two assets. Every page reads through the same queries as the API (BuddiPipeline's control layer); actions are
 /// forms that post, check the session's role and CSRF token, and redirect back (so the console
 /// works without JavaScript; its script only refreshes the live sections).
 struct ConsoleRoutes {
