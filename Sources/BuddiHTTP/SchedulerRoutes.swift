@@ -1,4 +1,3 @@
-import BuddiAPI
 import BuddiPipeline
 import Foundation
 import Hummingbird

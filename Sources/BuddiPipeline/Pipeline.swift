@@ -1,4 +1,3 @@
-import BuddiAnalytics
 import BuddiAPI
 import BuddiLedger
 import JobQueue

@@ -1,4 +1,3 @@
-import BuddiRuntime
 import ArgumentParser
 import BuddiHTTP
 import Logging
