@@ -64,6 +64,9 @@ package struct WorkerTestSignals: Sendable {
     /// that filled its batch may not have reached them all).
     package let caughtUp = TestSignal()
 
+    /// A heartbeat extended the leases of the worker's running jobs.
+    package let leasesExtended = TestSignal()
+
     /// Signals none of which has been raised.
     package init() {}
 }

@@ -80,6 +80,7 @@ struct WorkerHeartbeat: Sendable {
             held.insert(id)
             if cancelRequested { running.stop(id: id, reason: .cancelledByOperator) }
         }
+        if !held.isEmpty { configuration.testSignals?.leasesExtended.raise() }
         for id in ids where !held.contains(id) {
             // Finished meanwhile (no longer tracked) or rescued: only a job still running is stopped.
             if running.stop(id: id, reason: .leaseLost) {

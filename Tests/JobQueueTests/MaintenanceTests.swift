@@ -90,20 +90,31 @@ struct MaintenanceTests {
         let db = try await TestDatabase.make()
         defer { Task { await db.drop() } }
         let runs = Runs()
-        let id = try await db.enqueue(TestArgs(mode: "sleep", sleepMs: 4500))
-        // A rescuer runs beside the worker: without the heartbeat the lease would lapse after 2 s
-        // and the job be rescued, failing its attempt. (A 2 s lease, extended every 0.67 s, leaves
-        // a busy machine 1.3 s to run a late heartbeat; a 1 s lease left it 0.67 s, and once failed.)
-        let worker = JobWorker(
-            client: db.client, registry: testRegistry(runs), configuration: testConfiguration(lease: .seconds(2)), logger: db.logger)
+        let id = try await db.enqueue(TestArgs(mode: "sleep", sleepMs: 60_000))
+        // A rescuer runs beside the worker: a lease the heartbeat did not extend would lapse and
+        // the job be rescued, failing its attempt. A beat comes every second; one may be two
+        // seconds late before the 3 s lease lapses.
+        var configuration = testConfiguration(lease: .seconds(3))
+        let signals = WorkerTestSignals()
+        configuration.testSignals = signals
+        let worker = JobWorker(client: db.client, registry: testRegistry(runs), configuration: configuration, logger: db.logger)
         let rescuer = LeaseRescuer(client: db.client, interval: .milliseconds(100), logger: db.logger)
+        let lease: PostgresQuery = "SELECT lease_expires_at FROM jobs WHERE id = \(id)"
         try await withServicesRunning([worker, rescuer], logger: db.logger) {
-            try await expectEventually { try await db.state(id) == .completed }
+            try await expectEventually { runs.hasStarted(id) }
+            let first = try #require(try await db.scalar(lease, as: Date.self))
+            // Four beats, a third of a lease apart: the job outlives the lease it was claimed with.
+            #expect(await signals.leasesExtended.wait(untilCount: 4), "the heartbeat never extended the lease")
+            let extended = try #require(try await db.scalar(lease, as: Date.self))
+            #expect(extended > first)
+            #expect(try await db.state(id) == .running)
+            #expect(try await db.queue.cancel(id: id) == .running)
+            try await expectEventually { try await db.state(id) == .cancelled }
         }
-        // It ran 4.5 s on a 2 s lease without being rescued: one attempt, no lease error.
+        // Never rescued: one attempt, no lease error.
         let job = try await db.job(id)
         #expect(job.attempt == 1)
-        #expect(job.errors.isEmpty)
+        #expect(!job.errors.contains { $0.message.contains("lease") }, "\(job.errors)")
     }
 
     @Test("finished jobs are pruned after their retention; younger ones and waiting ones stay")
