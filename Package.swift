@@ -264,6 +264,7 @@ let package = Package(
             dependencies: [
                 "BuddiPipeline", "JobQueue", "PostgresServer", "PostgresResilience",
                 "BuddiTestSupport", "DatabaseTestSupport",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),

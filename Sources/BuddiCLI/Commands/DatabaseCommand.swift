@@ -38,7 +38,9 @@ struct DatabaseCommand: ParsableCommand {
     }
 
     struct Stop: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Stop the cluster.")
+        static let configuration = CommandConfiguration(
+            abstract: "Stop the cluster.",
+            discussion: "Long-running buddi processes on it (worker, scheduler, serve, demo) start it again within seconds: stop them first.")
         @OptionGroup var location: Location
 
         func run() throws {

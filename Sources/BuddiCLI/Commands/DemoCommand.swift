@@ -81,7 +81,7 @@ struct DemoCommand: AsyncParsableCommand {
         let server = ProcessServices.server(
             client: client, configuration: .init(port: port, access: try BuddiEnvironment.current.access()), defaults: defaults,
             onListening: { port in say("console and HTTP API at http://127.0.0.1:\(port)/") }, logger: logger)
-        try await withServicesRunning(workers + scheduler + server, logger: logger) {
+        try await withServicesRunning(workers + scheduler + server + database.supervision(logger: logger), logger: logger) {
             try await DemoNarrator(client: client, fetchID: fetchID, logger: logger).follow()
             guard !once else { return }
             say("the API stays up at http://127.0.0.1:\(port) (try: curl -s localhost:\(port)/conversations/ | jq .total); Ctrl-C to stop")

@@ -51,6 +51,7 @@ struct ServeCommand: AsyncParsableCommand {
         let services = ProcessServices.server(
             client: client, configuration: .init(host: host, port: port, access: access), defaults: defaults,
             onListening: { port in logger.info("buddi API listening", metadata: ["port": "\(port)"]) }, logger: logger)
-        try await ProcessRunner(client: client, schema: database.schemaPolicy, services: services, logger: logger).runUntilSignalled()
+        try await ProcessRunner(client: client, schema: database.schemaPolicy, services: services + database.supervision(logger: logger), logger: logger)
+            .runUntilSignalled()
     }
 }

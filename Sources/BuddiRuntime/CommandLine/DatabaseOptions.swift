@@ -4,6 +4,7 @@ import PostgresServer
 import Foundation
 import Logging
 import PostgresNIO
+import ServiceLifecycle
 
 /// Where the database is: DATABASE_URL, or the embedded cluster in `--data-dir`.
 package struct DatabaseOptions: ParsableArguments {
@@ -21,6 +22,12 @@ package struct DatabaseOptions: ParsableArguments {
         let environment = BuddiEnvironment.current
         guard environment.databaseURL == nil else { return nil }
         return EmbeddedPostgres(dataDirectory: dataDirectory ?? environment.dataDirectory)
+    }
+
+    /// What keeps the embedded cluster running under a long-running process: a
+    /// ``ClusterSupervisor`` when there is one, nothing against DATABASE_URL.
+    package func supervision(logger: Logger) -> [any Service] {
+        embedded.map { [ClusterSupervisor(cluster: $0, logger: logger)] } ?? []
     }
 
     /// A client of `url`, its sessions limited as the environment says.
