@@ -4,6 +4,10 @@ import PostgresNIO
 /// server's message and SQLSTATE (the driver's own description is a page long), a transaction
 /// error to what failed inside it.
 public enum ErrorSummary {
+    /// The SQLSTATE of a server that cannot write for lack of space (`disk_full`).
+    public static let diskFull = "53100"
+
+    /// `error` in one line; a full disk is named as such.
     public static func oneLine(_ error: any Error) -> String {
         switch error {
         case let error as PostgresTransactionError:
@@ -11,7 +15,9 @@ public enum ErrorSummary {
             return cause.map(oneLine) ?? "transaction failed"
         case let error as PSQLError:
             if let message = error.serverInfo?[.message] {
-                return "database: \(message) (SQLSTATE \(error.serverInfo?[.sqlState] ?? "?"))"
+                let state = error.serverInfo?[.sqlState] ?? "?"
+                let named = state == diskFull ? "the disk is full: " : ""
+                return "database: \(named)\(message) (SQLSTATE \(state))"
             }
             return "database: \(error.code)" + (error.underlying.map { ": \($0)" } ?? "")
         default:
