@@ -40,6 +40,8 @@ struct ChaosCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        // Before any cluster starts: every scenario runs real buddi processes.
+        _ = try BuddiExecutable.path()
         var logger = Logger(label: "buddi.chaos")
         logger.logLevel = .warning
         var scale = short ? ChaosScale.short : ChaosScale.full

@@ -40,10 +40,12 @@ struct IngestBenchCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = BuddiLogging.quiet
+        // Before any database starts: the workers are buddi processes unless --in-process.
+        let workerExecutable = inProcess ? nil : try BuddiExecutable.path()
         let url = try await database.resolveURL(logger: logger)
         let report = try await IngestBenchmark(
             serverURL: url, logger: logger, memories: memories, workers: workers, concurrency: concurrency,
-            workerExecutable: inProcess ? nil : try BuddiExecutable.path()
+            workerExecutable: workerExecutable
         ).run()
         try report.print(json: json)
     }

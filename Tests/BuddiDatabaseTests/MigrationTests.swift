@@ -101,6 +101,30 @@ struct MigrationTests {
         #expect(result.output.contains("USAGE: buddi-lab \(command)"), "\(result.output)")
     }
 
+    @Test("buddi-lab without a buddi beside it says so, naming the path and how to build it, before it starts anything")
+    func labWithoutBuddi() async throws {
+        let directory = NSTemporaryDirectory() + "buddi-lab-alone-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: false)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let lab = directory + "/buddi-lab"
+        try FileManager.default.copyItem(atPath: BuddiProcess.Program.lab.path, toPath: lab)
+        for arguments in [["chaos", "--short", "--data-dir", directory + "/postgres"], ["bench", "ingest", "--data-dir", directory + "/postgres"]] {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: lab)
+            process.arguments = arguments
+            let output = Pipe()
+            process.standardError = output
+            process.standardOutput = output
+            try process.run()
+            process.waitUntilExit()
+            let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            #expect(process.terminationStatus == 1, "\(arguments): \(text)")
+            #expect(text.contains("buddi-lab: \(directory)/buddi is missing"), "\(arguments): \(text)")
+            #expect(text.contains("build buddi beside buddi-lab"), "\(arguments): \(text)")
+            #expect(!FileManager.default.fileExists(atPath: directory + "/postgres"), "\(arguments) started a cluster first")
+        }
+    }
+
     @Test("both executables print version 0.1.0, CHANGELOG.md's newest; bench and chaos are not in buddi")
     func version() async throws {
         let changelog = try String(contentsOfFile: #filePath.replacingOccurrences(of: "Tests/BuddiDatabaseTests/MigrationTests.swift", with: "CHANGELOG.md"), encoding: .utf8)
