@@ -37,6 +37,7 @@ let package = Package(
         .target(
             name: "PostgresMigrations",
             dependencies: [
+                "PostgresResilience",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -60,6 +61,7 @@ let package = Package(
         .target(
             name: "PostgresServer",
             dependencies: [
+                "PostgresResilience",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),

@@ -1,3 +1,4 @@
+import PostgresResilience
 import BuddiPipeline
 import Foundation
 import Hummingbird
@@ -37,10 +38,11 @@ package struct APIServer: Service {
 
     /// - Parameters:
     ///   - processMetrics: renders this process's own metrics (HTTP requests…), appended to the cluster's.
+    ///   - disk: the database's disk as this process knows it (by default, as `client`'s calls found it).
     ///   - onListening: called with the bound port once the server listens.
     package init(
-        configuration: Configuration, client: PostgresClient, schedulerDefaults: SchedulerDefaults,
-        processMetrics: @escaping @Sendable () -> String = { "" },
+        configuration: Configuration, client: DatabaseClient, schedulerDefaults: SchedulerDefaults,
+        processMetrics: @escaping @Sendable () -> String = { "" }, disk: (@Sendable () -> DiskCondition)? = nil,
         onListening: @escaping @Sendable (Int) async -> Void = { _ in }, logger: Logger
     ) {
         self.configuration = configuration
@@ -49,7 +51,7 @@ package struct APIServer: Service {
         let settings = SchedulerSettingsStore(client: client, defaults: schedulerDefaults, logger: logger)
         dependencies = APIDependencies(
             client: client, settings: settings, requests: FetchRequests(client: client, settings: settings, logger: logger),
-            processMetrics: processMetrics, logger: logger)
+            processMetrics: processMetrics, disk: disk ?? { client.disk }, logger: logger)
         let router = Router(context: BasicRequestContext.self)
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: LogRequestsMiddleware(.debug))
@@ -84,10 +86,11 @@ package struct APIServer: Service {
 
 /// What the handlers share.
 struct APIDependencies: Sendable {
-    let client: PostgresClient
+    let client: DatabaseClient
     let settings: SchedulerSettingsStore
     let requests: FetchRequests
     let processMetrics: @Sendable () -> String
+    let disk: @Sendable () -> DiskCondition
     let logger: Logger
 }
 

@@ -10,7 +10,9 @@ struct SchedulerRoutes {
     func register(on table: inout RouteTable) {
         let dependencies = dependencies
         table.add(.get, "/api/scheduler/status") { _, _ in
-            try .json(encoding: try await ClusterStatus.read(client: dependencies.client, settings: dependencies.settings, logger: dependencies.logger))
+            var status = try await ClusterStatus.read(client: dependencies.client, settings: dependencies.settings, logger: dependencies.logger)
+            status.databaseDisk = dependencies.disk()
+            return try .json(encoding: status)
         }
         table.add(.post, "/api/scheduler/start") { _, _ in
             let settings = try await dependencies.settings.setEnabled(true)

@@ -7,7 +7,7 @@ import PostgresResilience
 /// the next block(s), each block in one transaction under an advisory lock, so that any number of
 /// processes may run a sealer. Anchoring never waits for it: anchors only get their block later.
 package struct LedgerSealer: Service {
-    private let client: PostgresClient
+    private let client: DatabaseClient
     private let logger: Logger
     private let interval: Duration
     private let maxAnchorsPerBlock: Int
@@ -15,7 +15,7 @@ package struct LedgerSealer: Service {
     /// - Parameters:
     ///   - interval: the time between two rounds of sealing.
     ///   - maxAnchorsPerBlock: a larger backlog is sealed into several blocks.
-    package init(client: PostgresClient, logger: Logger, interval: Duration = .seconds(1), maxAnchorsPerBlock: Int = 10_000) {
+    package init(client: DatabaseClient, logger: Logger, interval: Duration = .seconds(1), maxAnchorsPerBlock: Int = 10_000) {
         precondition(maxAnchorsPerBlock > 0, "a block holds at least one anchor")
         self.client = client
         self.logger = logger

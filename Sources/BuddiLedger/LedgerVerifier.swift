@@ -1,3 +1,4 @@
+import PostgresResilience
 import Logging
 import PostgresNIO
 
@@ -5,10 +6,10 @@ import PostgresNIO
 /// their blocks, blocks against their contents and the blocks before them. Any anchor or block
 /// changed in the database (with SQL, behind buddi's back) is a problem naming it.
 package struct LedgerVerifier: Sendable {
-    private let client: PostgresClient
+    private let client: DatabaseClient
     private let logger: Logger
 
-    package init(client: PostgresClient, logger: Logger) {
+    package init(client: DatabaseClient, logger: Logger) {
         self.client = client
         self.logger = logger
     }

@@ -1,3 +1,4 @@
+import PostgresResilience
 import Foundation
 import Logging
 import PostgresNIO
@@ -7,11 +8,11 @@ import PostgresNIO
 /// into hash-chained blocks and `LedgerVerifier` checks them. A single anchor or token is a
 /// batch of one; a batch is one statement.
 package struct PostgresLedger: Ledger {
-    private let client: PostgresClient
+    private let client: DatabaseClient
     private let logger: Logger
     private let deployment = LedgerDeployment()
 
-    package init(client: PostgresClient, logger: Logger) {
+    package init(client: DatabaseClient, logger: Logger) {
         self.client = client
         self.logger = logger
     }

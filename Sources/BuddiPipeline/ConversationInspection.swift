@@ -1,3 +1,4 @@
+import PostgresResilience
 import BuddiLedger
 import Foundation
 import Logging
@@ -36,7 +37,7 @@ package struct ConversationInspection: Sendable {
     package var verified: Bool { problems.isEmpty && !proofs.isEmpty && proofs.allSatisfy(\.verified) }
 
     /// Inspects the conversation with this Buddi id; nil when none is stored.
-    package static func read(buddiID: String, client: PostgresClient, logger: Logger) async throws -> ConversationInspection? {
+    package static func read(buddiID: String, client: DatabaseClient, logger: Logger) async throws -> ConversationInspection? {
         let store = ConversationStore(logger: logger)
         let found = try await client.withConnection { try await store.conversations(ConversationSQL.byBuddiID(buddiID), on: $0) }
         guard let conversation = found.first else { return nil }

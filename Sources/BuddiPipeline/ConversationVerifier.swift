@@ -1,3 +1,4 @@
+import PostgresResilience
 import BuddiLedger
 import Logging
 import PostgresNIO
@@ -6,12 +7,12 @@ import PostgresNIO
 /// fields must equal the stored root and the anchored root, the anchor must sit in its block,
 /// and the block chain must hold.
 package struct ConversationVerifier: Sendable {
-    let client: PostgresClient
+    let client: DatabaseClient
     let ledger: LedgerVerifier
     let store: ConversationStore
 
     /// A verifier over the database `client` connects to.
-    package init(client: PostgresClient, logger: Logger) {
+    package init(client: DatabaseClient, logger: Logger) {
         self.client = client
         self.ledger = LedgerVerifier(client: client, logger: logger)
         self.store = ConversationStore(logger: logger)

@@ -13,7 +13,7 @@ struct FetchJob: Sendable {
     /// Pages stored in one transaction at most (when the store falls behind the API).
     static let maxPagesPerTransaction = 10
 
-    let client: PostgresClient
+    let client: DatabaseClient
     let api: BuddiAPIClient
     let store: ConversationStore
     let queue: JobQueue
@@ -30,8 +30,8 @@ struct FetchJob: Sendable {
             result = try await walk(args, context: context)
         } catch is CancellationError {
             throw CancellationError()  // shutdown or an operator's cancel: not a failed fetch
-        } catch where DatabaseInterruption.isInterruption(error) {
-            throw error  // not a failed fetch either: it resumes once the database is back
+        } catch where DatabaseInterruption.isInterruption(error) || DiskCondition.refusal(in: error) != nil {
+            throw error  // not a failed fetch either: it resumes once the database is back, or has space
         } catch {
             throw try await recordFailure(error, context: context)
         }

@@ -1,3 +1,4 @@
+import PostgresResilience
 import Logging
 import PostgresNIO
 
@@ -15,7 +16,7 @@ package struct FetchProcessing: Sendable, Equatable {
 
     /// The processing state of the `stored` conversations fetch job `id` brought in (its result's
     /// `new`): only those not processed yet are counted, from a partial index.
-    package static func of(fetchJob id: Int64, stored: Int, client: PostgresClient, logger: Logger) async throws -> FetchProcessing {
+    package static func of(fetchJob id: Int64, stored: Int, client: DatabaseClient, logger: Logger) async throws -> FetchProcessing {
         let rows = try await client.query(ConversationSQL.unprocessed(ofFetchJob: id), logger: logger).decode((Int64, Int64).self)
         var processing = FetchProcessing(stored: stored, processed: stored, failed: 0)
         for try await (pending, failed) in rows {

@@ -1,10 +1,11 @@
+import PostgresResilience
 import Foundation
 import Logging
 import PostgresNIO
 
 extension FetchRun {
     /// A page of the fetches on record, newest request first, and how many there are.
-    package static func history(limit: Int, offset: Int, client: PostgresClient, logger: Logger) async throws -> (runs: [FetchRun], total: Int) {
+    package static func history(limit: Int, offset: Int, client: DatabaseClient, logger: Logger) async throws -> (runs: [FetchRun], total: Int) {
         var runs: [FetchRun] = []
         for try await row in try await client.query(FetchRunSQL.page(limit: limit, offset: offset), logger: logger) {
             runs.append(try FetchRun(row: row))

@@ -1,3 +1,4 @@
+import PostgresResilience
 import Foundation
 import PostgresNIO
 
@@ -82,7 +83,7 @@ package enum FetchRuns {
     }
 
     /// The run of one fetch job, if it was recorded.
-    package static func run(jobID: Int64, client: PostgresClient, logger: Logger) async throws -> FetchRun? {
+    package static func run(jobID: Int64, client: DatabaseClient, logger: Logger) async throws -> FetchRun? {
         for try await row in try await client.query(FetchRunSQL.run(jobID: jobID), logger: logger) { return try FetchRun(row: row) }
         return nil
     }

@@ -1,3 +1,4 @@
+import PostgresResilience
 import BuddiAPI
 import BuddiLedger
 import JobQueue
@@ -29,14 +30,14 @@ package enum Pipeline {
 
     /// The queue every process of the pipeline enqueues to and cancels on: with the pipeline's
     /// hooks, so that a cancel records what it ends.
-    package static func queue(client: PostgresClient, logger: Logger) -> JobQueue {
+    package static func queue(client: DatabaseClient, logger: Logger) -> JobQueue {
         JobQueue(client: client, hooks: hooks, logger: logger)
     }
 
     /// Registers both handlers, and the pipeline's hooks; `ledger` anchors and mints (the
     /// Postgres mock, or a real backend).
     package static func register(
-        into registry: inout JobRegistry, client: PostgresClient, api: BuddiAPIClient, ledger: any Ledger, logger: Logger
+        into registry: inout JobRegistry, client: DatabaseClient, api: BuddiAPIClient, ledger: any Ledger, logger: Logger
     ) {
         let store = ConversationStore(logger: logger)
         let fetch = FetchJob(

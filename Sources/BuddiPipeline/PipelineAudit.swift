@@ -1,3 +1,4 @@
+import PostgresResilience
 import Foundation
 import Logging
 import PostgresNIO
@@ -22,10 +23,10 @@ package struct PipelineAudit: Sendable {
         package var clean: Bool { findings.isEmpty }
     }
 
-    let client: PostgresClient
+    let client: DatabaseClient
     let logger: Logger
 
-    package init(client: PostgresClient, logger: Logger) {
+    package init(client: DatabaseClient, logger: Logger) {
         self.client = client
         self.logger = logger
     }

@@ -12,7 +12,7 @@ import PostgresResilience
 /// processed gets its reason recorded and does not fail the others. An already processed
 /// conversation is left alone, so a retried or repeated job anchors nothing twice.
 struct ProcessJob: Sendable {
-    let client: PostgresClient
+    let client: DatabaseClient
     let ledger: any Ledger
     let analyzer: ConversationAnalyzer
     let store: ConversationStore

@@ -12,7 +12,7 @@ import ServiceLifecycle
 /// a conversation whose process job an operator cancelled, and one that three discarded jobs
 /// held (see ``abandonedCount(fetchJobID:)``).
 package struct StrandedSweeper: Service {
-    let client: PostgresClient
+    let client: DatabaseClient
     let interval: Duration
     let grace: Duration
     let logger: Logger
@@ -28,7 +28,7 @@ package struct StrandedSweeper: Service {
     package static let longestSetting: Duration = .seconds(7 * 86_400)
 
     /// A sweeper looking every `interval` for conversations stranded longer than `grace`.
-    package init(client: PostgresClient, interval: Duration = intervalDefault, grace: Duration = graceDefault, logger: Logger) {
+    package init(client: DatabaseClient, interval: Duration = intervalDefault, grace: Duration = graceDefault, logger: Logger) {
         self.client = client
         self.interval = interval
         self.grace = grace
@@ -37,7 +37,7 @@ package struct StrandedSweeper: Service {
 
     /// How many conversations of fetch `fetchJobID` are pending with nothing that will process
     /// them: their process job was cancelled, or three were discarded.
-    package static func abandonedCount(fetchJobID: Int64, client: PostgresClient, logger: Logger) async throws -> Int {
+    package static func abandonedCount(fetchJobID: Int64, client: DatabaseClient, logger: Logger) async throws -> Int {
         for try await count in try await client.query(StrandedWorkSQL.abandoned(fetchJobID: fetchJobID), logger: logger).decode(Int64.self) {
             return Int(count)
         }

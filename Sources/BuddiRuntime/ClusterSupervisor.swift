@@ -18,9 +18,6 @@ package struct ClusterSupervisor: Service {
     /// The longest wait between failed starts (a full disk, say), which double from the
     /// interval. Defaults to 30 seconds.
     package static let longestBackoff: Duration = .seconds(30)
-    /// Lines of the server log shown when the cluster is found stopped.
-    static let logLines = 10
-
     let cluster: EmbeddedPostgres
     let interval: Duration
     let logger: Logger
@@ -52,22 +49,14 @@ package struct ClusterSupervisor: Service {
         do {
             guard try cluster.status() == .stopped else { return true }
             logger.error("the embedded PostgreSQL cluster has stopped; starting it again", metadata: [
-                "data_dir": "\(cluster.dataDirectory)", "server_log": "\(lastLogLines())"])
+                "data_dir": "\(cluster.dataDirectory)", "server_log": "\(cluster.logTail())"])
             try await cluster.start(logger: logger)
             logger.info("started the embedded PostgreSQL cluster again")
             return true
         } catch {
             logger.error("could not start the embedded PostgreSQL cluster; trying again", metadata: [
-                "error": "\(error)", "server_log": "\(lastLogLines())"])
+                "error": "\(error)", "server_log": "\(cluster.logTail())"])
             return false
         }
-    }
-
-    /// The server log's last lines, or a note that it cannot be read.
-    private func lastLogLines() -> String {
-        guard let text = try? String(contentsOfFile: "\(cluster.dataDirectory)/server.log", encoding: .utf8) else {
-            return "(no server.log)"
-        }
-        return text.split(separator: "\n").suffix(Self.logLines).joined(separator: "\n")
     }
 }

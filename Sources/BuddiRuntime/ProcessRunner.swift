@@ -12,7 +12,7 @@ package enum SchemaPolicy: Sendable {
     case check
 
     /// Migrates or checks the schema through `client`.
-    package func prepare(client: PostgresClient, logger: Logger) async throws {
+    package func prepare(client: DatabaseClient, logger: Logger) async throws {
         let migrator = try BuddiSchema.migrator(client: client, logger: logger)
         switch self {
         case .migrate: try await migrator.migrate()
@@ -24,13 +24,13 @@ package enum SchemaPolicy: Sendable {
 /// A buddi process: runs its client, prepares the schema, then runs the process's services side
 /// by side; ends when they all have, and stops the client last.
 package struct ProcessRunner: Service {
-    let client: PostgresClient
+    let client: DatabaseClient
     let schema: SchemaPolicy
     let services: [any Service]
     let logger: Logger
 
     /// A process running `services` over `client`, after `schema`.
-    package init(client: PostgresClient, schema: SchemaPolicy, services: [any Service], logger: Logger) {
+    package init(client: DatabaseClient, schema: SchemaPolicy, services: [any Service], logger: Logger) {
         self.client = client
         self.schema = schema
         self.services = services

@@ -53,7 +53,7 @@ final class BatchCompleter: Sendable {
         case finish
     }
 
-    private let client: PostgresClient
+    private let client: DatabaseClient
     private let workerID: String
     private let hooks: JobHooks
     private let maxBatch: Int
@@ -69,7 +69,7 @@ final class BatchCompleter: Sendable {
 
     /// - Parameter onFlushed: told each flushed batch and what the database did with it.
     init(
-        client: PostgresClient, workerID: String, hooks: JobHooks, maxBatch: Int, delay: Duration, statements: StatementMode,
+        client: DatabaseClient, workerID: String, hooks: JobHooks, maxBatch: Int, delay: Duration, statements: StatementMode,
         logger: Logger, onFlushed: @escaping @Sendable ([FinishedJob], FlushedOutcomes) -> Void
     ) {
         self.client = client

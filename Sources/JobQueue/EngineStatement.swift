@@ -1,3 +1,4 @@
+import PostgresResilience
 import Logging
 import PostgresNIO
 
@@ -31,7 +32,7 @@ extension EngineStatement {
     }
 
     /// Runs the statement on a connection of the client's pool, as `mode` says; returns its rows.
-    func rows(on client: PostgresClient, _ mode: StatementMode, logger: Logger) async throws -> [Row] {
+    func rows(on client: DatabaseClient, _ mode: StatementMode, logger: Logger) async throws -> [Row] {
         try await client.withConnection { try await rows(on: $0, mode, logger: logger) }
     }
 

@@ -1,12 +1,10 @@
 import PostgresNIO
+import PostgresResilience
 
 /// An error in one line, for a job's error history and logs: a database error is reduced to the
 /// server's message and SQLSTATE (the driver's own description is a page long), a transaction
 /// error to what failed inside it.
 public enum ErrorSummary {
-    /// The SQLSTATE of a server that cannot write for lack of space (`disk_full`).
-    public static let diskFull = "53100"
-
     /// `error` in one line; a full disk is named as such.
     public static func oneLine(_ error: any Error) -> String {
         switch error {
@@ -16,7 +14,7 @@ public enum ErrorSummary {
         case let error as PSQLError:
             if let message = error.serverInfo?[.message] {
                 let state = error.serverInfo?[.sqlState] ?? "?"
-                let named = state == diskFull ? "the disk is full: " : ""
+                let named = state == DiskCondition.diskFullState ? "the disk is full: " : ""
                 return "database: \(named)\(message) (SQLSTATE \(state))"
             }
             return "database: \(error.code)" + (error.underlying.map { ": \($0)" } ?? "")

@@ -7,6 +7,10 @@ struct JobExecutor: Sendable {
     /// interruption counts as the attempt's failure (a job whose own work keeps breaking its
     /// connection must not loop for ever).
     static let maxResumes: Int32 = 10
+    /// How long a job whose write was refused for lack of space waits before it runs again,
+    /// its attempt given back, as often as it takes: a full disk is no fault of the job's.
+    /// Defaults to 2 seconds.
+    static let diskFullPause: Duration = .seconds(2)
 
     let registry: JobRegistry
     let backoff: JobBackoff
@@ -91,6 +95,11 @@ struct JobExecutor: Sendable {
         if case JobFailure.snooze(let delay) = error {
             logger.debug("job snoozed", metadata: ["snooze_s": "\(delay.inSeconds)"])
             return .snoozed(delay: max(delay, .zero))
+        }
+        if let refusal = DiskCondition.refusal(in: error) {
+            logger.warning("job paused: the database's disk is full; it resumes from its last checkpoint once there is space", metadata: [
+                "error": "\(refusal) (SQLSTATE \(DiskCondition.diskFullState))", "retry_in_s": "\(Self.diskFullPause.inSeconds)"])
+            return .snoozed(delay: Self.diskFullPause)
         }
         if DatabaseInterruption.isInterruption(error), job.resumes < Self.maxResumes {
             let message = ErrorSummary.oneLine(error)

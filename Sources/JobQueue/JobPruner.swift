@@ -1,3 +1,4 @@
+import PostgresResilience
 import Logging
 import PostgresNIO
 import ServiceLifecycle
@@ -33,7 +34,7 @@ public struct RetentionPolicy: Sendable {
 
 /// Deletes finished jobs older than the retention policy, in bounded batches.
 public struct JobPruner: Service {
-    let client: PostgresClient
+    let client: DatabaseClient
     let retention: RetentionPolicy
     let interval: Duration
     let batchSize: Int
@@ -44,7 +45,7 @@ public struct JobPruner: Service {
 
     /// A pruner running every `interval`.
     public init(
-        client: PostgresClient, retention: RetentionPolicy = RetentionPolicy(), interval: Duration = .seconds(60),
+        client: DatabaseClient, retention: RetentionPolicy = RetentionPolicy(), interval: Duration = .seconds(60),
         batchSize: Int = 10_000, roundBudget: Duration = .seconds(30), logger: Logger
     ) {
         precondition(batchSize > 0, "the pruner deletes at least one job per statement")

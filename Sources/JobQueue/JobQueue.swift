@@ -8,7 +8,7 @@ import PostgresResilience
 /// Enqueue runs on the client's pool, or on a caller's connection inside the caller's own
 /// transaction, so a job exists if and only if that transaction commits.
 public struct JobQueue: Sendable {
-    let client: PostgresClient
+    let client: DatabaseClient
     let hooks: JobHooks
     let statements: StatementMode
     let logger: Logger
@@ -16,7 +16,7 @@ public struct JobQueue: Sendable {
     /// A queue over the database that `client` connects to; `hooks` run when a cancel ends a job.
     /// `statements` says how an enqueue of one job is sent (`.unnamed` behind a pooler in
     /// transaction-pooling mode).
-    public init(client: PostgresClient, hooks: JobHooks = JobHooks(), statements: StatementMode = .prepared, logger: Logger) {
+    public init(client: DatabaseClient, hooks: JobHooks = JobHooks(), statements: StatementMode = .prepared, logger: Logger) {
         self.client = client
         self.hooks = hooks
         self.statements = statements

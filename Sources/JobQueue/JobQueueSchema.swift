@@ -1,3 +1,4 @@
+import PostgresResilience
 import Foundation
 import Logging
 import PostgresMigrations
@@ -26,7 +27,7 @@ public enum JobQueueSchema {
     /// Applies the engine's pending migrations (safe from several processes at once); returns
     /// the names of those it ran.
     @discardableResult
-    public static func migrate(client: PostgresClient, logger: Logger) async throws -> [String] {
+    public static func migrate(client: DatabaseClient, logger: Logger) async throws -> [String] {
         try await Migrator(client: client, sets: [migrations()], logger: logger).migrate()
     }
 }

@@ -14,7 +14,7 @@ import PostgresResilience
 /// releases the rest back to `available` without counting the attempt, flushes every outcome,
 /// and removes itself from `workers`.
 public final class JobWorker: Service, Sendable {
-    private let client: PostgresClient
+    private let client: DatabaseClient
     private let configuration: WorkerConfiguration
     private let logger: Logger
     private let executor: JobExecutor
@@ -28,7 +28,7 @@ public final class JobWorker: Service, Sendable {
 
     /// A worker running `registry`'s handlers; call `run()` (or add it to a ServiceGroup after
     /// the client).
-    public init(client: PostgresClient, registry: JobRegistry, configuration: WorkerConfiguration, logger: Logger) {
+    public init(client: DatabaseClient, registry: JobRegistry, configuration: WorkerConfiguration, logger: Logger) {
         var logger = logger
         logger[metadataKey: "worker_id"] = "\(configuration.workerID)"
         self.client = client

@@ -21,7 +21,7 @@ public final class LeaderElector: Service, Sendable {
     public let name: String
     /// This campaigner's identity: host, pid and a random suffix.
     public let holderID: String
-    private let client: PostgresClient
+    private let client: DatabaseClient
     private let ttl: Duration
     private let renewInterval: Duration
     private let logger: Logger
@@ -35,7 +35,7 @@ public final class LeaderElector: Service, Sendable {
     /// - Parameters:
     ///   - ttl: how long a lease lasts without renewal: the longest a dead leader blocks a takeover.
     ///   - renewInterval: how often the leader renews and the others try to take over; well under `ttl`.
-    public init(name: String, client: PostgresClient, ttl: Duration = .seconds(15), renewInterval: Duration = .seconds(5), logger: Logger) {
+    public init(name: String, client: DatabaseClient, ttl: Duration = .seconds(15), renewInterval: Duration = .seconds(5), logger: Logger) {
         precondition(renewInterval < ttl, "the lease must outlive the time between renewals")
         self.name = name
         self.client = client
@@ -135,7 +135,7 @@ public final class LeaderElector: Service, Sendable {
     }
 
     /// Who leads `name` now, as the database says; nil when nobody holds a valid lease.
-    public static func currentLeader(of name: String, client: PostgresClient, logger: Logger) async throws -> Leader? {
+    public static func currentLeader(of name: String, client: DatabaseClient, logger: Logger) async throws -> Leader? {
         let rows = try await client.query(LeaderSQL.current(name: name), logger: logger)
         for try await (holder, term, electedAt, valid) in rows.decode((String, Int64, Date, Bool).self) where valid {
             return Leader(holder: holder, term: term, electedAt: electedAt)

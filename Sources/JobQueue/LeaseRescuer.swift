@@ -7,7 +7,7 @@ import ServiceLifecycle
 /// retryable at once, or discarded when out of attempts. Safe to run in several processes at
 /// once: each round takes its rows with SKIP LOCKED.
 public struct LeaseRescuer: Service {
-    let client: PostgresClient
+    let client: DatabaseClient
     let interval: Duration
     let batchSize: Int
     let hooks: JobHooks
@@ -16,7 +16,7 @@ public struct LeaseRescuer: Service {
     /// A rescuer checking every `interval`, `batchSize` jobs per statement; `hooks` run in the
     /// transaction of each rescue.
     public init(
-        client: PostgresClient, interval: Duration = .seconds(5), batchSize: Int = 1000, hooks: JobHooks = JobHooks(),
+        client: DatabaseClient, interval: Duration = .seconds(5), batchSize: Int = 1000, hooks: JobHooks = JobHooks(),
         logger: Logger
     ) {
         precondition(batchSize > 0, "the rescuer takes at least one job per statement")

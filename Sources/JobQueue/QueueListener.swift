@@ -12,7 +12,7 @@ struct QueueListener: Sendable {
     static let probeInterval: Duration = .seconds(15)
     static let probeDeadline: Duration = .seconds(5)
 
-    let client: PostgresClient
+    let client: DatabaseClient
     let logger: Logger
     let onConnected: @Sendable () -> Void
     let onNotification: @Sendable (_ payload: String) -> Void

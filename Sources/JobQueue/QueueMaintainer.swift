@@ -1,3 +1,4 @@
+import PostgresResilience
 import Logging
 import PostgresNIO
 import ServiceLifecycle
@@ -39,7 +40,7 @@ public struct QueueMaintainer: Service {
     /// the application's leader-only services (run while this process leads, cancelled when it
     /// stops leading).
     public init(
-        client: PostgresClient, configuration: Configuration = Configuration(), hooks: JobHooks = JobHooks(),
+        client: DatabaseClient, configuration: Configuration = Configuration(), hooks: JobHooks = JobHooks(),
         duties: [any Service] = [], logger: Logger
     ) {
         self.elector = LeaderElector(

@@ -7,7 +7,7 @@ import PostgresResilience
 /// statement each per beat. A job whose lease is gone (rescued elsewhere) is stopped, and so is
 /// one an operator asked to cancel.
 struct WorkerHeartbeat: Sendable {
-    let client: PostgresClient
+    let client: DatabaseClient
     let configuration: WorkerConfiguration
     let running: RunningJobs
     let logger: Logger

@@ -1,3 +1,4 @@
+import PostgresResilience
 import Foundation
 import Logging
 import PostgresNIO
@@ -9,14 +10,14 @@ import PostgresNIO
 /// every step takes a transaction-level advisory lock on its set's table name and checks again
 /// what is applied before it acts, so no session state is assumed.
 public struct Migrator: Sendable {
-    let client: PostgresClient
+    let client: DatabaseClient
     let sets: [MigrationSet]
     let hint: String
     let logger: Logger
 
     /// A migrator for `sets`, applied in that order; `hint` ends the "not current" error (how an
     /// operator applies migrations).
-    public init(client: PostgresClient, sets: [MigrationSet], hint: String = "apply the pending migrations", logger: Logger) {
+    public init(client: DatabaseClient, sets: [MigrationSet], hint: String = "apply the pending migrations", logger: Logger) {
         self.client = client
         self.sets = sets
         self.hint = hint

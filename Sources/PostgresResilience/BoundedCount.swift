@@ -31,7 +31,7 @@ public struct BoundedCount: Sendable, Equatable, Codable {
     /// (never analyzed: its estimate would be a guess from its size on disk), they are counted.
     public static func count(
         _ rows: String, binds: PostgresBindings = PostgresBindings(), cap: Int? = defaultCap, table: String? = nil,
-        client: PostgresClient, logger: Logger
+        client: DatabaseClient, logger: Logger
     ) async throws -> BoundedCount {
         guard let cap else { return BoundedCount(value: try await countAll(rows, binds: binds, client: client, logger: logger), exact: true) }
         let counted = try await capped(rows, binds: binds, cap: cap, client: client, logger: logger)
@@ -42,21 +42,21 @@ public struct BoundedCount: Sendable, Equatable, Codable {
         return counted
     }
 
-    private static func countAll(_ rows: String, binds: PostgresBindings, client: PostgresClient, logger: Logger) async throws -> Int {
+    private static func countAll(_ rows: String, binds: PostgresBindings, client: DatabaseClient, logger: Logger) async throws -> Int {
         var counted = 0
         for try await count in try await client.query(PostgresQuery(unsafeSQL: "SELECT count(*) \(rows)", binds: binds), logger: logger)
             .decode(Int64.self) { counted = Int(count) }
         return counted
     }
 
-    private static func neverAnalyzed(_ table: String, client: PostgresClient, logger: Logger) async throws -> Bool {
+    private static func neverAnalyzed(_ table: String, client: DatabaseClient, logger: Logger) async throws -> Bool {
         let query: PostgresQuery = "SELECT reltuples < 0 FROM pg_class WHERE oid = to_regclass(\(table))"
         for try await never in try await client.query(query, logger: logger).decode(Bool.self) { return never }
         return false
     }
 
     private static func capped(
-        _ rows: String, binds: PostgresBindings, cap: Int, client: PostgresClient, logger: Logger
+        _ rows: String, binds: PostgresBindings, cap: Int, client: DatabaseClient, logger: Logger
     ) async throws -> BoundedCount {
         let capped = "SELECT count(*) FROM (SELECT 1 \(rows) LIMIT \(cap + 1)) AS capped"
         var plan = ""

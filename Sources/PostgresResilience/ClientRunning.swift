@@ -2,7 +2,7 @@ import Logging
 import PostgresNIO
 import ServiceLifecycle
 
-extension PostgresClient {
+extension DatabaseClient {
     /// Starts `run()` in a task of its own and returns once that task is about to enter it (its
     /// first act marks the client running), instead of waiting a guessed while: what leases a
     /// connection next is, in practice, not warned that the client does not run yet. Cancel the
@@ -11,10 +11,7 @@ extension PostgresClient {
         let (begun, began) = AsyncStream.makeStream(of: Void.self)
         // Detached: it must not inherit the caller's graceful shutdown, or the client would stop
         // at the same signal as the services that still need it to finish.
-        let task = Task.detached {
-            began.finish()
-            await self.run()
-        }
+        let task = Task.detached { await self.run(began: began) }
         for await _ in begun {}
         return task
     }
@@ -25,7 +22,7 @@ extension PostgresClient {
 /// stops — and returns what `body` returns. `body` starts once the client's run has begun. For a process, a
 /// command, a benchmark or a test that is not a ServiceGroup of its own.
 public func withServicesRunning<Result: Sendable>(
-    _ services: [any Service] = [], client: PostgresClient? = nil, logger: Logger,
+    _ services: [any Service] = [], client: DatabaseClient? = nil, logger: Logger,
     _ body: @Sendable () async throws -> Result
 ) async throws -> Result {
     let (begun, began) = AsyncStream.makeStream(of: Void.self)
@@ -53,11 +50,10 @@ public func withServicesRunning<Result: Sendable>(
 
 /// A client as a service that says when its `run()` has begun.
 private struct RunningClient: Service {
-    let client: PostgresClient
+    let client: DatabaseClient
     let began: AsyncStream<Void>.Continuation
 
     func run() async {
-        began.finish()
-        await client.run()
+        await client.run(began: began)
     }
 }

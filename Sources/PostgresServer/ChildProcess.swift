@@ -56,4 +56,10 @@ package enum ChildProcess {
         }
         return exitStatus(status)
     }
+
+    /// Runs `argv` to completion (a `mount`, say), its output discarded; returns its exit status,
+    /// or -1 when it cannot be started.
+    package static func status(of argv: [String]) -> Int32 {
+        (try? run(argv, outputPath: "/dev/null")) ?? -1
+    }
 }

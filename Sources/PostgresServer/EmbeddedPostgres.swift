@@ -65,9 +65,13 @@ package struct EmbeddedPostgres: Sendable {
             if binaries.status("pg_ctl", ["status", "-D", dataDirectory]) != 0 {
                 logger.info("starting the embedded PostgreSQL cluster", metadata: ["socket_dir": "\(socketDirectory)"])
                 try prepareSocketDirectory()
-                try binaries.run(
-                    "pg_ctl", ["start", "-D", dataDirectory, "-w", "-t", "60", "-s", "-l", "\(dataDirectory)/server.log"],
-                    step: "start (see \(dataDirectory)/server.log)")
+                do throws(DatabaseError) {
+                    try binaries.run(
+                        "pg_ctl", ["start", "-D", dataDirectory, "-w", "-t", "60", "-s", "-l", "\(dataDirectory)/server.log"],
+                        step: "start (see \(dataDirectory)/server.log)")
+                } catch {
+                    throw namingDiskFull(error)
+                }
             }
         }
         try await createDatabaseIfMissing(logger: logger)

@@ -60,7 +60,7 @@ struct CLITests {
     func sessionLimits() async throws {
         let db = try await TestDatabase.make()
         defer { Task { await db.drop() } }
-        let client = PostgresClient(configuration: db.url.clientConfiguration(limits: SessionLimits(statementTimeoutMs: 300)), backgroundLogger: db.logger)
+        let client = DatabaseClient(configuration: db.url.clientConfiguration(limits: SessionLimits(statementTimeoutMs: 300)), backgroundLogger: db.logger)
         try await withServicesRunning(client: client, logger: db.logger) {
             let idle = try await client.query("SHOW idle_in_transaction_session_timeout", logger: db.logger).decode(String.self)
             for try await value in idle { #expect(value == "5min") }

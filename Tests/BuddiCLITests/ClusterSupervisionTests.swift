@@ -18,13 +18,10 @@ struct ClusterSupervisionTests {
 
     @Test("the embedded cluster stopped under a running worker is started again by the worker, which says why it stopped and goes on working")
     func stoppedClusterComesBack() async throws {
-        let base = NSTemporaryDirectory() + "buddi-supervised-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: base, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o755])
-        let cluster = EmbeddedPostgres(dataDirectory: base + "/postgres")
-        defer {
-            try? cluster.stop(mode: .immediate)
-            try? FileManager.default.removeItem(atPath: base)
-        }
+        try await withPrivateCluster { cluster in try await stoppedClusterComesBack(cluster) }
+    }
+
+    private func stoppedClusterComesBack(_ cluster: EmbeddedPostgres) async throws {
         let worker = try BuddiProcess(
             ["worker", "--poll-interval-ms", "200"], databaseURL: nil, environment: ["BUDDI_DATA_DIR": cluster.dataDirectory])
         #expect(try await eventually(timeout: .seconds(60)) { worker.output.contains("worker started") }, "\(worker.output)")
@@ -38,7 +35,7 @@ struct ClusterSupervisionTests {
 
         // A job enqueued now is run by that same worker.
         let logger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
-        let client = PostgresClient(configuration: cluster.url.clientConfiguration(limits: SessionLimits(statementTimeoutMs: 10_000)), backgroundLogger: logger)
+        let client = DatabaseClient(configuration: cluster.url.clientConfiguration(limits: SessionLimits(statementTimeoutMs: 10_000)), backgroundLogger: logger)
         try await withServicesRunning(client: client, logger: logger) {
             let id = try await JobQueue(client: client, logger: logger).enqueue(NewJob(Probe())).id
             let done = try await eventually {

@@ -104,7 +104,7 @@ struct DatabaseTLSTests {
     private func encrypted(_ url: String, environment: [String: String] = [:]) async throws -> Bool {
         let parsed = try DatabaseURL(url, environment: environment)
         try await DatabaseProbe.check(parsed, logger: logger)
-        let client = PostgresClient(configuration: parsed.clientConfiguration, backgroundLogger: logger)
+        let client = DatabaseClient(configuration: parsed.clientConfiguration, backgroundLogger: logger)
         return try await withServicesRunning(client: client, logger: logger) {
             for try await ssl in try await client.query("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()", logger: logger).decode(Bool.self) {
                 return ssl

@@ -108,7 +108,7 @@ struct HTTPAPITests {
             #expect(try await api.call(.GET, "/conversations/?q=\(String(repeating: "x", count: 201))").status == 422)
             #expect(try await api.call(.GET, "/conversations/?offset=100001").status == 422)
         }
-        let timeout = try await PostgresClient.withTemporary(db: TestDatabase.make(), statementTimeoutMs: 200) { client, logger in
+        let timeout = try await DatabaseClient.withTemporary(db: TestDatabase.make(), statementTimeoutMs: 200) { client, logger in
             do {
                 for try await _ in try await client.query("SELECT pg_sleep(2)::text", logger: logger) {}
                 return APIProblem(.ok, "none", "no timeout")
@@ -348,6 +348,27 @@ struct HTTPAPITests {
             #expect(stale.json["status"] as? String == "unavailable")
         }
     }
+
+    @Test(
+        "a write refused for lack of space: /health answers degraded and says why, /metrics has buddi_database_disk_full 1, the status has database_disk",
+        .enabled(if: canFillDisk, "mounting a tmpfs needs root, and the server must run on this machine"))
+    func diskFull() async throws {
+        try await APIHarness.with { api in
+            let before = try await api.call(.GET, "/metrics").body
+            #expect(before.contains("\nbuddi_database_disk_full 0\n"), "\(before)")
+            try await withFullDisk(api.db) { _ in
+                let health = try await api.call(.GET, "/health")
+                #expect(health.status == 200)
+                #expect(health.json["status"] as? String == "degraded")
+                #expect((health.json["reason"] as? String)?.contains("SQLSTATE 53100") == true, "\(health.body)")
+                #expect((health.json["disk"] as? [String: Any])?["full"] as? Bool == true)
+                let metrics = try await api.call(.GET, "/metrics").body
+                #expect(metrics.contains("\nbuddi_database_disk_full 1\n"))
+                let status = try await api.call(.GET, "/api/scheduler/status")
+                #expect((status.json["database_disk"] as? [String: Any])?["full"] as? Bool == true, "\(status.body)")
+            }
+        }
+    }
 }
 
 /// The paths and methods of an OpenAPI document written as ours is: path keys at two spaces
@@ -372,13 +393,13 @@ enum OpenAPIPaths {
     }
 }
 
-extension PostgresClient {
+extension DatabaseClient {
     /// Runs `body` with a client of `db` whose sessions have a statement timeout of `statementTimeoutMs`.
     static func withTemporary<T: Sendable>(
-        db: TestDatabase, statementTimeoutMs: Int, _ body: @Sendable (PostgresClient, Logger) async throws -> T
+        db: TestDatabase, statementTimeoutMs: Int, _ body: @Sendable (DatabaseClient, Logger) async throws -> T
     ) async throws -> T {
         defer { Task { await db.drop() } }
-        let client = PostgresClient(configuration: db.url.clientConfiguration(limits: SessionLimits(statementTimeoutMs: statementTimeoutMs)), backgroundLogger: db.logger)
+        let client = DatabaseClient(configuration: db.url.clientConfiguration(limits: SessionLimits(statementTimeoutMs: statementTimeoutMs)), backgroundLogger: db.logger)
         return try await withServicesRunning(client: client, logger: db.logger) {
             return try await body(client, db.logger)
         }

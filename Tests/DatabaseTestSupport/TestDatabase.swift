@@ -11,13 +11,13 @@ import PostgresServer
 /// `drop()`. Shared by every test target: each passes its own schema.
 package final class TestDatabase: Sendable {
     package let url: DatabaseURL
-    package let client: PostgresClient
+    package let client: DatabaseClient
     package let logger: Logger
     private let clientTask: Task<Void, Never>
 
     private static let server = ServerOnce()
 
-    private init(url: DatabaseURL, client: PostgresClient, clientTask: Task<Void, Never>, logger: Logger) {
+    private init(url: DatabaseURL, client: DatabaseClient, clientTask: Task<Void, Never>, logger: Logger) {
         self.url = url
         self.logger = logger
         self.client = client
@@ -45,7 +45,7 @@ package final class TestDatabase: Sendable {
             }
         }
         let url = admin.with(database: name)
-        let client = PostgresClient(configuration: url.clientConfiguration, backgroundLogger: logger)
+        let client = DatabaseClient(configuration: url.clientConfiguration, backgroundLogger: logger)
         let database = TestDatabase(url: url, client: client, clientTask: await client.runInBackground(), logger: logger)
         if !schema.isEmpty {
             do {

@@ -16,7 +16,7 @@ import Testing
 struct PgBouncerTests {
     /// A database with nothing in it yet, a PgBouncer in front of its server, and a client
     /// through the bouncer (the startup parameters it would refuse left out, as an operator would).
-    private func withBouncer(_ body: @Sendable (TestDatabase, PostgresClient) async throws -> Void) async throws {
+    private func withBouncer(_ body: @Sendable (TestDatabase, DatabaseClient) async throws -> Void) async throws {
         let db = try await TestDatabase.make(schema: [])
         defer { Task { await db.drop() } }
         let socket = try #require(db.url.socketDirectory, "the test server is reached by unix socket")
@@ -25,7 +25,7 @@ struct PgBouncerTests {
         defer { bouncer.stop() }
         let configuration = PostgresClient.Configuration(
             host: bouncer.host, port: bouncer.port, username: db.url.username, password: nil, database: db.url.database, tls: .disable)
-        let client = PostgresClient(configuration: configuration, backgroundLogger: db.logger)
+        let client = DatabaseClient(configuration: configuration, backgroundLogger: db.logger)
         try await withServicesRunning(client: client, logger: db.logger) { try await body(db, client) }
     }
 

@@ -65,7 +65,7 @@ struct DemoCommand: AsyncParsableCommand {
         }
     }
 
-    private func runAll(client: PostgresClient, api: BuddiAPIClient, defaults: SchedulerDefaults, logger: Logger) async throws {
+    private func runAll(client: DatabaseClient, api: BuddiAPIClient, defaults: SchedulerDefaults, logger: Logger) async throws {
         let settings = SchedulerSettingsStore(client: client, defaults: defaults, logger: logger)
         let requests = FetchRequests(client: client, settings: settings, logger: logger)
         // Enqueued before the scheduler starts: it sees a fetch in progress and waits its interval.
@@ -80,8 +80,9 @@ struct DemoCommand: AsyncParsableCommand {
             client: client, defaults: defaults, lease: .seconds(15), tick: .seconds(5), maintenance: nil, logger: logger)
         let server = ProcessServices.server(
             client: client, configuration: .init(port: port, access: try BuddiEnvironment.current.access()), defaults: defaults,
+            disk: database.diskWatch(client: client, logger: logger).condition,
             onListening: { port in say("console and HTTP API at http://127.0.0.1:\(port)/") }, logger: logger)
-        try await withServicesRunning(workers + scheduler + server + database.supervision(logger: logger), logger: logger) {
+        try await withServicesRunning(workers + scheduler + server + database.supervision(client: client, logger: logger), logger: logger) {
             try await DemoNarrator(client: client, fetchID: fetchID, logger: logger).follow()
             guard !once else { return }
             say("the API stays up at http://127.0.0.1:\(port) (try: curl -s localhost:\(port)/conversations/ | jq .total); Ctrl-C to stop")
@@ -98,7 +99,7 @@ func say(_ line: String) {
 
 /// Follows the demo's fetch and its processing, then prints the summary.
 struct DemoNarrator {
-    let client: PostgresClient
+    let client: DatabaseClient
     let fetchID: Int64
     let logger: Logger
 

@@ -47,7 +47,8 @@ struct SchedulerCommand: AsyncParsableCommand {
         let services = ProcessServices.scheduler(
             client: client, defaults: defaults, lease: .seconds(leaseSeconds), tick: .seconds(tickSeconds),
             maintenance: maintenance.settings, logger: logger)
-        let extra = metrics.services(logger: logger) + database.supervision(logger: logger)
+        let extra = metrics.services(disk: database.diskWatch(client: client, logger: logger).condition, logger: logger)
+                + database.supervision(client: client, logger: logger)
         try await ProcessRunner(client: client, schema: database.schemaPolicy, services: services + extra, logger: logger)
             .runUntilSignalled()
     }

@@ -50,8 +50,9 @@ struct ServeCommand: AsyncParsableCommand {
         let client = try database.client(of: url, logger: logger)
         let services = ProcessServices.server(
             client: client, configuration: .init(host: host, port: port, access: access), defaults: defaults,
+            disk: database.diskWatch(client: client, logger: logger).condition,
             onListening: { port in logger.info("buddi API listening", metadata: ["port": "\(port)"]) }, logger: logger)
-        try await ProcessRunner(client: client, schema: database.schemaPolicy, services: services + database.supervision(logger: logger), logger: logger)
+        try await ProcessRunner(client: client, schema: database.schemaPolicy, services: services + database.supervision(client: client, logger: logger), logger: logger)
             .runUntilSignalled()
     }
 }

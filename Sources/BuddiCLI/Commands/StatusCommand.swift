@@ -18,7 +18,10 @@ struct StatusCommand: AsyncParsableCommand {
         let logger = BuddiLogging.root
         let defaults = try BuddiEnvironment.current.scheduler()
         let status = try await database.withDatabase(logger: logger) { client, _ in
-            try await ClusterStatus.read(client: client, settings: SchedulerSettingsStore(client: client, defaults: defaults, logger: logger), logger: logger)
+            var status = try await ClusterStatus.read(
+                client: client, settings: SchedulerSettingsStore(client: client, defaults: defaults, logger: logger), logger: logger)
+            status.databaseDisk = database.diskWatch(client: client, logger: logger).condition()
+            return status
         }
         print(json ? try ControlJSON.encode(status, pretty: true) : StatusText(status: status).text)
     }
@@ -63,6 +66,10 @@ struct StatusText {
         let day = status.last24h
         lines.append("last 24 h:      fetches \(day.fetchesSucceeded) ok / \(day.fetchesFailed) failed (success \(percent(day.fetchSuccessRate))), "
             + "conversations \(day.conversationsProcessed) processed / \(day.conversationsFailed) failed (errors \(percent(day.processingErrorRate)))")
+        if let disk = status.databaseDisk {
+            let free = disk.freeBytes.map { ", \(ByteCountFormatter.string(fromByteCount: $0, countStyle: .binary)) free" } ?? ""
+            lines.append("database disk:  " + (disk.full ? "FULL: \(disk.reason ?? "")" : "ok") + free)
+        }
         return lines.joined(separator: "\n")
     }
 

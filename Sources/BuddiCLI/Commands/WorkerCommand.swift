@@ -101,7 +101,8 @@ struct WorkerCommand: AsyncParsableCommand {
             }
             let services = ProcessServices.worker(
                 client: client, registry: registry, configuration: workerConfiguration, maintenance: maintenance.settings, logger: logger)
-            let extra = metrics.services(logger: logger) + database.supervision(logger: logger)
+            let extra = metrics.services(disk: database.diskWatch(client: client, logger: logger).condition, logger: logger)
+                + database.supervision(client: client, logger: logger)
             try await ProcessRunner(client: client, schema: database.schemaPolicy, services: services + extra, logger: logger)
                 .runUntilSignalled()
         }

@@ -1,3 +1,4 @@
+import PostgresResilience
 import BuddiLedger
 import BuddiPipeline
 import JobQueue
@@ -15,7 +16,7 @@ enum ClusterMaintenance {
 
     /// The engine's maintainer, with the pipeline's hooks and leader-only duties (sealing the
     /// ledger, sweeping stranded conversations), to run beside a process's own services.
-    static func services(client: PostgresClient, settings: MaintenanceSettings, logger: Logger) -> [any Service] {
+    static func services(client: DatabaseClient, settings: MaintenanceSettings, logger: Logger) -> [any Service] {
         let configuration = QueueMaintainer.Configuration(
             electionName: electionName, leaseDuration: settings.leaseDuration, rescueInterval: settings.rescueInterval)
         return [QueueMaintainer(

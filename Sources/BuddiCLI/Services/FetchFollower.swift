@@ -1,3 +1,4 @@
+import PostgresResilience
 import BuddiPipeline
 import Foundation
 import JobQueue
@@ -9,11 +10,11 @@ import PostgresNIO
 /// job was discarded is picked up again by the maintenance leader's sweep; one that nothing will
 /// process ends the wait with an error). Reports each change.
 struct FetchFollower {
-    let client: PostgresClient
+    let client: DatabaseClient
     let logger: Logger
 
     /// A follower reading through `client`.
-    init(client: PostgresClient, logger: Logger) {
+    init(client: DatabaseClient, logger: Logger) {
         self.client = client
         self.logger = logger
     }

@@ -1,3 +1,4 @@
+import PostgresResilience
 import JobQueue
 import PostgresNIO
 
@@ -32,7 +33,7 @@ struct ProbeFailure: Error, CustomStringConvertible {
 /// The probe job's handler.
 enum ProbeJob {
     /// Registers the probe handler, recording runs through `client`.
-    static func register(into registry: inout JobRegistry, client: PostgresClient) {
+    static func register(into registry: inout JobRegistry, client: DatabaseClient) {
         registry.register(ProbeArgs.self) { args, context in
             if let sleepMs = args.sleepMs, sleepMs > 0 { try await Task.sleep(for: .milliseconds(sleepMs)) }
             if context.attempt <= Int32(args.failAttempts ?? 0) {

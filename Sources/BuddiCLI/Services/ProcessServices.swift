@@ -1,3 +1,4 @@
+import PostgresResilience
 import BuddiAPI
 import BuddiHTTP
 import BuddiLedger
@@ -13,7 +14,7 @@ import ServiceLifecycle
 enum ProcessServices {
     /// The jobs a worker runs: the pipeline's `fetch` and `process` (with its hooks), and the
     /// diagnostic `probe`.
-    static func workerRegistry(client: PostgresClient, api: BuddiAPIClient, logger: Logger) -> JobRegistry {
+    static func workerRegistry(client: DatabaseClient, api: BuddiAPIClient, logger: Logger) -> JobRegistry {
         var registry = JobRegistry()
         ProbeJob.register(into: &registry, client: client)
         Pipeline.register(into: &registry, client: client, api: api, ledger: PostgresLedger(client: client, logger: logger), logger: logger)
@@ -22,7 +23,7 @@ enum ProcessServices {
 
     /// A worker process: `workers` engines running `registry`, and the cluster's maintenance.
     static func worker(
-        client: PostgresClient, registry: JobRegistry, configuration: WorkerConfiguration, workers: Int = 1,
+        client: DatabaseClient, registry: JobRegistry, configuration: WorkerConfiguration, workers: Int = 1,
         maintenance: MaintenanceSettings, logger: Logger
     ) -> [any Service] {
         let engines: [any Service] = (0..<workers).map { index in
@@ -37,7 +38,7 @@ enum ProcessServices {
     /// enqueues the scheduled fetches while it leads, and takes part in maintenance (unless
     /// `maintenance` is nil: another service of the process does).
     static func scheduler(
-        client: PostgresClient, defaults: SchedulerDefaults, lease: Duration, tick: Duration, maintenance: MaintenanceSettings?,
+        client: DatabaseClient, defaults: SchedulerDefaults, lease: Duration, tick: Duration, maintenance: MaintenanceSettings?,
         logger: Logger
     ) -> [any Service] {
         let elector = LeaderElector(name: Scheduler.electionName, client: client, ttl: lease, renewInterval: lease / 3, logger: logger)
@@ -48,15 +49,16 @@ enum ProcessServices {
             + (maintenance.map { ClusterMaintenance.services(client: client, settings: $0, logger: logger) } ?? [])
     }
 
-    /// A server process: the HTTP API, with this process's own metrics after the cluster's.
+    /// A server process: the HTTP API, with this process's own metrics after the cluster's, and
+    /// the database's disk as `disk` tells it.
     static func server(
-        client: PostgresClient, configuration: APIServer.Configuration, defaults: SchedulerDefaults,
-        onListening: @escaping @Sendable (Int) async -> Void, logger: Logger
+        client: DatabaseClient, configuration: APIServer.Configuration, defaults: SchedulerDefaults,
+        disk: @escaping @Sendable () -> DiskCondition, onListening: @escaping @Sendable (Int) async -> Void, logger: Logger
     ) -> [any Service] {
         _ = ProcessMetrics.registry
         return [APIServer(
             configuration: configuration, client: client, schedulerDefaults: defaults, processMetrics: ProcessMetrics.render,
-            onListening: onListening, logger: logger)]
+            disk: disk, onListening: onListening, logger: logger)]
     }
 }
 

@@ -1,3 +1,4 @@
+import PostgresResilience
 import ArgumentParser
 import BuddiPipeline
 import BuddiRuntime
@@ -40,7 +41,7 @@ struct MaintenanceOptions: ParsableArguments {
     }
 
     /// The maintainer and the leader-only duties.
-    func services(client: PostgresClient, logger: Logger) -> [any Service] {
+    func services(client: DatabaseClient, logger: Logger) -> [any Service] {
         ClusterMaintenance.services(client: client, settings: settings, logger: logger)
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import BuddiHTTP
 import Logging
+import PostgresResilience
 import ServiceLifecycle
 
 /// `--metrics-port`: serve this process's own metrics for Prometheus.
@@ -17,10 +18,12 @@ struct MetricsOptions: ParsableArguments {
         }
     }
 
-    /// The metrics endpoint as a service, if asked for (bootstrapping the metrics backend).
-    func services(logger: Logger) -> [any Service] {
+    /// The metrics endpoint as a service, if asked for (bootstrapping the metrics backend), with
+    /// the database's disk as `disk` tells it.
+    func services(disk: @escaping @Sendable () -> DiskCondition, logger: Logger) -> [any Service] {
         guard let metricsPort else { return [] }
         _ = ProcessMetrics.registry
-        return [MetricsServer(host: metricsHost, port: metricsPort, render: ProcessMetrics.render, logger: logger)]
+        let render: @Sendable () -> String = { ProcessMetrics.render() + DiskMetrics.render(disk()) }
+        return [MetricsServer(host: metricsHost, port: metricsPort, render: render, logger: logger)]
     }
 }

@@ -109,14 +109,14 @@ package struct APIBenchmark: Sendable {
     /// database's settings as the migrations left them (`jit`), as a process started after
     /// `buddi migrate` would.
     private func measure(in database: DatabaseURL) async throws -> APIBenchReport {
-        let filling = PostgresClient(configuration: database.clientConfiguration, backgroundLogger: logger)
+        let filling = DatabaseClient(configuration: database.clientConfiguration, backgroundLogger: logger)
         let (fetchRuns, fillSeconds) = try await withServicesRunning(client: filling, logger: logger) {
             try await BuddiSchema.migrator(client: filling, logger: logger).migrate()
             let start = ContinuousClock.now
             let fetchRuns = try await fill(client: filling)
             return (fetchRuns, (ContinuousClock.now - start).inSeconds)
         }
-        let client = PostgresClient(configuration: database.clientConfiguration, backgroundLogger: logger)
+        let client = DatabaseClient(configuration: database.clientConfiguration, backgroundLogger: logger)
         return try await withServicesRunning(client: client, logger: logger) {
             let endpoints = try await timeEndpoints(client: client)
             let operatorQueries = try await timeOperatorQueries(client: client)
@@ -130,7 +130,7 @@ package struct APIBenchmark: Sendable {
 
     /// Inserts the rows chunk by chunk, then vacuums and analyzes as autovacuum would have on a
     /// long-lived database; returns how many fetch runs.
-    private func fill(client: PostgresClient) async throws -> Int {
+    private func fill(client: DatabaseClient) async throws -> Int {
         let fetchRuns = max(1, jobs / 1000)
         let total = conversations + jobs
         var done = 0
@@ -187,7 +187,7 @@ package struct APIBenchmark: Sendable {
         ]
     }
 
-    private func timeEndpoints(client: PostgresClient) async throws -> [APIBenchReport.Timing] {
+    private func timeEndpoints(client: DatabaseClient) async throws -> [APIBenchReport.Timing] {
         let (ports, announce) = AsyncStream.makeStream(of: Int.self)
         let server = APIServer(
             configuration: .init(host: "127.0.0.1", port: 0), client: client, schedulerDefaults: SchedulerDefaults(),
@@ -214,7 +214,7 @@ package struct APIBenchmark: Sendable {
         }
     }
 
-    private func timeOperatorQueries(client: PostgresClient) async throws -> [APIBenchReport.Timing] {
+    private func timeOperatorQueries(client: DatabaseClient) async throws -> [APIBenchReport.Timing] {
         let logger = logger
         let settings = SchedulerSettingsStore(client: client, defaults: SchedulerDefaults(), logger: logger)
         var timings = [try await time("buddi status") { _ in

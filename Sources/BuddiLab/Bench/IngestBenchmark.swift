@@ -118,7 +118,7 @@ package struct IngestBenchmark: Sendable {
     }
 
     private func measure(in database: DatabaseURL) async throws -> IngestBenchReport {
-        let client = PostgresClient(configuration: database.clientConfiguration, backgroundLogger: logger)
+        let client = DatabaseClient(configuration: database.clientConfiguration, backgroundLogger: logger)
         let simulator = SimulatorConfiguration(port: 0, apiKey: "bench", memoryCount: memories)
         return try await withServicesRunning(client: client, logger: logger) {
             try await BuddiSchema.migrator(client: client, logger: logger).migrate()
@@ -135,7 +135,7 @@ package struct IngestBenchmark: Sendable {
         }
     }
 
-    private func drain(client: PostgresClient, api: BuddiAPIClient, database: DatabaseURL, apiBaseURL: String) async throws -> IngestBenchReport {
+    private func drain(client: DatabaseClient, api: BuddiAPIClient, database: DatabaseURL, apiBaseURL: String) async throws -> IngestBenchReport {
         let queue = Pipeline.queue(client: client, logger: logger)
         let processes = try workerExecutable.map { try WorkerProcesses(
             executable: $0, count: workers, concurrency: concurrency, database: database, apiBaseURL: apiBaseURL) }

@@ -116,7 +116,7 @@ final class RunCounter: Sendable {
 
 /// The queue benchmark, on a queue of its own that it deletes afterwards.
 package struct QueueBenchmark: Sendable {
-    let client: PostgresClient
+    let client: DatabaseClient
     let logger: Logger
     let jobs: Int
     let workers: Int
@@ -132,7 +132,7 @@ package struct QueueBenchmark: Sendable {
     /// `jobs` no-op jobs drained by `workers` workers claiming `batch` at a time, then the
     /// pick-up latency of `pickupJobs` jobs enqueued one by one.
     package init(
-        client: PostgresClient, logger: Logger, jobs: Int, workers: Int, batch: Int,
+        client: DatabaseClient, logger: Logger, jobs: Int, workers: Int, batch: Int,
         completionDelay: Duration = WorkerConfiguration.defaultCompletionDelay, pickupJobs: Int, baseline: Bool = false,
         progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }
     ) {

@@ -1,3 +1,4 @@
+import PostgresResilience
 import Foundation
 import Logging
 import PostgresNIO
@@ -8,7 +9,7 @@ import PostgresNIO
 /// no leases, attempts, error history or notifications. It also times the bare INSERT+COMMIT
 /// round trip, the floor under any enqueue's latency.
 struct RawQueueBaseline {
-    let client: PostgresClient
+    let client: DatabaseClient
     let logger: Logger
     let jobs: Int
     var connections = 4

@@ -50,7 +50,7 @@ package struct SoakBenchmark: Sendable {
     /// Soaks, then drops the scratch database.
     package func run() async throws -> SoakBenchReport {
         try await ScratchDatabase.with(prefix: "buddi_soak", on: serverURL, logger: logger) { database in
-            let client = PostgresClient(configuration: database.clientConfiguration, backgroundLogger: logger)
+            let client = DatabaseClient(configuration: database.clientConfiguration, backgroundLogger: logger)
             return try await withServicesRunning(client: client, logger: logger) {
                 try await BuddiSchema.migrator(client: client, logger: logger).migrate()
                 var rate = self.rate ?? 0
@@ -60,12 +60,12 @@ package struct SoakBenchmark: Sendable {
         }
     }
 
-    private static func halfOfMaximum(client: PostgresClient, logger: Logger, workers: Int, batch: Int) async throws -> Int {
+    private static func halfOfMaximum(client: DatabaseClient, logger: Logger, workers: Int, batch: Int) async throws -> Int {
         let maximum = try await QueueBenchmark(client: client, logger: logger, jobs: 5000, workers: workers, batch: batch, pickupJobs: 20).run()
         return Int(maximum.jobsPerSecond / 2)
     }
 
-    private func soak(client: PostgresClient, rate: Int) async throws -> SoakBenchReport {
+    private func soak(client: DatabaseClient, rate: Int) async throws -> SoakBenchReport {
         let queueName = "soak"
         let window = Mutex<(completed: Int, latencies: [Double])>((0, []))
         var registry = JobRegistry()
@@ -124,7 +124,7 @@ package struct SoakBenchmark: Sendable {
         }
     }
 
-    private static func tableFigures(client: PostgresClient, logger: Logger) async throws -> SoakBenchReport.Sample {
+    private static func tableFigures(client: DatabaseClient, logger: Logger) async throws -> SoakBenchReport.Sample {
         let rows = try await client.query("""
             SELECT pg_relation_size('jobs'), pg_indexes_size('jobs'), n_live_tup, n_dead_tup, autovacuum_count
             FROM pg_stat_user_tables WHERE relname = 'jobs'

@@ -1,3 +1,4 @@
+import PostgresResilience
 import Foundation
 import Logging
 import PostgresNIO
@@ -26,7 +27,7 @@ final class WorkerProcesses: Sendable {
     }
 
     /// Waits until every worker has registered (so the clock starts with them ready).
-    func waitUntilRegistered(client: PostgresClient, logger: Logger) async throws {
+    func waitUntilRegistered(client: DatabaseClient, logger: Logger) async throws {
         let deadline = ContinuousClock.now + .seconds(60)
         while ContinuousClock.now < deadline {
             if let exited = processes.first(where: { $0.poll() != nil }) {

@@ -13,7 +13,7 @@ import PostgresResilience
 final class ChaosLab: @unchecked Sendable {
     let cluster: ChaosCluster
     let database: DatabaseURL
-    let client: PostgresClient
+    let client: DatabaseClient
     let simulator: BuddiSimulator
     let apiURL: URL
     let logger: Logger
@@ -39,7 +39,7 @@ final class ChaosLab: @unchecked Sendable {
         let knownUpstream: Bool
     }
 
-    init(cluster: ChaosCluster, database: DatabaseURL, client: PostgresClient, simulator: BuddiSimulator, apiURL: URL, logger: Logger) {
+    init(cluster: ChaosCluster, database: DatabaseURL, client: DatabaseClient, simulator: BuddiSimulator, apiURL: URL, logger: Logger) {
         self.cluster = cluster
         self.database = database
         self.client = client
@@ -65,7 +65,7 @@ final class ChaosLab: @unchecked Sendable {
         cluster: ChaosCluster, database: DatabaseURL, simulator configuration: SimulatorConfiguration, logger: Logger,
         _ body: @Sendable (ChaosLab) async throws -> ChaosResult
     ) async throws -> ChaosResult {
-        let client = PostgresClient(configuration: database.clientConfiguration, backgroundLogger: logger)
+        let client = DatabaseClient(configuration: database.clientConfiguration, backgroundLogger: logger)
         return try await withServicesRunning(client: client, logger: logger) {
             try await BuddiSchema.migrator(client: client, logger: logger).migrate()
             // Fetches are the scenario's to start: scheduling is off, the scheduler process only

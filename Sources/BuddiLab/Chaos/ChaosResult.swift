@@ -39,8 +39,6 @@ package struct ChaosResult: Codable, Sendable {
             auditFindings: 0, recoverySeconds: nil, seconds: 0, faults: "-", problems: [], skipped: reason)
     }
 
-    /// The longest recovery a restart may take.
-    static let recoveryBound = 10.0
 
     /// One line with its figures.
     package var line: String {
@@ -80,8 +78,8 @@ package struct ChaosResult: Codable, Sendable {
             result.problems.append("audit: \(finding.count) \(finding.description), e.g. \(finding.examples.prefix(2))")
         }
         if !sealingChecked, let problem = await lab.sealingProblem() { result.problems.append(problem) }
-        if let recovery, recovery > recoveryBound {
-            result.problems.append(String(format: "storing resumed %.1f s after the database came back (bound %.0f s)", recovery, recoveryBound))
+        if let recovery, recovery > OutageCast.recoveryBound.inSeconds {
+            result.problems.append(String(format: "storing resumed %.1f s after the database came back (bound %.0f s)", recovery, OutageCast.recoveryBound.inSeconds))
         }
         return result
     }

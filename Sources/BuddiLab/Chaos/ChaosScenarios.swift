@@ -22,6 +22,10 @@ package enum ChaosScenario: String, CaseIterable, Sendable {
     case badMemories = "bad-memories"
     /// A fetch that runs past its timeout, attempt after attempt.
     case hungFetch = "hung-fetch"
+    /// PostgreSQL down for minutes mid-ingest, under workers, a scheduler and serve.
+    case longOutage = "long-outage"
+    /// The cluster on a small filesystem that fills mid-ingest, and is freed a while later.
+    case diskFull = "disk-full"
 }
 
 /// How big a chaos run is: the README's full form, or the short one CI runs.
@@ -32,11 +36,17 @@ package struct ChaosScale: Sendable {
     var restarts: Int
     var arrivalRounds: Int
     var timeout: Duration
+    /// How long the long outage lasts.
+    var outage: Duration
+    /// How long the disk stays full.
+    var diskFull: Duration
 
     /// The README's form.
-    package static let full = ChaosScale(memories: 20_000, kills: 6, restarts: 3, arrivalRounds: 8, timeout: .seconds(600))
+    package static let full = ChaosScale(
+        memories: 20_000, kills: 6, restarts: 3, arrivalRounds: 8, timeout: .seconds(600), outage: .seconds(180), diskFull: .seconds(60))
     /// The form CI runs.
-    package static let short = ChaosScale(memories: 3_000, kills: 3, restarts: 3, arrivalRounds: 4, timeout: .seconds(240))
+    package static let short = ChaosScale(
+        memories: 3_000, kills: 3, restarts: 3, arrivalRounds: 4, timeout: .seconds(240), outage: .seconds(30), diskFull: .seconds(15))
 }
 
 /// Runs the scenarios against one cluster.
@@ -62,10 +72,12 @@ package struct ChaosRunner: Sendable {
         case .apiFaults: try await InputChaos(cluster: cluster, scale: scale, seed: seed).apiFaults()
         case .badMemories: try await InputChaos(cluster: cluster, scale: scale, seed: seed).badMemories()
         case .hungFetch: try await InputChaos(cluster: cluster, scale: scale, seed: seed).hungFetch()
+        case .longOutage: try await longOutage()
+        case .diskFull: try await DiskFullChaos(runner: self).run()
         }
     }
 
-    private func simulator(memories: Int, faults: FaultPlan = FaultPlan()) -> SimulatorConfiguration {
+    func simulator(memories: Int, faults: FaultPlan = FaultPlan()) -> SimulatorConfiguration {
         SimulatorConfiguration(port: 0, apiKey: "chaos", memoryCount: memories, seed: seed, faults: faults)
     }
 
@@ -105,104 +117,46 @@ package struct ChaosRunner: Sendable {
 
     private func postgresRestart() async throws -> ChaosResult {
         try await ChaosLab.with(cluster: cluster, name: "restart", simulator: simulator(memories: scale.memories), logger: cluster.logger) { lab in
-            try startWorkers(lab)
-            // It campaigns for maintenance too: when it leads, its sweep must be as quick as the workers'.
-            try lab.start("scheduler", [
-                "scheduler", "--tick-seconds", "1", "--lease-seconds", "6", "--rescue-interval-seconds", "1", "--maintenance-lease-seconds", "6",
-                "--sweep-interval-seconds", "2", "--sweep-grace-seconds", "10",
-            ])
-            let port = Int.random(in: 20_000...40_000)
-            try lab.start("serve", ["serve", "--port", "\(port)"])
+            let cast = try OutageCast(lab)
             let started = ContinuousClock.now
             try await lab.requestFetch(maximum: scale.memories)
             var problems: [String] = []
             var recoveries: [Double] = []
-            // As systemd would, a process that exits by itself is started again, and counted.
-            let supervisor = Task { () -> [ChaosLab.Crash] in
-                var crashes: [ChaosLab.Crash] = []
-                while !Task.isCancelled {
-                    crashes += (try? lab.restartCrashed()) ?? []
-                    try? await Task.sleep(for: .milliseconds(250))
-                }
-                return crashes
-            }
             for round in 1...scale.restarts {
                 // Crash at a quarter, a half, three quarters of the way.
-                let target = scale.memories * round / (scale.restarts + 1)
-                while let progress = await lab.progress(), progress.stored + progress.processed < 2 * target {
-                    try await Task.sleep(for: .milliseconds(50))
-                }
+                try await cast.waitForProgress(scale.memories * round / (scale.restarts + 1))
                 // The second restart is a clean one (fast shutdown: sessions are told 57P01).
                 try lab.cluster.embedded.stop(mode: round == 2 ? .fast : .immediate)
-                // While it is down, /health answers 503 within a second.
-                let health = await ChaosHealth.probe(port: port)
-                if health.status != 503 || health.seconds > 1 {
-                    problems.append(String(format: "/health during the outage: %@ after %.2f s (want 503 within 1 s)", health.status.map(String.init) ?? "no answer", health.seconds))
-                }
+                problems += await cast.checkHealthDown()
                 try await Task.sleep(for: .seconds(1))
                 try await lab.cluster.start()
-                recoveries.append(try await recoveryTime(lab))
+                recoveries.append(try await lab.recoveryTime())
             }
-            let settled = try await lab.settle(within: scale.timeout)
-            supervisor.cancel()
-            let crashes = await supervisor.value + (try lab.restartCrashed())
-            for crash in crashes where !crash.knownUpstream {
-                problems.append("\(crash.name) exited during the outages: status \(crash.status)")
-            }
-            var upstream = crashes.filter(\.knownUpstream).map(\.name)
-            let health = await ChaosHealth.probe(port: port)
-            if health.status != 200 { problems.append("/health after the outages: \(health.status.map(String.init) ?? "no answer")") }
-            if let sealing = await lab.sealingProblem() { problems.append(sealing) }
-            let stopped = await sigtermAll(lab)
-            problems += stopped.problems
-            upstream += stopped.upstream
-            return try await ChaosResult.measure(
-                lab, scenario: ChaosScenario.postgresRestart.rawValue, expected: Set(await lab.simulator.memoryIDs()),
-                settled: settled, recovery: recoveries.max(), started: started,
-                faults: "\(scale.restarts) restarts (pg_ctl stop -m immediate, the second -m fast) under 3 workers, a scheduler and serve, \(scale.memories) memories"
-                    + (upstream.isEmpty ? "" : "; ended by PostgresNIO's row-stream precondition (upstream, restarted as systemd would): \(upstream.joined(separator: ", "))"),
-                problems: problems, sealingChecked: true)
+            return try await cast.finish(
+                scenario: .postgresRestart, started: started, recovery: recoveries.max(), problems: problems, timeout: scale.timeout,
+                faults: "\(scale.restarts) restarts (pg_ctl stop -m immediate, the second -m fast) under 3 workers, a scheduler and serve, \(scale.memories) memories")
         }
     }
 
-    /// Time from the database accepting connections to conversations being stored or processed
-    /// again (zero when nothing is left to do).
-    private func recoveryTime(_ lab: ChaosLab) async throws -> Double {
-        let back = ContinuousClock.now
-        var baseline: (stored: Int, processed: Int)?
-        while ContinuousClock.now - back < .seconds(60) {
-            if let now = await lab.progress() {
-                if let baseline, now.stored > baseline.stored || now.processed > baseline.processed {
-                    return (ContinuousClock.now - back).inSeconds
-                }
-                if baseline == nil { baseline = now }
-                if await lab.isSettled() { return 0 }
-            }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        return (ContinuousClock.now - back).inSeconds
-    }
+    // MARK: 9. A long outage
 
-    /// SIGTERMs every process and checks each exits 0 within its grace period.
-    /// A process that had hit PostgresNIO's row-stream precondition (its backtrace takes
-    /// seconds to write) is named in `upstream` instead.
-    private func sigtermAll(_ lab: ChaosLab) async -> (problems: [String], upstream: [String]) {
-        var problems: [String] = []
-        var upstream: [String] = []
-        for name in lab.processNames { lab.process(name)?.signal(SIGTERM) }
-        for name in lab.processNames {
-            let status: Int32?? = try? await lab.process(name)?.wait(timeout: .seconds(20))
-            guard let exited = status ?? nil else {
-                problems.append("\(name) still running 20 s after SIGTERM")
-                continue
-            }
-            if exited != 0, ChaosLab.isKnownUpstreamCrash(lab.process(name)?.output ?? "") {
-                upstream.append(name)
-            } else if exited != 0 {
-                problems.append("\(name) exited \(exited) after SIGTERM")
-            }
+    private func longOutage() async throws -> ChaosResult {
+        try await ChaosLab.with(cluster: cluster, name: "long-outage", simulator: simulator(memories: scale.memories), logger: cluster.logger) { lab in
+            let cast = try OutageCast(lab)
+            let started = ContinuousClock.now
+            try await lab.requestFetch(maximum: scale.memories)
+            try await cast.waitForProgress(scale.memories / 2)
+            try lab.cluster.embedded.stop(mode: .immediate)
+            var problems = await cast.checkHealthDown()
+            try await Task.sleep(for: scale.outage)
+            try await lab.cluster.start()
+            async let health = cast.healthBack()
+            let recovery = try await lab.recoveryTime()
+            problems += await health
+            return try await cast.finish(
+                scenario: .longOutage, started: started, recovery: recovery, problems: problems, timeout: scale.timeout,
+                faults: "PostgreSQL down \(Int(scale.outage.inSeconds)) s (pg_ctl stop -m immediate) halfway through, under 3 workers, a scheduler and serve, \(scale.memories) memories")
         }
-        return (problems, upstream)
     }
 
     // MARK: 3. SIGTERM
@@ -215,7 +169,7 @@ package struct ChaosRunner: Sendable {
             while let progress = await lab.progress(), progress.stored < scale.memories / 3 {
                 try await Task.sleep(for: .milliseconds(50))
             }
-            let stopped = await sigtermAll(lab)
+            let stopped = await lab.sigtermAll()
             try startWorkers(lab)
             let settled = try await lab.settle(within: scale.timeout)
             return try await ChaosResult.measure(

@@ -1,3 +1,4 @@
+import PostgresResilience
 import Foundation
 import Logging
 import PostgresNIO
@@ -29,7 +30,7 @@ package struct ActivitySeries: Sendable, Equatable {
     package var buckets: [Bucket]
 
     /// Reads the series ending with the current bucket.
-    package static func read(_ span: Span, client: PostgresClient, logger: Logger) async throws -> ActivitySeries {
+    package static func read(_ span: Span, client: DatabaseClient, logger: Logger) async throws -> ActivitySeries {
         let rows = try await client.query(PostgresQuery(unsafeSQL: """
             WITH buckets AS (
                 SELECT generate_series(date_trunc('\(span.unit)', now()) - interval '1 \(span.unit)' * \(span.buckets - 1),

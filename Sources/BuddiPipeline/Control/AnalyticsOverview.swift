@@ -1,3 +1,4 @@
+import PostgresResilience
 import Foundation
 import Logging
 import PostgresNIO
@@ -25,7 +26,7 @@ package struct AnalyticsOverview: Sendable {
     package var engagementHistogram: [Int]
 
     /// Reads it.
-    package static func read(client: PostgresClient, logger: Logger) async throws -> AnalyticsOverview {
+    package static func read(client: DatabaseClient, logger: Logger) async throws -> AnalyticsOverview {
         var days: [SentimentDay] = []
         for try await (day, positive, neutral, negative) in try await client.query("""
             SELECT date_trunc('day', memory_created_at), count(*) FILTER (WHERE sentiment_label = 'positive'),

@@ -1,3 +1,4 @@
+import PostgresResilience
 import Foundation
 import JobQueue
 import Logging
@@ -14,7 +15,7 @@ package enum ClusterMetrics {
     static let fetchDurationBuckets: [Double] = [1, 5, 15, 30, 60, 120, 300, 600, 1800]
 
     /// Renders every metric family.
-    package static func render(client: PostgresClient, logger: Logger) async throws -> String {
+    package static func render(client: DatabaseClient, logger: Logger) async throws -> String {
         var text = PrometheusText()
         let queue = Pipeline.queue(client: client, logger: logger)
         text.family("buddi_jobs", type: "gauge", help: "Jobs in the queue table by queue and state.")
@@ -82,32 +83,5 @@ package enum ClusterMetrics {
             text.sample("buddi_api_errors_total", ["kind": kind], Double(count))
         }
         return text.output
-    }
-}
-
-/// Writes the Prometheus text exposition format.
-struct PrometheusText {
-    private(set) var output = ""
-
-    mutating func family(_ name: String, type: String, help: String) {
-        output += "# HELP \(name) \(help)\n# TYPE \(name) \(type)\n"
-    }
-
-    mutating func sample(_ name: String, _ labels: [String: String], _ value: Double) {
-        output += name
-        if !labels.isEmpty {
-            let pairs = labels.sorted { $0.key < $1.key }.map { "\($0.key)=\"\(Self.escape($0.value))\"" }
-            output += "{" + pairs.joined(separator: ",") + "}"
-        }
-        output += " \(Self.number(value))\n"
-    }
-
-    static func number(_ value: Double) -> String {
-        value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
-    }
-
-    static func escape(_ value: String) -> String {
-        value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
-            .replacingOccurrences(of: "\n", with: "\\n")
     }
 }

@@ -30,6 +30,8 @@ package struct ClusterStatus: Codable, Sendable {
     package var queue: Queue
     package var conversations: ConversationCounts
     package var last24h: LastDay
+    /// The database's disk, as the process answering knows it.
+    package var databaseDisk: DiskCondition?
 
     /// The counts of a finished fetch.
     package struct FetchSummary: Codable, Sendable {
@@ -148,6 +150,7 @@ package struct ClusterStatus: Codable, Sendable {
         case lastFetch = "last_fetch"
         case nextFetchTime = "next_fetch_time"
         case fetchInProgress = "fetch_in_progress"
+        case databaseDisk = "database_disk"
         case fetchInProgressJobID = "fetch_in_progress_job_id"
         case last24h = "last_24h"
     }
@@ -156,7 +159,7 @@ package struct ClusterStatus: Codable, Sendable {
 extension ClusterStatus {
     /// Reads the status now: its independent parts at once, each on a connection of its own, so
     /// the status takes about as long as its slowest part rather than the sum of them.
-    package static func read(client: PostgresClient, settings: SchedulerSettingsStore, logger: Logger) async throws -> ClusterStatus {
+    package static func read(client: DatabaseClient, settings: SchedulerSettingsStore, logger: Logger) async throws -> ClusterStatus {
         let requests = FetchRequests(client: client, settings: settings, logger: logger)
         let queue = Pipeline.queue(client: client, logger: logger)
         async let conversationCounts = ConversationCounts.read(client: client, logger: logger)
@@ -207,7 +210,7 @@ extension ClusterStatus {
 
 extension ClusterStatus.ConversationCounts {
     /// The counts now; `exactly` counts every row (for a benchmark's or a check's figures).
-    package static func read(client: PostgresClient, logger: Logger, exactly: Bool = false) async throws -> Self {
+    package static func read(client: DatabaseClient, logger: Logger, exactly: Bool = false) async throws -> Self {
         var counts = BoundedCounts(client: client, logger: logger, cap: exactly ? nil : BoundedCount.defaultCap)
         let total = try await counts.count("conversations")
         let processed = try await counts.count("conversations", "processing_state = \(ProcessingState.processed.sql)")
@@ -219,7 +222,7 @@ extension ClusterStatus.ConversationCounts {
 }
 
 extension ClusterStatus {
-    private static func lastDay(client: PostgresClient, logger: Logger) async throws -> LastDay {
+    private static func lastDay(client: DatabaseClient, logger: Logger) async throws -> LastDay {
         var counts = BoundedCounts(client: client, logger: logger)
         let day = "now() - interval '24 hours'"
         let succeeded = try await counts.count("fetch_runs", "requested_at > \(day) AND outcome = \(FetchOutcome.succeeded.sql)")
@@ -255,12 +258,12 @@ extension ClusterStatus {
 
 /// Several ``BoundedCount``s, and whether all of them were exact.
 struct BoundedCounts {
-    let client: PostgresClient
+    let client: DatabaseClient
     let logger: Logger
     let cap: Int?
     private(set) var exact = true
 
-    init(client: PostgresClient, logger: Logger, cap: Int? = BoundedCount.defaultCap) {
+    init(client: DatabaseClient, logger: Logger, cap: Int? = BoundedCount.defaultCap) {
         self.client = client
         self.logger = logger
         self.cap = cap

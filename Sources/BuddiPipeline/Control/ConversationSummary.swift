@@ -1,3 +1,4 @@
+import PostgresResilience
 import Logging
 import PostgresNIO
 
@@ -9,7 +10,7 @@ package struct ConversationSummary: Sendable {
     package var topTopics: [(topic: String, count: Int)]
 
     /// Reads the summary now.
-    package static func read(client: PostgresClient, topics: Int = 5, logger: Logger) async throws -> ConversationSummary {
+    package static func read(client: DatabaseClient, topics: Int = 5, logger: Logger) async throws -> ConversationSummary {
         var summary = ConversationSummary(sentiment: [], topTopics: [])
         for try await (label, count) in try await client.query(ControlSQL.sentimentDistribution, logger: logger).decode((String, Int64).self) {
             summary.sentiment.append((label, Int(count)))

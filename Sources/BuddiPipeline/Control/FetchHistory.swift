@@ -1,3 +1,4 @@
+import PostgresResilience
 import Logging
 import PostgresNIO
 
@@ -9,7 +10,7 @@ package struct FetchHistory: Sendable {
     package var total: Int
 
     /// Reads a page of the history.
-    package static func read(paging: Paging, client: PostgresClient, logger: Logger) async throws -> FetchHistory {
+    package static func read(paging: Paging, client: DatabaseClient, logger: Logger) async throws -> FetchHistory {
         let (runs, total) = try await FetchRun.history(limit: paging.limit, offset: paging.offset, client: client, logger: logger)
         return FetchHistory(runs: runs, total: total)
     }

@@ -1,3 +1,4 @@
+import PostgresResilience
 import Foundation
 import Logging
 import PostgresNIO
@@ -40,7 +41,7 @@ package struct RejectedMemoryPage: Codable, Sendable {
     package var offset: Int
 
     /// Reads a page.
-    package static func read(paging: Paging, client: PostgresClient, logger: Logger) async throws -> RejectedMemoryPage {
+    package static func read(paging: Paging, client: DatabaseClient, logger: Logger) async throws -> RejectedMemoryPage {
         var items: [Item] = []
         let rows = try await client.query("""
             SELECT id, buddi_id, reason, excerpt, fetch_job_id, page_cursor, position, first_seen_at, last_seen_at, times_seen

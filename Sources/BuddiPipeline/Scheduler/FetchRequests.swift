@@ -10,12 +10,12 @@ package struct FetchRequests: Sendable {
     /// Attempts a fetch job gets; failures wait the error-recovery delay between them.
     package static let maxAttempts: Int32 = 5
 
-    let client: PostgresClient
+    let client: DatabaseClient
     let settings: SchedulerSettingsStore
     let logger: Logger
 
     /// Fetch requests on the database `client` connects to, with the shared `settings`.
-    package init(client: PostgresClient, settings: SchedulerSettingsStore, logger: Logger) {
+    package init(client: DatabaseClient, settings: SchedulerSettingsStore, logger: Logger) {
         self.client = client
         self.settings = settings
         self.logger = logger

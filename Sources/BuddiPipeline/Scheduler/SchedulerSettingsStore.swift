@@ -1,15 +1,16 @@
+import PostgresResilience
 import Foundation
 import Logging
 import PostgresNIO
 
 /// Reads and changes the shared settings row, creating it with the defaults on first use.
 package struct SchedulerSettingsStore: Sendable {
-    let client: PostgresClient
+    let client: DatabaseClient
     let defaults: SchedulerDefaults
     let logger: Logger
 
     /// The settings row of the database `client` connects to; `defaults` create it on first use.
-    package init(client: PostgresClient, defaults: SchedulerDefaults, logger: Logger) {
+    package init(client: DatabaseClient, defaults: SchedulerDefaults, logger: Logger) {
         self.client = client
         self.defaults = defaults
         self.logger = logger

@@ -1,3 +1,4 @@
+import PostgresResilience
 import Foundation
 import JobQueue
 import Logging
@@ -32,7 +33,7 @@ package enum BuddiSchema {
     }
 
     /// A migrator for the whole schema.
-    package static func migrator(client: PostgresClient, logger: Logger) throws(MigrationError) -> Migrator {
+    package static func migrator(client: DatabaseClient, logger: Logger) throws(MigrationError) -> Migrator {
         Migrator(client: client, sets: try sets(), hint: applyHint, logger: logger)
     }
 }

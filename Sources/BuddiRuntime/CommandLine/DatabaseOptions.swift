@@ -24,15 +24,20 @@ package struct DatabaseOptions: ParsableArguments {
         return EmbeddedPostgres(dataDirectory: dataDirectory ?? environment.dataDirectory)
     }
 
-    /// What keeps the embedded cluster running under a long-running process: a
-    /// ``ClusterSupervisor`` when there is one, nothing against DATABASE_URL.
-    package func supervision(logger: Logger) -> [any Service] {
-        embedded.map { [ClusterSupervisor(cluster: $0, logger: logger)] } ?? []
+    /// What watches over the database under a long-running process: its disk (a ``DiskWatch``)
+    /// and, for the embedded cluster, a ``ClusterSupervisor`` that starts it again.
+    package func supervision(client: DatabaseClient, logger: Logger) -> [any Service] {
+        [diskWatch(client: client, logger: logger)] + (embedded.map { [ClusterSupervisor(cluster: $0, logger: logger)] } ?? [])
+    }
+
+    /// The watch over the disk of `client`'s database.
+    package func diskWatch(client: DatabaseClient, logger: Logger) -> DiskWatch {
+        DiskWatch(client: client, cluster: embedded, logger: logger)
     }
 
     /// A client of `url`, its sessions limited as the environment says.
-    package func client(of url: DatabaseURL, logger: Logger) throws -> PostgresClient {
-        PostgresClient(configuration: url.clientConfiguration(limits: try BuddiEnvironment.current.sessionLimits()), backgroundLogger: logger)
+    package func client(of url: DatabaseURL, logger: Logger) throws -> DatabaseClient {
+        DatabaseClient(configuration: url.clientConfiguration(limits: try BuddiEnvironment.current.sessionLimits()), backgroundLogger: logger)
     }
 
     /// The database URL: DATABASE_URL parsed, or the embedded cluster's (started if needed).
@@ -51,7 +56,7 @@ package struct DatabaseOptions: ParsableArguments {
     /// Connects, makes sure the schema is current (migrating the embedded cluster, or with
     /// `--migrate`), and runs `body` with a running client.
     package func withDatabase<T: Sendable>(
-        logger: Logger, _ body: @Sendable (PostgresClient, DatabaseURL) async throws -> T
+        logger: Logger, _ body: @Sendable (DatabaseClient, DatabaseURL) async throws -> T
     ) async throws -> T {
         let url = try await resolveURL(logger: logger)
         let client = try client(of: url, logger: logger)

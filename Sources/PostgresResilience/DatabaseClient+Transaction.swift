@@ -8,7 +8,7 @@ import PostgresNIO
 // next statement of a transaction, its ROLLBACK, a connection the pool hands out just after the
 // server went away) hangs. What is here never waits on a connection that has closed.
 
-extension PostgresClient {
+extension DatabaseClient {
     /// A transaction on a pooled connection: ``PostgresNIO/PostgresConnection/transaction(logger:_:)``.
     public func transaction<T: Sendable>(
         logger: Logger, _ body: @escaping @Sendable (PostgresConnection) async throws -> T
@@ -28,10 +28,11 @@ extension PostgresClient {
         }
     }
 
-    /// Runs one statement on an open connection, for its effect.
+    /// Runs one statement on an open connection, for its effect, to its end: a statement that
+    /// returns rows has not finished (and may yet fail) when its first row comes.
     public func execute(_ query: PostgresQuery, logger: Logger) async throws {
         try await withOpenConnection { connection in
-            _ = try await connection.query(query, logger: logger)
+            for try await _ in try await connection.query(query, logger: logger) {}
         }
     }
 }
