@@ -59,13 +59,18 @@ public final class LeaderElector: Service, Sendable {
     /// Whether this process leads now (see ``term``).
     public var isLeader: Bool { term != nil }
 
-    /// Campaigns every `renewInterval` until shutdown, then resigns so another replica takes
-    /// over at once instead of after the lease expires.
+    /// How soon a round that could not reach the database is tried again (when sooner than
+    /// `renewInterval`): an election is held within seconds of the database's return. Defaults
+    /// to 1 second.
+    public static let retryAfterFailureDefault: Duration = .seconds(1)
+
+    /// Campaigns every `renewInterval` (sooner after a failed round) until shutdown, then
+    /// resigns so another replica takes over at once instead of after the lease expires.
     public func run() async {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
-                await self.campaignOnce()
-                try? await Task.sleep(for: self.renewInterval)
+                let reached = await self.campaign() != nil
+                try? await Task.sleep(for: reached ? self.renewInterval : min(self.renewInterval, Self.retryAfterFailureDefault))
             }
         }
         await resign()
@@ -74,6 +79,11 @@ public final class LeaderElector: Service, Sendable {
     /// One round: takes or renews the lease. Returns whether this process leads afterwards.
     @discardableResult
     public func campaignOnce() async -> Bool {
+        await campaign() ?? isLeader
+    }
+
+    /// One round; whether this process leads afterwards, or nil when the round failed.
+    private func campaign() async -> Bool? {
         let started = ContinuousClock.now
         var newTerm: Int64?
         do {
@@ -86,7 +96,7 @@ public final class LeaderElector: Service, Sendable {
         } catch {
             // Unsure whether the renewal landed: keep what we had; it lapses at its deadline.
             logger.warning("leader election round failed", metadata: ["error": "\(ErrorSummary.oneLine(error))"])
-            return isLeader
+            return nil
         }
         let previous = held.withLock { held in
             let previous = held?.term

@@ -16,17 +16,16 @@ import Synchronization
 /// It forwards every call to a `PostgresClient`. That client's pool retries a connection the
 /// server refused with a backoff that grows to a minute and that nothing resets but a connection
 /// that works: after a long outage it would go on failing every call for up to a minute after
-/// the server is back. So after a failed call this client asks its pool for a connection, and
-/// keeps asking every ``probeIntervalDefault`` while the pool cannot give one and no call gets
-/// through; meanwhile it tries a new pool each time, and the first new pool that connects
-/// replaces the old. That is a few short connection attempts per interval while the server is down.
+/// the server is back. So after a failed call (or a second in which calls began and none ended)
+/// this client asks its pool for a connection, and keeps asking every ``probeIntervalDefault``
+/// while the pool cannot give one and no call gets through; meanwhile it tries a new pool each
+/// time, and the first new pool that connects replaces the old, whose waiting calls then fail at
+/// once. That is a few short connection attempts per interval while the server is down.
 public final class DatabaseClient: Sendable {
     /// How often the server is probed while it seems gone. Defaults to 1 second.
     public static let probeIntervalDefault: Duration = .seconds(1)
     /// How long a write refused for lack of space counts as a full disk. Defaults to 1 minute.
     public static let diskFullMemoryDefault: Duration = .seconds(60)
-    /// How long a replaced pool is left to finish what it had in hand. Defaults to 60 seconds.
-    static let retirementGrace: Duration = .seconds(60)
 
     /// The configuration each of its pools is made with.
     public let configuration: PostgresClient.Configuration
@@ -38,6 +37,9 @@ public final class DatabaseClient: Sendable {
     private let suspicions: AsyncStream<Void>
     /// When a call last got through, in nanoseconds after `origin`.
     private let lastSuccess = Atomic<Int64>(0)
+    /// Calls begun and ended (either way), to notice calls that wait and never end.
+    private let callsBegun = Atomic<Int>(0)
+    private let callsEnded = Atomic<Int>(0)
     private let origin = ContinuousClock.now
     /// The server's last refusal to write for lack of space, and when.
     private let diskRefusal = Mutex<(message: String, at: ContinuousClock.Instant)?>(nil)
@@ -92,23 +94,46 @@ public final class DatabaseClient: Sendable {
             }
         }
         await cancelWhenGracefulShutdown {
-            for await _ in self.suspicions {
-                await self.recover()
-                // At most one round of probes per interval, however many calls fail.
-                try? await Task.sleep(for: self.probeInterval)
+            await withDiscardingTaskGroup { group in
+                group.addTask { await self.watchForStalls() }
+                for await _ in self.suspicions {
+                    await self.recover()
+                    // At most one round of probes per interval, however many calls fail.
+                    try? await Task.sleep(for: self.probeInterval)
+                }
+                group.cancelAll()
             }
         }
         state.withLock { $0.poolRun }?.cancel()
     }
 
+    /// Every interval: calls began and none ended (they wait for a connection the pool cannot
+    /// make; the server may have gone while every connection was idle) is a failure too.
+    private func watchForStalls() async {
+        var seen = (begun: 0, ended: 0)
+        while !Task.isCancelled {
+            try? await Task.sleep(for: probeInterval)
+            let now = (begun: callsBegun.load(ordering: .relaxed), ended: callsEnded.load(ordering: .relaxed))
+            if now.begun != seen.begun, now.ended == seen.ended { suspicion.yield() }
+            seen = now
+        }
+    }
+
+    /// Notes a call begun.
+    func callBegan() {
+        callsBegun.wrappingAdd(1, ordering: .relaxed)
+    }
+
     /// Notes a call that got through.
     func succeeded() {
+        callsEnded.wrappingAdd(1, ordering: .relaxed)
         lastSuccess.store(nanoseconds(since: origin), ordering: .relaxed)
     }
 
     /// Notes a failed call: it may have failed for want of a connection, so the watch looks; and
     /// one refused for lack of space marks the disk full.
     func failed(_ error: any Error) {
+        callsEnded.wrappingAdd(1, ordering: .relaxed)
         if let message = DiskCondition.refusal(in: error) { diskRefusal.withLock { $0 = (message, .now) } }
         suspicion.yield()
     }
@@ -134,7 +159,8 @@ public final class DatabaseClient: Sendable {
         }
     }
 
-    /// Makes a new pool the one calls go to, and stops the old one after a grace.
+    /// Makes a new pool the one calls go to, and stops the old one: what waits in it for a
+    /// connection fails at once, to be tried again on the new one.
     private func replacePool() async {
         let (fresh, running) = await Self.started(PostgresClient(configuration: configuration, eventLoopGroup: eventLoopGroup, backgroundLogger: logger))
         let (old, count) = state.withLock { state in
@@ -146,10 +172,7 @@ public final class DatabaseClient: Sendable {
         }
         logger.info("the database answers again; replaced the connection pool that was still backing off", metadata: [
             "renewals": "\(count)"])
-        Task.detached {
-            try? await Task.sleep(for: Self.retirementGrace)
-            old?.cancel()
-        }
+        old?.cancel()
     }
 
     /// `pool`, and the task running it, once that task is about to enter its run.
@@ -187,6 +210,7 @@ extension DatabaseClient {
     public func withConnection<Result>(
         isolation: isolated (any Actor)? = #isolation, _ body: (PostgresConnection) async throws -> sending Result
     ) async throws -> sending Result {
+        callBegan()
         do {
             let result = try await pool.withConnection(isolation: isolation, body)
             succeeded()
@@ -202,6 +226,7 @@ extension DatabaseClient {
         logger: Logger, file: String = #file, line: Int = #line, isolation: isolated (any Actor)? = #isolation,
         _ body: (PostgresConnection) async throws -> sending Result
     ) async throws -> sending Result {
+        callBegan()
         do {
             let result = try await pool.withTransaction(logger: logger, file: file, line: line, isolation: isolation, body)
             succeeded()
@@ -215,6 +240,7 @@ extension DatabaseClient {
     /// Runs `query`: `PostgresClient.query`.
     @discardableResult
     public func query(_ query: PostgresQuery, logger: Logger? = nil, file: String = #fileID, line: Int = #line) async throws -> PostgresRowSequence {
+        callBegan()
         do {
             let result = try await pool.query(query, logger: logger, file: file, line: line)
             succeeded()
@@ -229,6 +255,7 @@ extension DatabaseClient {
     public func execute<Statement: PostgresPreparedStatement, Row>(
         _ statement: Statement, logger: Logger? = nil, file: String = #fileID, line: Int = #line
     ) async throws -> AsyncThrowingMapSequence<PostgresRowSequence, Row> where Row == Statement.Row {
+        callBegan()
         do {
             let result = try await pool.execute(statement, logger: logger, file: file, line: line)
             succeeded()
