@@ -78,7 +78,7 @@ struct DiskFullChaos {
             if failed != 0 { problems.append("\(failed) job attempts failed for the full disk (want them paused and resumed)") }
             return try await cast.finish(
                 scenario: .diskFull, started: started, recovery: recovery, problems: problems, timeout: scale.timeout,
-                faults: "the cluster's \(Self.filesystemSize) tmpfs, filled by a file but for \(Self.headroomPerMemory >> 10) KiB a memory, full during an ingest of \(scale.memories) memories and kept so "
+                faults: "the cluster's \(Self.filesystemSize) tmpfs, filled by a file but for 16 MiB and \(Self.headroomPerMemory >> 10) KiB a memory, full during an ingest of \(scale.memories) memories and kept so "
                     + "\(Int(scale.diskFull.inSeconds)) s (stored/processed \(Self.counts(storedAtFull)) when full, \(Self.counts(storedAtFree)) when freed); "
                     + "the server \(serverStopped ? "stopped and was started again" : "stayed up")"
                     + (gaugeShowedFull ? ", worker-1's gauge showed it full" : ""))
