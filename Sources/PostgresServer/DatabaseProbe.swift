@@ -3,6 +3,7 @@ import Logging
 import NIOCore
 import NIOPosix
 import PostgresNIO
+import PostgresResilience
 
 /// Opens one connection to check that the server is there and lets us in, turning the driver's
 /// errors into one line that names the server.
@@ -18,10 +19,51 @@ package enum DatabaseProbe {
         }
     }
 
+    /// How often ``waitUntilReachable(_:logger:)`` tries again. Defaults to 1 second.
+    package static let retryIntervalDefault: Duration = .seconds(1)
+
+    /// ``check(_:logger:)``, but while the server is down or still starting (no socket, refused,
+    /// not yet accepting connections) it waits, trying every ``retryIntervalDefault`` and saying
+    /// so once, as a long-running process started during an outage should. What waiting cannot
+    /// mend (authentication, TLS, a missing database) throws at once.
+    package static func waitUntilReachable(_ url: DatabaseURL, logger: Logger) async throws {
+        var said = false
+        while true {
+            do {
+                try await withConnection(url, logger: logger, classify: true) { try await $0.query("SELECT 1", logger: logger) }
+                if said { logger.info("PostgreSQL accepts connections", metadata: ["target": "\(url.target)"]) }
+                return
+            } catch let away as ServerAway {
+                if !said {
+                    logger.warning("PostgreSQL is not accepting connections; waiting for it", metadata: [
+                        "target": "\(url.target)", "reason": "\(reason(away.error))"])
+                    said = true
+                }
+                try await Task.sleep(for: retryIntervalDefault)
+            } catch let error as DatabaseError {
+                throw error
+            } catch {
+                throw DatabaseError.unreachable(target: url.target, reason: reason(error))
+            }
+        }
+    }
+
+    /// A server that is down or starting: waiting may mend it.
+    private struct ServerAway: Error {
+        let error: any Error
+    }
+
     /// Runs `body` on a single connection (used where a pool is not worth it).
     @discardableResult
     package static func withConnection<T: Sendable>(
         _ url: DatabaseURL, logger: Logger, _ body: (PostgresConnection) async throws -> T
+    ) async throws -> T {
+        try await withConnection(url, logger: logger, classify: false, body)
+    }
+
+    /// `withConnection`; with `classify`, a server that is down or starting throws ``ServerAway``.
+    private static func withConnection<T: Sendable>(
+        _ url: DatabaseURL, logger: Logger, classify: Bool, _ body: (PostgresConnection) async throws -> T
     ) async throws -> T {
         let connection: PostgresConnection
         do {
@@ -29,6 +71,10 @@ package enum DatabaseProbe {
                 on: MultiThreadedEventLoopGroup.singleton.next(),
                 configuration: try url.connectionConfiguration(), id: 0, logger: logger)
         } catch {
+            if classify, DatabaseInterruption.isInterruption(error), tlsReason(error) == nil,
+                (error as? PSQLError)?.underlying.flatMap(tlsReason) == nil {
+                throw ServerAway(error: error)
+            }
             throw DatabaseError.unreachable(target: url.target, reason: reason(error))
         }
         do {

@@ -359,7 +359,7 @@ struct BenchmarkReportTests {
         return try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
     }
 
-    @Test("bench queue --baseline runs the raw-SQL loop beside the engine and reports the ratio, the commit floor, its process's usage and what each costs a job in CPU, client and server; bench ingest runs its worker as a buddi worker process and reports that process's peak RSS and the CPU shares")
+    @Test("bench queue --baseline runs the raw-SQL loop beside the engine and reports the ratio, the commit floor, its process's usage and what each costs a job in CPU, client and server; bench ingest runs its worker as a buddi worker process and reports that process's peak RSS, the CPU shares, and WAL and CPU per conversation")
     func baselineAndWorkerProcess() async throws {
         let db = try await TestDatabase.make()
         defer { Task { await db.drop() } }
@@ -387,6 +387,10 @@ struct BenchmarkReportTests {
         #expect(cpu["worker_processes"] as? Bool == true)
         #expect((figures["worker_peak_rss_mb"] as? Double ?? 0) > 1, "\(figures)")
         #expect((cpu["worker_cpu_seconds"] as? Double ?? 0) > 0 && (cpu["postgres_cpu_seconds"] as? Double ?? 0) > 0, "\(cpu)")
+        // A conversation writes a row, its indexes and its ledger rows: more than a kilobyte of WAL.
+        #expect((figures["wal_bytes_per_conversation"] as? Double ?? 0) > 1000, "\(figures)")
+        let perConversation = try #require(figures["cpu_per_conversation"] as? [String: Any], "\(figures)")
+        #expect((perConversation["worker_us"] as? Double ?? 0) > 0 && (perConversation["postgres_us"] as? Double ?? 0) > 0, "\(perConversation)")
     }
 
     @Test("bench soak feeds a steady rate with maintenance running and samples throughput, pick-up p99, the jobs table's size, dead tuples and autovacuums, in a scratch database it drops")

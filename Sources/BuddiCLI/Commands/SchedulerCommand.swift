@@ -42,7 +42,7 @@ struct SchedulerCommand: AsyncParsableCommand {
         try BuddiEnvironment.current.check([.database, .scheduler])
         let logger = logging.logger
         let defaults = try BuddiEnvironment.current.scheduler()
-        let url = try await database.resolveURL(logger: logger)
+        let url = try await database.resolveURL(logger: logger, waiting: true)
         let client = try database.client(of: url, logger: logger)
         let services = ProcessServices.scheduler(
             client: client, defaults: defaults, lease: .seconds(leaseSeconds), tick: .seconds(tickSeconds),

@@ -46,7 +46,7 @@ struct ServeCommand: AsyncParsableCommand {
             }
             logger.warning("no token is set: anyone who reaches \(host):\(port) can read every conversation and change everything")
         }
-        let url = try await database.resolveURL(logger: logger)
+        let url = try await database.resolveURL(logger: logger, waiting: true)
         let client = try database.client(of: url, logger: logger)
         let services = ProcessServices.server(
             client: client, configuration: .init(host: host, port: port, access: access), defaults: defaults,

@@ -89,7 +89,7 @@ struct WorkerCommand: AsyncParsableCommand {
         // Every setting this process reads, checked before anything starts.
         try BuddiEnvironment.current.check([.database, .api])
         let logger = logging.logger
-        let url = try await database.resolveURL(logger: logger)
+        let url = try await database.resolveURL(logger: logger, waiting: true)
         let client = try database.client(of: url, logger: logger)
         try await BuddiAPIClient.withClient(configuration: try BuddiEnvironment.current.api(), logger: logger) { api in
             var registry = ProcessServices.workerRegistry(client: client, api: api, logger: logger)

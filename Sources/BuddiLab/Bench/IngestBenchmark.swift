@@ -31,6 +31,21 @@ package struct IngestBenchReport: BenchReport, Codable, Sendable {
     var cpu: CPU
     /// The worker processes' peak RSS (the largest), when they ran as processes.
     var workerPeakRSSMB: Double?
+    /// WAL the server wrote per conversation stored (its WAL position before and after).
+    var walBytesPerConversation: Double
+    /// CPU per conversation stored: the workers' (this process's when they ran in it) and
+    /// PostgreSQL's.
+    var cpuPerConversation: CPUPerConversation
+
+    struct CPUPerConversation: Codable, Sendable {
+        var workerUs: Double
+        var postgresUs: Double
+
+        enum CodingKeys: String, CodingKey {
+            case workerUs = "worker_us"
+            case postgresUs = "postgres_us"
+        }
+    }
 
     struct CPU: Codable, Sendable {
         var workerProcesses: Bool
@@ -75,6 +90,8 @@ package struct IngestBenchReport: BenchReport, Codable, Sendable {
         \(Int(conversationsPerSecond)) conversations/s
         CPU: \(cpu.workerSeconds.map { "worker process(es) \(seconds($0)) (\(Int((cpu.workerShare ?? 0) * 100))%), peak RSS \(String(format: "%.1f", workerPeakRSSMB ?? 0)) MB; " } ?? "workers in this process; ")\
         PostgreSQL \(seconds(cpu.postgresSeconds)) (\(Int(cpu.postgresShare * 100))%), this process \(seconds(cpu.benchSeconds))
+        per conversation: WAL \(Int(walBytesPerConversation.rounded())) bytes; CPU worker \(Int(cpuPerConversation.workerUs.rounded())) µs, \
+        PostgreSQL \(Int(cpuPerConversation.postgresUs.rounded())) µs
         """
     }
 
@@ -84,6 +101,8 @@ package struct IngestBenchReport: BenchReport, Codable, Sendable {
         case memories, workers, stored, processed, duplicates, stages
         case workerPeakRSSMB = "worker_peak_rss_mb"
         case cpu
+        case walBytesPerConversation = "wal_bytes_per_conversation"
+        case cpuPerConversation = "cpu_per_conversation"
         case fetchSeconds = "fetch_seconds"
         case totalSeconds = "total_seconds"
         case conversationsPerSecond = "conversations_per_second"
@@ -151,6 +170,7 @@ package struct IngestBenchmark: Sendable {
                     claimBatchSize: concurrency, pollInterval: .milliseconds(100)),
                 logger: logger)
         }
+        let walBefore = try await walPosition(client: client)
         let cpuSpan = CPUSpan()
         let start = ContinuousClock.now
         let fetchEnd = Mutex<ContinuousClock.Instant?>(nil)
@@ -169,6 +189,7 @@ package struct IngestBenchmark: Sendable {
         let total = (ContinuousClock.now - start).inSeconds
         let usage = processes?.usage()
         let (bench, postgres, _) = cpuSpan.spent()
+        let walBytes = try await walBytes(since: walBefore, client: client)
         let spent = postgres + bench + (usage?.cpuSeconds ?? 0)
         let cpu = IngestBenchReport.CPU(
             workerProcesses: processes != nil, workerSeconds: usage?.cpuSeconds,
@@ -177,12 +198,26 @@ package struct IngestBenchmark: Sendable {
         let result = try await queue.job(id: fetchJob.id)
         let fetch = try result?.resultJSON.map { try JSONDecoder().decode(FetchResult.self, from: Data($0.utf8)) }
         let conversations = try await ClusterStatus.ConversationCounts.read(client: client, logger: logger, exactly: true)
+        let stored = Double(max(conversations.total, 1))
         return IngestBenchReport(
             memories: memories, workers: workers, stored: conversations.total, processed: conversations.processed,
             duplicates: fetch?.duplicates ?? -1,
             fetchSeconds: ((fetchEnd.withLock { $0 } ?? .now) - start).inSeconds, totalSeconds: total,
             conversationsPerSecond: Double(conversations.total) / total,
-            stages: try await stages(fetch: fetch, queue: queue), cpu: cpu, workerPeakRSSMB: usage?.peakRSSMB)
+            stages: try await stages(fetch: fetch, queue: queue), cpu: cpu, workerPeakRSSMB: usage?.peakRSSMB,
+            walBytesPerConversation: walBytes / stored,
+            cpuPerConversation: .init(workerUs: (usage?.cpuSeconds ?? bench) / stored * 1e6, postgresUs: postgres / stored * 1e6))
+    }
+
+    /// The server's WAL insert position.
+    private func walPosition(client: DatabaseClient) async throws -> String {
+        try await client.query("SELECT pg_current_wal_insert_lsn()::text", logger: logger).decode(String.self).first { _ in true } ?? "0/0"
+    }
+
+    /// WAL bytes written since `position`.
+    private func walBytes(since position: String, client: DatabaseClient) async throws -> Double {
+        try await client.query("SELECT pg_wal_lsn_diff(pg_current_wal_insert_lsn(), \(position)::pg_lsn)::float8", logger: logger)
+            .decode(Double.self).first { _ in true } ?? 0
     }
 
     private func stages(fetch: FetchResult?, queue: JobQueue) async throws -> IngestBenchReport.Stages {

@@ -41,15 +41,20 @@ package struct DatabaseOptions: ParsableArguments {
     }
 
     /// The database URL: DATABASE_URL parsed, or the embedded cluster's (started if needed).
-    /// Throws naming the variable when a database setting of the environment is not valid.
-    package func resolveURL(logger: Logger) async throws -> DatabaseURL {
+    /// Throws naming the variable when a database setting of the environment is not valid. With
+    /// `waiting` (a long-running process), a server that is down or starting is waited for.
+    package func resolveURL(logger: Logger, waiting: Bool = false) async throws -> DatabaseURL {
         try BuddiEnvironment.current.check([.database])
         if let embedded {
             try await embedded.start(logger: logger)
             return embedded.url
         }
         let url = try BuddiEnvironment.current.parsedDatabaseURL() ?? DatabaseURL("")
-        try await DatabaseProbe.check(url, logger: logger)
+        if waiting {
+            try await DatabaseProbe.waitUntilReachable(url, logger: logger)
+        } else {
+            try await DatabaseProbe.check(url, logger: logger)
+        }
         return url
     }
 
