@@ -244,7 +244,8 @@ let package = Package(
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ]
+            ],
+            resources: [.copy("Fixtures")]
         ),
         // The HTTP API in-process on loopback: access, routes, OpenAPI, exports, bad input.
         .testTarget(

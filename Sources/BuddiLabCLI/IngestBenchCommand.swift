@@ -6,7 +6,7 @@ import ArgumentParser
 struct IngestBenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ingest",
-        abstract: "Drain N simulated memories through fetch → process → stored, and time it.",
+        abstract: "Drain N simulated memories through a fetch that stores each complete, and time it.",
         discussion: """
             Starts the Buddi API simulator in this process, creates a scratch database on the \
             server (the embedded cluster by default) and drops it afterwards, runs W `buddi worker` \

@@ -2,6 +2,10 @@ import PostgresNIO
 
 /// Every statement the ledger runs, in one place. The tables are created by
 /// buddi's migrations.
+///
+/// An anchor's block is named by its `block_height` for blocks sealed by 0.1.0, and otherwise by
+/// the block whose range of anchor ids holds it (the one with the lowest `last_anchor_id` at or
+/// above its id), among the anchors whose `block_height` is NULL.
 enum LedgerSQL {
     /// The deployment whose id the contract addresses derive from.
     static let deploymentID: PostgresQuery = "SELECT deployment_id FROM ledger_deployment"
@@ -10,9 +14,10 @@ enum LedgerSQL {
     /// the ids and times.
     static func insertAnchors(merkleRoots: [String], manifests: [String], policies: [String], storageHints: [String]) -> PostgresQuery {
         """
+        WITH fence AS MATERIALIZED (SELECT \(unescaped: LedgerLocks.takeAnchoringShared))
         INSERT INTO ledger_anchors (merkle_root, manifest, policy, storage_hint)
         SELECT u.merkle_root, u.manifest, u.policy, u.storage_hint
-        FROM unnest(\(merkleRoots)::text[], \(manifests)::text[], \(policies)::text[], \(storageHints)::text[])
+        FROM fence, unnest(\(merkleRoots)::text[], \(manifests)::text[], \(policies)::text[], \(storageHints)::text[])
              WITH ORDINALITY AS u(merkle_root, manifest, policy, storage_hint, ord)
         ORDER BY u.ord
         RETURNING id, created_at
@@ -37,8 +42,32 @@ enum LedgerSQL {
         "SELECT EXISTS (SELECT 1 FROM ledger_anchors WHERE id = \(id) AND merkle_root = \(merkleRoot))"
     }
 
-    /// The columns an anchor is read with (`LedgerRows` decodes them in this order).
-    static let anchorColumns = "id, merkle_root, manifest, policy, storage_hint, block_height"
+    /// The columns an anchor `a` is read with, but its block (`LedgerRows` decodes them in this
+    /// order, then the block's height).
+    static let anchorFields = "a.id, a.merkle_root, a.manifest, a.policy, a.storage_hint"
+
+    /// The height of anchor `a`'s block, NULL while it is not sealed.
+    static let anchorBlock = """
+        COALESCE(a.block_height, (SELECT b.height FROM ledger_blocks b
+                                  WHERE b.last_anchor_id >= a.id AND b.first_anchor_id <= a.id
+                                  ORDER BY b.last_anchor_id LIMIT 1))
+        """
+
+    /// The columns an anchor `a` is read with.
+    static let anchorColumns = "\(anchorFields), \(anchorBlock)"
+
+    /// The highest anchor id sealed by range so far; 0 before the first range.
+    static let sealedThrough = "(SELECT COALESCE(max(last_anchor_id), 0) FROM ledger_blocks)"
+
+    /// The height of the block holding anchor `id`, if it is sealed.
+    static func blockHeight(ofAnchor id: Int64) -> PostgresQuery {
+        "SELECT \(unescaped: anchorBlock) FROM ledger_anchors a WHERE a.id = \(id)"
+    }
+
+    /// How many anchors are not sealed yet.
+    static let unsealedCount: PostgresQuery = """
+        SELECT count(*) FROM ledger_anchors a WHERE a.block_height IS NULL AND a.id > \(unescaped: sealedThrough)
+        """
 
     /// The columns a block is read with.
     static let blockColumns = "height, previous_hash, anchors_root, hash"
@@ -53,45 +82,63 @@ enum LedgerSQL {
         SELECT \(unescaped: blockColumns) FROM ledger_blocks ORDER BY height DESC LIMIT 1
         """
 
-    /// The oldest `limit` anchors not sealed yet.
-    static func unsealedAnchors(limit: Int) -> PostgresQuery {
+    /// Waits until no transaction that anchors is open, and keeps others from starting until the
+    /// transaction ends: then every anchor id handed out is final (committed, or never to be).
+    static let waitForAnchoring: PostgresQuery = """
+        SELECT 1 FROM (SELECT pg_advisory_xact_lock(\(unescaped: LedgerLocks.anchoringKey))) AS locked
         """
-        SELECT \(unescaped: anchorColumns) FROM ledger_anchors
-        WHERE block_height IS NULL ORDER BY id LIMIT \(limit)
+
+    /// The highest anchor id stored (0 for none).
+    static let highestAnchor: PostgresQuery = "SELECT COALESCE(max(id), 0) FROM ledger_anchors"
+
+    /// The oldest `limit` anchors not sealed yet, up to id `through`.
+    static func unsealedAnchors(through: Int64, limit: Int) -> PostgresQuery {
+        """
+        SELECT \(unescaped: anchorFields), NULL::int8 FROM ledger_anchors a
+        WHERE a.id > \(unescaped: sealedThrough) AND a.id <= \(through) AND a.block_height IS NULL
+        ORDER BY a.id LIMIT \(limit)
         """
     }
 
-    static func insertBlock(_ block: LedgerBlock) -> PostgresQuery {
-        """
-        INSERT INTO ledger_blocks (height, previous_hash, anchors_root, hash)
-        VALUES (\(block.height), \(block.previousHash), \(block.anchorsRoot), \(block.hash))
-        """
-    }
+    /// The highest anchor id sealed by range so far (0 before the first range).
+    static let lastSealedAnchor: PostgresQuery = "SELECT \(unescaped: sealedThrough)"
 
-    static func seal(anchorIDs: [Int64], intoBlock height: Int64) -> PostgresQuery {
-        "UPDATE ledger_anchors SET block_height = \(height) WHERE id = ANY(\(anchorIDs)::int8[])"
+    /// A block sealing the anchors of ids `first...last` that have no `block_height`.
+    static func insertBlock(_ block: LedgerBlock, anchorIDs range: ClosedRange<Int64>) -> PostgresQuery {
+        """
+        INSERT INTO ledger_blocks (height, previous_hash, anchors_root, hash, first_anchor_id, last_anchor_id)
+        VALUES (\(block.height), \(block.previousHash), \(block.anchorsRoot), \(block.hash), \(range.lowerBound), \(range.upperBound))
+        """
     }
 
     // MARK: Verification
 
     static func anchors(ids: [Int64]) -> PostgresQuery {
         """
-        SELECT \(unescaped: anchorColumns) FROM ledger_anchors
-        WHERE id = ANY(\(ids)::int8[])
+        SELECT \(unescaped: anchorColumns) FROM ledger_anchors a
+        WHERE a.id = ANY(\(ids)::int8[])
         """
     }
 
+    /// The anchors sealed in block `height`, in id order.
     static func anchors(inBlock height: Int64) -> PostgresQuery {
         """
-        SELECT \(unescaped: anchorColumns) FROM ledger_anchors
-        WHERE block_height = \(height) ORDER BY id
+        SELECT \(unescaped: anchorFields), a.block_height FROM ledger_anchors a WHERE a.block_height = \(height)
+        UNION ALL
+        SELECT \(unescaped: anchorFields), b.height FROM ledger_blocks b
+        JOIN ledger_anchors a ON a.id BETWEEN b.first_anchor_id AND b.last_anchor_id AND a.block_height IS NULL
+        WHERE b.height = \(height)
+        ORDER BY 1
         """
     }
 
     /// Every sealed anchor, by block and id.
     static let sealedAnchors: PostgresQuery = """
-        SELECT \(unescaped: anchorColumns) FROM ledger_anchors
-        WHERE block_height IS NOT NULL ORDER BY block_height, id
+        SELECT \(unescaped: anchorFields), a.block_height FROM ledger_anchors a WHERE a.block_height IS NOT NULL
+        UNION ALL
+        SELECT \(unescaped: anchorFields), b.height FROM ledger_blocks b
+        JOIN ledger_anchors a ON a.id BETWEEN b.first_anchor_id AND b.last_anchor_id AND a.block_height IS NULL
+        ORDER BY 6, 1
         """
 
     /// The blocks at `heights` (those that exist).

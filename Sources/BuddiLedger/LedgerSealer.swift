@@ -54,18 +54,39 @@ package struct LedgerSealer: Service {
         }
     }
 
-    /// Seals up to `maxAnchorsPerBlock` anchors into the next block; returns how many.
+    /// Seals up to `maxAnchorsPerBlock` anchors into the next block; returns how many. The block
+    /// records the range of ids it closes; a range is only closed up to an id that no open
+    /// transaction can still add an anchor under (see ``LedgerLocks``).
     private func sealNextBlock() async throws -> Int {
-        try await client.transaction(logger: logger) { connection in
+        let settled = try await settledAnchorID()
+        return try await client.transaction(logger: logger) { connection in
             try await connection.query(LedgerSQL.sealerLock, logger: logger)
-            let anchors = try await connection.query(LedgerSQL.unsealedAnchors(limit: maxAnchorsPerBlock), logger: logger).anchorRecords()
-            guard !anchors.isEmpty else { return 0 }
+            let after = try await number(LedgerSQL.lastSealedAnchor, on: connection)
+            guard settled > after else { return 0 }
+            let anchors = try await connection.query(
+                LedgerSQL.unsealedAnchors(through: settled, limit: maxAnchorsPerBlock), logger: logger).anchorRecords()
+            guard let lastAnchor = anchors.last else { return 0 }
+            let last = anchors.count == maxAnchorsPerBlock ? lastAnchor.id : settled
             let head = try await connection.query(LedgerSQL.head, logger: logger).ledgerBlocks().first
             let block = LedgerBlock(after: head, anchors: anchors)
-            try await connection.query(LedgerSQL.insertBlock(block), logger: logger)
-            try await connection.query(LedgerSQL.seal(anchorIDs: anchors.map(\.id), intoBlock: block.height), logger: logger)
+            try await connection.query(LedgerSQL.insertBlock(block, anchorIDs: (after + 1)...last), logger: logger)
             logger.debug("sealed a block", metadata: ["height": "\(block.height)", "anchors": "\(anchors.count)"])
             return anchors.count
         }
+    }
+
+    /// The highest anchor id under which every anchor is committed or never will be: read once
+    /// every transaction that was anchoring has ended, in a transaction of its own so that new
+    /// ones wait only an instant.
+    private func settledAnchorID() async throws -> Int64 {
+        try await client.transaction(logger: logger) { connection in
+            try await connection.query(LedgerSQL.waitForAnchoring, logger: logger)
+            return try await number(LedgerSQL.highestAnchor, on: connection)
+        }
+    }
+
+    private func number(_ query: PostgresQuery, on connection: PostgresConnection) async throws -> Int64 {
+        for try await value in try await connection.query(query, logger: logger).decode(Int64.self) { return value }
+        return 0
     }
 }

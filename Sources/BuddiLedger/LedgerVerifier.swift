@@ -41,6 +41,21 @@ package struct LedgerVerifier: Sendable {
         }
     }
 
+    /// The height of the block that seals anchor `id`; nil while it is not sealed, or if it does
+    /// not exist.
+    package func blockHeight(ofAnchor id: Int64) async throws -> Int64? {
+        for try await height in try await client.query(LedgerSQL.blockHeight(ofAnchor: id), logger: logger).decode(Int64?.self) {
+            return height
+        }
+        return nil
+    }
+
+    /// How many anchors wait to be sealed.
+    package func unsealedCount() async throws -> Int {
+        for try await count in try await client.query(LedgerSQL.unsealedCount, logger: logger).decode(Int64.self) { return Int(count) }
+        return 0
+    }
+
     /// Checks many anchors' roots in one query: each must exist and hold its expected root. With
     /// `verifyChain()`, which recomputes every block from the anchors sealed in it, this covers
     /// what `verifyAnchor` checks one by one, in time linear in the number of anchors.

@@ -43,7 +43,7 @@ package struct ConversationInspection: Sendable {
         guard let conversation = found.first else { return nil }
         var proofs: [FieldProof] = []
         if let analytics = conversation.analytics, let root = conversation.merkleRoot {
-            let tree = MerkleTree(fields: try ConversationFingerprint.fields(of: conversation, analytics: analytics))
+            let tree = MerkleTree(fields: try conversation.fingerprint.fields(of: conversation.fingerprinted, analytics: analytics))
             proofs = try tree.fields.fields.map { field in
                 let proof = try tree.proof(forField: field.name)
                 return FieldProof(proof: proof, verified: proof.verify(root: root))
@@ -51,10 +51,7 @@ package struct ConversationInspection: Sendable {
         }
         var height: Int64?
         if let anchorID = conversation.anchorID {
-            for try await value in try await client.query(
-                "SELECT block_height FROM ledger_anchors WHERE id = \(anchorID)", logger: logger).decode(Int64?.self) {
-                height = value
-            }
+            height = try await LedgerVerifier(client: client, logger: logger).blockHeight(ofAnchor: anchorID)
         }
         let report = try await ConversationVerifier(client: client, logger: logger).verify(conversation)
         return ConversationInspection(

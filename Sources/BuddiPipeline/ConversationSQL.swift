@@ -1,3 +1,4 @@
+import BuddiLedger
 import PostgresNIO
 
 /// Every statement on `conversations`, in one place. Batches travel as typed arrays, one per
@@ -5,32 +6,68 @@ import PostgresNIO
 enum ConversationSQL {
     /// The columns a stored conversation is read with (for processing and verification).
     static let columns = """
-        id, buddi_id, title, summary, emoji, category, action_items::text AS action_items,
-        metadata::text AS metadata, memory_created_at, memory_started_at, memory_finished_at,
+        id, buddi_id, title, summary, emoji, category, action_items::text AS action_items, metadata, raw,
+        memory_created_at, memory_started_at, memory_finished_at,
+        (extract(epoch FROM memory_created_at) * 1000000)::int8 AS created_us,
+        (extract(epoch FROM memory_finished_at) * 1000000)::int8 AS finished_us,
         sentiment_score, sentiment_label, keywords, topics, quality_score, engagement_score,
         merkle_root, anchor_id, token_id, token_uri, contract_address, processing_state,
-        (jsonb_typeof(raw -> 'id') = 'string' AND raw ->> 'id' = buddi_id) AS raw_carries_id
+        CASE WHEN processing_state = \(ProcessingState.pending.sql)
+             THEN COALESCE(jsonb_typeof(raw::jsonb -> 'id') = 'string' AND raw::jsonb ->> 'id' = buddi_id, false) END AS raw_carries_id
         """
 
-    /// Inserts a page of memories; a Buddi id already stored is skipped. Returns the new rows.
-    /// Typed arrays, one per column ("" is NULL for text, NaN for times): the server parses each
-    /// JSON value once, at execution, and plans the statement without looking into them.
-    static func insert(_ rows: MemoryRows, fetchJobID: Int64) -> PostgresQuery {
+    /// Stores a batch of drafts, each complete in one write: the conversation analysed and
+    /// fingerprinted, its anchor and its token, in one statement; a Buddi id already stored is
+    /// skipped, and gets no anchor or token. Returns how many were stored.
+    ///
+    /// The three ids are taken from their sequences first, so that each row names the others
+    /// without reading them back; the anchoring lock (shared) tells the sealer this transaction
+    /// may still add anchors. Typed arrays, one per column: the server plans the statement once
+    /// and parses nothing but the action items' JSON.
+    static func insert(_ rows: MemoryRows, fetchJobID: Int64, owner: String, contracts: LedgerContracts) -> PostgresQuery {
         """
-        INSERT INTO conversations (buddi_id, title, summary, emoji, category, action_items, metadata, raw,
-                                   memory_created_at, memory_started_at, memory_finished_at, fetch_job_id)
-        SELECT r.buddi_id, NULLIF(r.title, ''), NULLIF(r.summary, ''), NULLIF(r.emoji, ''), NULLIF(r.category, ''),
-               r.action_items::jsonb, r.metadata::jsonb, r.raw::jsonb,
-               to_timestamp(NULLIF(r.created_at, 'NaN')), to_timestamp(NULLIF(r.started_at, 'NaN')),
-               to_timestamp(NULLIF(r.finished_at, 'NaN')), \(fetchJobID)
-        FROM unnest(\(rows.buddiIDs)::text[], \(rows.titles)::text[], \(rows.summaries)::text[], \(rows.emojis)::text[],
-                    \(rows.categories)::text[], \(rows.actionItems)::text[], \(rows.metadata)::text[], \(rows.raw)::text[],
-                    \(rows.createdAt)::float8[], \(rows.startedAt)::float8[], \(rows.finishedAt)::float8[])
-             WITH ORDINALITY AS r(buddi_id, title, summary, emoji, category, action_items, metadata, raw,
-                                  created_at, started_at, finished_at, ord)
-        ORDER BY r.ord
-        ON CONFLICT (buddi_id) DO NOTHING
-        RETURNING id
+        WITH fence AS MATERIALIZED (SELECT \(unescaped: LedgerLocks.takeAnchoringShared)),
+        input AS MATERIALIZED (
+            SELECT r.*, nextval('conversations_id_seq') AS conversation_id, nextval('ledger_anchors_id_seq') AS anchor_id,
+                   nextval('ledger_tokens_id_seq') AS token_id
+            FROM fence, unnest(
+                \(rows.buddiIDs)::text[], \(rows.titles)::text[], \(rows.summaries)::text[], \(rows.emojis)::text[],
+                \(rows.categories)::text[], \(rows.actionItems)::text[], \(rows.raw)::text[],
+                \(rows.createdAt)::float8[], \(rows.startedAt)::float8[], \(rows.finishedAt)::float8[],
+                \(rows.sentimentScores)::float8[], \(rows.sentimentLabels)::text[], \(rows.keywords)::text[], \(rows.topics)::text[],
+                \(rows.qualityScores)::float8[], \(rows.engagementScores)::float8[], \(rows.merkleRoots)::text[], \(rows.manifests)::text[])
+                WITH ORDINALITY AS r(buddi_id, title, summary, emoji, category, action_items, raw, created_at, started_at, finished_at,
+                                     sentiment_score, sentiment_label, keywords, topics, quality_score, engagement_score,
+                                     merkle_root, manifest, ord)
+        ),
+        stored AS (
+            INSERT INTO conversations (
+                id, buddi_id, title, summary, emoji, category, action_items, raw, memory_created_at, memory_started_at,
+                memory_finished_at, fetch_job_id, sentiment_score, sentiment_label, keywords, topics, quality_score,
+                engagement_score, merkle_root, anchor_id, token_id, token_uri, contract_address, processing_state, processed_at)
+            OVERRIDING SYSTEM VALUE
+            SELECT i.conversation_id, i.buddi_id, NULLIF(i.title, ''), NULLIF(i.summary, ''), NULLIF(i.emoji, ''), NULLIF(i.category, ''),
+                   i.action_items::json, i.raw, to_timestamp(NULLIF(i.created_at, 'NaN')), to_timestamp(NULLIF(i.started_at, 'NaN')),
+                   to_timestamp(NULLIF(i.finished_at, 'NaN')), \(fetchJobID), i.sentiment_score, i.sentiment_label,
+                   CASE WHEN i.keywords = '' THEN '{}'::text[] ELSE string_to_array(i.keywords, \(MemoryRows.listSeparator)) END,
+                   CASE WHEN i.topics = '' THEN '{}'::text[] ELSE string_to_array(i.topics, \(MemoryRows.listSeparator)) END,
+                   i.quality_score, i.engagement_score, i.merkle_root, i.anchor_id, i.token_id,
+                   'buddi://anchors/' || i.anchor_id || '/tokens/' || i.token_id, \(contracts.anchorRegistry),
+                   \(unescaped: ProcessingState.processed.sql), now()
+            FROM input i ORDER BY i.ord
+            ON CONFLICT (buddi_id) DO NOTHING
+            RETURNING id, anchor_id, token_id
+        ),
+        anchors AS (
+            INSERT INTO ledger_anchors (id, merkle_root, manifest, policy, storage_hint) OVERRIDING SYSTEM VALUE
+            SELECT s.anchor_id, i.merkle_root, i.manifest, \(Pipeline.anchorPolicy), 'postgres:conversations/' || s.id
+            FROM stored s JOIN input i ON i.anchor_id = s.anchor_id ORDER BY s.anchor_id
+        ),
+        tokens AS (
+            INSERT INTO ledger_tokens (id, anchor_id, owner) OVERRIDING SYSTEM VALUE
+            SELECT s.token_id, s.anchor_id, \(owner) FROM stored s ORDER BY s.token_id
+        )
+        SELECT count(*) FROM stored
         """
     }
 

@@ -1,4 +1,5 @@
 import BuddiAPI
+import BuddiLedger
 import Foundation
 import Logging
 import PostgresNIO
@@ -7,15 +8,15 @@ import PostgresNIO
 struct ConversationStore: Sendable {
     let logger: Logger
 
-    /// Inserts memories not stored yet; returns the new rows' ids. Duplicates insert nothing.
-    func insert(_ memories: [Memory], fetchJobID: Int64, on connection: PostgresConnection) async throws -> [Int64] {
-        guard !memories.isEmpty else { return [] }
-        var ids: [Int64] = []
-        let query = ConversationSQL.insert(MemoryRows(memories), fetchJobID: fetchJobID)
-        for try await id in try await connection.query(query, logger: logger).decode(Int64.self) {
-            ids.append(id)
+    /// Stores the drafts not stored yet, complete with their anchors and tokens; returns how
+    /// many it stored. Duplicates store nothing.
+    func insert(_ drafts: [ConversationDraft], fetchJobID: Int64, contracts: LedgerContracts, on connection: PostgresConnection) async throws -> Int {
+        guard !drafts.isEmpty else { return 0 }
+        let query = ConversationSQL.insert(MemoryRows(drafts), fetchJobID: fetchJobID, owner: Pipeline.tokenOwner, contracts: contracts)
+        for try await count in try await connection.query(query, logger: logger).decode(Int64.self) {
+            return Int(count)
         }
-        return ids
+        return 0
     }
 
     /// The newest stored memory (id and time), if any.

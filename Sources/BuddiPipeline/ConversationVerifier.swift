@@ -96,7 +96,7 @@ package struct ConversationVerifier: Sendable {
         else {
             return (["\(name): not processed (\(conversation.processingState?.rawValue ?? "unknown"))"], nil)
         }
-        let root = try ConversationFingerprint.merkleRoot(of: conversation, analytics: analytics)
+        let root = try conversation.recomputedRoot(analytics: analytics)
         var problems: [String] = []
         if root != storedRoot {
             problems.append("\(name): its fields no longer match its Merkle root (stored \(storedRoot.prefix(16))…, recomputed \(root.prefix(16))…)")

@@ -1,4 +1,5 @@
 import BuddiAPI
+import BuddiLedger
 import Foundation
 import JobQueue
 import Logging
@@ -6,9 +7,10 @@ import Metrics
 import PostgresNIO
 import PostgresResilience
 
-/// Runs `fetch` jobs: walks the Buddi API newest first and, per page in one transaction, inserts
-/// the new memories, enqueues `process` jobs for them (so workers everywhere share the
-/// processing) and saves the job's checkpoint.
+/// Runs `fetch` jobs: walks the Buddi API newest first, analyses and fingerprints each page's
+/// memories on every core while the pages before are stored, and per page in one transaction
+/// stores the new conversations complete (analysed, anchored and minted, each row written once)
+/// and saves the job's checkpoint.
 struct FetchJob: Sendable {
     /// Pages stored in one transaction at most (when the store falls behind the API).
     static let maxPagesPerTransaction = 10
@@ -16,9 +18,8 @@ struct FetchJob: Sendable {
     let client: DatabaseClient
     let api: BuddiAPIClient
     let store: ConversationStore
-    let queue: JobQueue
-    /// Conversations per `process` job.
-    let processBatchSize: Int
+    let ledger: PostgresLedger
+    let drafter: PageDrafter
 
     /// Runs one attempt and records it in `fetch_runs`. A failure that retrying may fix is
     /// retried after the error-recovery delay (scheduler settings, 5 min by default); a 429
@@ -74,7 +75,7 @@ struct FetchJob: Sendable {
         }
         // The API is walked in a task of its own, a few pages ahead of the store; every page that
         // has arrived is stored in the same transaction, so a store slower than the API batches.
-        let buffer = PageBuffer<WalkedPage>(capacity: 2 * Self.maxPagesPerTransaction)
+        let buffer = PageBuffer<DraftedPage>(capacity: 2 * Self.maxPagesPerTransaction)
         let walker = Task { [progress] in
             do {
                 try await walkPages(FetchWalk(from: progress, maximum: args.maxConversations), into: buffer)
@@ -128,14 +129,14 @@ struct FetchJob: Sendable {
     }
 
     /// Stores the pages the walker hands over, every page that has arrived in one transaction,
-    /// until the walk ends; the last page enqueues the processing of everything still unqueued.
-    private func storePages(from buffer: PageBuffer<WalkedPage>, into progress: inout FetchProgress, context: JobContext) async throws {
+    /// until the walk ends.
+    private func storePages(from buffer: PageBuffer<DraftedPage>, into progress: inout FetchProgress, context: JobContext) async throws {
         while true {
             try Task.checkCancellation()
             let pages = try await buffer.take(maximum: Self.maxPagesPerTransaction)
             guard let last = pages.last else { return }
             let storeStart = ContinuousClock.now
-            let next = progress.advanced(to: last.position)
+            let next = progress.advanced(to: last.walked.position)
             do {
                 progress = try await record(pages, after: next, rowByRow: false, context: context)
             } catch let error where DatabaseRefusal.reason(error) != nil {
@@ -147,36 +148,34 @@ struct FetchJob: Sendable {
             }
             progress.storeSeconds += (ContinuousClock.now - storeStart).inSeconds
             context.logger.debug("pages recorded", metadata: [
-                "pages": "\(pages.count)", "memories": "\(pages.reduce(0) { $0 + $1.taken.count })",
+                "pages": "\(pages.count)", "memories": "\(pages.reduce(0) { $0 + $1.walked.taken.count })",
                 "store_ms": "\((ContinuousClock.now - storeStart).inSeconds * 1000)",
             ])
         }
     }
 
-    /// Walks the API leg by leg, handing each page over to the store with the position after
-    /// it, until the walk ends.
-    private func walkPages(_ start: FetchWalk, into buffer: PageBuffer<WalkedPage>) async throws {
+    /// Walks the API leg by leg, handing each page over to the store, drafted, with the
+    /// position after it, until the walk ends.
+    private func walkPages(_ start: FetchWalk, into buffer: PageBuffer<DraftedPage>) async throws {
         var walk = start
         while let request = walk.nextRequest {
             let began = ContinuousClock.now
             let page = try await fetchPage(request.query, cursor: request.cursor)
             let walked = try walk.take(page, apiSeconds: (ContinuousClock.now - began).inSeconds)
-            guard await buffer.put(walked) else { return }
+            guard await buffer.put(await drafter.draft(walked)) else { return }
         }
     }
 
-    /// In one transaction: inserts the new memories of the pages that arrived (`rowByRow`, each
-    /// on its own, setting aside those the database refuses), records the rejected ones,
-    /// enqueues `process` jobs for every full batch of stored but unqueued conversations (for all
-    /// of them on the last page), moves the gaps the pages came from, and saves the checkpoint
-    /// `next` with the counts, the ids still unqueued, and the API failures the client retried
-    /// for these pages. A retry resumes from it.
+    /// In one transaction: stores the new conversations of the pages that arrived (`rowByRow`,
+    /// each on its own, setting aside those the database refuses), records the rejected ones,
+    /// moves the gaps the pages came from, and saves the checkpoint `next` with the counts and
+    /// the API failures the client retried for these pages. A retry resumes from it.
     private func record(
-        _ pages: [WalkedPage], after next: FetchProgress, rowByRow: Bool, context: JobContext
+        _ pages: [DraftedPage], after next: FetchProgress, rowByRow: Bool, context: JobContext
     ) async throws -> FetchProgress {
-        let taken = pages.flatMap(\.taken)
-        let retriedFailures = pages.flatMap(\.retriedFailures)
-        let isLast = pages.last?.isLast ?? false
+        let drafts = pages.flatMap { $0.drafted.map(\.draft) }
+        let retriedFailures = pages.flatMap(\.walked.retriedFailures)
+        let contracts = try await ledger.contracts()
         return try await client.transaction(logger: context.logger) { connection in
             try await connection.skipCommitFlush(logger: context.logger)
             if !retriedFailures.isEmpty {
@@ -185,15 +184,13 @@ struct FetchJob: Sendable {
             }
             var saved = next
             var rejections = pages.flatMap(\.rejections)
-            let ids: [Int64]
-            var refused = 0
+            let new: Int
             if rowByRow {
-                let stored = try await storeRowByRow(pages, context: context, on: connection)
-                ids = stored.ids
-                refused = stored.refused.count
+                let stored = try await storeRowByRow(pages, contracts: contracts, context: context, on: connection)
+                new = stored.new
                 rejections += stored.refused
             } else {
-                ids = try await store.insert(taken, fetchJobID: context.jobID, on: connection)
+                new = try await store.insert(drafts, fetchJobID: context.jobID, contracts: contracts, on: connection)
             }
             if !rejections.isEmpty {
                 try await connection.query(RejectionSQL.record(rejections, jobID: context.jobID), logger: context.logger)
@@ -201,38 +198,40 @@ struct FetchJob: Sendable {
                 context.logger.warning("rejected memories that cannot be stored; the rest of their pages is stored", metadata: [
                     "rejected": "\(rejections.count)", "first": "\(rejections[0].reason)"])
             }
-            let batches = saved.stored(
-                taken: taken.count, new: ids, refused: refused, rejected: rejections.count, batchSize: processBatchSize, isLast: isLast)
-            try await queue.enqueue(try batches.map { try NewJob(ProcessArgs(conversationIDs: $0)) }, on: connection)
-            for leg in Set(pages.map(\.leg)).sorted() {
-                guard let last = pages.last(where: { $0.leg == leg }) else { continue }
-                try await moveGap(of: leg, to: last.position, in: &saved, on: connection, context: context)
+            // Taken memories set aside: those that could not be drafted, and those the database refused.
+            let setAside = rejections.count - pages.reduce(0) { $0 + $1.walked.rejections.count }
+            saved.stored(taken: pages.reduce(0) { $0 + $1.walked.taken.count }, new: new, setAside: setAside, rejected: rejections.count)
+            for leg in Set(pages.map(\.walked.leg)).sorted() {
+                guard let last = pages.last(where: { $0.walked.leg == leg }) else { continue }
+                try await moveGap(of: leg, to: last.walked.position, in: &saved, on: connection, context: context)
             }
             try await context.saveProgress(saved, on: connection)
             return saved
         }
     }
 
-    /// Inserts the pages' memories one by one, each under a savepoint: one the database refuses
-    /// is rolled back alone and comes back as a rejection with the database's reason.
+    /// Stores the pages' drafts one by one, each under a savepoint: one the database refuses is
+    /// rolled back alone and comes back as a rejection with the database's reason.
     private func storeRowByRow(
-        _ pages: [WalkedPage], context: JobContext, on connection: PostgresConnection
-    ) async throws -> (ids: [Int64], refused: [MemoryRejection]) {
-        var ids: [Int64] = []
+        _ pages: [DraftedPage], contracts: LedgerContracts, context: JobContext, on connection: PostgresConnection
+    ) async throws -> (new: Int, refused: [MemoryRejection]) {
+        var new = 0
         var refused: [MemoryRejection] = []
         for page in pages {
-            for (memory, position) in zip(page.taken, page.positions) {
+            for drafted in page.drafted {
                 try await connection.query("SAVEPOINT buddi_memory", logger: context.logger)
                 do {
-                    ids += try await store.insert([memory], fetchJobID: context.jobID, on: connection)
+                    new += try await store.insert([drafted.draft], fetchJobID: context.jobID, contracts: contracts, on: connection)
                     try await connection.query("RELEASE SAVEPOINT buddi_memory", logger: context.logger)
                 } catch let error where DatabaseRefusal.reason(error) != nil {
                     try await connection.query("ROLLBACK TO SAVEPOINT buddi_memory", logger: context.logger)
-                    refused.append(MemoryRejection(memory, refusal: DatabaseRefusal.reason(error) ?? "", pageCursor: page.cursor, position: position))
+                    refused.append(MemoryRejection(
+                        drafted.memory, reason: "the database refused it: \(DatabaseRefusal.reason(error) ?? "")",
+                        pageCursor: page.walked.cursor, position: drafted.position))
                 }
             }
         }
-        return (ids, refused)
+        return (new, refused)
     }
 
     /// Keeps leg `index`'s gap where its walk has come (see ``FetchWalk/gapMove(of:to:legs:)``),

@@ -24,23 +24,10 @@ struct FetchProgress: Codable, Sendable {
     var duplicates = 0
     /// Memories rejected (each is a row of `rejected_memories`).
     var rejected = 0
-    /// Stored conversations whose `process` job waits for a full batch (enqueued at the latest
-    /// with the last page).
-    var unqueuedIDs: [Int64] = []
     var startedAt = Date()
     /// Time spent waiting for the API, and storing.
     var apiSeconds = 0.0
     var storeSeconds = 0.0
-
-    /// The checkpoint's keys; ``unqueuedIDs`` is read by SQL too (``unqueuedIDsKey``).
-    private enum CodingKeys: String, CodingKey {
-        case legs, legIndex, cursor, skipThroughID, previousPageIDs, pages, memoriesSeen, repeats, new, duplicates
-        case rejected, unqueuedIDs, startedAt, apiSeconds, storeSeconds
-    }
-
-    /// The key of ``unqueuedIDs`` in a fetch job's saved progress, for the SQL that finds
-    /// conversations no job will process.
-    static var unqueuedIDsKey: String { CodingKeys.unqueuedIDs.rawValue }
 
     /// A fetch about to walk `legs` from the first.
     init(legs: [FetchLeg]) {
@@ -92,19 +79,13 @@ struct FetchProgress: Codable, Sendable {
         return next
     }
 
-    /// Counts what storing `taken` memories gave (`new` the ids of those inserted, `refused` set
-    /// aside by the database, `rejected` rejections recorded in all; the rest were stored
-    /// already), and returns the batches of `batchSize` new conversations whose `process` jobs
-    /// are due: every full batch, and on the walk's last page the rest too.
-    mutating func stored(taken: Int, new ids: [Int64], refused: Int, rejected: Int, batchSize: Int, isLast: Bool) -> [[Int64]] {
+    /// Counts what storing `taken` memories gave: `new` stored, `setAside` rejected (not drafted,
+    /// or refused by the database), `rejected` rejections recorded in all; the rest were stored
+    /// already.
+    mutating func stored(taken: Int, new: Int, setAside: Int, rejected: Int) {
         self.rejected += rejected
-        new += ids.count
-        duplicates += taken - ids.count - refused
-        unqueuedIDs += ids
-        let ready = isLast ? unqueuedIDs.count : unqueuedIDs.count - unqueuedIDs.count % batchSize
-        let batches = stride(from: 0, to: ready, by: batchSize).map { Array(unqueuedIDs[$0..<min($0 + batchSize, ready)]) }
-        unqueuedIDs.removeFirst(ready)
-        return batches
+        self.new += new
+        duplicates += taken - new - setAside
     }
 
     /// Moves on to the start of leg `index` (or past the last one).

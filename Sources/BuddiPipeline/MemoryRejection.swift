@@ -17,10 +17,10 @@ struct MemoryRejection: Sendable {
         self.init(pageCursor: pageCursor, position: skipped.position, buddiID: skipped.error.id, reason: skipped.error.reason, excerpt: skipped.excerpt)
     }
 
-    /// A memory the database refused, with the database's reason.
-    init(_ memory: Memory, refusal: String, pageCursor: String?, position: Int) {
+    /// A memory read whole but set aside: it could not be drafted, or the database refused it.
+    init(_ memory: Memory, reason: String, pageCursor: String?, position: Int) {
         self.init(
-            pageCursor: pageCursor, position: position, buddiID: memory.id, reason: "the database refused it: \(refusal)",
+            pageCursor: pageCursor, position: position, buddiID: memory.id, reason: reason,
             excerpt: SkippedMemory.excerpt(of: Array(memory.raw.jsonText.utf8)))
     }
 

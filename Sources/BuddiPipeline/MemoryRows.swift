@@ -1,55 +1,57 @@
-import BuddiAPI
-import Foundation
-
-/// A page of memories as the columns the fetch job inserts: what the original stored, the raw
-/// object, one array per column. A missing text is "", a missing time NaN (NULL in the table).
+/// A batch of drafts as the columns the store sends, one typed array per column: a missing text
+/// is "", a missing time NaN (NULL in the table); keywords and topics are joined by U+001F,
+/// which no word contains.
 struct MemoryRows {
+    static let listSeparator = "\u{1F}"
+
     var buddiIDs: [String] = []
     var titles: [String] = []
     var summaries: [String] = []
     var emojis: [String] = []
     var categories: [String] = []
     var actionItems: [String] = []
-    var metadata: [String] = []
     var raw: [String] = []
     var createdAt: [Double] = []
     var startedAt: [Double] = []
     var finishedAt: [Double] = []
+    var sentimentScores: [Double] = []
+    var sentimentLabels: [String] = []
+    var keywords: [String] = []
+    var topics: [String] = []
+    var qualityScores: [Double] = []
+    var engagementScores: [Double] = []
+    var merkleRoots: [String] = []
+    var manifests: [String] = []
 
-    init(_ memories: [Memory]) {
-        for memory in memories { append(memory) }
+    init(_ drafts: [ConversationDraft]) {
+        for draft in drafts { append(draft) }
     }
 
-    private mutating func append(_ memory: Memory) {
-        buddiIDs.append(memory.id)
-        titles.append(memory.title ?? "")
-        summaries.append(memory.text ?? "")
-        emojis.append(memory.emoji ?? "")
-        categories.append(memory.category ?? "")
-        actionItems.append(JSONValue.array(memory.actionItems.map {
-            .object(["description": .string($0.description), "completed": .bool($0.completed)])
-        }).jsonText)
-        metadata.append(JSONValue.object([
-            "language": Self.text(memory.language),
-            "source": Self.text(memory.source),
-            "status": Self.text(memory.status),
-            "visibility": Self.text(memory.visibility),
-            "discarded": memory.discarded.map(JSONValue.bool) ?? .null,
-            "transcript_segments": memory.raw["transcript_segments"] ?? .null,
-            "plugins_results": memory.raw["plugins_results"] ?? .null,
-        ]).jsonText)
-        raw.append(memory.raw.jsonText)
-        createdAt.append(Self.seconds(memory.createdAt))
-        startedAt.append(Self.seconds(memory.startedAt))
-        finishedAt.append(Self.seconds(memory.finishedAt))
+    private mutating func append(_ draft: ConversationDraft) {
+        let columns = draft.columns
+        buddiIDs.append(columns.buddiID)
+        titles.append(columns.title ?? "")
+        summaries.append(columns.summary ?? "")
+        emojis.append(columns.emoji ?? "")
+        categories.append(columns.category ?? "")
+        actionItems.append(columns.actionItemsJSON)
+        raw.append(columns.memoryJSON)
+        createdAt.append(Self.seconds(columns.createdMicros))
+        startedAt.append(Self.seconds(draft.startedMicros))
+        finishedAt.append(Self.seconds(columns.finishedMicros))
+        sentimentScores.append(draft.analytics.sentimentScore)
+        sentimentLabels.append(draft.analytics.sentimentLabel)
+        keywords.append(draft.analytics.keywords.joined(separator: Self.listSeparator))
+        topics.append(draft.analytics.topics.joined(separator: Self.listSeparator))
+        qualityScores.append(draft.analytics.qualityScore)
+        engagementScores.append(draft.analytics.engagementScore)
+        merkleRoots.append(draft.merkleRoot)
+        manifests.append(ConversationFingerprint.v2.manifest(buddiID: columns.buddiID))
     }
 
-    private static func text(_ value: String?) -> JSONValue {
-        value.map(JSONValue.string) ?? .null
-    }
-
-    /// Seconds since the epoch, to the microsecond Postgres keeps; NaN for none.
-    private static func seconds(_ date: Date?) -> Double {
-        date.map { ($0.timeIntervalSince1970 * 1_000_000).rounded() / 1_000_000 } ?? .nan
+    /// Seconds since the epoch from whole microseconds (which `to_timestamp` gets back exactly);
+    /// NaN for none.
+    private static func seconds(_ micros: Int64?) -> Double {
+        micros.map { Double($0) / 1_000_000 } ?? .nan
     }
 }

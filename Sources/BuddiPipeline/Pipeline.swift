@@ -7,10 +7,10 @@ import PostgresNIO
 
 /// The ingestion pipeline's job handlers: `fetch` and `process`.
 package enum Pipeline {
-    /// Conversations per `process` job.
-    package static let processBatchSize = 100
     /// The account access tokens are minted to.
     package static let tokenOwner = "ak_buddi"
+    /// Who may read an anchored conversation, as its anchor records.
+    static let anchorPolicy = "owner-only"
     /// How long one attempt of a fetch, and of a process job, may run before it is stopped and
     /// retried (a fetch resumes from its checkpoint).
     package static let fetchTimeout: Duration = .seconds(30 * 60)
@@ -37,12 +37,10 @@ package enum Pipeline {
     /// Registers both handlers, and the pipeline's hooks; `ledger` anchors and mints (the
     /// Postgres mock, or a real backend).
     package static func register(
-        into registry: inout JobRegistry, client: DatabaseClient, api: BuddiAPIClient, ledger: any Ledger, logger: Logger
+        into registry: inout JobRegistry, client: DatabaseClient, api: BuddiAPIClient, ledger: PostgresLedger, logger: Logger
     ) {
         let store = ConversationStore(logger: logger)
-        let fetch = FetchJob(
-            client: client, api: api, store: store, queue: queue(client: client, logger: logger),
-            processBatchSize: processBatchSize)
+        let fetch = FetchJob(client: client, api: api, store: store, ledger: ledger, drafter: PageDrafter())
         let process = ProcessJob(
             client: client, ledger: ledger, analyzer: .shared, store: store, tokenOwner: tokenOwner)
         registry.hooks.merge(hooks)

@@ -1,3 +1,4 @@
+import JobQueue
 import PostgresResilience
 import Foundation
 import Logging
@@ -65,14 +66,6 @@ package struct PipelineAudit: Sendable {
                 WHERE j.kind = 'process' AND NOT EXISTS (SELECT 1 FROM conversations WHERE id = (c.id)::bigint)
                 """),
         Check(
-            name: "checkpoint_missing_conversation",
-            description: "fetch checkpoints naming conversations that do not exist",
-            query: """
-                SELECT 'job ' || j.id || ' holds conversation ' || c.id
-                FROM jobs j, jsonb_array_elements_text(j.progress -> '\(unescaped: FetchProgress.unqueuedIDsKey)') AS c(id)
-                WHERE j.kind = 'fetch' AND NOT EXISTS (SELECT 1 FROM conversations WHERE id = (c.id)::bigint)
-                """),
-        Check(
             name: "fetch_count_mismatch",
             description: "succeeded fetches whose count of new conversations disagrees with the rows they stored",
             query: """
@@ -88,7 +81,10 @@ package struct PipelineAudit: Sendable {
                 SELECT 'conversation ' || c.id || ' (' || c.buddi_id || ')'
                 FROM conversations c
                 WHERE c.processing_state = \(ProcessingState.pending.sql)
-                  AND NOT EXISTS (SELECT 1 FROM (\(StrandedWorkSQL.coveredIDs)) covered WHERE covered.id = c.id)
+                  AND NOT EXISTS (
+                      SELECT 1 FROM jobs j
+                      WHERE j.kind = 'process' AND j.state IN \(JobState.sqlList(JobState.unfinished))
+                        AND j.args -> '\(ProcessArgs.conversationIDsKey)' @> to_jsonb(c.id))
                 """)),
         Check(
             name: "processed_without_anchor",
@@ -103,6 +99,13 @@ package struct PipelineAudit: Sendable {
             query: """
                 SELECT storage_hint || ' anchored ' || count(*) || ' times' FROM ledger_anchors
                 GROUP BY storage_hint HAVING count(*) > 1
+                """),
+        Check(
+            name: "token_without_anchor",
+            description: "access tokens whose anchor does not exist",
+            query: """
+                SELECT 'token ' || t.id || ' names anchor ' || t.anchor_id FROM ledger_tokens t
+                WHERE NOT EXISTS (SELECT 1 FROM ledger_anchors a WHERE a.id = t.anchor_id)
                 """),
         Check(
             name: "duplicate_tokens",

@@ -7,8 +7,9 @@ import Logging
 import PostgresNIO
 import PostgresResilience
 
-/// Runs `process` jobs: for a batch of stored conversations, analytics, the Merkle root, an
-/// anchor and an access token, all recorded in one transaction. A conversation that cannot be
+/// Runs the `process` jobs of conversations that 0.1.0 stored pending (this version stores every
+/// conversation complete): for a batch, analytics, the Merkle root (``ConversationFingerprint/v1``,
+/// over what 0.1.0 stored), an anchor and an access token, all recorded in one transaction. A conversation that cannot be
 /// processed gets its reason recorded and does not fail the others. An already processed
 /// conversation is left alone, so a retried or repeated job anchors nothing twice.
 struct ProcessJob: Sendable {
@@ -35,7 +36,7 @@ struct ProcessJob: Sendable {
             for conversation in batch where conversation.processingState != .processed {
                 do {
                     let analytics = try analyze(conversation)
-                    ready.append((conversation, analytics, try ConversationFingerprint.merkleRoot(of: conversation, analytics: analytics)))
+                    ready.append((conversation, analytics, try conversation.recomputedRoot(analytics: analytics)))
                 } catch {
                     context.logger.error("cannot process conversation", metadata: ["buddi_id": "\(conversation.buddiID)", "error": "\(error)"])
                     failed.append(FailedRow(id: conversation.id, error: "\(error)"))
@@ -45,7 +46,7 @@ struct ProcessJob: Sendable {
             let anchors = try await ledger.anchor(
                 ready.map {
                     AnchorRequest(
-                        merkleRoot: $0.root, manifest: manifest($0.conversation), policy: "owner-only",
+                        merkleRoot: $0.root, manifest: $0.conversation.fingerprint.manifest(buddiID: $0.conversation.buddiID), policy: Pipeline.anchorPolicy,
                         storageHint: "postgres:conversations/\($0.conversation.id)")
                 }, on: connection)
             let tokens = try await ledger.mint(anchors.map { MintRequest(owner: tokenOwner, anchorID: $0.id) }, on: connection)
@@ -73,16 +74,7 @@ struct ProcessJob: Sendable {
             actionItems: conversation.actionItems,
             transcript: conversation.transcript.map { TranscriptLine(speaker: $0.speaker, text: $0.text, start: $0.start, end: $0.end) },
             startedAt: conversation.startedAt, finishedAt: conversation.finishedAt)
-        let analytics = analyzer.analyze(input)
-        return StoredAnalytics(
-            sentimentScore: analytics.sentimentScore, sentimentLabel: analytics.sentimentLabel.rawValue,
-            keywords: analytics.keywords, topics: analytics.topics, qualityScore: analytics.qualityScore,
-            engagementScore: analytics.engagementScore)
-    }
-
-    /// What the anchor describes: which conversation, and which fingerprint version.
-    private func manifest(_ conversation: StoredConversation) -> String {
-        JSONValue.object(["buddi_id": .string(conversation.buddiID), "fingerprint": "conversation-v1"]).jsonText
+        return StoredAnalytics(analyzer.analyze(input))
     }
 }
 

@@ -82,7 +82,7 @@ struct CLITests {
         #expect(bad.output.contains("BUDDI_STATEMENT_TIMEOUT_SECONDS must be 0 (none) or a number of seconds from 0.001 to 86400, got 'soon'"), "\(bad.output)")
     }
 
-    @Test("buddi worker refuses a --timeout for a kind it does not run or out of range, sweep settings that are not finite, and a completion delay its lease does not allow (bench queue too), naming the flag")
+    @Test("buddi worker refuses a --timeout for a kind it does not run or out of range, and a completion delay its lease does not allow (bench queue too), naming the flag")
     func workerSettingsRefused() async throws {
         let db = try await TestDatabase.make()
         defer { Task { await db.drop() } }
@@ -90,8 +90,6 @@ struct CLITests {
             (["--timeout", "procss=5"], "--timeout names job kind 'procss', which this worker does not run (it runs: fetch, probe, process)"),
             (["--timeout", "fetch=0.0001"], "--timeout must be KIND=SECONDS with seconds from 0.001 to 604800 (a week), got 'fetch=0.0001'"),
             (["--timeout", "fetch"], "--timeout must be KIND=SECONDS"),
-            (["--sweep-interval-seconds", "inf"], "--sweep-interval-seconds must be above 0 and at most 604800 (a week), got inf"),
-            (["--sweep-grace-seconds", "nan"], "--sweep-grace-seconds must be from 0 to 604800 (a week), got nan"),
             (["--completion-delay-ms=-1"], "--completion-delay-ms must be from 0 to under 10000 (half of what is left of the lease after a heartbeat), got -1"),
             (["--lease-seconds", "3", "--completion-delay-ms", "1000"], "--completion-delay-ms must be from 0 to under 1000"),
         ] {
@@ -104,21 +102,23 @@ struct CLITests {
         #expect(bench.output.contains("--completion-delay-ms must be from 0 to under 10000"), "\(bench.output)")
     }
 
-    @Test("buddi audit: clean on a consistent database; names stranded conversations and process jobs naming missing rows, and exits 1")
+    @Test("buddi audit: clean on a consistent database; names stranded conversations, process jobs naming missing rows and tokens of missing anchors, and exits 1")
     func audit() async throws {
         let db = try await TestDatabase.make()
         defer { Task { await db.drop() } }
         let clean = try await buddi(db, ["audit"])
         #expect(clean.status == 0, "\(clean.output)")
         #expect(clean.output.contains("nothing found"), "\(clean.output)")
-        try await db.execute("INSERT INTO conversations (buddi_id, raw) VALUES ('stranded', '{}')")
+        try await db.execute("INSERT INTO conversations (buddi_id, raw, processing_state) VALUES ('stranded', '{}', 'pending')")
         try await db.execute(#"INSERT INTO jobs (kind, args) VALUES ('process', '{"conversationIDs": [424242]}')"#)
+        try await db.execute("INSERT INTO ledger_tokens (anchor_id, owner) VALUES (424242, 'ak_buddi')")
         let found = try await buddi(db, ["audit", "--json"])
         #expect(found.status == 1, "\(found.output)")
         #expect(found.output.contains(#""check" : "pending_without_work""#), "\(found.output)")
         #expect(found.output.contains("conversation 1 (stranded)"), "\(found.output)")
         #expect(found.output.contains(#""check" : "process_job_missing_conversation""#), "\(found.output)")
-        #expect(found.output.contains("audit failed: 2 inconsistencies"), "\(found.output)")
+        #expect(found.output.contains(#""check" : "token_without_anchor""#), "\(found.output)")
+        #expect(found.output.contains("audit failed: 3 inconsistencies"), "\(found.output)")
     }
 
     @Test("buddi config enforces the bounds; start and stop persist")
@@ -303,28 +303,6 @@ struct CLITests {
         #expect(text.contains(#"kind="probe""#), "\(text)")
         worker.signal(SIGTERM)
         #expect(try await worker.wait(timeout: .seconds(30)) == 0, "\(worker.output)")
-    }
-
-    @Test("buddi fetch --wait keeps following conversations whose process job was lost: the sweep picks them up and it ends when they are processed")
-    func fetchWaitOutlastsLostProcessJob() async throws {
-        let db = try await TestDatabase.make()
-        defer { Task { await db.drop() } }
-        let wait = try BuddiProcess(["fetch", "--wait"], databaseURL: db.url.redacted)
-        #expect(try await eventually { try await db.scalar("SELECT count(*) FROM jobs WHERE kind = 'fetch'", as: Int64.self) == 1 })
-        // As if a worker ran the fetch and its process job was then lost (a fetch that ended before enqueuing it).
-        try await db.execute("INSERT INTO conversations (buddi_id, raw, fetch_job_id) VALUES ('p-1', '{\"id\": \"p-1\", \"title\": \"one\"}', 1), ('p-2', '{\"id\": \"p-2\", \"title\": \"two\"}', 1)")
-        try await db.execute(#"""
-            UPDATE jobs SET state = 'completed', attempt = 1, finished_at = now(), result = '{"new": 2, "pages": 1,
-                "memories_seen": 2, "duplicates": 0, "repeats": 0, "rejected": 0, "duration_seconds": 0.1, "api_seconds": 0.1, "store_seconds": 0.1}'
-            WHERE id = 1
-            """#)
-        #expect(try await wait.wait(timeout: .seconds(3)) == nil, "fetch --wait gave up: \(wait.output)")
-        let worker = try BuddiProcess(
-            ["worker", "--poll-interval-ms", "200", "--sweep-interval-seconds", "1", "--sweep-grace-seconds", "0"], databaseURL: db.url.redacted)
-        #expect(try await wait.wait(timeout: .seconds(60)) == 0, "\(wait.output)")
-        #expect(wait.output.contains("processed 2 of 2 new conversations, 0 failed"), "\(wait.output)")
-        worker.signal(SIGTERM)
-        #expect(try await worker.wait() == 0)
     }
 }
 

@@ -13,8 +13,8 @@ struct ConsoleBrowserTests {
     func pagesRenderRealData() async throws {
         try await ConsoleHarness.with { console in
             try await console.db.execute("""
-                INSERT INTO conversations (buddi_id, raw, title, summary)
-                VALUES ('xss-1', '{"id": "xss-1"}', \(Self.xssTitle), '<script>alert(2)</script>')
+                INSERT INTO conversations (buddi_id, raw, title, summary, processing_state)
+                VALUES ('xss-1', '{"id": "xss-1"}', \(Self.xssTitle), '<script>alert(2)</script>', 'pending')
                 """)
             try await console.logIn(ConsoleHarness.adminToken)
             #expect(try await console.browser.currentURL() == console.base + "/")

@@ -13,19 +13,6 @@ import Testing
 /// checked by this test.
 @Suite("Schema upgrades", .serialized)
 struct SchemaUpgradeTests {
-    /// The last version of each set (the engine's, then the application's) that 0.1.0 shipped.
-    private static let releasedVersions = (engine: 1, application: 1)
-
-    /// The sets as 0.1.0 shipped them.
-    private func release010Sets() throws -> [MigrationSet] {
-        let sets = try BuddiSchema.sets()
-        return zip(sets, [Self.releasedVersions.engine, Self.releasedVersions.application]).map { set, last in
-            MigrationSet(
-                owner: set.owner, table: set.table, migrations: set.migrations.filter { $0.version <= last },
-                qualifiedNames: set.owner != "buddi")
-        }
-    }
-
     /// The schema as pg_dump prints it, without the migration records.
     private func schema(of db: TestDatabase) throws -> String {
         let binaries = try ServerBinaries.locate()
@@ -38,7 +25,7 @@ struct SchemaUpgradeTests {
 
     @Test("a database at 0.1.0's schema, with jobs, runs and conversations in it, upgrades in place to the schema of a new database")
     func upgradeFromRelease010() async throws {
-        let old = try await TestDatabase.make(schema: try release010Sets())
+        let old = try await TestDatabase.make(schema: try TestDatabase.release010Sets())
         defer { Task { await old.drop() } }
         // What a running cluster has: a finished fetch, one still pending with its run, a conversation.
         try await old.execute("""
@@ -50,11 +37,16 @@ struct SchemaUpgradeTests {
 
         let ran = try await BuddiSchema.migrator(client: old.client, logger: old.logger).migrate()
         let sets = try BuddiSchema.sets()
-        let later = sets[0].migrations.filter { $0.version > Self.releasedVersions.engine }.map { "job_queue/\($0.name)" }
-            + sets[1].migrations.filter { $0.version > Self.releasedVersions.application }.map(\.name)
+        let later = sets[0].migrations.filter { $0.version > TestDatabase.release010Versions.engine }.map { "job_queue/\($0.name)" }
+            + sets[1].migrations.filter { $0.version > TestDatabase.release010Versions.application }.map(\.name)
         #expect(ran == later)
         try await BuddiSchema.migrator(client: old.client, logger: old.logger).checkCurrent()
-        #expect(try await old.scalar("SELECT count(*) FROM jobs", as: Int64.self) == 2)
+        #expect(try await old.scalar("SELECT count(*) FROM jobs", as: Int64.self) == 3)
+        // The conversation 0.1.0 left pending gets a process job of its own.
+        #expect(try await old.scalar("""
+            SELECT count(*) FROM jobs j, conversations c
+            WHERE j.kind = 'process' AND c.buddi_id = 'm-1' AND j.args -> 'conversationIDs' = jsonb_build_array(c.id)
+            """, as: Int64.self) == 1)
         #expect(try await old.scalar("SELECT result ->> 'new' FROM jobs WHERE state = 'completed'", as: String.self) == "5")
         #expect(try await old.scalar("SELECT count(*) FROM fetch_runs WHERE job_id = \(pending)", as: Int64.self) == 1)
         #expect(try await old.scalar("SELECT count(*) FROM conversations WHERE buddi_id = 'm-1'", as: Int64.self) == 1)
@@ -69,12 +61,12 @@ struct SchemaUpgradeTests {
 
     @Test("a 0.1.0 migration changed since it was applied is refused, and nothing is applied")
     func changedReleasedMigration() async throws {
-        let old = try await TestDatabase.make(schema: try release010Sets())
+        let old = try await TestDatabase.make(schema: try TestDatabase.release010Sets())
         defer { Task { await old.drop() } }
-        try await old.execute("UPDATE schema_migrations SET checksum = 'deadbeef' WHERE version = \(Self.releasedVersions.application)")
+        try await old.execute("UPDATE schema_migrations SET checksum = 'deadbeef' WHERE version = \(TestDatabase.release010Versions.application)")
         await #expect(throws: MigrationError.self) {
             try await BuddiSchema.migrator(client: old.client, logger: old.logger).migrate()
         }
-        #expect(try await old.scalar("SELECT count(*) FROM schema_migrations", as: Int64.self) == Int64(Self.releasedVersions.application))
+        #expect(try await old.scalar("SELECT count(*) FROM schema_migrations", as: Int64.self) == Int64(TestDatabase.release010Versions.application))
     }
 }

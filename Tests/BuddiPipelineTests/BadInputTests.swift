@@ -72,48 +72,4 @@ struct BadInputTests {
             #expect(try await worker.wait() == 0)
         }
     }
-
-    @Test("the sweeper enqueues processing for conversations left pending with nothing to process them, and leaves covered, recent, cancelled and thrice-discarded ones alone")
-    func strandedConversationsSwept() async throws {
-        let db = try await TestDatabase.make()
-        defer { Task { await db.drop() } }
-        let queue = Pipeline.queue(client: db.client, logger: db.logger)
-        var ids: [String: Int64] = [:]
-        for name in ["lost-job", "ended-fetch", "queued", "in-checkpoint", "recent", "cancelled", "poison"] {
-            let age = name == "recent" ? "0 seconds" : "1 hour"
-            try await db.execute("""
-                INSERT INTO conversations (buddi_id, raw, fetched_at) VALUES (\(name), '{}', now() - \(age)::interval)
-                """)
-            ids[name] = try await db.scalar("SELECT id FROM conversations WHERE buddi_id = \(name)", as: Int64.self)
-        }
-        let id = { (name: String) in ids[name]! }
-        let discarded = try await queue.enqueue(NewJob(ProcessArgs(conversationIDs: [id("lost-job")]))).id
-        let queued = try await queue.enqueue(NewJob(ProcessArgs(conversationIDs: [id("queued")]))).id
-        let endedFetch = try await queue.enqueue(NewJob(kind: "fetch")).id
-        let runningFetch = try await queue.enqueue(NewJob(kind: "fetch")).id
-        try await db.execute("UPDATE jobs SET state = 'discarded', finished_at = now() WHERE id IN (\(discarded), \(endedFetch))")
-        try await db.execute("UPDATE jobs SET progress = jsonb_build_object(\(FetchProgress.unqueuedIDsKey), jsonb_build_array(\(id("ended-fetch")))) WHERE id = \(endedFetch)")
-        try await db.execute("UPDATE jobs SET progress = jsonb_build_object(\(FetchProgress.unqueuedIDsKey), jsonb_build_array(\(id("in-checkpoint")))) WHERE id = \(runningFetch)")
-        // An operator cancelled this one's processing; that one's killed three process jobs.
-        let cancelled = try await queue.enqueue(NewJob(ProcessArgs(conversationIDs: [id("cancelled")]))).id
-        try await db.execute("UPDATE jobs SET state = 'cancelled', finished_at = now() WHERE id = \(cancelled)")
-        for _ in 0..<3 {
-            let poisoned = try await queue.enqueue(NewJob(ProcessArgs(conversationIDs: [id("poison")]))).id
-            try await db.execute("UPDATE jobs SET state = 'discarded', finished_at = now() WHERE id = \(poisoned)")
-        }
-        try await db.execute("UPDATE conversations SET fetch_job_id = \(endedFetch) WHERE buddi_id IN ('cancelled', 'poison', 'lost-job')")
-
-        let sweeper = StrandedSweeper(client: db.client, grace: .seconds(60), logger: db.logger)
-        #expect(try await sweeper.sweepOnce() == 2)
-        let swept = try await db.scalar("""
-            SELECT args::text FROM jobs WHERE kind = 'process' AND state = 'available' AND id <> \(queued)
-            """, as: String.self)
-        let args = try JSONDecoder().decode(ProcessArgs.self, from: Data((swept ?? "{}").utf8))
-        #expect(args.conversationIDs == [id("lost-job"), id("ended-fetch")])
-        // Covered now: a second sweep finds nothing.
-        #expect(try await sweeper.sweepOnce() == 0)
-        #expect(try await db.scalar("SELECT count(*) FROM jobs WHERE kind = 'process' AND state = 'available'", as: Int64.self) == 2)
-        // What nothing will process is said, so that `fetch --wait` can give up on it.
-        #expect(try await StrandedSweeper.abandonedCount(fetchJobID: endedFetch, client: db.client, logger: db.logger) == 2)
-    }
 }

@@ -145,17 +145,15 @@ struct FetchWalkTests {
     }
 }
 
-/// What a fetch's checkpoint counts as its pages are stored, and when their processing is due.
+/// What a fetch's checkpoint counts as its pages are stored.
 @Suite("The fetch checkpoint")
 struct FetchCheckpointTests {
-    @Test("full batches are enqueued as they fill, the rest with the last page; duplicates are what was neither new nor refused")
-    func batchesAndCounts() {
+    @Test("duplicates are the memories taken that were neither stored nor set aside")
+    func counts() {
         var progress = FetchProgress(legs: [FetchLeg()])
-        #expect(progress.stored(taken: 4, new: [1, 2, 3], refused: 0, rejected: 1, batchSize: 2, isLast: false) == [[1, 2]])
-        #expect(progress.unqueuedIDs == [3])
-        #expect(progress.stored(taken: 3, new: [4], refused: 1, rejected: 1, batchSize: 2, isLast: false) == [[3, 4]])
-        #expect(progress.stored(taken: 3, new: [5, 6, 7], refused: 0, rejected: 0, batchSize: 2, isLast: true) == [[5, 6], [7]])
-        #expect(progress.unqueuedIDs.isEmpty)
+        progress.stored(taken: 4, new: 3, setAside: 0, rejected: 1)
+        progress.stored(taken: 3, new: 1, setAside: 1, rejected: 1)
+        progress.stored(taken: 3, new: 3, setAside: 0, rejected: 0)
         #expect((progress.new, progress.duplicates, progress.rejected) == (7, 2, 2))
     }
 }

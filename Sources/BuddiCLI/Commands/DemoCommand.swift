@@ -72,7 +72,7 @@ struct DemoCommand: AsyncParsableCommand {
         let fetchID = try await requests.requestManual(try ManualFetch(maxConversations: memories), force: true)
         say("fetch job \(fetchID) enqueued")
         // One process plays every part: workers, a scheduler, the server; maintenance once.
-        let maintenance = MaintenanceSettings(leaseDuration: .seconds(15), sweepInterval: .seconds(10), sweepGrace: .seconds(30))
+        let maintenance = MaintenanceSettings(leaseDuration: .seconds(15))
         let workers = ProcessServices.worker(
             client: client, registry: ProcessServices.workerRegistry(client: client, api: api, logger: logger),
             configuration: WorkerConfiguration(), workers: self.workers, maintenance: maintenance, logger: logger)

@@ -6,9 +6,8 @@ import Logging
 import PostgresNIO
 
 /// Follows a fetch to the end: its job until it has finished, then the processing of the
-/// conversations it stored until every one is processed or failed (a conversation whose process
-/// job was discarded is picked up again by the maintenance leader's sweep; one that nothing will
-/// process ends the wait with an error). Reports each change.
+/// conversations it stored until every one is processed or failed (a fetch stores them
+/// processed; only what 0.1.0 left pending waits for process jobs). Reports each change.
 struct FetchFollower {
     let client: DatabaseClient
     let logger: Logger
@@ -31,29 +30,15 @@ struct FetchFollower {
         }
         let stored = try record.resultJSON.map { try JSONDecoder().decode(FetchResult.self, from: Data($0.utf8)).new } ?? 0
         var last: FetchProcessing?
-        var unchangedSince = ContinuousClock.now
         while true {
             let processing = try await FetchProcessing.of(fetchJob: jobID, stored: stored, client: client, logger: logger)
             progress(processing.processed + processing.failed, processing.stored)
             if processing != last {
                 report("processed \(processing.processed) of \(processing.stored) new conversations, \(processing.failed) failed")
                 last = processing
-                unchangedSince = .now
             }
             if processing.isDone { return record }
             try await Task.sleep(for: .milliseconds(250))
-            // Whether anything is left that nothing will process costs a scan of the unfinished
-            // jobs: asked only once processing has stood still for a while.
-            guard ContinuousClock.now - unchangedSince >= .seconds(2) else { continue }
-            unchangedSince = .now
-            let abandoned = try await StrandedSweeper.abandonedCount(fetchJobID: jobID, client: client, logger: logger)
-            if abandoned > 0 {
-                throw FetchFollowFailure(description: """
-                    \(abandoned) conversation(s) of fetch job \(jobID) are pending and nothing will process them: their process \
-                    job was cancelled, or three were discarded (see `buddi jobs list --kind process --state discarded`; \
-                    `buddi jobs retry ID` runs one again)
-                    """)
-            }
         }
     }
 

@@ -25,13 +25,13 @@ enum APIBenchFill {
                'Talked about the ' || v.w[1 + (g * 7) % 20] || ' and the ' || v.w[1 + (g * 13) % 20]
                    || '; agreed to follow up on the ' || v.w[1 + (g * 17) % 20] || ' next week.',
                '💬', v.categories[1 + g % 8],
-               jsonb_build_array(jsonb_build_object('description', 'Follow up on the ' || v.w[1 + (g * 17) % 20], 'completed', g % 3 = 0)),
-               jsonb_build_object('language', 'en', 'source', 'omi', 'transcript_segments', 3 + g % 40),
-               jsonb_build_object('id', 'bench-' || g, 'created_at', t.created,
+               jsonb_build_array(jsonb_build_object('description', 'Follow up on the ' || v.w[1 + (g * 17) % 20], 'completed', g % 3 = 0))::json,
+               NULL,
+               jsonb_build_object('id', 'bench-' || g, 'created_at', t.created, 'language', 'en', 'source', 'omi',
                    'structured', jsonb_build_object('title', initcap(v.w[1 + g % 20]), 'category', v.categories[1 + g % 8]),
                    'transcript_segments', jsonb_build_array(
                        jsonb_build_object('speaker', 'SPEAKER_00', 'text', 'We should look at the ' || v.w[1 + (g * 7) % 20] || ' again.'),
-                       jsonb_build_object('speaker', 'SPEAKER_01', 'text', 'Yes, and the ' || v.w[1 + (g * 13) % 20] || ' too.'))),
+                       jsonb_build_object('speaker', 'SPEAKER_01', 'text', 'Yes, and the ' || v.w[1 + (g * 13) % 20] || ' too.')))::text,
                t.created, t.created, t.created + interval '10 minutes', t.created + interval '1 hour', 1 + g / 1000,
                t.score, CASE WHEN t.score > 0.2 THEN 'positive' WHEN t.score < -0.2 THEN 'negative' ELSE 'neutral' END,
                ARRAY[v.w[1 + (g * 7) % 20], v.w[1 + (g * 13) % 20], v.w[1 + (g * 17) % 20]],

@@ -22,8 +22,8 @@ package struct IngestBenchReport: BenchReport, Codable, Sendable {
     var totalSeconds: Double
     var conversationsPerSecond: Double
     /// Time per stage: the fetch's waits on the API (overlapped with storing) and its store
-    /// transactions; the process jobs' summed run time (they run side by side) and the span from
-    /// the first one's start to the last one's end.
+    /// transactions; process jobs (none, unless something stored conversations pending), their
+    /// summed run time and the span from the first one's start to the last one's end.
     var stages: Stages
     /// Where the work ran, and the CPU seconds it cost while it did: the worker processes' (when
     /// the workers ran as `buddi worker` processes), PostgreSQL's, and this process's (the
@@ -84,8 +84,8 @@ package struct IngestBenchReport: BenchReport, Codable, Sendable {
     package var text: String {
         """
         \(memories) memories, \(workers) worker(s): stored \(stored), processed \(processed), duplicates \(duplicates)
-        fetch (API → stored, process jobs enqueued): \(seconds(fetchSeconds)) — API \(seconds(stages.fetchApiSeconds)), store \(seconds(stages.fetchStoreSeconds))
-        process (analytics, Merkle root, anchor, token): \(stages.processJobs) jobs, busy \(seconds(stages.processBusySeconds)), from first start to last end \(seconds(stages.processSpanSeconds))
+        fetch (API → drafted: analytics, Merkle root → stored complete, anchored, minted): \(seconds(fetchSeconds)) — API \(seconds(stages.fetchApiSeconds)), store \(seconds(stages.fetchStoreSeconds))
+        process jobs (only for what 0.1.0 left pending): \(stages.processJobs)
         all processed: \(seconds(totalSeconds))
         \(Int(conversationsPerSecond)) conversations/s
         CPU: \(cpu.workerSeconds.map { "worker process(es) \(seconds($0)) (\(Int((cpu.workerShare ?? 0) * 100))%), peak RSS \(String(format: "%.1f", workerPeakRSSMB ?? 0)) MB; " } ?? "workers in this process; ")\

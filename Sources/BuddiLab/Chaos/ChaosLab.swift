@@ -1,4 +1,5 @@
 import BuddiAPI
+import BuddiLedger
 import PostgresServer
 import BuddiPipeline
 import BuddiSimulator
@@ -104,8 +105,7 @@ final class ChaosLab: @unchecked Sendable {
     /// Arguments that make a worker's failures show quickly: a short lease and rescue interval.
     static let workerArguments = [
         "worker", "--concurrency", "4", "--lease-seconds", "6", "--poll-interval-ms", "200", "--shutdown-grace-seconds", "10",
-        "--rescue-interval-seconds", "1", "--maintenance-lease-seconds", "6", "--sweep-interval-seconds", "2",
-        "--sweep-grace-seconds", "10",
+        "--rescue-interval-seconds", "1", "--maintenance-lease-seconds", "6",
     ]
 
     /// Starts (or restarts) the `buddi` process called `name` with `arguments`, optionally inside
@@ -200,11 +200,13 @@ final class ChaosLab: @unchecked Sendable {
     /// run maintenance); returns what is wrong if they are not.
     func sealingProblem() async -> String? {
         let deadline = ContinuousClock.now + .seconds(15)
+        let ledger = LedgerVerifier(client: client, logger: logger)
+        func left() async -> Int? { try? await withDatabaseDeadline(.seconds(3), "a chaos probe") { try await ledger.unsealedCount() } }
         while ContinuousClock.now < deadline {
-            if await number("SELECT count(*) FROM ledger_anchors WHERE block_height IS NULL") == 0 { return nil }
+            if await left() == 0 { return nil }
             try? await Task.sleep(for: .milliseconds(250))
         }
-        let left = await number("SELECT count(*) FROM ledger_anchors WHERE block_height IS NULL") ?? -1
+        let left = await left() ?? -1
         return "\(left) anchors left unsealed: ledger sealing did not resume"
     }
 

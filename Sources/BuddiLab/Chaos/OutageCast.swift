@@ -16,10 +16,9 @@ struct OutageCast: Sendable {
     init(_ lab: ChaosLab, workerOptions: [String] = []) throws {
         self.lab = lab
         for index in 1...3 { try lab.start("worker-\(index)", ChaosLab.workerArguments + (index == 1 ? workerOptions : [])) }
-        // Its sweep must be as quick as the workers' when it leads maintenance.
+        // Its lease rescue must be as quick as the workers' when it leads maintenance.
         try lab.start("scheduler", [
             "scheduler", "--tick-seconds", "1", "--lease-seconds", "6", "--rescue-interval-seconds", "1", "--maintenance-lease-seconds", "6",
-            "--sweep-interval-seconds", "2", "--sweep-grace-seconds", "10",
         ])
         port = Int.random(in: 20_000...40_000)
         try lab.start("serve", ["serve", "--port", "\(port)"])
