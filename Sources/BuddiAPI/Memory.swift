@@ -40,6 +40,13 @@ package struct Memory: Sendable, Hashable, Identifiable {
     package let discarded: Bool?
     /// The object exactly as the API sent it.
     package let raw: JSONValue
+    /// Its JSON text as the API sent it, when it was read from a page.
+    package var sentJSON: String?
+
+    /// Its JSON text: as sent, or else ``raw`` written as compact JSON with sorted keys.
+    package var json: String {
+        sentJSON ?? raw.jsonText
+    }
 }
 
 /// A to-do the conversation produced. Seen both as `{"description": …, "completed": …}` and as a

@@ -81,7 +81,8 @@ extension MemoryPage {
             switch element {
             case .read(let raw, let range):
                 do throws(MemoryDecodingError) {
-                    let memory = try Memory(raw: raw)
+                    var memory = try Memory(raw: raw)
+                    memory.sentJSON = String(decoding: reader.bytes[range], as: UTF8.self)
                     if let problem = screen.problem(with: memory, bytes: range.count) {
                         let id = memory.id.utf8.count <= limits.maxIDBytes ? memory.id : nil
                         throw MemoryDecodingError(id: id, reason: problem)

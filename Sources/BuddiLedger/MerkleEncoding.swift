@@ -56,7 +56,7 @@ enum MerkleEncoding {
 
 extension SHA256 {
     fileprivate mutating func update(tag: UInt8) {
-        update(data: [tag])
+        withUnsafeBytes(of: tag) { update(bufferPointer: $0) }
     }
 
     fileprivate mutating func update(bigEndian value: UInt64) {

@@ -22,7 +22,7 @@ struct ConversationDraft: Sendable {
             actionItemsJSON: JSONValue.array(memory.actionItems.map {
                 .object(["description": .string($0.description), "completed": .bool($0.completed)])
             }).jsonText,
-            memoryJSON: memory.raw.jsonText,
+            memoryJSON: memory.json,
             createdMicros: Self.micros(memory.createdAt), finishedMicros: Self.micros(memory.finishedAt))
         startedMicros = Self.micros(memory.startedAt)
         merkleRoot = try ConversationFingerprint.v2.merkleRoot(of: columns, analytics: analytics)

@@ -237,7 +237,7 @@ struct HTTPAPITests {
         }
     }
 
-    @Test("past 1,000 rows a listing and the status estimate their counts from the statistics and say so; below, they count; q finds by the trigram index")
+    @Test("past 1,000 rows a listing and the status estimate their counts from the statistics and say so; below, they count; q finds by the word index")
     func boundedCounts() async throws {
         try await APIHarness.with { api in
             // Before any statistics, an estimate would be a guess from the table's size: counted.
@@ -262,9 +262,17 @@ struct HTTPAPITests {
             #expect((deep["items"] as? [[String: Any]])?.count == 100)
             #expect((deep["items"] as? [[String: Any]])?.last?["buddi_id"] as? String == "c-10500")
 
-            let plan = try await api.db.plan(of: "SELECT id FROM conversations WHERE (COALESCE(title, '') || ' ' || COALESCE(summary, '')) ILIKE '%conversation 10417%'",
-                                                settings: ["enable_seqscan = off"])
-            #expect(plan.contains("conversations_text_trgm"), "\(plan)")
+            let plan = try await api.db.plan(of: """
+                SELECT id FROM conversations
+                WHERE to_tsvector('simple', regexp_replace(COALESCE(title, '') || ' ' || COALESCE(summary, ''), '[^[:alnum:]]+', ' ', 'g'))
+                      @@ to_tsquery('simple', 'conversation:* & 10417:*')
+                """, settings: ["enable_seqscan = off"])
+            #expect(plan.contains("conversations_text_words"), "\(plan)")
+            // Words, not substrings: a word's beginning is found, its middle is not.
+            let prefix = try await api.call(.GET, "/conversations/?q=conversation%201041").json
+            #expect(prefix["total"] as? Int == 11)
+            let middle = try await api.call(.GET, "/conversations/?q=onversation%2010417").json
+            #expect(middle["total"] as? Int == 0)
 
             let status = try await api.call(.GET, "/api/scheduler/status").json
             let conversations = try #require(status["conversations"] as? [String: Any])

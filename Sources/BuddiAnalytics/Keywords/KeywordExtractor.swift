@@ -30,12 +30,12 @@ package struct KeywordExtractor: Sendable {
 
     func keywords(inScanned fields: [[ScannedWord]]) -> [String] {
         let candidates = fields.flatMap(candidates)
-        var frequency: [String: Int] = [:]
-        var degree: [String: Int] = [:]
+        // Each word's frequency and degree, in one table: one lookup a word.
+        var stats: [String: (frequency: Int, degree: Int)] = [:]
+        stats.reserveCapacity(candidates.count * 2)
         for candidate in candidates {
             for word in candidate {
-                frequency[word, default: 0] += 1
-                degree[word, default: 0] += candidate.count
+                Self.count(&stats[word, default: (0, 0)], inPhraseOf: candidate.count)
             }
         }
         var phrases: [RankedPhrase] = []
@@ -46,7 +46,10 @@ package struct KeywordExtractor: Sendable {
                 phrases[index].occurrences += 1
             } else {
                 phraseIndex[phrase] = phrases.count
-                let score = candidate.reduce(0.0) { $0 + Double(degree[$1]!) / Double(frequency[$1]!) }
+                let score = candidate.reduce(0.0) { total, word in
+                    let word = stats[word]!
+                    return total + Double(word.degree) / Double(word.frequency)
+                }
                 phrases.append(RankedPhrase(text: phrase, score: score, occurrences: 1))
             }
         }
@@ -56,6 +59,12 @@ package struct KeywordExtractor: Sendable {
             return left.offset < right.offset
         }
         .prefix(limit).map(\.element.text)
+    }
+
+    /// Counts one more occurrence of a word, in a phrase of `length` words.
+    private static func count(_ stats: inout (frequency: Int, degree: Int), inPhraseOf length: Int) {
+        stats.frequency += 1
+        stats.degree += length
     }
 
     /// The candidate phrases of one field, each a list of words.

@@ -35,10 +35,24 @@ enum ControlSQL {
         return "concat_ws(',', \(fields.joined(separator: ", ")))"
     }()
 
+    /// The words of title and summary together, for `q`: the expression of the index
+    /// `conversations_text_words` (migration 0002). Anything but letters and digits separates
+    /// words, so that markup or punctuation never hides one.
+    static let textVector = """
+        to_tsvector('simple', regexp_replace(COALESCE(title, '') || ' ' || COALESCE(summary, ''), '[^[:alnum:]]+', ' ', 'g'))
+        """
+
+    /// `q` (parameter $7, as its ILIKE pattern) as a query of word beginnings: each of its words
+    /// must begin a word of the text; NULL, which matches nothing, when it has no letter or digit.
+    static let textWords = """
+        (SELECT to_tsquery('simple', string_agg(quote_literal(w) || ':*', ' & '))
+         FROM regexp_split_to_table(btrim(regexp_replace($7, '[^[:alnum:]]+', ' ', 'g')), ' ') AS w WHERE w <> '')
+        """
+
     /// A filter's conditions, on parameters $1…$8 (NULL for "any"), and their values. A given
     /// parameter makes its condition the plain one (the planner folds `$n IS NULL` away for the
-    /// values bound), so each can use its index; `q` is looked up in the trigram index over
-    /// title and summary together, then checked on each.
+    /// values bound), so each can use its index; `q` is looked up by its words in the full-text
+    /// index over title and summary together, then checked as a phrase on each.
     private static func matching(_ filter: ConversationFilter) -> (conditions: String, binds: PostgresBindings) {
         let pattern = filter.text.map { "%" + $0.replacingOccurrences(of: "\\", with: "\\\\")
             .replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%" }
@@ -55,8 +69,7 @@ enum ControlSQL {
             ($1::text IS NULL OR sentiment_label = $1) AND ($2::float8 IS NULL OR quality_score >= $2)
             AND ($3::text IS NULL OR topics @> ARRAY[$3::text]) AND ($4::text IS NULL OR category = $4)
             AND ($5::timestamptz IS NULL OR memory_created_at >= $5) AND ($6::timestamptz IS NULL OR memory_created_at < $6)
-            AND ($7::text IS NULL OR ((COALESCE(title, '') || ' ' || COALESCE(summary, '')) ILIKE $7
-                                      AND (title ILIKE $7 OR summary ILIKE $7)))
+            AND ($7::text IS NULL OR (\(textVector) @@ \(textWords) AND (title ILIKE $7 OR summary ILIKE $7)))
             AND ($8::bool IS NULL OR is_exported = $8)
             """
         return (conditions, binds)

@@ -29,6 +29,16 @@ COMMENT ON COLUMN conversations.raw IS
 COMMENT ON COLUMN conversations.metadata IS
     'Conversations stored by 0.1.0 only: language, source, status, visibility, discarded, transcript_segments, plugins_results.';
 
+-- `q` by words instead of trigrams: a trigram index takes a hundred keys or more from each
+-- title and summary, written to WAL twice (pending list, then the index), most of what a stored
+-- conversation cost the server. Words are a fifth of that. The listing asks for each of q's
+-- words as the beginning of a word ("conv" finds "conversation"), then checks q as a phrase on
+-- each column, so a hit is what a reader would call containing it; only a match inside a word
+-- ("versation") is no longer found. Anything but letters and digits separates words.
+DROP INDEX conversations_text_trgm;
+CREATE INDEX conversations_text_words ON conversations USING gin (
+    to_tsvector('simple', regexp_replace(COALESCE(title, '') || ' ' || COALESCE(summary, ''), '[^[:alnum:]]+', ' ', 'g')));
+
 -- A block records the range of anchor ids it seals instead of writing its height into each
 -- anchor: the anchors of a block are those of its range whose block_height is NULL (blocks
 -- sealed by 0.1.0 have no range and name their anchors by block_height). Ranges follow each
