@@ -24,7 +24,7 @@ enum ConversationSQL {
     /// without reading them back; the anchoring lock (shared) tells the sealer this transaction
     /// may still add anchors. Typed arrays, one per column: the server plans the statement once
     /// and parses nothing but the action items' JSON.
-    static func insert(_ rows: MemoryRows, fetchJobID: Int64, owner: String, contracts: LedgerContracts) -> PostgresQuery {
+    static func insert(_ rows: MemoryRows, fetchJobID: Int64, owner: String, contractAddress: String) -> PostgresQuery {
         """
         WITH fence AS MATERIALIZED (SELECT \(unescaped: LedgerLocks.takeAnchoringShared)),
         input AS MATERIALIZED (
@@ -52,7 +52,7 @@ enum ConversationSQL {
                    CASE WHEN i.keywords = '' THEN '{}'::text[] ELSE string_to_array(i.keywords, \(MemoryRows.listSeparator)) END,
                    CASE WHEN i.topics = '' THEN '{}'::text[] ELSE string_to_array(i.topics, \(MemoryRows.listSeparator)) END,
                    i.quality_score, i.engagement_score, i.merkle_root, i.anchor_id, i.token_id,
-                   'buddi://anchors/' || i.anchor_id || '/tokens/' || i.token_id, \(contracts.anchorRegistry),
+                   'buddi://anchors/' || i.anchor_id || '/tokens/' || i.token_id, \(contractAddress),
                    \(unescaped: ProcessingState.processed.sql), now()
             FROM input i ORDER BY i.ord
             ON CONFLICT (buddi_id) DO NOTHING

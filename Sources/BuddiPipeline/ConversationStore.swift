@@ -12,8 +12,10 @@ struct ConversationStore: Sendable {
     /// many it stored. Duplicates store nothing.
     func insert(_ drafts: [ConversationDraft], fetchJobID: Int64, contracts: LedgerContracts, on connection: PostgresConnection) async throws -> Int {
         guard !drafts.isEmpty else { return 0 }
-        let query = ConversationSQL.insert(MemoryRows(drafts), fetchJobID: fetchJobID, owner: Pipeline.tokenOwner, contracts: contracts)
-        for try await count in try await connection.query(query, logger: logger).decode(Int64.self) {
+        let statement = StoreConversations(
+            query: ConversationSQL.insert(
+                MemoryRows(drafts), fetchJobID: fetchJobID, owner: Pipeline.tokenOwner, contractAddress: contracts.anchorRegistry))
+        for try await count in try await connection.execute(statement, logger: logger) {
             return Int(count)
         }
         return 0

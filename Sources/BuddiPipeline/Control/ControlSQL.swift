@@ -36,17 +36,18 @@ enum ControlSQL {
     }()
 
     /// The words of title and summary together, for `q`: the expression of the index
-    /// `conversations_text_words` (migration 0002). Anything but letters and digits separates
-    /// words, so that markup or punctuation never hides one.
+    /// `conversations_text_words` (migration 0002). Angle brackets are blanked first, so that
+    /// markup reads as words instead of a tag the parser would drop.
     static let textVector = """
-        to_tsvector('simple', regexp_replace(COALESCE(title, '') || ' ' || COALESCE(summary, ''), '[^[:alnum:]]+', ' ', 'g'))
+        to_tsvector('simple', translate(COALESCE(title, '') || ' ' || COALESCE(summary, ''), '<>', '  '))
         """
 
-    /// `q` (parameter $7, as its ILIKE pattern) as a query of word beginnings: each of its words
-    /// must begin a word of the text; NULL, which matches nothing, when it has no letter or digit.
+    /// `q` (parameter $7, as its ILIKE pattern) as a query of word beginnings: each word the
+    /// same parser finds in it must begin a word of the text; NULL, which matches nothing, when
+    /// it has none.
     static let textWords = """
-        (SELECT to_tsquery('simple', string_agg(quote_literal(w) || ':*', ' & '))
-         FROM regexp_split_to_table(btrim(regexp_replace($7, '[^[:alnum:]]+', ' ', 'g')), ' ') AS w WHERE w <> '')
+        (SELECT to_tsquery('simple', string_agg(quote_literal(w.lexeme) || ':*', ' & '))
+         FROM unnest(to_tsvector('simple', translate($7, '<>%_\\', '     '))) AS w)
         """
 
     /// A filter's conditions, on parameters $1…$8 (NULL for "any"), and their values. A given

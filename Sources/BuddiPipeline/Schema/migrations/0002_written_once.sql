@@ -34,10 +34,13 @@ COMMENT ON COLUMN conversations.metadata IS
 -- conversation cost the server. Words are a fifth of that. The listing asks for each of q's
 -- words as the beginning of a word ("conv" finds "conversation"), then checks q as a phrase on
 -- each column, so a hit is what a reader would call containing it; only a match inside a word
--- ("versation") is no longer found. Anything but letters and digits separates words.
+-- ("versation") is no longer found. Angle brackets are blanked, so that markup reads as words.
 DROP INDEX conversations_text_trgm;
 CREATE INDEX conversations_text_words ON conversations USING gin (
-    to_tsvector('simple', regexp_replace(COALESCE(title, '') || ' ' || COALESCE(summary, ''), '[^[:alnum:]]+', ' ', 'g')));
+    to_tsvector('simple', translate(COALESCE(title, '') || ' ' || COALESCE(summary, ''), '<>', '  ')));
+
+-- Nothing looks tokens up by anchor (a conversation names both), so their index only cost writes.
+DROP INDEX ledger_tokens_anchor;
 
 -- A block records the range of anchor ids it seals instead of writing its height into each
 -- anchor: the anchors of a block are those of its range whose block_height is NULL (blocks
