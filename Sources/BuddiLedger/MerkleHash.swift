@@ -14,7 +14,7 @@ package struct MerkleHash: Sendable, Hashable, Codable, CustomStringConvertible 
     }
 
     init(_ digest: SHA256.Digest) {
-        bytes = Array(digest)
+        bytes = digest.withUnsafeBytes { Array($0) }
     }
 
     /// The hash written as 64 hex digits (either case), or nil for anything else.
