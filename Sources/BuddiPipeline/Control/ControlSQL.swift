@@ -42,13 +42,9 @@ enum ControlSQL {
         to_tsvector('simple', translate(COALESCE(title, '') || ' ' || COALESCE(summary, ''), '<>', '  '))
         """
 
-    /// `q` (parameter $7, as its ILIKE pattern) as a query of word beginnings: each word the
-    /// same parser finds in it must begin a word of the text; NULL, which matches nothing, when
-    /// it has none.
-    static let textWords = """
-        (SELECT to_tsquery('simple', string_agg(quote_literal(w.lexeme) || ':*', ' & '))
-         FROM unnest(to_tsvector('simple', translate($7, '<>%_\\', '     '))) AS w)
-        """
+    /// `q` (parameter $7, as its ILIKE pattern) as a query of word beginnings
+    /// (`buddi_word_query`, migration 0002), which the planner computes from the value bound.
+    static let textWords = "buddi_word_query($7)"
 
     /// A filter's conditions, on parameters $1…$8 (NULL for "any"), and their values. A given
     /// parameter makes its condition the plain one (the planner folds `$n IS NULL` away for the

@@ -39,6 +39,15 @@ DROP INDEX conversations_text_trgm;
 CREATE INDEX conversations_text_words ON conversations USING gin (
     to_tsvector('simple', translate(COALESCE(title, '') || ' ' || COALESCE(summary, ''), '<>', '  ')));
 
+-- q as a query of word beginnings, from the same parser as the index: each word q holds must
+-- begin a word of the text (NULL, which matches nothing, when it holds none). Immutable, so
+-- that the planner computes it from the value bound and estimates its rows from the index's
+-- statistics: a common word is then read newest first until a page is full.
+CREATE FUNCTION buddi_word_query(q text) RETURNS tsquery LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+    SELECT to_tsquery('simple', string_agg(quote_literal(w.lexeme) || ':*', ' & '))
+    FROM unnest(to_tsvector('simple', translate(q, '<>%_\', '     '))) AS w
+$$;
+
 -- Nothing looks tokens up by anchor (a conversation names both), so their index only cost writes.
 DROP INDEX ledger_tokens_anchor;
 
