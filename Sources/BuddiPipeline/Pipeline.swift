@@ -34,8 +34,9 @@ package enum Pipeline {
         JobQueue(client: client, hooks: hooks, logger: logger)
     }
 
-    /// Registers both handlers, and the pipeline's hooks; `ledger` anchors and mints (the
-    /// Postgres mock, or a real backend).
+    /// Registers both handlers, and the pipeline's hooks. The fetch writes `ledger`'s anchors and
+    /// tokens in the statement that stores each conversation, so the ledger is the one in the
+    /// same database; process jobs (what 0.1.0 left pending) anchor and mint through it.
     package static func register(
         into registry: inout JobRegistry, client: DatabaseClient, api: BuddiAPIClient, ledger: PostgresLedger, logger: Logger
     ) {
