@@ -77,8 +77,11 @@ package struct PostgresLedger: Ledger {
 
     /// The contract addresses of this deployment.
     package func contracts() async throws -> LedgerContracts {
-        try await client.withConnection { connection in
-            try await deployment.contracts(on: connection, logger: logger)
-        }
+        try await client.withConnection { try await contracts(on: $0) }
+    }
+
+    /// The contract addresses of this deployment, read on `connection` the first time only.
+    package func contracts(on connection: PostgresConnection) async throws -> LedgerContracts {
+        try await deployment.contracts(on: connection, logger: logger)
     }
 }

@@ -175,9 +175,9 @@ struct FetchJob: Sendable {
     ) async throws -> FetchProgress {
         let drafts = pages.flatMap { $0.drafted.map(\.draft) }
         let retriedFailures = pages.flatMap(\.walked.retriedFailures)
-        let contracts = try await ledger.contracts()
         return try await client.transaction(logger: context.logger) { connection in
             try await connection.skipCommitFlush(logger: context.logger)
+            let contracts = try await ledger.contracts(on: connection)
             if !retriedFailures.isEmpty {
                 let counts = Dictionary(retriedFailures.map { ($0, 1) }, uniquingKeysWith: +)
                 try await connection.query(FetchRunSQL.addAPIErrors(jobID: context.jobID, counts: counts), logger: context.logger)

@@ -106,6 +106,10 @@ struct HTTPAPITests {
             #expect(reply.status == 422)
             #expect(reply.json["message"] as? String == "query parameter queue contains U+0000 (NUL)")
             #expect(try await api.call(.GET, "/conversations/?q=\(String(repeating: "x", count: 201))").status == 422)
+            // q is a word search: a q with no word in it is refused, naming what it needs.
+            let wordless = try await api.call(.GET, "/conversations/?q=%3C%3E%21")
+            #expect(wordless.status == 422)
+            #expect((wordless.json["message"] as? String ?? "").contains("at least one letter or digit"), "\(wordless.json)")
             #expect(try await api.call(.GET, "/conversations/?offset=100001").status == 422)
         }
         let timeout = try await DatabaseClient.withTemporary(db: TestDatabase.make(), statementTimeoutMs: 200) { client, logger in

@@ -45,6 +45,10 @@ package struct ConversationFilter: Sendable, Equatable {
         if let text, text.count > Self.maxTextLength {
             throw .invalidParameter(name: "q", value: String(text.prefix(20)) + "…", expected: "at most \(Self.maxTextLength) characters")
         }
+        // q is looked up by its words: one without a letter or digit could never match.
+        if let text, !text.contains(where: { $0.isLetter || $0.isNumber }) {
+            throw .invalidParameter(name: "q", value: text, expected: "text with at least one letter or digit")
+        }
         if let text = parameters["exported"] {
             guard let value = Bool(text) else { throw .invalidParameter(name: "exported", value: text, expected: "true or false") }
             exported = value
