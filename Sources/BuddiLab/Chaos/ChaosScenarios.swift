@@ -94,9 +94,10 @@ package struct ChaosRunner: Sendable {
             try await lab.requestFetch(maximum: scale.memories)
             var kills = 0
             var random = SystemRandomNumberGenerator()
-            // Until that many kills have landed while work was left (or the work is all done).
+            // Until that many kills have landed while work was left (or the work is all done): a
+            // kill every 0.5–1 s, as an ingest of 20,000 now takes a few seconds.
             while kills < scale.kills {
-                try await Task.sleep(for: .milliseconds(Int.random(in: 1000...2000, using: &random)))
+                try await Task.sleep(for: .milliseconds(Int.random(in: 500...1000, using: &random)))
                 let victim = "worker-\(Int.random(in: 1...3, using: &random))"
                 guard await !lab.isSettled() else { break }
                 lab.process(victim)?.signal(SIGKILL)
@@ -108,7 +109,7 @@ package struct ChaosRunner: Sendable {
             return try await ChaosResult.measure(
                 lab, scenario: ChaosScenario.killWorkers.rawValue, expected: Set(await lab.simulator.memoryIDs()),
                 settled: settled, recovery: nil, started: started,
-                faults: "\(kills) SIGKILLs of 3 workers while work was left, every 1–2 s, \(scale.memories) memories",
+                faults: "\(kills) SIGKILLs of 3 workers while work was left, every 0.5–1 s, \(scale.memories) memories",
                 problems: kills < scale.kills ? ["only \(kills) of \(scale.kills) kills landed before the work was done"] : [])
         }
     }
