@@ -78,6 +78,7 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         // A simulator of the Buddi API with fault injection.
@@ -251,7 +252,7 @@ let package = Package(
         .testTarget(
             name: "BuddiHTTPTests",
             dependencies: [
-                "BuddiHTTP", "BuddiPipeline", "JobQueue", "PostgresServer", "PostgresResilience",
+                "BuddiHTTP", "BuddiPipeline", "BuddiAPI", "JobQueue", "PostgresServer", "PostgresResilience",
                 "BuddiTestSupport", "DatabaseTestSupport",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),

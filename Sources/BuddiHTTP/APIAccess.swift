@@ -1,3 +1,4 @@
+import BuddiAPI
 import Crypto
 import Foundation
 
@@ -55,15 +56,11 @@ package struct APIAccess: Sendable {
     }
 
     private static func token(_ name: String, in environment: [String: String]) throws -> String? {
-        let value = environment[name].flatMap { $0.isEmpty ? nil : $0 }
-        guard let path = environment[name + "_FILE"].flatMap({ $0.isEmpty ? nil : $0 }) else { return value }
-        guard value == nil else { throw APIAccessError("give \(name) or \(name)_FILE, not both") }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw APIAccessError("\(name)_FILE names \(path), which cannot be read")
+        do {
+            return try SecretSetting.read(name, in: environment)
+        } catch {
+            throw APIAccessError(error.description)
         }
-        let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !text.isEmpty else { throw APIAccessError("\(name)_FILE names \(path), which is empty") }
-        return text
     }
 
     private static func digest(_ token: String?) -> SHA256.Digest? {

@@ -1,5 +1,6 @@
-import PostgresResilience
+import BuddiAPI
 import BuddiPipeline
+import PostgresResilience
 import Foundation
 import Hummingbird
 import Logging
@@ -19,12 +20,31 @@ package struct APIServer: Service {
         package var access: APIAccess
         /// How long an HTTP connection may sit idle before it is closed.
         package var idleTimeout: Duration
+        /// The webhook endpoint's settings; nil leaves it out (404).
+        package var webhooks: WebhookSettings?
 
-        package init(host: String = "127.0.0.1", port: Int = 8000, access: APIAccess = APIAccess(adminToken: nil), idleTimeout: Duration = .seconds(60)) {
+        package init(
+            host: String = "127.0.0.1", port: Int = 8000, access: APIAccess = APIAccess(adminToken: nil), idleTimeout: Duration = .seconds(60),
+            webhooks: WebhookSettings? = nil
+        ) {
             self.host = host
             self.port = port
             self.access = access
             self.idleTimeout = idleTimeout
+            self.webhooks = webhooks
+        }
+    }
+
+    /// What `POST /api/webhooks/memories` checks deliveries with.
+    package struct WebhookSettings: Sendable {
+        /// Every secret accepted (`BUDDI_WEBHOOK_SECRETS`); at least one.
+        package var secrets: [WebhookSecret]
+        /// The limits a pushed memory is held to, as a fetched one is.
+        package var limits: MemoryLimits
+
+        package init(secrets: [WebhookSecret], limits: MemoryLimits = MemoryLimits()) {
+            self.secrets = secrets
+            self.limits = limits
         }
     }
 
@@ -33,6 +53,8 @@ package struct APIServer: Service {
     let onListening: @Sendable (Int) async -> Void
     let logger: Logger
     private let responder: RouterResponder<BasicRequestContext>
+    /// Writes the webhook endpoint's refusal counts and prunes old deliveries, when it is on.
+    private let webhookUpkeep: WebhookUpkeep?
     /// Every route, as the OpenAPI document must describe it.
     package let routes: [APIRoute]
 
@@ -63,6 +85,16 @@ package struct APIServer: Service {
         SchedulerRoutes(dependencies: dependencies).register(on: &table)
         ConversationRoutes(dependencies: dependencies).register(on: &table)
         JobRoutes(dependencies: dependencies).register(on: &table)
+        if let webhooks = configuration.webhooks {
+            let intake = WebhookIntake(client: client, limits: webhooks.limits, logger: logger)
+            WebhookRoutes(
+                intake: intake, verifier: WebhookVerifier(secrets: webhooks.secrets), maxBodyBytes: webhooks.limits.maxMemoryBytes,
+                logger: logger
+            ).register(on: &table)
+            webhookUpkeep = WebhookUpkeep(client: client, refusals: intake.refusals, logger: logger)
+        } else {
+            webhookUpkeep = nil
+        }
         ConsoleRoutes(
             dependencies: dependencies, sessions: ConsoleSessions(access: configuration.access),
             loopbackOnly: !configuration.access.isProtected && LoopbackHost.contains(configuration.host)
@@ -80,7 +112,11 @@ package struct APIServer: Service {
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "buddi"),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
             logger: logger)
-        try await application.run()
+        guard let webhookUpkeep else { return try await application.run() }
+        try await withThrowingDiscardingTaskGroup { group in
+            group.addTask { try await webhookUpkeep.run() }
+            group.addTask { try await application.run() }
+        }
     }
 }
 

@@ -1,14 +1,14 @@
 import Foundation
 import Hummingbird
 
-/// Once a token is configured (see ``APIAccess``), every endpoint but `/health` and `/metrics`
-/// needs `Authorization: Bearer <token>`: a read (GET, HEAD) either token, anything else the admin
+/// Once a token is configured (see ``APIAccess``), every endpoint but `/health`, `/metrics` and
+/// the webhook endpoint (authenticated by its signature, see ``WebhookRoutes``) needs `Authorization: Bearer <token>`: a read (GET, HEAD) either token, anything else the admin
 /// token. No or a wrong token is a 401; the read token on a write a 403. The console's pages
 /// have rules of their own (a session cookie from its login page, see ``ConsoleSessions``).
 struct AccessMiddleware<Context: RequestContext>: RouterMiddleware {
     let access: APIAccess
-    /// What anyone may read: probes and scrapers carry no token.
-    static var openPaths: Set<String> { ["/health", "/metrics"] }
+    /// What needs no token: probes and scrapers carry none, and a webhook's sender signs instead.
+    static var openPaths: Set<String> { ["/health", "/metrics", WebhookRoutes.path] }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard access.isProtected, !Self.openPaths.contains(request.uri.path), !ConsoleRoutes.isConsolePath(request.uri.path) else { return try await next(request, context) }

@@ -18,13 +18,13 @@ enum ConversationSQL {
 
     /// Stores a batch of drafts, each complete in one write: the conversation analysed and
     /// fingerprinted, its anchor and its token, in one statement; a Buddi id already stored is
-    /// skipped, and gets no anchor or token. Returns how many were stored.
+    /// skipped, and gets no anchor or token. Returns the Buddi ids stored, one row each.
     ///
     /// The three ids are taken from their sequences first, so that each row names the others
     /// without reading them back; the anchoring lock (shared) tells the sealer this transaction
     /// may still add anchors. Typed arrays, one per column: the server plans the statement once
     /// and parses nothing but the action items' JSON.
-    static func insert(_ rows: MemoryRows, fetchJobID: Int64, owner: String, contractAddress: String) -> PostgresQuery {
+    static func insert(_ rows: MemoryRows, origin: ConversationOrigin, owner: String, contractAddress: String) -> PostgresQuery {
         """
         WITH fence AS MATERIALIZED (SELECT \(unescaped: LedgerLocks.takeAnchoringShared)),
         input AS MATERIALIZED (
@@ -43,12 +43,12 @@ enum ConversationSQL {
         stored AS (
             INSERT INTO conversations (
                 id, buddi_id, title, summary, emoji, category, action_items, raw, memory_created_at, memory_started_at,
-                memory_finished_at, fetch_job_id, sentiment_score, sentiment_label, keywords, topics, quality_score,
+                memory_finished_at, source, fetch_job_id, sentiment_score, sentiment_label, keywords, topics, quality_score,
                 engagement_score, merkle_root, anchor_id, token_id, token_uri, contract_address, processing_state, processed_at)
             OVERRIDING SYSTEM VALUE
             SELECT i.conversation_id, i.buddi_id, NULLIF(i.title, ''), NULLIF(i.summary, ''), NULLIF(i.emoji, ''), NULLIF(i.category, ''),
                    i.action_items::json, i.raw, to_timestamp(NULLIF(i.created_at, 'NaN')), to_timestamp(NULLIF(i.started_at, 'NaN')),
-                   to_timestamp(NULLIF(i.finished_at, 'NaN')), \(fetchJobID), i.sentiment_score, i.sentiment_label,
+                   to_timestamp(NULLIF(i.finished_at, 'NaN')), \(origin.source.rawValue), \(origin.fetchJobID), i.sentiment_score, i.sentiment_label,
                    CASE WHEN i.keywords = '' THEN '{}'::text[] ELSE string_to_array(i.keywords, \(MemoryRows.listSeparator)) END,
                    CASE WHEN i.topics = '' THEN '{}'::text[] ELSE string_to_array(i.topics, \(MemoryRows.listSeparator)) END,
                    i.quality_score, i.engagement_score, i.merkle_root, i.anchor_id, i.token_id,
@@ -56,7 +56,7 @@ enum ConversationSQL {
                    \(unescaped: ProcessingState.processed.sql), now()
             FROM input i ORDER BY i.ord
             ON CONFLICT (buddi_id) DO NOTHING
-            RETURNING id, anchor_id, token_id
+            RETURNING id, buddi_id, anchor_id, token_id
         ),
         anchors AS (
             INSERT INTO ledger_anchors (id, merkle_root, manifest, policy, storage_hint) OVERRIDING SYSTEM VALUE
@@ -67,7 +67,7 @@ enum ConversationSQL {
             INSERT INTO ledger_tokens (id, anchor_id, owner) OVERRIDING SYSTEM VALUE
             SELECT s.token_id, s.anchor_id, \(owner) FROM stored s ORDER BY s.token_id
         )
-        SELECT count(*) FROM stored
+        SELECT buddi_id FROM stored
         """
     }
 

@@ -11,14 +11,22 @@ struct ConversationStore: Sendable {
     /// Stores the drafts not stored yet, complete with their anchors and tokens; returns how
     /// many it stored. Duplicates store nothing.
     func insert(_ drafts: [ConversationDraft], fetchJobID: Int64, contracts: LedgerContracts, on connection: PostgresConnection) async throws -> Int {
-        guard !drafts.isEmpty else { return 0 }
+        try await insert(drafts, origin: .fetch(jobID: fetchJobID), contracts: contracts, on: connection).count
+    }
+
+    /// Stores the drafts not stored yet, complete with their anchors and tokens; returns the
+    /// Buddi ids it stored. Duplicates store nothing.
+    func insert(
+        _ drafts: [ConversationDraft], origin: ConversationOrigin, contracts: LedgerContracts, on connection: PostgresConnection
+    ) async throws -> Set<String> {
+        guard !drafts.isEmpty else { return [] }
         let statement = StoreConversations(
-            query: ConversationSQL.insert(
-                MemoryRows(drafts), fetchJobID: fetchJobID, owner: Pipeline.tokenOwner, contractAddress: contracts.anchorRegistry))
-        for try await count in try await connection.execute(statement, logger: logger) {
-            return Int(count)
+            query: ConversationSQL.insert(MemoryRows(drafts), origin: origin, owner: Pipeline.tokenOwner, contractAddress: contracts.anchorRegistry))
+        var stored = Set<String>()
+        for try await buddiID in try await connection.execute(statement, logger: logger) {
+            stored.insert(buddiID)
         }
-        return 0
+        return stored
     }
 
     /// The newest stored memory (id and time), if any.

@@ -11,10 +11,18 @@ struct MemoryRejection: Sendable {
     let buddiID: String?
     let reason: String
     let excerpt: String
+    /// The webhook delivery that brought it, when it was pushed rather than fetched.
+    var webhookID: String?
 
     /// A memory the reader or the checks refused.
     init(_ skipped: SkippedMemory, pageCursor: String?) {
         self.init(pageCursor: pageCursor, position: skipped.position, buddiID: skipped.error.id, reason: skipped.error.reason, excerpt: skipped.excerpt)
+    }
+
+    /// A pushed memory that cannot be taken (`body` is the delivery's).
+    init(delivery webhookID: String, error: MemoryDocumentError, body: [UInt8]) {
+        self.init(pageCursor: nil, position: 0, buddiID: error.buddiID, reason: error.description, excerpt: SkippedMemory.excerpt(of: body))
+        self.webhookID = Self.storable(webhookID)
     }
 
     /// A memory read whole but set aside: it could not be drafted, or the database refused it.

@@ -1,5 +1,6 @@
 import PostgresResilience
 import AsyncHTTPClient
+import BuddiAPI
 import BuddiHTTP
 import BuddiPipeline
 import BuddiTestSupport
@@ -17,12 +18,17 @@ struct APIHarness: Sendable {
     let routes: [APIRoute]
 
     /// Runs `body` with the server up; drops the database afterwards.
-    static func with(adminToken: String? = nil, readToken: String? = nil, _ body: @Sendable (APIHarness) async throws -> Void) async throws {
+    /// The webhook endpoint is on, with ``webhookSecrets``, unless `webhooks` says otherwise.
+    static func with(
+        adminToken: String? = nil, readToken: String? = nil, webhooks: APIServer.WebhookSettings? = APIServer.WebhookSettings(secrets: webhookSecrets),
+        _ body: @Sendable (APIHarness) async throws -> Void
+    ) async throws {
         let db = try await TestDatabase.make()
         defer { Task { await db.drop() } }
         let port = Mutex<Int?>(nil)
         let server = APIServer(
-            configuration: .init(host: "127.0.0.1", port: 0, access: APIAccess(adminToken: adminToken, readToken: readToken)), client: db.client,
+            configuration: .init(host: "127.0.0.1", port: 0, access: APIAccess(adminToken: adminToken, readToken: readToken), webhooks: webhooks),
+            client: db.client,
             schedulerDefaults: SchedulerDefaults(), onListening: { bound in port.withLock { $0 = bound } }, logger: db.logger)
         try await withServicesRunning([server], logger: db.logger) {
             guard try await eventually(timeout: .seconds(10), { port.withLock { $0 } != nil }), let bound = port.withLock({ $0 }) else {
@@ -32,9 +38,13 @@ struct APIHarness: Sendable {
         }
     }
 
-    /// One request (with `form` as a urlencoded body, if given); the whole body as text.
+    /// The secrets the endpoint accepts by default: the specification's example and another.
+    static let webhookSecrets = [try! WebhookSecret("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"), WebhookSecret.random()]
+
+    /// One request (with `form` as a urlencoded body, or `body` as it is, if given); the whole body as text.
     func call(
-        _ method: HTTPMethod, _ path: String, headers: [(String, String)] = [], form: String? = nil, followRedirects: Bool = true
+        _ method: HTTPMethod, _ path: String, headers: [(String, String)] = [], form: String? = nil, body: [UInt8]? = nil,
+        followRedirects: Bool = true
     ) async throws -> Reply {
         var request = HTTPClientRequest(url: base + path)
         request.method = method
@@ -43,6 +53,7 @@ struct APIHarness: Sendable {
             request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
             request.body = .bytes(ByteBuffer(string: form))
         }
+        if let body { request.body = .bytes(ByteBuffer(bytes: body)) }
         let response = try await (followRedirects ? HTTPClient.shared : Self.withoutRedirects).execute(request, timeout: .seconds(60))
         var body = ""
         var parts = 0

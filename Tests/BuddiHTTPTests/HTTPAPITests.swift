@@ -336,7 +336,7 @@ struct HTTPAPITests {
             #expect(served.status == 200)
             let documented = OpenAPIPaths.routes(in: served.body)
             #expect(documented == Set(api.routes.map(\.description)))
-            #expect(documented.count == 21)
+            #expect(documented.count == 22)
             for route in documented {
                 let parts = route.split(separator: " ", maxSplits: 1)
                 let path = parts[1].replacingOccurrences(of: "{id}", with: "1")

@@ -40,7 +40,8 @@ struct RejectedCommand: AsyncParsableCommand {
         for item in page.items {
             let name = item.buddiID.map { "\"\($0)\"" } ?? "(no usable id)"
             print("\(name) — \(item.reason)")
-            print("    fetch job \(item.fetchJobID), position \(item.position), seen \(item.timesSeen)×, last \(ISO8601DateFormatter().string(from: item.lastSeenAt))")
+            let origin = item.fetchJobID.map { "fetch job \($0), position \(item.position)" } ?? "webhook delivery \(item.webhookID ?? "")"
+            print("    \(origin), seen \(item.timesSeen)×, last \(ISO8601DateFormatter().string(from: item.lastSeenAt))")
             print("    \(item.excerpt.prefix(160))")
         }
     }

@@ -49,7 +49,7 @@ struct ServeCommand: AsyncParsableCommand {
         let url = try await database.resolveURL(logger: logger, waiting: true)
         let client = try database.client(of: url, logger: logger)
         let services = ProcessServices.server(
-            client: client, configuration: .init(host: host, port: port, access: access), defaults: defaults,
+            client: client, configuration: .init(host: host, port: port, access: access, webhooks: try BuddiEnvironment.current.webhooks()), defaults: defaults,
             disk: database.diskWatch(client: client, logger: logger).condition,
             onListening: { port in logger.info("buddi API listening", metadata: ["port": "\(port)"]) }, logger: logger)
         try await ProcessRunner(client: client, schema: database.schemaPolicy, services: services + database.supervision(client: client, logger: logger), logger: logger)

@@ -102,7 +102,8 @@ struct FetchesPage {
                 """
         }
         let rejectedRows = rejected.items.map { item -> HTML in
-            "<tr><td>\(item.buddiID ?? "—")</td><td>\(item.reason)</td><td class=\"mono\">\(String(item.excerpt.prefix(160)))</td><td><a href=\"/ui/jobs/\(item.fetchJobID)\">\(item.fetchJobID)</a></td><td>\(item.timesSeen)</td><td>\(ConsoleFormat.relative(item.lastSeenAt))</td></tr>"
+            let origin: HTML = item.fetchJobID.map { "<a href=\"/ui/jobs/\($0)\">\($0)</a>" } ?? "webhook \(item.webhookID ?? "")"
+            return "<tr><td>\(item.buddiID ?? "—")</td><td>\(item.reason)</td><td class=\"mono\">\(String(item.excerpt.prefix(160)))</td><td>\(origin)</td><td>\(item.timesSeen)</td><td>\(ConsoleFormat.relative(item.lastSeenAt))</td></tr>"
         }
         return """
             <section aria-label="Actions">

@@ -15,7 +15,7 @@ enum ControlSQL {
             'sentiment_score', sentiment_score, 'sentiment_label', sentiment_label, 'keywords', keywords,
             'topics', topics, 'quality_score', quality_score, 'engagement_score', engagement_score,
             'merkle_root', merkle_root, 'anchor_id', anchor_id, 'token_id', token_id, 'token_uri', token_uri,
-            'contract_address', contract_address, 'processing_state', processing_state,
+            'contract_address', contract_address, 'processing_state', processing_state, 'source', source,
             'processing_error', processing_error, 'is_exported', is_exported)::text
         """
 
@@ -23,7 +23,7 @@ enum ControlSQL {
     static let csvColumns = [
         "id", "buddi_id", "title", "summary", "category", "memory_created_at", "sentiment_score", "sentiment_label",
         "quality_score", "engagement_score", "topics", "keywords", "merkle_root", "anchor_id", "token_id", "token_uri",
-        "contract_address", "processing_state",
+        "contract_address", "processing_state", "source",
     ]
 
     /// A conversation as one CSV line (RFC 4180 quoting; arrays joined with `;`).

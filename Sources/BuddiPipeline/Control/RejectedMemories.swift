@@ -14,8 +14,10 @@ package struct RejectedMemoryPage: Codable, Sendable {
         package var reason: String
         /// The start of its JSON as sent (at most 512 bytes).
         package var excerpt: String
-        /// The fetch that last met it, and where in that fetch.
-        package var fetchJobID: Int64
+        /// The fetch that last met it, and where in that fetch (nil when a webhook delivery did).
+        package var fetchJobID: Int64?
+        /// The webhook delivery that last brought it, when no fetch did.
+        package var webhookID: String?
         package var pageCursor: String?
         package var position: Int
         package var firstSeenAt: Date
@@ -27,6 +29,7 @@ package struct RejectedMemoryPage: Codable, Sendable {
             case id, reason, excerpt, position
             case buddiID = "buddi_id"
             case fetchJobID = "fetch_job_id"
+            case webhookID = "webhook_id"
             case pageCursor = "page_cursor"
             case firstSeenAt = "first_seen_at"
             case lastSeenAt = "last_seen_at"
@@ -44,14 +47,14 @@ package struct RejectedMemoryPage: Codable, Sendable {
     package static func read(paging: Paging, client: DatabaseClient, logger: Logger) async throws -> RejectedMemoryPage {
         var items: [Item] = []
         let rows = try await client.query("""
-            SELECT id, buddi_id, reason, excerpt, fetch_job_id, page_cursor, position, first_seen_at, last_seen_at, times_seen
+            SELECT id, buddi_id, reason, excerpt, fetch_job_id, webhook_id, page_cursor, position, first_seen_at, last_seen_at, times_seen
             FROM rejected_memories ORDER BY last_seen_at DESC, id DESC LIMIT \(paging.limit) OFFSET \(paging.offset)
             """, logger: logger)
-        for try await (id, buddiID, reason, excerpt, job, cursor, position, first, last, times) in rows.decode(
-            (Int64, String?, String, String, Int64, String?, Int32, Date, Date, Int32).self)
+        for try await (id, buddiID, reason, excerpt, job, webhookID, cursor, position, first, last, times) in rows.decode(
+            (Int64, String?, String, String, Int64?, String?, String?, Int32, Date, Date, Int32).self)
         {
             items.append(Item(
-                id: id, buddiID: buddiID, reason: reason, excerpt: excerpt, fetchJobID: job, pageCursor: cursor,
+                id: id, buddiID: buddiID, reason: reason, excerpt: excerpt, fetchJobID: job, webhookID: webhookID, pageCursor: cursor,
                 position: Int(position), firstSeenAt: first, lastSeenAt: last, timesSeen: Int(times)))
         }
         var total = 0

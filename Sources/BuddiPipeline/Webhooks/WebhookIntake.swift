@@ -1,0 +1,110 @@
+import BuddiAPI
+import BuddiAnalytics
+import BuddiLedger
+import Logging
+import Metrics
+import PostgresNIO
+import PostgresResilience
+
+/// Takes memories pushed to `POST /api/webhooks/memories` (already authenticated by their
+/// signature) down the fetch's path: the same checks and limits, the same draft (analysed and
+/// fingerprinted), the same statement storing each complete with its anchor and token, the same
+/// `rejected_memories`. A delivery is answered only once what it brought is committed.
+///
+/// ```swift
+/// let intake = WebhookIntake(client: client, limits: limits, logger: logger)
+/// let receipt = await intake.receive(webhookID: headers.id, body: bytes)
+/// // receipt.status: 200 stored or duplicate, 4xx rejected, 503 unavailable
+/// ```
+///
+/// Deliveries arriving together share transactions (``CommitGroup``); each webhook-id is
+/// recorded in `webhook_deliveries`, so a retry of it stores nothing and gets the first answer.
+package struct WebhookIntake: Sendable {
+    /// The longest webhook-id taken, in UTF-8 bytes.
+    package static let maxWebhookIDBytes = 256
+    /// How long a delivery waits for its commit before it is answered 503. Defaults to 5 seconds.
+    package static let commitDeadlineDefault = Duration.seconds(5)
+
+    let client: DatabaseClient
+    let limits: MemoryLimits
+    let logger: Logger
+    /// Refused deliveries, until ``WebhookUpkeep`` adds them to the database's hourly counts.
+    package let refusals: WebhookRefusals
+    private let group: CommitGroup<WebhookDelivery, WebhookReceipt>
+
+    package init(client: DatabaseClient, limits: MemoryLimits, commitDeadline: Duration = commitDeadlineDefault, logger: Logger) {
+        self.client = client
+        self.limits = limits
+        self.logger = logger
+        self.refusals = WebhookRefusals()
+        let committer = WebhookCommitter(
+            client: client, store: ConversationStore(logger: logger), ledger: PostgresLedger(client: client, logger: logger),
+            deadline: commitDeadline, logger: logger)
+        group = CommitGroup(committers: 2, batchLimit: 256, commit: committer.commit)
+    }
+
+    /// Reads, drafts and stores the memory of a delivery whose signature checked out, and returns
+    /// the answer once it is committed; counts the outcome.
+    package func receive(webhookID: String, body: [UInt8]) async -> WebhookReceipt {
+        let receipt = await answer(webhookID: webhookID, body: body)
+        count(receipt.outcome)
+        if receipt.outcome == .rejected {
+            logger.warning("rejected a webhook delivery", metadata: [
+                "webhook_id": "\(webhookID)", "status": "\(receipt.status)", "reason": "\(receipt.reason ?? "")"])
+        }
+        return receipt
+    }
+
+    /// Counts a delivery refused before it reached the intake (bad signature, body too large).
+    package func count(_ outcome: WebhookOutcome) {
+        Counter(label: "buddi_webhook_deliveries_total", dimensions: [("outcome", outcome.rawValue)]).increment()
+        refusals.count(outcome)
+    }
+
+    private func answer(webhookID: String, body: [UInt8]) async -> WebhookReceipt {
+        guard webhookID.utf8.count <= Self.maxWebhookIDBytes, !webhookID.utf8.contains(0) else {
+            return WebhookReceipt(
+                outcome: .rejected, status: 400,
+                reason: "webhook-id is longer than \(Self.maxWebhookIDBytes) bytes or contains U+0000 (NUL)")
+        }
+        do {
+            return try await group.submit(WebhookDelivery(webhookID: webhookID, content: content(of: body, webhookID: webhookID)))
+        } catch {
+            logger.warning("could not store a webhook delivery; answered 503 for the sender to retry", metadata: [
+                "webhook_id": "\(webhookID)", "error": "\(String(describing: error))"])
+            return WebhookReceipt(outcome: .unavailable, status: 503, reason: "the database is unavailable; retry later")
+        }
+    }
+
+    /// The memory drafted, or why it cannot be stored and the status that says so.
+    private func content(of body: [UInt8], webhookID: String) -> WebhookDelivery.Content {
+        do throws(MemoryDocumentError) {
+            let memory = try Memory(document: body, limits: limits)
+            do {
+                return .memory(try ConversationDraft(memory, analyzer: .shared), memory)
+            } catch {
+                var rejection = MemoryRejection(memory, reason: "cannot be analysed: \(error)", pageCursor: nil, position: 0)
+                rejection.webhookID = webhookID
+                return .rejected(rejection, status: 422)
+            }
+        } catch {
+            let status = switch error {
+            case .tooLarge: 413
+            case .notJSON: 400
+            case .notAMemory: 422
+            }
+            return .rejected(MemoryRejection(delivery: webhookID, error: error, body: body), status: status)
+        }
+    }
+}
+
+/// A delivery read and checked, waiting for its commit.
+struct WebhookDelivery: Sendable {
+    enum Content: Sendable {
+        case memory(ConversationDraft, Memory)
+        case rejected(MemoryRejection, status: Int)
+    }
+
+    let webhookID: String
+    let content: Content
+}

@@ -1,0 +1,58 @@
+import Logging
+import PostgresResilience
+import ServiceLifecycle
+
+/// Runs beside the webhook endpoint: adds the refused deliveries counted in memory to
+/// `webhook_refusals_per_hour` every few seconds, and deletes deliveries older than the retention.
+package struct WebhookUpkeep: Service {
+    /// How often refusals are written. Defaults to 10 seconds.
+    package static let flushIntervalDefault = Duration.seconds(10)
+    /// How long a delivery's webhook-id is remembered: longer than a sender retries (about three
+    /// days by the specification's schedule). Defaults to 7 days.
+    package static let retentionDefault = Duration.seconds(7 * 86_400)
+
+    let client: DatabaseClient
+    let refusals: WebhookRefusals
+    let flushInterval: Duration
+    let retention: Duration
+    let logger: Logger
+
+    package init(
+        client: DatabaseClient, refusals: WebhookRefusals, flushInterval: Duration = flushIntervalDefault,
+        retention: Duration = retentionDefault, logger: Logger
+    ) {
+        self.client = client
+        self.refusals = refusals
+        self.flushInterval = flushInterval
+        self.retention = retention
+        self.logger = logger
+    }
+
+    package func run() async throws {
+        // Each round writes what was counted (given back if the database is away) and, hourly, prunes.
+        await cancelWhenGracefulShutdown {
+            var lastPrune = ContinuousClock.now - .seconds(3600)
+            while !Task.isCancelled {
+                try? await Task.sleep(for: flushInterval)
+                await flush()
+                if ContinuousClock.now - lastPrune >= .seconds(3600) {
+                    lastPrune = ContinuousClock.now
+                    try? await client.execute(WebhookSQL.prune(olderThanSeconds: Int(retention.components.seconds)), logger: logger)
+                }
+            }
+        }
+        await flush()
+    }
+
+    private func flush() async {
+        let taken = refusals.take()
+        guard taken.unauthorized + taken.unavailable > 0 else { return }
+        do {
+            try await withDatabaseDeadline(.seconds(5), "counting refused webhook deliveries") {
+                try await client.execute(WebhookSQL.countRefusals(unauthorized: taken.unauthorized, unavailable: taken.unavailable), logger: logger)
+            }
+        } catch {
+            refusals.giveBack(taken)
+        }
+    }
+}
