@@ -64,3 +64,8 @@ struct WebhookRoutes {
         names.lazy.compactMap { name in headers.first { $0.name.canonicalName == name }?.value }.first
     }
 }
+
+extension APIServer {
+    /// Where the webhook endpoint listens, when it is on.
+    package static let webhookPath = WebhookRoutes.path
+}

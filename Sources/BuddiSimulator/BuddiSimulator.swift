@@ -16,6 +16,8 @@ package struct BuddiSimulator: Service, CustomStringConvertible {
     private let requests = RequestLog()
     private let address = BoundAddress()
     private let logger: Logger
+    /// Pushes new memories to ``SimulatorConfiguration/webhook``, when it is set.
+    private let pusher: WebhookPusher?
 
     /// A simulator with a history of `configuration.memoryCount` memories, not yet listening.
     package init(configuration: SimulatorConfiguration, logger: Logger = Logger(label: "buddi.simulator")) {
@@ -27,6 +29,7 @@ package struct BuddiSimulator: Service, CustomStringConvertible {
         self.store = MemoryStore(count: configuration.memoryCount, generator: generator)
         self.faults = FaultInjector(plan: configuration.faults, seed: configuration.seed)
         self.logger = logger
+        self.pusher = configuration.webhook.map { WebhookPusher(plan: $0, logger: logger) }
     }
 
     /// Names the simulator without its key, for ServiceLifecycle's logs.
@@ -48,7 +51,7 @@ package struct BuddiSimulator: Service, CustomStringConvertible {
         let application = Application(
             router: router,
             configuration: .init(address: .hostname(host, port: configuration.port), serverName: "buddi-simulator"),
-            services: configuration.arrivalRate > 0 ? [ArrivalService(store: store, rate: configuration.arrivalRate)] : [],
+            services: configuration.arrivalRate > 0 ? [ArrivalService(store: store, rate: configuration.arrivalRate, pusher: pusher)] : [],
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? 0
                 let urlHost = host.contains(":") ? "[\(host)]" : host
@@ -86,9 +89,14 @@ package struct BuddiSimulator: Service, CustomStringConvertible {
         await store.renderAll()
     }
 
-    /// Adds `count` memories created now, as if they had just arrived.
+    /// Adds `count` memories created now, as if they had just arrived (not pushed).
     package func arrive(_ count: Int) async {
         await store.arrive(count)
+    }
+
+    /// What the webhook pushes came to so far (empty without ``SimulatorConfiguration/webhook``).
+    package func webhookReport() -> WebhookPushReport {
+        pusher?.pushReport ?? WebhookPushReport()
     }
 
     /// The ids of every memory in the history now, newest first.

@@ -30,11 +30,15 @@ actor MemoryStore {
     /// How many memories there are.
     var count: Int { createdAt.count }
 
-    /// Adds `count` memories created now (or just after the newest, whichever is later).
-    func arrive(_ count: Int, now: Date = Date()) {
-        for _ in 0..<count {
+    /// Adds `count` memories created now (or just after the newest, whichever is later); returns
+    /// their ids and JSON texts.
+    @discardableResult
+    func arrive(_ count: Int, now: Date = Date()) -> [(id: String, json: String)] {
+        (0..<count).map { _ in
             let newest = createdAt.last ?? .distantPast
             createdAt.append(max(now, newest.addingTimeInterval(0.001)))
+            let serial = createdAt.count - 1
+            return (generator.id(serial: serial), render(serial))
         }
     }
 

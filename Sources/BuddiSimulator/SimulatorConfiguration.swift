@@ -21,6 +21,8 @@ package struct SimulatorConfiguration: Sendable {
     package var arrivalRate: Double
     /// The faults to inject.
     package var faults: FaultPlan
+    /// Where each new memory is pushed as it arrives, if anywhere.
+    package var webhook: WebhookPlan?
 
     /// A configuration; by default 1,000 rich memories at `127.0.0.1:8090/v1/dev`, no faults.
     package init(
@@ -32,7 +34,8 @@ package struct SimulatorConfiguration: Sendable {
         seed: UInt64 = 42,
         shape: MemoryShape = .rich,
         arrivalRate: Double = 0,
-        faults: FaultPlan = FaultPlan()
+        faults: FaultPlan = FaultPlan(),
+        webhook: WebhookPlan? = nil
     ) {
         self.host = host
         self.port = port
@@ -43,6 +46,7 @@ package struct SimulatorConfiguration: Sendable {
         self.shape = shape
         self.arrivalRate = arrivalRate
         self.faults = faults
+        self.webhook = webhook
     }
 
     /// ``basePath`` with one leading slash and none trailing (`/` alone becomes empty).

@@ -21,8 +21,10 @@ struct DemoCommand: AsyncParsableCommand {
         discussion: """
             Starts the Buddi API simulator, migrates the database (the embedded cluster unless \
             DATABASE_URL is set), and runs the scheduler, workers and the HTTP API together; triggers a \
-            fetch, shows its progress and prints a summary, then keeps the API up until Ctrl-C. With \
-            --once it exits after the summary and leaves the data, so `buddi serve` shows it.
+            fetch, shows its progress and prints a summary, then shows the new memories the simulator \
+            pushes to the webhook endpoint (one a second, signed) as they are stored, and keeps the API \
+            up until Ctrl-C. With --once it exits after the summary and three pushed memories, and leaves \
+            the data, so `buddi serve` shows it.
             """)
 
     @OptionGroup var database: DatabaseOptions
@@ -53,19 +55,28 @@ struct DemoCommand: AsyncParsableCommand {
         let logger = BuddiEnvironment.current.logLevel == nil ? BuddiLogging.quiet(logging.logger) : logging.logger
         let defaults = try BuddiEnvironment.current.scheduler()
         say("starting: database…")
-        let simulator = SimulatorConfiguration(port: 0, apiKey: "demo", memoryCount: memories)
+        // New memories arrive once a second and are pushed, signed, to this process's webhook endpoint.
+        let webhooks = try BuddiEnvironment.current.webhooks() ?? APIServer.WebhookSettings(secrets: [WebhookSecret.random()])
+        var pushing = SimulatorConfiguration(port: 0, apiKey: "demo", memoryCount: memories)
+        if port != 0, let url = URL(string: "http://127.0.0.1:\(port)\(APIServer.webhookPath)") {
+            pushing.arrivalRate = 1
+            pushing.webhook = WebhookPlan(url: url, secret: webhooks.secrets[0], backoffScale: 0.2)
+        }
+        let simulator = pushing
         try await database.withDatabase(logger: logger) { client, _ in
             try await BuddiSimulator.withRunning(simulator, logger: logger) { _, baseURL in
                 say("Buddi API simulator at \(baseURL) with \(memories) memories")
                 let api = BuddiAPIConfiguration(baseURL: baseURL, apiKey: BuddiAPIKey("demo"), requestsPerSecond: 1000, burst: 100)
                 try await BuddiAPIClient.withClient(configuration: api, logger: logger) { api in
-                    try await runAll(client: client, api: api, defaults: defaults, logger: logger)
+                    try await runAll(client: client, api: api, defaults: defaults, webhooks: webhooks, logger: logger)
                 }
             }
         }
     }
 
-    private func runAll(client: DatabaseClient, api: BuddiAPIClient, defaults: SchedulerDefaults, logger: Logger) async throws {
+    private func runAll(
+        client: DatabaseClient, api: BuddiAPIClient, defaults: SchedulerDefaults, webhooks: APIServer.WebhookSettings, logger: Logger
+    ) async throws {
         let settings = SchedulerSettingsStore(client: client, defaults: defaults, logger: logger)
         let requests = FetchRequests(client: client, settings: settings, logger: logger)
         // Enqueued before the scheduler starts: it sees a fetch in progress and waits its interval.
@@ -79,14 +90,20 @@ struct DemoCommand: AsyncParsableCommand {
         let scheduler = ProcessServices.scheduler(
             client: client, defaults: defaults, lease: .seconds(15), tick: .seconds(5), maintenance: nil, logger: logger)
         let server = ProcessServices.server(
-            client: client, configuration: .init(port: port, access: try BuddiEnvironment.current.access()), defaults: defaults,
+            client: client, configuration: .init(port: port, access: try BuddiEnvironment.current.access(), webhooks: webhooks), defaults: defaults,
             disk: database.diskWatch(client: client, logger: logger).condition,
             onListening: { port in say("console and HTTP API at http://127.0.0.1:\(port)/") }, logger: logger)
         try await withServicesRunning(workers + scheduler + server + database.supervision(client: client, logger: logger), logger: logger) {
             try await DemoNarrator(client: client, fetchID: fetchID, logger: logger).follow()
-            guard !once else { return }
+            let arrivals = WebhookArrivals(client: client, logger: logger)
+            guard !once else {
+                if port != 0 { try await arrivals.tell(atLeast: 3, within: .seconds(20)) }
+                return
+            }
             say("the API stays up at http://127.0.0.1:\(port) (try: curl -s localhost:\(port)/conversations/ | jq .total); Ctrl-C to stop")
+            let telling = Task { try await arrivals.tell(atLeast: .max, within: .seconds(86_400 * 365)) }
             for await _ in await UnixSignalsSequence(trapping: .sigint, .sigterm) { break }
+            telling.cancel()
             say("stopping")
         }
     }

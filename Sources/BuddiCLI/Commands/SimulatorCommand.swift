@@ -83,6 +83,9 @@ struct SimulatorCommand: AsyncParsableCommand {
     @Option(help: "Milliseconds between two bytes of a drip-fed body.")
     var dripMs = 1000
 
+    @OptionGroup(title: "Pushing new memories to a webhook endpoint")
+    var webhook: WebhookPushOptions
+
     func validate() throws {
         let rates = [serverErrorRate, rateLimitRate, stallRate, truncateRate, malformedJsonRate, duplicateRate, malformedMemoryRate, stuckCursorRate, badMemoryRate, dripRate]
         guard rates.allSatisfy({ (0...1).contains($0) }) else { throw ValidationError("every --…-rate fraction must be from 0 to 1") }
@@ -101,11 +104,13 @@ struct SimulatorCommand: AsyncParsableCommand {
             malformedMemoryRate: malformedMemoryRate, stuckCursorRate: stuckCursorRate,
             badMemoryRate: badMemoryRate, dripRate: dripRate, dripInterval: .milliseconds(dripMs)
         )
+        let webhookPlan = try webhook.plan(environment: BuddiEnvironment.current.variables)
         let simulator = BuddiSimulator(
             configuration: SimulatorConfiguration(
                 host: host, port: port, basePath: basePath,
                 apiKey: apiKey ?? BuddiEnvironment.current.apiKey,
-                memoryCount: memories, seed: seed, shape: flat ? .flat : .rich, arrivalRate: arrivalRate, faults: faults
+                memoryCount: memories, seed: seed, shape: flat ? .flat : .rich, arrivalRate: arrivalRate, faults: faults,
+                webhook: webhookPlan
             ),
             logger: logger
         )
