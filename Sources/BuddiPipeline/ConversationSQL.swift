@@ -71,10 +71,12 @@ enum ConversationSQL {
         """
     }
 
-    /// The newest stored memory: the scheduled fetch's watermark.
+    /// The newest memory a fetch stored: the scheduled fetch's watermark. Memories pushed by
+    /// webhook do not move it, so that the next fetch still walks over them (counting them as
+    /// duplicates) and stores any older one whose deliveries all failed.
     static let newestStored: PostgresQuery = """
         SELECT buddi_id, memory_created_at FROM conversations
-        WHERE memory_created_at IS NOT NULL
+        WHERE memory_created_at IS NOT NULL AND source = 'fetch'
         ORDER BY memory_created_at DESC NULLS LAST LIMIT 1
         """
 

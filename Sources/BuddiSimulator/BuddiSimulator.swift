@@ -94,9 +94,31 @@ package struct BuddiSimulator: Service, CustomStringConvertible {
         await store.arrive(count)
     }
 
+    /// Adds `count` memories, one every `interval`, each pushed to ``SimulatorConfiguration/webhook``
+    /// as it arrives; returns once every push has been acknowledged or given up on.
+    package func arriveAndPush(_ count: Int, every interval: Duration) async {
+        guard let pusher else {
+            await store.arrive(count)
+            return
+        }
+        await withDiscardingTaskGroup { pushes in
+            for _ in 0..<count {
+                for memory in await store.arrive(1) {
+                    pushes.addTask { await pusher.push(buddiID: memory.id, json: memory.json) }
+                }
+                try? await Task.sleep(for: interval)
+            }
+        }
+    }
+
     /// What the webhook pushes came to so far (empty without ``SimulatorConfiguration/webhook``).
     package func webhookReport() -> WebhookPushReport {
         pusher?.pushReport ?? WebhookPushReport()
+    }
+
+    /// Every memory in the history now, oldest first: its id and the JSON text it is served as.
+    package func memoryTexts() async -> [(id: String, json: String)] {
+        await store.texts()
     }
 
     /// The ids of every memory in the history now, newest first.

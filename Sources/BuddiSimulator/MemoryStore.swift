@@ -56,6 +56,11 @@ actor MemoryStore {
         return text
     }
 
+    /// Every memory's id and JSON text, oldest first.
+    func texts() -> [(id: String, json: String)] {
+        createdAt.indices.map { (generator.id(serial: $0), render($0)) }
+    }
+
     /// The ids of all memories, newest first (what a complete paging must yield).
     func allIDs() -> [String] {
         createdAt.indices.reversed().map { generator.id(serial: $0) }

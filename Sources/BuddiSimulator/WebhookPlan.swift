@@ -22,13 +22,16 @@ package struct WebhookPlan: Sendable {
     package var staleTimestampRate: Double
     /// Attempts whose connection is closed before the answer comes (retried).
     package var dropRate: Double
+    /// Memories never delivered, as if every attempt had failed: the next fetch must store them.
+    package var undeliveredRate: Double
 
     /// Standard Webhooks' retry schedule after the first attempt: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h.
     package static let retrySchedule: [Duration] = [.seconds(5), .seconds(300), .seconds(1800), .seconds(7200), .seconds(18_000), .seconds(36_000), .seconds(36_000)]
 
     package init(
         url: URL, secret: WebhookSecret, backoffScale: Double = 1, timeout: Duration = .seconds(15), duplicateRate: Double = 0,
-        outOfOrderRate: Double = 0, badSignatureRate: Double = 0, staleTimestampRate: Double = 0, dropRate: Double = 0
+        outOfOrderRate: Double = 0, badSignatureRate: Double = 0, staleTimestampRate: Double = 0, dropRate: Double = 0,
+        undeliveredRate: Double = 0
     ) {
         self.url = url
         self.secret = secret
@@ -39,6 +42,7 @@ package struct WebhookPlan: Sendable {
         self.badSignatureRate = badSignatureRate
         self.staleTimestampRate = staleTimestampRate
         self.dropRate = dropRate
+        self.undeliveredRate = undeliveredRate
     }
 
     /// The wait before retry `retry` (1 for the first retry), scaled.

@@ -24,6 +24,11 @@ package final class WebhookPusher: Sendable {
 
     /// Pushes one memory (`json`, Buddi id `buddiID`) until it is acknowledged or given up on.
     package func push(buddiID: String, json: String) async {
+        if chance(plan.undeliveredRate) {
+            fault("undelivered")
+            report.withLock { _ = $0.abandoned.insert(buddiID) }
+            return
+        }
         if chance(plan.outOfOrderRate) {
             // Held back a while, so that memories created after it are delivered first.
             fault("out_of_order")
@@ -66,13 +71,7 @@ package final class WebhookPusher: Sendable {
             timestamp -= 600
             fault("stale_timestamp")
         }
-        var request = HTTPClientRequest(url: plan.url.absoluteString)
-        request.method = .POST
-        request.headers.add(name: "content-type", value: "application/json")
-        request.headers.add(name: "webhook-id", value: webhookID)
-        request.headers.add(name: "webhook-timestamp", value: String(timestamp))
-        request.headers.add(name: "webhook-signature", value: WebhookSignature.sign(id: webhookID, timestamp: timestamp, body: body, secret: secret))
-        request.body = .bytes(ByteBuffer(bytes: body))
+        let request = SignedDelivery.request(url: plan.url.absoluteString, id: webhookID, timestamp: timestamp, body: body, secret: secret)
         let drop = chance(plan.dropRate)
         if drop { fault("dropped") }
         do {

@@ -33,8 +33,11 @@ struct WebhookPushOptions: ParsableArguments {
     @Option(help: "Fraction of attempts whose connection is closed before the answer.")
     var webhookDropRate = 0.0
 
+    @Option(help: "Fraction of memories never delivered, as if every attempt failed (the next fetch stores them).")
+    var webhookUndeliveredRate = 0.0
+
     func validate() throws {
-        let rates = [webhookDuplicateRate, webhookOutOfOrderRate, webhookBadSignatureRate, webhookStaleRate, webhookDropRate]
+        let rates = [webhookDuplicateRate, webhookOutOfOrderRate, webhookBadSignatureRate, webhookStaleRate, webhookDropRate, webhookUndeliveredRate]
         guard rates.allSatisfy({ (0...1).contains($0) }) else { throw ValidationError("every --webhook-…-rate fraction must be from 0 to 1") }
         guard webhookBackoffScale >= 0, webhookBackoffScale.isFinite else { throw ValidationError("--webhook-backoff-scale must be 0 or more") }
         guard webhookTimeoutMs > 0 else { throw ValidationError("--webhook-timeout-ms must be more than 0") }
@@ -63,6 +66,6 @@ struct WebhookPushOptions: ParsableArguments {
         return WebhookPlan(
             url: url, secret: secret, backoffScale: webhookBackoffScale, timeout: .milliseconds(webhookTimeoutMs),
             duplicateRate: webhookDuplicateRate, outOfOrderRate: webhookOutOfOrderRate, badSignatureRate: webhookBadSignatureRate,
-            staleTimestampRate: webhookStaleRate, dropRate: webhookDropRate)
+            staleTimestampRate: webhookStaleRate, dropRate: webhookDropRate, undeliveredRate: webhookUndeliveredRate)
     }
 }

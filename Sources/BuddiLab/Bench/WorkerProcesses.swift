@@ -59,7 +59,8 @@ final class WorkerProcesses: Sendable {
         }
     }
 
-    private static func connectionString(_ url: DatabaseURL) -> String {
+    /// `url` with its password, for a child process that must connect.
+    static func connectionString(_ url: DatabaseURL) -> String {
         guard let password = url.password, let encoded = password.addingPercentEncoding(withAllowedCharacters: .alphanumerics) else {
             return url.redacted
         }

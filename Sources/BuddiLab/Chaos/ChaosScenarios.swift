@@ -26,6 +26,9 @@ package enum ChaosScenario: String, CaseIterable, Sendable {
     case longOutage = "long-outage"
     /// The cluster on a small filesystem that fills mid-ingest, and is freed a while later.
     case diskFull = "disk-full"
+    /// Signed webhook deliveries under load while serve is SIGKILLed and PostgreSQL
+    /// crash-restarted, then a reconciling fetch.
+    case webhooks = "webhooks"
 }
 
 /// How big a chaos run is: the README's full form, or the short one CI runs.
@@ -40,13 +43,17 @@ package struct ChaosScale: Sendable {
     var outage: Duration
     /// How long the disk stays full.
     var diskFull: Duration
+    /// Memories pushed by webhook.
+    var webhookDeliveries: Int
 
     /// The README's form.
     package static let full = ChaosScale(
-        memories: 20_000, kills: 6, restarts: 3, arrivalRounds: 8, timeout: .seconds(600), outage: .seconds(180), diskFull: .seconds(60))
+        memories: 20_000, kills: 6, restarts: 3, arrivalRounds: 8, timeout: .seconds(600), outage: .seconds(180), diskFull: .seconds(60),
+        webhookDeliveries: 5_000)
     /// The form CI runs.
     package static let short = ChaosScale(
-        memories: 3_000, kills: 3, restarts: 3, arrivalRounds: 4, timeout: .seconds(240), outage: .seconds(30), diskFull: .seconds(15))
+        memories: 3_000, kills: 3, restarts: 3, arrivalRounds: 4, timeout: .seconds(240), outage: .seconds(30), diskFull: .seconds(15),
+        webhookDeliveries: 1_000)
 }
 
 /// Runs the scenarios against one cluster.
@@ -74,6 +81,7 @@ package struct ChaosRunner: Sendable {
         case .hungFetch: try await InputChaos(cluster: cluster, scale: scale, seed: seed).hungFetch()
         case .longOutage: try await longOutage()
         case .diskFull: try await DiskFullChaos(runner: self).run()
+        case .webhooks: try await WebhookChaos(runner: self).run()
         }
     }
 
