@@ -41,10 +41,13 @@ package struct APIServer: Service {
         package var secrets: [WebhookSecret]
         /// The limits a pushed memory is held to, as a fetched one is.
         package var limits: MemoryLimits
+        /// How long a delivery waits for its commit before it is answered 503.
+        package var commitDeadline: Duration
 
-        package init(secrets: [WebhookSecret], limits: MemoryLimits = MemoryLimits()) {
+        package init(secrets: [WebhookSecret], limits: MemoryLimits = MemoryLimits(), commitDeadline: Duration = WebhookIntake.commitDeadlineDefault) {
             self.secrets = secrets
             self.limits = limits
+            self.commitDeadline = commitDeadline
         }
     }
 
@@ -71,9 +74,13 @@ package struct APIServer: Service {
         self.onListening = onListening
         self.logger = logger
         let settings = SchedulerSettingsStore(client: client, defaults: schedulerDefaults, logger: logger)
+        let intake = configuration.webhooks.map {
+            WebhookIntake(client: client, limits: $0.limits, commitDeadline: $0.commitDeadline, logger: logger)
+        }
         dependencies = APIDependencies(
             client: client, settings: settings, requests: FetchRequests(client: client, settings: settings, logger: logger),
-            processMetrics: processMetrics, disk: disk ?? { client.disk }, logger: logger)
+            processMetrics: { (intake.map { WebhookMetrics.render($0.totals) } ?? "") + processMetrics() }, disk: disk ?? { client.disk },
+            logger: logger)
         let router = Router(context: BasicRequestContext.self)
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: LogRequestsMiddleware(.debug))
@@ -85,8 +92,7 @@ package struct APIServer: Service {
         SchedulerRoutes(dependencies: dependencies).register(on: &table)
         ConversationRoutes(dependencies: dependencies).register(on: &table)
         JobRoutes(dependencies: dependencies).register(on: &table)
-        if let webhooks = configuration.webhooks {
-            let intake = WebhookIntake(client: client, limits: webhooks.limits, logger: logger)
+        if let webhooks = configuration.webhooks, let intake {
             WebhookRoutes(
                 intake: intake, verifier: WebhookVerifier(secrets: webhooks.secrets), maxBodyBytes: webhooks.limits.maxMemoryBytes,
                 logger: logger

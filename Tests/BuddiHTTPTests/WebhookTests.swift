@@ -3,8 +3,12 @@ import BuddiAPI
 import BuddiPipeline
 import BuddiTestSupport
 import DatabaseTestSupport
+import AsyncHTTPClient
 import Foundation
 import Logging
+import NIOCore
+import PostgresResilience
+import Synchronization
 import PostgresNIO
 import Testing
 
@@ -88,6 +92,10 @@ struct WebhookTests {
             let sameMemory = try await Self.deliver(api, id: "msg_c", body: body)
             #expect(sameMemory.json["outcome"] as? String == "duplicate")
             #expect(try await api.db.scalar("SELECT count(*) FROM conversations", as: Int64.self) == 2)
+            let metrics = try await api.call(.GET, "/metrics").body
+            for line in [#"outcome="unauthorized"} 3"#, #"outcome="stored"} 2"#, #"outcome="duplicate"} 2"#, #"outcome="unavailable"} 0"#] {
+                #expect(metrics.contains("buddi_webhook_deliveries_total{" + line), "\(line)")
+            }
         }
     }
 
@@ -118,10 +126,47 @@ struct WebhookTests {
                 ("svix-id", "msg_svix"), ("svix-timestamp", String(now)), ("svix-signature", signature)], body: body)
             #expect(svix.json["outcome"] as? String == "stored", "\(svix.body)")
             #expect(try await api.db.scalar("SELECT count(*) FROM conversations", as: Int64.self) == 1)
+
+            // Seen by operators: the status, the console's overview and fetches pages, the monitoring view.
+            let status = try await api.call(.GET, "/api/scheduler/status").json
+            let deliveries = (status["last_24h"] as? [String: Any])?["webhook_deliveries"] as? [String: Int]
+            #expect(deliveries?["stored"] == 1 && deliveries?["rejected"] == 2 && deliveries?["duplicate"] == 0, "\(String(describing: deliveries))")
+            for page in ["/", "/ui/fetches"] {
+                let html = try await api.call(.GET, page).body
+                #expect(html.contains(#"<span id="webhooks-rejected" class="bad">2</span> rejected"#), "\(page)")
+            }
+            #expect(try await api.db.scalar("SELECT sum(stored + rejected)::int8 FROM buddi_webhook_deliveries_per_hour", as: Int64.self) == 3)
         }
         try await APIHarness.with(webhooks: nil) { api in
             let reply = try await Self.deliver(api, id: "msg_off", body: Self.memory("off"))
             #expect(reply.status == 404)
+        }
+    }
+
+    @Test("the database unavailable: a 503 with Retry-After, so that the sender retries")
+    func databaseUnavailable() async throws {
+        let logger = { var logger = Logger(label: "test"); logger.logLevel = .critical; return logger }()
+        let nowhere = PostgresClient.Configuration(host: "127.0.0.1", port: 1, username: "nobody", password: nil, database: "none", tls: .disable)
+        let client = DatabaseClient(configuration: nowhere, backgroundLogger: logger)
+        let port = Mutex<Int?>(nil)
+        let server = APIServer(
+            configuration: .init(host: "127.0.0.1", port: 0, webhooks: .init(secrets: APIHarness.webhookSecrets, commitDeadline: .seconds(1))),
+            client: client, schedulerDefaults: SchedulerDefaults(), onListening: { bound in port.withLock { $0 = bound } }, logger: logger)
+        try await withServicesRunning(client: client, logger: logger) {
+            try await withServicesRunning([server], logger: logger) {
+                #expect(try await eventually(timeout: .seconds(10)) { port.withLock { $0 } != nil })
+                let body = Self.memory("down-1")
+                let now = Int64(Date().timeIntervalSince1970)
+                var request = HTTPClientRequest(url: "http://127.0.0.1:\(port.withLock { $0 } ?? 0)/api/webhooks/memories")
+                request.method = .POST
+                request.headers.add(name: "webhook-id", value: "msg_down")
+                request.headers.add(name: "webhook-timestamp", value: String(now))
+                request.headers.add(name: "webhook-signature", value: WebhookSignature.sign(id: "msg_down", timestamp: now, body: body, secret: APIHarness.webhookSecrets[0]))
+                request.body = .bytes(ByteBuffer(bytes: body))
+                let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+                #expect(response.status.code == 503)
+                #expect(response.headers.first(name: "Retry-After") == "5")
+            }
         }
     }
 }

@@ -66,6 +66,8 @@ struct StatusText {
         let day = status.last24h
         lines.append("last 24 h:      fetches \(day.fetchesSucceeded) ok / \(day.fetchesFailed) failed (success \(percent(day.fetchSuccessRate))), "
             + "conversations \(day.conversationsProcessed) processed / \(day.conversationsFailed) failed (errors \(percent(day.processingErrorRate)))")
+        let deliveries = WebhookOutcome.allCases.map { "\($0.rawValue) \(day.webhookDeliveries[$0.rawValue] ?? 0)" }.joined(separator: ", ")
+        lines.append("webhooks 24 h:  \(deliveries)")
         if let disk = status.databaseDisk {
             let free = disk.freeBytes.map { ", \(ByteCountFormatter.string(fromByteCount: $0, countStyle: .binary)) free" } ?? ""
             lines.append("database disk:  " + (disk.full ? "FULL: \(disk.reason ?? "")" : "ok") + free)

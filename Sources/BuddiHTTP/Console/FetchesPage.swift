@@ -70,15 +70,16 @@ struct FetchesPage {
             let settings = try await dependencies.settings.current()
             let history = try await FetchHistory.read(paging: paging, client: dependencies.client, logger: dependencies.logger)
             let rejected = try await RejectedMemoryPage.read(paging: Paging(parameters: ["limit": "20"]), client: dependencies.client, logger: dependencies.logger)
+            let webhooks = try await ClusterStatus.webhookDeliveriesLastDay(client: dependencies.client, logger: dependencies.logger)
             let shown = form ?? SettingsForm(hours: "\(settings.fetchIntervalHours)", max: "\(settings.maxConversationsPerFetch)")
             return ConsolePage(section: Self.path, title: "Fetches", content: Self.render(
-                settings: settings, form: shown, history: history, rejected: rejected, paging: paging,
+                settings: settings, form: shown, history: history, rejected: rejected, webhooks: webhooks, paging: paging,
                 parameters: request.parameters, viewer: viewer))
         }
     }
 
     static func render(
-        settings: SchedulerSettings, form: SettingsForm, history: FetchHistory, rejected: RejectedMemoryPage, paging: Paging,
+        settings: SchedulerSettings, form: SettingsForm, history: FetchHistory, rejected: RejectedMemoryPage, webhooks: [String: Int], paging: Paging,
         parameters: [String: String], viewer: ConsoleViewer
     ) -> HTML {
         let toggle = settings.enabled
@@ -122,8 +123,10 @@ struct FetchesPage {
             <div class="table-wrap"><table><thead><tr><th>Job</th><th>Trigger</th><th>Slot</th><th>Requested</th><th>Outcome</th><th>Attempts</th><th>Pages</th><th>Seen</th><th>New</th><th>Duplicates</th><th>Rejected</th><th>Duration</th><th>API errors</th><th>Error</th></tr></thead>
             <tbody>\(rows)</tbody></table></div>
             \(ConsolePaging.links(path: path, parameters: parameters, paging: paging, shown: history.runs.count, total: history.total))
+            <h2>Webhook deliveries, 24 h</h2>
+            <p id="webhook-deliveries">\(WebhookFigures.line(webhooks)) <span class="muted">(memories pushed as they are created; the fetches above reconcile what a push missed)</span></p>
             <h2>Rejected memories <span class="muted">(\(rejected.total))</span></h2>
-            <div class="table-wrap"><table><thead><tr><th>Buddi id</th><th>Reason</th><th>Excerpt</th><th>Fetch</th><th>Seen</th><th>Last seen</th></tr></thead><tbody>\(rejectedRows)</tbody></table></div>
+            <div class="table-wrap"><table><thead><tr><th>Buddi id</th><th>Reason</th><th>Excerpt</th><th>Fetch or delivery</th><th>Seen</th><th>Last seen</th></tr></thead><tbody>\(rejectedRows)</tbody></table></div>
             </section>
             """
     }

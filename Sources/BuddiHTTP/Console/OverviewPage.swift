@@ -41,6 +41,7 @@ struct OverviewPage {
               <p><span id="conversations-processed">\(c.processed)</span> processed · \(c.pending) pending · <span class="\(c.failed > 0 ? "bad" : "")">\(c.failed) failed</span> · \(c.rejected) rejected</p></div>
             <div class="card"><h2>Queue</h2><p class="figure"><span id="queue-waiting">\(status.queue.waiting)</span> waiting</p><p>oldest waiting \(ConsoleFormat.duration(status.queue.oldestWaitingSeconds))\(status.queue.pausedQueues.isEmpty ? "" : " · paused: \(status.queue.pausedQueues.joined(separator: ", "))")</p></div>
             <div class="card"><h2>Errors, 24 h</h2><p class="figure \(d.jobErrors + d.conversationsFailed > 0 ? "bad" : "")" id="errors-24h">\(d.jobErrors)</p><p>job errors · \(d.jobsDiscarded) discarded · \(d.conversationsFailed) conversations failed · \(d.memoriesRejected) memories rejected</p></div>
+            <div class="card"><h2>Webhooks, 24 h</h2><p class="figure" id="webhooks-24h">\(d.webhookDeliveries[WebhookOutcome.stored.rawValue] ?? 0)</p><p>\(WebhookFigures.line(d.webhookDeliveries))</p></div>
             </section>
             <div class="grid2">
             <section id="overview-charts" data-live aria-label="Throughput">

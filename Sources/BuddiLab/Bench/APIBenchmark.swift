@@ -232,6 +232,7 @@ package struct APIBenchmark: Sendable {
     static let monitoringViews = [
         "buddi_fetch_success_rate", "buddi_conversations_processed_per_hour", "buddi_errors_per_hour",
         "buddi_database_growth_per_day", "buddi_queue_depth", "buddi_oldest_waiting_job", "buddi_rejected_memories_per_day",
+        "buddi_webhook_deliveries_per_hour",
     ]
 
     /// Times `samples` calls of `call` (after two unmeasured ones, which warm caches as the first

@@ -115,8 +115,11 @@ package struct ClusterStatus: Codable, Sendable {
         package var jobsCompleted: Int
         package var jobsDiscarded: Int
         package var jobErrors: Int
-        /// Memories rejected (met by a fetch) in the last 24 hours.
+        /// Memories rejected (met by a fetch or a webhook delivery) in the last 24 hours.
         package var memoriesRejected: Int
+        /// Webhook deliveries in the last 24 hours by outcome (stored, duplicate, rejected,
+        /// unauthorized, unavailable; see ``WebhookOutcome``).
+        package var webhookDeliveries: [String: Int]
         /// Whether every count was counted (none estimated: see ``ConversationCounts``).
         package var exact: Bool
 
@@ -131,6 +134,7 @@ package struct ClusterStatus: Codable, Sendable {
             case jobsDiscarded = "jobs_discarded"
             case jobErrors = "job_errors"
             case memoriesRejected = "memories_rejected"
+            case webhookDeliveries = "webhook_deliveries"
             case exact
         }
     }
@@ -222,6 +226,22 @@ extension ClusterStatus.ConversationCounts {
 }
 
 extension ClusterStatus {
+    /// Webhook deliveries in the last 24 hours by outcome, every ``WebhookOutcome`` present
+    /// (acknowledged ones counted up to 1,000 and estimated above).
+    package static func webhookDeliveriesLastDay(client: DatabaseClient, logger: Logger) async throws -> [String: Int] {
+        var counts = BoundedCounts(client: client, logger: logger)
+        var deliveries: [String: Int] = [:]
+        for outcome in [WebhookOutcome.stored, .duplicate, .rejected] {
+            deliveries[outcome.rawValue] = try await counts.count(
+                "webhook_deliveries", "received_at > now() - interval '24 hours' AND outcome = '\(outcome.rawValue)'")
+        }
+        for outcome in [WebhookOutcome.unauthorized, .unavailable] { deliveries[outcome.rawValue] = 0 }
+        for try await (outcome, refused) in try await client.query(ControlSQL.webhookRefusalsLastDay, logger: logger).decode((String, Int64).self) {
+            deliveries[outcome] = Int(refused)
+        }
+        return deliveries
+    }
+
     private static func lastDay(client: DatabaseClient, logger: Logger) async throws -> LastDay {
         var counts = BoundedCounts(client: client, logger: logger)
         let day = "now() - interval '24 hours'"
@@ -244,6 +264,7 @@ extension ClusterStatus {
             errors = sampled <= BoundedCount.defaultCap
                 ? Int(attempts) : Int((Double(attempts) / Double(sampled) * Double(errored)).rounded())
         }
+        let deliveries = try await webhookDeliveriesLastDay(client: client, logger: logger)
         let fetches = succeeded + failed
         let conversations = processed + processingFailed
         return LastDay(
@@ -252,7 +273,7 @@ extension ClusterStatus {
             conversationsProcessed: processed, conversationsFailed: processingFailed,
             processingErrorRate: conversations > 0 ? Double(processingFailed) / Double(conversations) : nil,
             jobsCompleted: completed, jobsDiscarded: discarded, jobErrors: errors, memoriesRejected: rejected,
-            exact: counts.exact)
+            webhookDeliveries: deliveries, exact: counts.exact)
     }
 }
 

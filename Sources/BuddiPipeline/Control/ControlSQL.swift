@@ -26,6 +26,12 @@ enum ControlSQL {
         "contract_address", "processing_state", "source",
     ]
 
+    /// Webhook deliveries refused in the last 24 hours, by outcome (whole hours: the counts are hourly).
+    static let webhookRefusalsLastDay: PostgresQuery = """
+        SELECT outcome, sum(deliveries)::int8 FROM webhook_refusals_per_hour
+        WHERE hour > date_trunc('hour', now() - interval '24 hours') GROUP BY outcome
+        """
+
     /// A conversation as one CSV line (RFC 4180 quoting; arrays joined with `;`).
     static let conversationCSV: String = {
         let fields = csvColumns.map { column -> String in

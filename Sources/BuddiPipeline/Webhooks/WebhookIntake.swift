@@ -2,7 +2,6 @@ import BuddiAPI
 import BuddiAnalytics
 import BuddiLedger
 import Logging
-import Metrics
 import PostgresNIO
 import PostgresResilience
 
@@ -30,6 +29,8 @@ package struct WebhookIntake: Sendable {
     let logger: Logger
     /// Refused deliveries, until ``WebhookUpkeep`` adds them to the database's hourly counts.
     package let refusals: WebhookRefusals
+    /// Deliveries answered by this process, by outcome, since it started.
+    package let totals = WebhookTotals()
     private let group: CommitGroup<WebhookDelivery, WebhookReceipt>
 
     package init(client: DatabaseClient, limits: MemoryLimits, commitDeadline: Duration = commitDeadlineDefault, logger: Logger) {
@@ -57,7 +58,7 @@ package struct WebhookIntake: Sendable {
 
     /// Counts a delivery refused before it reached the intake (bad signature, body too large).
     package func count(_ outcome: WebhookOutcome) {
-        Counter(label: "buddi_webhook_deliveries_total", dimensions: [("outcome", outcome.rawValue)]).increment()
+        totals.count(outcome)
         refusals.count(outcome)
     }
 

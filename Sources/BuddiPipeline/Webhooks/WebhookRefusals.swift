@@ -32,3 +32,17 @@ package final class WebhookRefusals: Sendable {
         }
     }
 }
+
+/// Deliveries answered by this process since it started, by outcome (`buddi_webhook_deliveries_total`).
+package final class WebhookTotals: Sendable {
+    private let counts = Mutex([WebhookOutcome: Int]())
+
+    func count(_ outcome: WebhookOutcome) {
+        counts.withLock { $0[outcome, default: 0] += 1 }
+    }
+
+    /// Every outcome's count, zero for those not met yet.
+    package func snapshot() -> [WebhookOutcome: Int] {
+        counts.withLock { counts in Dictionary(uniqueKeysWithValues: WebhookOutcome.allCases.map { ($0, counts[$0] ?? 0) }) }
+    }
+}
