@@ -371,6 +371,22 @@ struct BenchmarkReportTests {
         #expect((perConversation["worker_us"] as? Double ?? 0) > 0 && (perConversation["postgres_us"] as? Double ?? 0) > 0, "\(perConversation)")
     }
 
+    @Test("bench webhooks sends signed deliveries to a real serve, each stored once, and reports deliveries/s, arrival to stored p50 and p99, and CPU per delivery")
+    func webhookBench() async throws {
+        let db = try await TestDatabase.make()
+        defer { Task { await db.drop() } }
+        let run = try await BuddiProcess.run(
+            ["bench", "webhooks", "--deliveries", "300", "--senders", "8", "--json"], program: .lab, databaseURL: db.url.redacted)
+        #expect(run.status == 0, "\(run.output)")
+        let report = try json(run.output)
+        #expect(report["stored"] as? Int == 300 && report["acknowledged"] as? Int == 300 && report["failed"] as? Int == 0, "\(report)")
+        for key in ["deliveries_per_second", "arrival_to_stored_p50_ms", "arrival_to_stored_p99_ms"] {
+            #expect((report[key] as? Double ?? 0) > 0, "\(key) in \(report)")
+        }
+        let cpu = try #require(report["cpu_per_delivery"] as? [String: Any], "\(report)")
+        #expect((cpu["serve_us"] as? Double ?? 0) > 0 && (cpu["postgres_us"] as? Double ?? 0) > 0, "\(cpu)")
+    }
+
     @Test("bench soak feeds a steady rate with maintenance running and samples throughput, pick-up p99, the jobs table's size, dead tuples and autovacuums, in a scratch database it drops")
     func soak() async throws {
         let db = try await TestDatabase.make()

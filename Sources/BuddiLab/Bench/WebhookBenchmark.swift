@@ -63,7 +63,7 @@ package struct WebhookBenchReport: BenchReport, Codable, Sendable {
 
 /// The webhook benchmark: a real `buddi serve` (with its webhook endpoint on) and a `buddi
 /// worker` on a scratch database, and signed deliveries of simulated memories from concurrent
-/// senders over loopback.
+/// senders over loopback (blocking sockets on threads: the senders stand in for another machine).
 package struct WebhookBenchmark: Sendable {
     let serverURL: DatabaseURL
     let executable: String
@@ -125,36 +125,42 @@ package struct WebhookBenchmark: Sendable {
     private func send(
         _ memories: [(id: String, json: String)], to url: String, secret: WebhookSecret, serve: RunningProcess, client: DatabaseClient
     ) async throws -> WebhookBenchReport {
-        // One connection per sender: the shared client would hold them to 8 per host.
-        var configuration = HTTPClient.Configuration()
-        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = senders
-        let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        guard let port = URL(string: url)?.port else { throw BenchWorkerError(description: "no port in \(url)") }
+        let path = APIServer.webhookPath
         let next = DeliveryCursor()
         let serveBefore = ProcessSampler.cpuSeconds(pid: serve.pid) ?? 0
         let span = CPUSpan()
         let start = ContinuousClock.now
-        let results = await withTaskGroup(of: [(ok: Bool, ms: Double)].self) { group in
+        let rate = self.rate
+        // Each sender a thread with a blocking connection of its own (see LoopbackSender).
+        let results = await withCheckedContinuation { (done: CheckedContinuation<[(ok: Bool, ms: Double)], Never>) in
+            let collected = Mutex<[(ok: Bool, ms: Double)]>([])
+            let group = DispatchGroup()
             for _ in 0..<senders {
-                group.addTask {
+                group.enter()
+                Thread.detachNewThread {
+                    let sender = LoopbackSender(port: port)
                     var mine: [(ok: Bool, ms: Double)] = []
                     while true {
                         let index = next.take()
-                        guard index < memories.count else { return mine }
+                        guard index < memories.count else { break }
                         if let rate {
-                            let due = start + .seconds(Double(index) / rate)
-                            if due > .now { try? await Task.sleep(until: due, clock: .continuous) }
+                            let wait = (start + .seconds(Double(index) / rate)) - .now
+                            if wait > .zero { Thread.sleep(forTimeInterval: wait.inSeconds) }
                         }
-                        mine.append(await deliver(memories[index].json, index: index, to: url, secret: secret, http: http))
+                        let request = Self.request(memories[index].json, index: index, path: path, port: port, secret: secret)
+                        let sent = ContinuousClock.now
+                        let status = sender.send(request)
+                        mine.append(((200..<300).contains(status ?? 0), (ContinuousClock.now - sent).inSeconds * 1000))
                     }
+                    collected.withLock { $0 += mine }
+                    group.leave()
                 }
             }
-            var all: [(ok: Bool, ms: Double)] = []
-            for await part in group { all += part }
-            return all
+            group.notify(queue: .global()) { done.resume(returning: collected.withLock { $0 }) }
         }
         let seconds = (ContinuousClock.now - start).inSeconds
         let (_, postgres, _) = span.spent()
-        try await http.shutdown()
         let serveCPU = (ProcessSampler.cpuSeconds(pid: serve.pid) ?? serveBefore) - serveBefore
         var stored = 0
         for try await count in try await client.query("SELECT count(*) FROM conversations WHERE source = 'webhook'", logger: logger).decode(Int64.self) {
@@ -171,16 +177,16 @@ package struct WebhookBenchmark: Sendable {
                 serveUs: serveCPU / Double(max(acknowledged, 1)) * 1e6, postgresUs: postgres / Double(max(acknowledged, 1)) * 1e6))
     }
 
-    /// One signed delivery; whether it got a 2xx, and how long that took.
-    private func deliver(_ json: String, index: Int, to url: String, secret: WebhookSecret, http: HTTPClient) async -> (ok: Bool, ms: Double) {
+    /// Delivery `index` as the bytes of its HTTP/1.1 request, signed now.
+    private static func request(_ json: String, index: Int, path: String, port: Int, secret: WebhookSecret) -> [UInt8] {
         let body = Array(json.utf8)
         let id = "msg_bench_\(index)"
         let timestamp = Int64(Date().timeIntervalSince1970)
-        let request = SignedDelivery.request(url: url, id: id, timestamp: timestamp, body: body, secret: secret)
-        let started = ContinuousClock.now
-        guard let response = try? await http.execute(request, timeout: .seconds(30)) else { return (false, 0) }
-        _ = try? await response.body.collect(upTo: 1 << 20)
-        return ((200..<300).contains(Int(response.status.code)), (ContinuousClock.now - started).inSeconds * 1000)
+        let head = "POST \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nContent-Type: application/json\r\n"
+            + "webhook-id: \(id)\r\nwebhook-timestamp: \(timestamp)\r\n"
+            + "webhook-signature: \(WebhookSignature.sign(id: id, timestamp: timestamp, body: body, secret: secret))\r\n"
+            + "Content-Length: \(body.count)\r\n\r\n"
+        return Array(head.utf8) + body
     }
 }
 
