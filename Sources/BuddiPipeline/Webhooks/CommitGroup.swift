@@ -4,9 +4,11 @@ import Synchronization
 /// so that many concurrent callers pay for one transaction (and one flush of the WAL) instead of
 /// one each. A caller is answered only once its item's commit has ended.
 ///
-/// Up to `committers` commits run at once: at low load each item is committed as it comes, with
-/// no wait for company; under load the items queue while commits run and go in batches of up to
-/// `batchLimit`.
+/// At low load each item is committed as it comes, with no wait for company; under load the items
+/// queue while a commit runs and go in batches of up to `batchLimit`. Another commit starts beside
+/// the running ones (up to `committers`) only once a quarter of a batch is waiting: one at a time
+/// makes the largest batches, the cheapest per item, while the work a commit does outside the
+/// database still overlaps when one cannot keep up.
 final class CommitGroup<Item: Sendable, Answer: Sendable>: Sendable {
     /// Commits a batch and answers each of its items, in order (as many answers as items).
     typealias Commit = @Sendable ([Item]) async throws -> [Answer]
@@ -37,7 +39,7 @@ final class CommitGroup<Item: Sendable, Answer: Sendable>: Sendable {
         try await withCheckedThrowingContinuation { continuation in
             let startsCommitter = state.withLock { state in
                 state.waiting.append(Waiting(item: item, continuation: continuation))
-                guard state.committing < committers else { return false }
+                guard state.committing < committers, state.committing == 0 || state.waiting.count >= batchLimit / 4 else { return false }
                 state.committing += 1
                 return true
             }

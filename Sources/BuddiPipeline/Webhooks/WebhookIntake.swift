@@ -41,8 +41,8 @@ package struct WebhookIntake: Sendable {
         let committer = WebhookCommitter(
             client: client, store: ConversationStore(logger: logger), ledger: PostgresLedger(client: client, logger: logger),
             deadline: commitDeadline, logger: logger)
-        // One transaction at a time: under load its batch grows instead (see docs/pipeline.md).
-        group = CommitGroup(committers: 1, batchLimit: 256, commit: committer.commit)
+        // One transaction at a time until 64 deliveries wait (see docs/pipeline.md).
+        group = CommitGroup(committers: 2, batchLimit: 256, commit: committer.commit)
     }
 
     /// Reads, drafts and stores the memory of a delivery whose signature checked out, and returns
