@@ -30,16 +30,13 @@ struct WebhookRoutes {
         do {
             body = try await request.body.collect(upTo: maxBodyBytes)
         } catch is NIOTooManyBytesError {
-            intake.count(.rejected)
+            // Refused before its signature could be checked: counted by the HTTP metrics only.
             throw APIProblem(
                 .contentTooLarge, "memory_too_large",
                 "the body is over \(maxBodyBytes) bytes, the most a memory may take (BUDDI_MAX_MEMORY_BYTES)")
         }
         let bytes = Array(buffer: body)
-        let headers = WebhookHeaders(
-            id: Self.first(WebhookHeaders.idNames, in: request.headers),
-            timestamp: Self.first(WebhookHeaders.timestampNames, in: request.headers),
-            signature: Self.first(WebhookHeaders.signatureNames, in: request.headers))
+        let headers = Self.webhookHeaders(request.headers)
         if case .refused(let reason) = verifier.verify(headers, body: bytes) {
             intake.count(.unauthorized)
             logger.notice("refused a webhook delivery", metadata: ["reason": "\(reason)"])
@@ -60,8 +57,16 @@ struct WebhookRoutes {
         }
     }
 
-    private static func first(_ names: [String], in headers: HTTPFields) -> String? {
-        names.lazy.compactMap { name in headers.first { $0.name.canonicalName == name }?.value }.first
+    /// The three headers, all of one family (`webhook-` unless only `svix-id` is there); several
+    /// `…-signature` fields are read as one list.
+    static func webhookHeaders(_ fields: HTTPFields) -> WebhookHeaders {
+        let svix = !fields.contains { $0.name.canonicalName == WebhookHeaders.idNames[0] }
+        let family = svix ? 1 : 0
+        func values(_ names: [String]) -> [String] { fields.filter { $0.name.canonicalName == names[family] }.map(\.value) }
+        let signatures = values(WebhookHeaders.signatureNames)
+        return WebhookHeaders(
+            id: values(WebhookHeaders.idNames).first, timestamp: values(WebhookHeaders.timestampNames).first,
+            signature: signatures.isEmpty ? nil : signatures.joined(separator: " "))
     }
 }
 

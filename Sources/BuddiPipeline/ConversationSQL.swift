@@ -71,15 +71,6 @@ enum ConversationSQL {
         """
     }
 
-    /// The newest memory a fetch stored: the scheduled fetch's watermark. Memories pushed by
-    /// webhook do not move it, so that the next fetch still walks over them (counting them as
-    /// duplicates) and stores any older one whose deliveries all failed.
-    static let newestStored: PostgresQuery = """
-        SELECT buddi_id, memory_created_at FROM conversations
-        WHERE memory_created_at IS NOT NULL AND source = 'fetch'
-        ORDER BY memory_created_at DESC NULLS LAST LIMIT 1
-        """
-
     /// Locks a batch for processing.
     static func lockForProcessing(ids: [Int64]) -> PostgresQuery {
         "SELECT \(unescaped: columns) FROM conversations WHERE id = ANY(\(ids)::int8[]) ORDER BY id FOR UPDATE"

@@ -29,14 +29,6 @@ struct ConversationStore: Sendable {
         return stored
     }
 
-    /// The newest stored memory (id and time), if any.
-    func newestStored(on connection: PostgresConnection) async throws -> (buddiID: String, createdAt: Date)? {
-        for try await row in try await connection.query(ConversationSQL.newestStored, logger: logger).decode((String, Date).self) {
-            return (row.0, row.1)
-        }
-        return nil
-    }
-
     /// Locks and reads a batch for processing.
     func lockForProcessing(_ ids: [Int64], on connection: PostgresConnection) async throws -> [StoredConversation] {
         try await conversations(ConversationSQL.lockForProcessing(ids: ids), on: connection)

@@ -111,7 +111,7 @@ struct FetchJob: Sendable {
     }
 
     /// The legs a fetch walks: a backfill's days; for an incremental fetch, the open gaps it
-    /// takes over, then the newest memories down to the newest stored.
+    /// takes over, then the newest memories down to the newest a fetch has met (``FetchWatermark``).
     private func plan(days: [BuddiDate?], context: JobContext) async throws -> [FetchLeg] {
         let backfill = days.compactMap { $0 }
         guard backfill.isEmpty else { return FetchLeg.days(backfill) }
@@ -124,7 +124,7 @@ struct FetchJob: Sendable {
             if !gaps.isEmpty {
                 context.logger.info("walking gaps left by earlier fetches", metadata: ["gaps": "\(gaps.count)"])
             }
-            return FetchLeg.incremental(gaps: gaps, newest: try await store.newestStored(on: connection))
+            return FetchLeg.incremental(gaps: gaps, newest: try await FetchWatermark.read(on: connection, logger: context.logger))
         }
     }
 
@@ -192,6 +192,7 @@ struct FetchJob: Sendable {
             } else {
                 new = try await store.insert(drafts, fetchJobID: context.jobID, contracts: contracts, on: connection)
             }
+            try await FetchWatermark.advance(past: pages.flatMap { $0.drafted.map(\.memory) }, on: connection, logger: context.logger)
             if !rejections.isEmpty {
                 try await connection.query(RejectionSQL.record(rejections, jobID: context.jobID), logger: context.logger)
                 Counter(label: "buddi_memories_rejected_total").increment(by: rejections.count)

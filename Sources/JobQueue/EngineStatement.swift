@@ -17,16 +17,16 @@ public enum StatementMode: Sendable {
     case unnamed
 }
 
-/// One of the engine's statements as a named prepared statement. Its SQL text is the one its
-/// `JobSQL` builder makes (which depends on no value: every value is a bind), built once with
-/// placeholder values; each call binds the values of the query built for it.
-protocol EngineStatement: PostgresPreparedStatement {
+/// A statement as a named prepared statement: one of the engine's, or of a sibling module's. Its
+/// SQL text is the one its builder (`JobSQL`…) makes, which depends on no value (every value is a
+/// bind), built once with placeholder values; each call binds the values of the query built for it.
+package protocol EngineStatement: PostgresPreparedStatement {
     /// The statement built for this call; its text is `Self.sql`.
     var query: PostgresQuery { get }
 }
 
 extension EngineStatement {
-    func makeBindings() throws -> PostgresBindings {
+    package func makeBindings() throws -> PostgresBindings {
         assert(query.sql == Self.sql, "\(Self.name): the SQL text must not depend on the values bound")
         return query.binds
     }

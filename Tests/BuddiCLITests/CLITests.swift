@@ -428,7 +428,7 @@ struct BenchmarkReportTests {
         }
         let queries = try #require(report["operator_queries"] as? [[String: Any]])
         #expect(queries.compactMap { $0["name"] as? String }.contains("buddi status"))
-        #expect(queries.count == 8, "\(queries)")
+        #expect(queries.count == 9, "\(queries)")
         for timing in endpoints + queries {
             #expect((timing["p95_ms"] as? Double ?? 0) > 0 && (timing["p50_ms"] as? Double ?? 0) > 0, "\(timing)")
         }

@@ -24,16 +24,21 @@ final class LoopbackSender: @unchecked Sendable {
         let written = request.withUnsafeBytes { bytes -> Bool in
             var offset = 0
             while offset < bytes.count {
-                let count = Glibc.write(socket, bytes.baseAddress! + offset, bytes.count - offset)
+                // MSG_NOSIGNAL: a connection the server closed is an error here, not a SIGPIPE.
+                let count = Glibc.send(socket, bytes.baseAddress! + offset, bytes.count - offset, Int32(MSG_NOSIGNAL))
                 if count <= 0 { return false }
                 offset += count
             }
             return true
         }
-        guard written, let status = readResponse() else {
+        guard written, let (status, keepAlive) = readResponse() else {
             close(socket)
             socket = -1
             return nil
+        }
+        if !keepAlive {
+            close(socket)
+            socket = -1
         }
         return status
     }
@@ -43,6 +48,9 @@ final class LoopbackSender: @unchecked Sendable {
         guard fd >= 0 else { return false }
         var noDelay: Int32 = 1
         setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &noDelay, socklen_t(MemoryLayout<Int32>.size))
+        // A server that stops answering fails the request after 30 s instead of hanging the bench.
+        var timeout = timeval(tv_sec: 30, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = port.bigEndian
@@ -58,11 +66,13 @@ final class LoopbackSender: @unchecked Sendable {
         return true
     }
 
-    /// Reads one response with a Content-Length body; its status.
-    private func readResponse() -> Int? {
+    /// Reads one response with a Content-Length body (nil for any other); its status, and whether
+    /// the connection stays open.
+    private func readResponse() -> (status: Int, keepAlive: Bool)? {
         var received = 0
         var headerEnd: Int?
         var total: Int?
+        var keepAlive = true
         while total.map({ received < $0 }) ?? true {
             if received == buffer.count { buffer += [UInt8](repeating: 0, count: buffer.count) }
             let count = buffer.withUnsafeMutableBytes { Glibc.read(socket, $0.baseAddress! + received, $0.count - received) }
@@ -70,14 +80,16 @@ final class LoopbackSender: @unchecked Sendable {
             received += count
             if headerEnd == nil, let end = Self.find([13, 10, 13, 10], in: buffer[0..<received]) {
                 headerEnd = end + 4
-                let head = String(decoding: buffer[0..<end], as: UTF8.self).lowercased()
-                let length = head.split(separator: "\r\n").first { $0.hasPrefix("content-length:") }
-                    .flatMap { Int($0.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces)) } ?? 0
+                let lines = String(decoding: buffer[0..<end], as: UTF8.self).lowercased().split(separator: "\r\n")
+                guard let length = lines.first(where: { $0.hasPrefix("content-length:") })
+                    .flatMap({ Int($0.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces)) })
+                else { return nil }
+                keepAlive = !lines.contains { $0.hasPrefix("connection:") && $0.contains("close") }
                 total = end + 4 + length
             }
         }
-        guard received >= 12 else { return nil }
-        return Int(String(decoding: buffer[9..<12], as: UTF8.self))
+        guard received >= 12, let status = Int(String(decoding: buffer[9..<12], as: UTF8.self)) else { return nil }
+        return (status, keepAlive)
     }
 
     private static func find(_ needle: [UInt8], in haystack: ArraySlice<UInt8>) -> Int? {

@@ -8,13 +8,16 @@ import Synchronization
 /// queue while a commit runs and go in batches of up to `batchLimit`. Another commit starts beside
 /// the running ones (up to `committers`) only once a quarter of a batch is waiting: one at a time
 /// makes the largest batches, the cheapest per item, while the work a commit does outside the
-/// database still overlaps when one cannot keep up.
+/// database still overlaps when one cannot keep up. The wait is bounded: an item that waited
+/// `maxWait` before its batch was taken, or that finds `maxWaiting` items ahead, is refused
+/// (``CommitGroupRefusal``) instead of queueing behind a database that does not keep up.
 final class CommitGroup<Item: Sendable, Answer: Sendable>: Sendable {
     /// Commits a batch and answers each of its items, in order (as many answers as items).
     typealias Commit = @Sendable ([Item]) async throws -> [Answer]
 
     private struct Waiting: Sendable {
         let item: Item
+        let since: ContinuousClock.Instant
         let continuation: CheckedContinuation<Answer, any Error>
     }
 
@@ -26,23 +29,30 @@ final class CommitGroup<Item: Sendable, Answer: Sendable>: Sendable {
     private let state = Mutex(State())
     private let committers: Int
     private let batchLimit: Int
+    private let maxWait: Duration
+    private let maxWaiting: Int
     private let commit: Commit
 
-    init(committers: Int, batchLimit: Int, commit: @escaping Commit) {
+    init(committers: Int, batchLimit: Int, maxWait: Duration, maxWaiting: Int, commit: @escaping Commit) {
         self.committers = max(1, committers)
         self.batchLimit = max(1, batchLimit)
+        self.maxWait = maxWait
+        self.maxWaiting = max(1, maxWaiting)
         self.commit = commit
     }
 
-    /// Waits for `item`'s commit and returns its answer, or throws what the commit threw.
+    /// Waits for `item`'s commit and returns its answer, or throws what the commit threw (or a
+    /// ``CommitGroupRefusal``).
     func submit(_ item: Item) async throws -> Answer {
         try await withCheckedThrowingContinuation { continuation in
-            let startsCommitter = state.withLock { state in
-                state.waiting.append(Waiting(item: item, continuation: continuation))
-                guard state.committing < committers, state.committing == 0 || state.waiting.count >= batchLimit / 4 else { return false }
+            let (admitted, startsCommitter) = state.withLock { state -> (Bool, Bool) in
+                guard state.waiting.count < maxWaiting else { return (false, false) }
+                state.waiting.append(Waiting(item: item, since: .now, continuation: continuation))
+                guard state.committing < committers, state.committing == 0 || state.waiting.count >= batchLimit / 4 else { return (true, false) }
                 state.committing += 1
-                return true
+                return (true, true)
             }
+            if !admitted { continuation.resume(throwing: CommitGroupRefusal.queueFull(maxWaiting)) }
             if startsCommitter { Task { await self.commitWhileWaiting() } }
         }
     }
@@ -50,13 +60,16 @@ final class CommitGroup<Item: Sendable, Answer: Sendable>: Sendable {
     /// Commits batches until nothing waits.
     private func commitWhileWaiting() async {
         while true {
-            let batch = state.withLock { state -> [Waiting] in
-                let batch = Array(state.waiting.prefix(batchLimit))
-                state.waiting.removeFirst(batch.count)
-                if batch.isEmpty { state.committing -= 1 }
-                return batch
+            let (batch, expired) = state.withLock { state -> ([Waiting], [Waiting]) in
+                let taken = Array(state.waiting.prefix(batchLimit))
+                state.waiting.removeFirst(taken.count)
+                if taken.isEmpty { state.committing -= 1 }
+                let now = ContinuousClock.now
+                return (taken.filter { now - $0.since < maxWait }, taken.filter { now - $0.since >= maxWait })
             }
-            guard !batch.isEmpty else { return }
+            for waiting in expired { waiting.continuation.resume(throwing: CommitGroupRefusal.waitedTooLong(maxWait)) }
+            guard !batch.isEmpty || !expired.isEmpty else { return }
+            guard !batch.isEmpty else { continue }
             do {
                 let answers = try await commit(batch.map(\.item))
                 precondition(answers.count == batch.count, "a commit answers each item of its batch")
@@ -64,6 +77,21 @@ final class CommitGroup<Item: Sendable, Answer: Sendable>: Sendable {
             } catch {
                 for waiting in batch { waiting.continuation.resume(throwing: error) }
             }
+        }
+    }
+}
+
+/// Why an item was not committed at all.
+enum CommitGroupRefusal: Error, CustomStringConvertible {
+    /// That many items were waiting already.
+    case queueFull(Int)
+    /// Its batch was not taken within this long.
+    case waitedTooLong(Duration)
+
+    var description: String {
+        switch self {
+        case .queueFull(let count): "\(count) deliveries are waiting for a commit already"
+        case .waitedTooLong(let limit): "waited more than \(limit) for a commit"
         }
     }
 }

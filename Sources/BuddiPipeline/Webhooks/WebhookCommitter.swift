@@ -1,4 +1,5 @@
 import BuddiLedger
+import JobQueue
 import Logging
 import PostgresNIO
 import PostgresResilience
@@ -12,14 +13,24 @@ struct WebhookCommitter: Sendable {
     let deadline: Duration
     let logger: Logger
 
-    /// Commits `batch`; when the database refuses one of its memories, each delivery is committed
-    /// alone, and the one refused is recorded as rejected with the database's reason.
+    /// Commits `batch`; when the database refuses it, each delivery is committed alone: one whose
+    /// memory the database refuses for what it holds is recorded as rejected with the database's
+    /// reason, one that meets an interruption or a conflict (deadlock, serialization) is answered
+    /// 503 for its sender to retry, and the others go on.
     func commit(_ batch: [WebhookDelivery]) async throws -> [WebhookReceipt] {
         do {
             return try await commitWithin(batch)
         } catch where batch.count > 1 && !DatabaseInterruption.isInterruption(error) {
             var receipts: [WebhookReceipt] = []
-            for delivery in batch { receipts.append(try await commitAlone(delivery)) }
+            for delivery in batch {
+                do {
+                    receipts.append(try await commitAlone(delivery))
+                } catch {
+                    logger.warning("could not store a webhook delivery; answered 503 for the sender to retry", metadata: [
+                        "webhook_id": "\(delivery.webhookID)", "error": "\(String(describing: error))"])
+                    receipts.append(WebhookReceipt(outcome: .unavailable, status: 503, reason: "the database could not take it now; retry later"))
+                }
+            }
             return receipts
         }
     }
@@ -28,11 +39,19 @@ struct WebhookCommitter: Sendable {
         do {
             return try await commitWithin([delivery])[0]
         } catch {
-            guard case .memory(_, let memory) = delivery.content, let reason = DatabaseRefusal.reason(error) else { throw error }
+            guard case .memory(_, let memory) = delivery.content, !DatabaseInterruption.isInterruption(error), !Self.isConflict(error) else {
+                throw error
+            }
+            let reason = DatabaseRefusal.reason(error) ?? ErrorSummary.oneLine(error)
             var rejection = MemoryRejection(memory, reason: "the database refused it: \(reason)", pageCursor: nil, position: 0)
             rejection.webhookID = delivery.webhookID
             return try await commitWithin([WebhookDelivery(webhookID: delivery.webhookID, content: .rejected(rejection, status: 422))])[0]
         }
+    }
+
+    /// Whether `error` is a conflict with another transaction (SQLSTATE class 40), which a retry mends.
+    private static func isConflict(_ error: any Error) -> Bool {
+        (error as? PSQLError)?.serverInfo?[.sqlState]?.hasPrefix("40") ?? false
     }
 
     private func commitWithin(_ batch: [WebhookDelivery]) async throws -> [WebhookReceipt] {
@@ -47,8 +66,8 @@ struct WebhookCommitter: Sendable {
     /// others' memories in one statement and records their rejections and their answers.
     private func commitTogether(_ batch: [WebhookDelivery], on connection: PostgresConnection) async throws -> [WebhookReceipt] {
         var earlier: [String: WebhookReceipt] = [:]
-        let rows = try await connection.query(WebhookSQL.acknowledged(Array(Set(batch.map(\.webhookID)))), logger: logger)
-        for try await (id, outcome, status, buddiID, reason) in rows.decode((String, String, Int16, String?, String?).self) {
+        let acknowledged = AcknowledgedDeliveries(query: WebhookSQL.acknowledged(Array(Set(batch.map(\.webhookID)))))
+        for try await (id, outcome, status, buddiID, reason) in try await connection.execute(acknowledged, logger: logger) {
             earlier[id] = WebhookReceipt(outcome: WebhookOutcome(rawValue: outcome) ?? .rejected, status: Int(status), buddiID: buddiID, reason: reason)
         }
         // The first delivery of each webhook-id not acknowledged before is fresh; the others repeat one.
@@ -57,10 +76,12 @@ struct WebhookCommitter: Sendable {
             firstOf[delivery.webhookID] = index
         }
         let fresh = firstOf.values.sorted()
+        // Rows are written in key order (Buddi id, webhook-id): two transactions holding some of the
+        // same keys (two serve processes given the same memories) then wait in one order, never deadlock.
         let drafts = fresh.compactMap { index -> ConversationDraft? in
             if case .memory(let draft, _) = batch[index].content { return draft }
             return nil
-        }
+        }.sorted { $0.columns.buddiID < $1.columns.buddiID }
         let stored = drafts.isEmpty
             ? [] : try await store.insert(drafts, origin: .webhook, contracts: try await ledger.contracts(on: connection), on: connection)
         var receipts = [WebhookReceipt?](repeating: nil, count: batch.count)
@@ -81,7 +102,8 @@ struct WebhookCommitter: Sendable {
             try await connection.query(RejectionSQL.record(rejections, jobID: nil), logger: logger)
         }
         if !fresh.isEmpty {
-            try await connection.query(WebhookSQL.record(fresh.map { (batch[$0].webhookID, receipts[$0]!) }), logger: logger)
+            let record = RecordDeliveries(query: WebhookSQL.record(fresh.map { (batch[$0].webhookID, receipts[$0]!) }.sorted { $0.0 < $1.0 }))
+            for try await _ in try await connection.execute(record, logger: logger) {}
         }
         return batch.indices.map { index in
             receipts[index] ?? Self.repeated(earlier[batch[index].webhookID] ?? receipts[firstOf[batch[index].webhookID]!]!)

@@ -41,8 +41,9 @@ package struct WebhookIntake: Sendable {
         let committer = WebhookCommitter(
             client: client, store: ConversationStore(logger: logger), ledger: PostgresLedger(client: client, logger: logger),
             deadline: commitDeadline, logger: logger)
-        // One transaction at a time until 64 deliveries wait (see docs/pipeline.md).
-        group = CommitGroup(committers: 2, batchLimit: 256, commit: committer.commit)
+        // One transaction at a time until 64 deliveries wait (see docs/pipeline.md); a delivery
+        // waits at most the commit deadline for its turn, behind at most 1,024 others.
+        group = CommitGroup(committers: 2, batchLimit: 256, maxWait: commitDeadline, maxWaiting: 1024, commit: committer.commit)
     }
 
     /// Reads, drafts and stores the memory of a delivery whose signature checked out, and returns
@@ -57,7 +58,7 @@ package struct WebhookIntake: Sendable {
         return receipt
     }
 
-    /// Counts a delivery refused before it reached the intake (bad signature, body too large).
+    /// Counts a delivery refused before it reached the intake (its signature did not check out).
     package func count(_ outcome: WebhookOutcome) {
         totals.count(outcome)
         refusals.count(outcome)

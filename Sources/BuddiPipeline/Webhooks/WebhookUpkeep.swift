@@ -37,11 +37,21 @@ package struct WebhookUpkeep: Service {
                 await flush()
                 if ContinuousClock.now - lastPrune >= .seconds(3600) {
                     lastPrune = ContinuousClock.now
-                    try? await client.execute(WebhookSQL.prune(olderThanSeconds: Int(retention.components.seconds)), logger: logger)
+                    await prune()
                 }
             }
         }
         await flush()
+    }
+
+    private func prune() async {
+        do {
+            try await withDatabaseDeadline(.seconds(60), "pruning webhook deliveries") {
+                try await client.execute(WebhookSQL.prune(olderThanSeconds: Int(retention.components.seconds)), logger: logger)
+            }
+        } catch {
+            logger.warning("could not prune old webhook deliveries; trying again in an hour", metadata: ["error": "\(String(describing: error))"])
+        }
     }
 
     private func flush() async {

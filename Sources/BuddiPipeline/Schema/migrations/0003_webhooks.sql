@@ -1,11 +1,32 @@
 -- Memories pushed to `POST /api/webhooks/memories` (signed, Standard Webhooks) beside those
 -- fetched: each is stored exactly as a fetched one, and says where it came from.
 
-ALTER TABLE conversations
-    ADD COLUMN source text NOT NULL DEFAULT 'fetch' CONSTRAINT conversations_source CHECK (source IN ('fetch', 'webhook'));
+-- Every existing row takes the constant default, which the check holds: NOT VALID spares a scan
+-- of the whole table under this migration's exclusive lock; new rows are checked all the same.
+ALTER TABLE conversations ADD COLUMN source text NOT NULL DEFAULT 'fetch';
+ALTER TABLE conversations ADD CONSTRAINT conversations_source CHECK (source IN ('fetch', 'webhook')) NOT VALID;
 
 COMMENT ON COLUMN conversations.source IS
     'How the memory reached buddi: fetch (a fetch job; fetch_job_id names it) or webhook (a signed delivery; fetch_job_id is NULL).';
+
+-- The scheduled fetch's watermark: the newest memory a fetch has met, stored or already there.
+-- It was the newest conversation stored; pushed memories now arrive first, and a fetch that
+-- stopped at the newest of them would never store an older one whose deliveries failed, while one
+-- that stopped at the newest it stored itself would walk every pushed memory again each time.
+-- Moved by the transaction that stores each page, as the gaps are.
+CREATE TABLE fetch_watermark (
+    singleton         boolean     PRIMARY KEY DEFAULT true CHECK (singleton),
+    buddi_id          text        NOT NULL,
+    memory_created_at timestamptz NOT NULL
+);
+
+INSERT INTO fetch_watermark (buddi_id, memory_created_at)
+SELECT buddi_id, memory_created_at FROM conversations
+WHERE memory_created_at IS NOT NULL
+ORDER BY memory_created_at DESC LIMIT 1;
+
+COMMENT ON TABLE fetch_watermark IS
+    'One row: the newest memory (by creation time) a fetch has met, stored or already stored; an incremental fetch walks the newest memories down to it.';
 
 -- A delivery's rejection has no fetch: it names its delivery instead.
 ALTER TABLE rejected_memories
