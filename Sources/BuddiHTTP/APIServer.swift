@@ -97,7 +97,7 @@ package struct APIServer: Service {
                 intake: intake, verifier: WebhookVerifier(secrets: webhooks.secrets), maxBodyBytes: webhooks.limits.maxMemoryBytes,
                 logger: logger
             ).register(on: &table)
-            webhookUpkeep = WebhookUpkeep(client: client, refusals: intake.refusals, logger: logger)
+            webhookUpkeep = WebhookUpkeep(client: client, totals: intake.totals, logger: logger)
         } else {
             webhookUpkeep = nil
         }

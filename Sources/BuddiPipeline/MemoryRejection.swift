@@ -12,7 +12,7 @@ struct MemoryRejection: Sendable {
     let reason: String
     let excerpt: String
     /// The webhook delivery that brought it, when it was pushed rather than fetched.
-    var webhookID: String?
+    private(set) var webhookID: String?
 
     /// A memory the reader or the checks refused.
     init(_ skipped: SkippedMemory, pageCursor: String?) {
@@ -22,6 +22,12 @@ struct MemoryRejection: Sendable {
     /// A pushed memory that cannot be taken (`body` is the delivery's).
     init(delivery webhookID: String, error: MemoryDocumentError, body: [UInt8]) {
         self.init(pageCursor: nil, position: 0, buddiID: error.buddiID, reason: error.description, excerpt: SkippedMemory.excerpt(of: body))
+        self.webhookID = Self.storable(webhookID)
+    }
+
+    /// A pushed memory read whole but set aside: it could not be drafted, or the database refused it.
+    init(_ memory: Memory, reason: String, delivery webhookID: String) {
+        self.init(memory, reason: reason, pageCursor: nil, position: 0)
         self.webhookID = Self.storable(webhookID)
     }
 

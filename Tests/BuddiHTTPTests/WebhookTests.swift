@@ -51,6 +51,27 @@ struct WebhookTests {
         #expect("\(secret)" == "<redacted>")
     }
 
+    @Test("BUDDI_WEBHOOK_SECRETS: a secret that is not base64, an empty list or both forms given is refused naming the variable, never showing the secret")
+    func badSecrets() throws {
+        let good = APIHarness.webhookSecrets[0].text
+        for (environment, expected) in [
+            (["BUDDI_WEBHOOK_SECRETS": good + ", whsec_not*base64"], "BUDDI_WEBHOOK_SECRETS: secret 2 is not `whsec_` followed by base64"),
+            (["BUDDI_WEBHOOK_SECRETS": " , "], "BUDDI_WEBHOOK_SECRETS holds no secret"),
+            (["BUDDI_WEBHOOK_SECRETS": good, "BUDDI_WEBHOOK_SECRETS_FILE": "/nonexistent"], "give BUDDI_WEBHOOK_SECRETS or BUDDI_WEBHOOK_SECRETS_FILE, not both"),
+            (["BUDDI_WEBHOOK_SECRETS_FILE": "/nonexistent/secrets"], "BUDDI_WEBHOOK_SECRETS_FILE names /nonexistent/secrets, which cannot be read"),
+        ] {
+            #expect(throws: SecretSettingError.self) { try WebhookSecret.fromEnvironment(environment) }
+            do {
+                _ = try WebhookSecret.fromEnvironment(environment)
+            } catch {
+                #expect(error.description.contains(expected), "\(error)")
+                #expect(!error.description.contains("not*base64") && !error.description.contains(good.dropFirst(6).prefix(12)), "\(error)")
+            }
+        }
+        #expect(try WebhookSecret.fromEnvironment([:]).isEmpty)
+        #expect(try WebhookSecret.fromEnvironment(["BUDDI_WEBHOOK_SECRETS": good + "," + APIHarness.webhookSecrets[1].text]) == APIHarness.webhookSecrets)
+    }
+
     @Test("signed by the reference library: stored analysed and anchored, once per webhook-id; a changed byte, a 6-minute-old timestamp or no signature is a 401 that stores nothing; old and new keys both accepted")
     func signedDeliveries() async throws {
         try await APIHarness.with(adminToken: "admin-token") { api in

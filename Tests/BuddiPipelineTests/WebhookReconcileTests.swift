@@ -2,8 +2,12 @@ import BuddiAPI
 @testable import BuddiPipeline
 import BuddiSimulator
 import BuddiTestSupport
+import DatabaseTestSupport
 import Foundation
+import PostgresNIO
 import Synchronization
+import PostgresResilience
+import ServiceLifecycle
 import Testing
 
 @Suite("webhooks and the poller", .serialized)
@@ -91,5 +95,32 @@ struct WebhookReconcileTests {
         #expect(outcomes.filter { $0.hasPrefix("answered") }.count == 1, "\(outcomes)")
         #expect(outcomes.contains { $0.contains("waiting for a commit already") }, "\(outcomes)")
         #expect(outcomes.contains { $0.contains("waited more than") }, "\(outcomes)")
+    }
+
+    @Test("upkeep: refusals counted in memory reach the hourly table, each once, and deliveries past the retention are pruned")
+    func upkeep() async throws {
+        try await PipelineWorld.with(memories: 0) { world in
+            let db = world.db
+            try await db.execute("""
+                INSERT INTO webhook_deliveries (webhook_id, received_at, outcome, status)
+                VALUES ('old', now() - interval '8 days', 'stored', 200), ('recent', now() - interval '6 days', 'stored', 200)
+                """)
+            let totals = WebhookTotals()
+            for _ in 0..<3 { totals.count(.unauthorized) }
+            totals.count(.unavailable)
+            totals.count(.stored)
+            let upkeep = WebhookUpkeep(client: db.client, totals: totals, flushInterval: .milliseconds(50), logger: db.logger)
+            let refused: PostgresQuery = "SELECT COALESCE(sum(deliveries), 0)::int8 FROM webhook_refusals_per_hour WHERE outcome = 'unauthorized'"
+            let (first, second) = try await withServicesRunning([upkeep], logger: db.logger) { () async throws -> (Bool, Bool) in
+                let first = try await eventually(timeout: .seconds(10)) { try await world.count(refused) == 3 }
+                totals.count(.unauthorized)
+                return (first, try await eventually(timeout: .seconds(10)) { try await world.count(refused) == 4 })
+            }
+            #expect(first && second, "each refusal written once: 3, then 4")
+            #expect(try await world.count("SELECT sum(deliveries)::int8 FROM webhook_refusals_per_hour WHERE outcome = 'unavailable'") == 1)
+            #expect(try await world.count("SELECT count(*) FROM webhook_refusals_per_hour WHERE outcome NOT IN ('unauthorized', 'unavailable')") == 0)
+            #expect(try await world.count("SELECT count(*) FROM webhook_deliveries WHERE webhook_id = 'old'") == 0)
+            #expect(try await world.count("SELECT count(*) FROM webhook_deliveries WHERE webhook_id = 'recent'") == 1)
+        }
     }
 }

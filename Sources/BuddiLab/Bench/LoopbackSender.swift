@@ -96,7 +96,7 @@ final class LoopbackSender: @unchecked Sendable {
         guard haystack.count >= needle.count else { return nil }
         var index = haystack.startIndex
         while index <= haystack.endIndex - needle.count {
-            if haystack[index] == needle[0], Array(haystack[index..<index + needle.count]) == needle { return index }
+            if haystack[index..<index + needle.count].elementsEqual(needle) { return index }
             index += 1
         }
         return nil

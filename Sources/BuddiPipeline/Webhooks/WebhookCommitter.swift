@@ -43,8 +43,7 @@ struct WebhookCommitter: Sendable {
                 throw error
             }
             let reason = DatabaseRefusal.reason(error) ?? ErrorSummary.oneLine(error)
-            var rejection = MemoryRejection(memory, reason: "the database refused it: \(reason)", pageCursor: nil, position: 0)
-            rejection.webhookID = delivery.webhookID
+            let rejection = MemoryRejection(memory, reason: "the database refused it: \(reason)", delivery: delivery.webhookID)
             return try await commitWithin([WebhookDelivery(webhookID: delivery.webhookID, content: .rejected(rejection, status: 422))])[0]
         }
     }

@@ -24,20 +24,15 @@ package struct WebhookIntake: Sendable {
     /// How long a delivery waits for its commit before it is answered 503. Defaults to 5 seconds.
     package static let commitDeadlineDefault = Duration.seconds(5)
 
-    let client: DatabaseClient
     let limits: MemoryLimits
     let logger: Logger
-    /// Refused deliveries, until ``WebhookUpkeep`` adds them to the database's hourly counts.
-    package let refusals: WebhookRefusals
     /// Deliveries answered by this process, by outcome, since it started.
     package let totals = WebhookTotals()
     private let group: CommitGroup<WebhookDelivery, WebhookReceipt>
 
     package init(client: DatabaseClient, limits: MemoryLimits, commitDeadline: Duration = commitDeadlineDefault, logger: Logger) {
-        self.client = client
         self.limits = limits
         self.logger = logger
-        self.refusals = WebhookRefusals()
         let committer = WebhookCommitter(
             client: client, store: ConversationStore(logger: logger), ledger: PostgresLedger(client: client, logger: logger),
             deadline: commitDeadline, logger: logger)
@@ -61,7 +56,6 @@ package struct WebhookIntake: Sendable {
     /// Counts a delivery refused before it reached the intake (its signature did not check out).
     package func count(_ outcome: WebhookOutcome) {
         totals.count(outcome)
-        refusals.count(outcome)
     }
 
     private func answer(webhookID: String, body: [UInt8]) async -> WebhookReceipt {
@@ -86,9 +80,7 @@ package struct WebhookIntake: Sendable {
             do {
                 return .memory(try ConversationDraft(memory, analyzer: .shared), memory)
             } catch {
-                var rejection = MemoryRejection(memory, reason: "cannot be analysed: \(error)", pageCursor: nil, position: 0)
-                rejection.webhookID = webhookID
-                return .rejected(rejection, status: 422)
+                return .rejected(MemoryRejection(memory, reason: "cannot be analysed: \(error)", delivery: webhookID), status: 422)
             }
         } catch {
             let status = switch error {

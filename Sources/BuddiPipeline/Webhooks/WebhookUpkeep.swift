@@ -2,8 +2,8 @@ import Logging
 import PostgresResilience
 import ServiceLifecycle
 
-/// Runs beside the webhook endpoint: adds the refused deliveries counted in memory to
-/// `webhook_refusals_per_hour` every few seconds, and deletes deliveries older than the retention.
+/// Runs beside the webhook endpoint: adds the refused deliveries counted in memory
+/// (``WebhookTotals``) to `webhook_refusals_per_hour` every few seconds, and deletes deliveries older than the retention.
 package struct WebhookUpkeep: Service {
     /// How often refusals are written. Defaults to 10 seconds.
     package static let flushIntervalDefault = Duration.seconds(10)
@@ -12,24 +12,24 @@ package struct WebhookUpkeep: Service {
     package static let retentionDefault = Duration.seconds(7 * 86_400)
 
     let client: DatabaseClient
-    let refusals: WebhookRefusals
+    let totals: WebhookTotals
     let flushInterval: Duration
     let retention: Duration
     let logger: Logger
 
     package init(
-        client: DatabaseClient, refusals: WebhookRefusals, flushInterval: Duration = flushIntervalDefault,
+        client: DatabaseClient, totals: WebhookTotals, flushInterval: Duration = flushIntervalDefault,
         retention: Duration = retentionDefault, logger: Logger
     ) {
         self.client = client
-        self.refusals = refusals
+        self.totals = totals
         self.flushInterval = flushInterval
         self.retention = retention
         self.logger = logger
     }
 
     package func run() async throws {
-        // Each round writes what was counted (given back if the database is away) and, hourly, prunes.
+        // Each round writes what was counted since the last write that went through and, hourly, prunes.
         await cancelWhenGracefulShutdown {
             var lastPrune = ContinuousClock.now - .seconds(3600)
             while !Task.isCancelled {
@@ -55,14 +55,15 @@ package struct WebhookUpkeep: Service {
     }
 
     private func flush() async {
-        let taken = refusals.take()
-        guard taken.unauthorized + taken.unavailable > 0 else { return }
+        let refusals = totals.refusalsToWrite()
+        guard refusals.unauthorized + refusals.unavailable > 0 else { return }
         do {
             try await withDatabaseDeadline(.seconds(5), "counting refused webhook deliveries") {
-                try await client.execute(WebhookSQL.countRefusals(unauthorized: taken.unauthorized, unavailable: taken.unavailable), logger: logger)
+                try await client.execute(WebhookSQL.countRefusals(unauthorized: refusals.unauthorized, unavailable: refusals.unavailable), logger: logger)
             }
+            totals.wrote(refusals)
         } catch {
-            refusals.giveBack(taken)
+            // Left to the next round.
         }
     }
 }
