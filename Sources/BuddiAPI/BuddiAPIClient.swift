@@ -77,6 +77,12 @@ package final class BuddiAPIClient: Sendable {
         -> MemoryPage
     {
         let target = requestTarget(query, cursor: cursor)
+        return try await APISpans.page(target.location) { () async throws(BuddiAPIError) in
+            try await fetchPage(target, cursor: cursor)
+        }
+    }
+
+    private func fetchPage(_ target: (url: String, location: String), cursor: String?) async throws(BuddiAPIError) -> MemoryPage {
         var request = HTTPClientRequest(url: target.url)
         request.method = .GET
         request.headers.add(name: "accept", value: "application/json")
@@ -87,9 +93,14 @@ package final class BuddiAPIClient: Sendable {
         var attempt = 1
         var retriedFailures: [String] = []
         while true {
+            let waitStart = ContinuousClock.now
             do { try await rateLimiter.acquire() } catch { throw .cancelled }
             logger.debug("Requesting Buddi memories", metadata: ["buddi.attempt": "\(attempt)"])
-            var outcome = await perform(request, location: target.location, logger: logger)
+            var outcome = await APISpans.attempt(
+                attempt, location: target.location, rateLimiterWait: ContinuousClock.now - waitStart, request: request
+            ) { request in
+                await perform(request, location: target.location, logger: logger)
+            }
             if case .page(let page) = outcome, let next = page.nextCursor, next == cursor {
                 // Following it would fetch this page for ever; asked again, a server stuck once
                 // usually moves on.
@@ -132,7 +143,8 @@ package final class BuddiAPIClient: Sendable {
     /// One HTTP attempt, classified. The request timeout bounds the whole attempt, body
     /// included (AsyncHTTPClient's own deadline ends with the response head, so a body that
     /// trickles in would otherwise hold the attempt for ever).
-    private func perform(_ request: HTTPClientRequest, location: String, logger: Logger) async -> AttemptOutcome {
+    /// Returns the response's status too, when there was one.
+    private func perform(_ request: HTTPClientRequest, location: String, logger: Logger) async -> (outcome: AttemptOutcome, status: Int?) {
         let (client, limit, maxBytes) = (httpClient, configuration.requestTimeout, configuration.maxResponseBytes)
         do {
             let (status, headers, body) = try await AttemptDeadline.within(limit) {
@@ -140,14 +152,14 @@ package final class BuddiAPIClient: Sendable {
                 let body = try await response.body.collect(upTo: maxBytes)
                 return (response.status, response.headers, Data(body.readableBytesView))
             }
-            return classify(status: status, headers: headers, body: body, location: location)
+            return (classify(status: status, headers: headers, body: body, location: location), Int(status.code))
         } catch let error as AttemptDeadline {
-            return .transient(.transport(error.description))
+            return (.transient(.transport(error.description)), nil)
         } catch is NIOTooManyBytesError {
-            return .fatal(.malformedResponse(location: location, reason: "the body is larger than \(configuration.maxResponseBytes) bytes"))
+            return (.fatal(.malformedResponse(location: location, reason: "the body is larger than \(configuration.maxResponseBytes) bytes")), 200)
         } catch {
-            if Task.isCancelled { return .fatal(.cancelled) }
-            return .transient(.transport(TransportFailure.describe(error)))
+            if Task.isCancelled { return (.fatal(.cancelled), nil) }
+            return (.transient(.transport(TransportFailure.describe(error))), nil)
         }
     }
 

@@ -82,6 +82,7 @@ package struct APIServer: Service {
             processMetrics: { (intake.map { WebhookMetrics.render($0.totals) } ?? "") + processMetrics() }, disk: disk ?? { client.disk },
             logger: logger)
         let router = Router(context: BasicRequestContext.self)
+        router.add(middleware: TraceRequestsMiddleware())
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: LogRequestsMiddleware(.debug))
         router.add(middleware: ProblemMiddleware())

@@ -1,6 +1,7 @@
 import Logging
 import PostgresNIO
 import ServiceLifecycle
+import Tracing
 import PostgresResilience
 
 /// Seals anchors into hash-chained blocks: every `interval`, all anchors not sealed yet go into
@@ -66,12 +67,21 @@ package struct LedgerSealer: Service {
             let anchors = try await connection.query(
                 LedgerSQL.unsealedAnchors(through: settled, limit: maxAnchorsPerBlock), logger: logger).anchorRecords()
             guard let lastAnchor = anchors.last else { return 0 }
-            let last = anchors.count == maxAnchorsPerBlock ? lastAnchor.id : settled
-            let head = try await connection.query(LedgerSQL.head, logger: logger).ledgerBlocks().first
-            let block = LedgerBlock(after: head, anchors: anchors)
-            try await connection.query(LedgerSQL.insertBlock(block, anchorIDs: (after + 1)...last), logger: logger)
-            logger.debug("sealed a block", metadata: ["height": "\(block.height)", "anchors": "\(anchors.count)"])
-            return anchors.count
+            // A span only for a block that is sealed: the sealer looks every second.
+            return try await withSpan("ledger seal") { span in
+                let last = anchors.count == maxAnchorsPerBlock ? lastAnchor.id : settled
+                let head = try await connection.query(LedgerSQL.head, logger: logger).ledgerBlocks().first
+                let block = LedgerBlock(after: head, anchors: anchors)
+                try await connection.query(LedgerSQL.insertBlock(block, anchorIDs: (after + 1)...last), logger: logger)
+                if span.isRecording {
+                    span.attributes["ledger.block.height"] = block.height
+                    span.attributes["ledger.anchors"] = anchors.count
+                    span.attributes["ledger.first_anchor_id"] = after + 1
+                    span.attributes["ledger.last_anchor_id"] = last
+                }
+                logger.debug("sealed a block", metadata: ["height": "\(block.height)", "anchors": "\(anchors.count)"])
+                return anchors.count
+            }
         }
     }
 

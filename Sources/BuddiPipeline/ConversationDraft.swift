@@ -10,8 +10,11 @@ struct ConversationDraft: Sendable {
     let startedMicros: Int64?
     let analytics: StoredAnalytics
     let merkleRoot: String
+    /// The sampled trace it was drafted in (a fetch's or a webhook delivery's), stored with it.
+    let traceID: String?
 
-    init(_ memory: Memory, analyzer: ConversationAnalyzer) throws {
+    init(_ memory: Memory, analyzer: ConversationAnalyzer, traceID: String?) throws {
+        self.traceID = traceID
         let input = AnalyticsInput(
             title: memory.title, text: memory.text, category: memory.category, actionItems: memory.actionItems.map(\.description),
             transcript: memory.transcriptSegments.map { TranscriptLine(speaker: $0.speaker, text: $0.text, start: $0.start, end: $0.end) },

@@ -44,7 +44,8 @@ enum ConversationSQL {
             INSERT INTO conversations (
                 id, buddi_id, title, summary, emoji, category, action_items, raw, memory_created_at, memory_started_at,
                 memory_finished_at, source, fetch_job_id, sentiment_score, sentiment_label, keywords, topics, quality_score,
-                engagement_score, merkle_root, anchor_id, token_id, token_uri, contract_address, processing_state, processed_at)
+                engagement_score, merkle_root, anchor_id, token_id, token_uri, contract_address, processing_state, processed_at,
+                trace_id)
             OVERRIDING SYSTEM VALUE
             SELECT i.conversation_id, i.buddi_id, NULLIF(i.title, ''), NULLIF(i.summary, ''), NULLIF(i.emoji, ''), NULLIF(i.category, ''),
                    i.action_items::json, i.raw, to_timestamp(NULLIF(i.created_at, 'NaN')), to_timestamp(NULLIF(i.started_at, 'NaN')),
@@ -53,7 +54,7 @@ enum ConversationSQL {
                    CASE WHEN i.topics = '' THEN '{}'::text[] ELSE string_to_array(i.topics, \(MemoryRows.listSeparator)) END,
                    i.quality_score, i.engagement_score, i.merkle_root, i.anchor_id, i.token_id,
                    'buddi://anchors/' || i.anchor_id || '/tokens/' || i.token_id, \(contractAddress),
-                   \(unescaped: ProcessingState.processed.sql), now()
+                   \(unescaped: ProcessingState.processed.sql), now(), NULLIF((\(rows.traceIDs)::text[])[i.ord::int4], '')
             FROM input i ORDER BY i.ord
             ON CONFLICT (buddi_id) DO NOTHING
             RETURNING id, buddi_id, anchor_id, token_id

@@ -14,8 +14,8 @@ struct ConversationStore: Sendable {
         try await insert(drafts, origin: .fetch(jobID: fetchJobID), contracts: contracts, on: connection).count
     }
 
-    /// Stores the drafts not stored yet, complete with their anchors and tokens; returns the
-    /// Buddi ids it stored. Duplicates store nothing.
+    /// Stores the drafts not stored yet, complete with their anchors and tokens (and the trace
+    /// each was drafted in); returns the Buddi ids it stored. Duplicates store nothing.
     func insert(
         _ drafts: [ConversationDraft], origin: ConversationOrigin, contracts: LedgerContracts, on connection: PostgresConnection
     ) async throws -> Set<String> {

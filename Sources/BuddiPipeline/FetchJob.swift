@@ -4,6 +4,7 @@ import Foundation
 import JobQueue
 import Logging
 import Metrics
+import Tracing
 import PostgresNIO
 import PostgresResilience
 
@@ -171,6 +172,22 @@ struct FetchJob: Sendable {
     /// moves the gaps the pages came from, and saves the checkpoint `next` with the counts and
     /// the API failures the client retried for these pages. A retry resumes from it.
     private func record(
+        _ pages: [DraftedPage], after next: FetchProgress, rowByRow: Bool, context: JobContext
+    ) async throws -> FetchProgress {
+        try await withSpan("store pages") { span in
+            span.setMemoryIDs(pages.flatMap { $0.walked.taken.map(\.id) })
+            let saved = try await store(pages, after: next, rowByRow: rowByRow, context: context)
+            if span.isRecording {
+                span.attributes["buddi.pages"] = pages.count
+                span.attributes["buddi.stored"] = saved.new - next.new
+                span.attributes["buddi.rejected"] = saved.rejected - next.rejected
+                span.attributes["buddi.row_by_row"] = rowByRow
+            }
+            return saved
+        }
+    }
+
+    private func store(
         _ pages: [DraftedPage], after next: FetchProgress, rowByRow: Bool, context: JobContext
     ) async throws -> FetchProgress {
         let drafts = pages.flatMap { $0.drafted.map(\.draft) }

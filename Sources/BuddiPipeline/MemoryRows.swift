@@ -22,9 +22,12 @@ struct MemoryRows {
     var engagementScores: [Double] = []
     var merkleRoots: [String] = []
     var manifests: [String] = []
+    /// The sampled trace each was drafted in ("" for none); empty when none was.
+    var traceIDs: [String] = []
 
     init(_ drafts: [ConversationDraft]) {
         for draft in drafts { append(draft) }
+        if drafts.contains(where: { $0.traceID != nil }) { traceIDs = drafts.map { $0.traceID ?? "" } }
     }
 
     private mutating func append(_ draft: ConversationDraft) {

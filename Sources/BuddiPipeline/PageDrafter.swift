@@ -1,6 +1,8 @@
 import BuddiAPI
 import BuddiAnalytics
 import Foundation
+import JobQueue
+import Tracing
 
 /// A walked page with its memories drafted: those ready to store, and the page's rejections
 /// (what the reader refused, and what could not be drafted).
@@ -29,13 +31,21 @@ struct PageDrafter: Sendable {
         self.parallelism = max(1, parallelism)
     }
 
+    /// Drafts `page` in a span (`draft page`), each draft with the trace it runs in.
     func draft(_ page: WalkedPage) async -> DraftedPage {
+        await withSpan("draft page") { span in
+            span.setMemoryIDs(page.taken.map(\.id))
+            return await draft(page, traceID: JobTraceContext.currentSampledTraceID())
+        }
+    }
+
+    private func draft(_ page: WalkedPage, traceID: String?) async -> DraftedPage {
         let items = Array(zip(page.taken, page.positions))
         let sliceSize = max(1, (items.count + parallelism - 1) / parallelism)
         let slices = stride(from: 0, to: items.count, by: sliceSize).map { Array(items[$0..<min($0 + sliceSize, items.count)]) }
         let results = await withTaskGroup(of: (Int, [Outcome]).self) { group in
             for (index, slice) in slices.enumerated() {
-                group.addTask { (index, slice.map { draft($0.0, position: $0.1, cursor: page.cursor) }) }
+                group.addTask { (index, slice.map { draft($0.0, position: $0.1, cursor: page.cursor, traceID: traceID) }) }
             }
             var bySlice = [[Outcome]](repeating: [], count: slices.count)
             for await (index, results) in group { bySlice[index] = results }
@@ -58,9 +68,10 @@ struct PageDrafter: Sendable {
         case rejected(MemoryRejection)
     }
 
-    private func draft(_ memory: Memory, position: Int, cursor: String?) -> Outcome {
+    private func draft(_ memory: Memory, position: Int, cursor: String?, traceID: String?) -> Outcome {
         do {
-            return .drafted(DraftedPage.Drafted(draft: try ConversationDraft(memory, analyzer: analyzer), memory: memory, position: position))
+            let draft = try ConversationDraft(memory, analyzer: analyzer, traceID: traceID)
+            return .drafted(DraftedPage.Drafted(draft: draft, memory: memory, position: position))
         } catch {
             return .rejected(MemoryRejection(memory, reason: "cannot be analysed: \(error)", pageCursor: cursor, position: position))
         }

@@ -37,12 +37,15 @@ package struct ProcessRunner: Service {
         self.logger = logger
     }
 
-    /// Runs until SIGTERM or SIGINT, then shuts down gracefully.
-    package func runUntilSignalled() async throws {
-        let group = ServiceGroup(configuration: .init(
-            services: [.init(service: self)],
-            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        try await group.run()
+    /// Runs until SIGTERM or SIGINT, then shuts down gracefully; traced as `serviceName` when
+    /// the `OTEL_*` variables turn tracing on (``BuddiTracing``).
+    package func runUntilSignalled(tracedAs serviceName: String) async throws {
+        try await BuddiTracing.run(serviceName: serviceName, logger: logger) {
+            let group = ServiceGroup(configuration: .init(
+                services: [.init(service: self)],
+                gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            try await group.run()
+        }
     }
 
     package func run() async throws {

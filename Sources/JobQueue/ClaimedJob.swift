@@ -13,6 +13,10 @@ struct ClaimedJob: Sendable {
     let resumes: Int32
     /// The job's own execution timeout, overriding its kind's.
     let timeout: Duration?
+    /// Its enqueuer's trace context (`JobTraceContext`), if it was enqueued traced.
+    var traceContext: String? = nil
+    /// How long before this claim it was enqueued, by the database's clock.
+    var enqueuedSecondsAgo: Double = 0
 }
 
 /// Why a worker stopped a running job's task.

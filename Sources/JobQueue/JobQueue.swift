@@ -27,9 +27,11 @@ public struct JobQueue: Sendable {
     @discardableResult
     public func enqueue(_ job: NewJob) async throws -> EnqueuedJob {
         try job.validate()
-        if let id = try await InsertOneStatement(query: JobSQL.insertOne(job)).rows(on: client, statements, logger: logger).first {
-            return EnqueuedJob(id: id, inserted: true)
+        let (client, statements, logger) = (client, statements, logger)
+        let inserted = try await JobSpans.enqueuing([job]) { trace in
+            try await InsertOneStatement(query: JobSQL.insertOne(job, traceContext: trace)).rows(on: client, statements, logger: logger).first
         }
+        if let id = inserted { return EnqueuedJob(id: id, inserted: true) }
         // The key is held: the batch path finds the holder (or inserts, if it finished meanwhile).
         return try await enqueue([job])[0]
     }
@@ -41,16 +43,19 @@ public struct JobQueue: Sendable {
     }
 
     /// Enqueues jobs on the caller's connection, typically inside its own transaction
-    /// (`client.withTransaction`): rolled back, no job exists and no worker is woken.
+    /// (`client.withTransaction`): rolled back, no job exists and no worker is woken. Each job
+    /// carries the caller's trace context, if it is traced.
     @discardableResult
     public func enqueue(_ jobs: [NewJob], on connection: PostgresConnection) async throws -> [EnqueuedJob] {
         for job in jobs { try job.validate() }
         var found = [EnqueuedJob?](repeating: nil, count: jobs.count)
-        // A job holding a key can finish between our insert and our look-up; then insert again.
-        for _ in 0..<5 {
-            let pending = found.indices.filter { found[$0] == nil }
-            if pending.isEmpty { break }
-            try await insert(pending.map { jobs[$0] }, at: pending, into: &found, on: connection)
+        try await JobSpans.enqueuing(jobs) { trace in
+            // A job holding a key can finish between our insert and our look-up; then insert again.
+            for _ in 0..<5 {
+                let pending = found.indices.filter { found[$0] == nil }
+                if pending.isEmpty { break }
+                try await insert(pending.map { jobs[$0] }, at: pending, into: &found, traceContext: trace, on: connection)
+            }
         }
         return try found.enumerated().map { index, job in
             guard let job else { throw JobQueueError.invalidJob("could not enqueue job \(index): its unique key kept changing hands") }
@@ -59,13 +64,14 @@ public struct JobQueue: Sendable {
     }
 
     private func insert(
-        _ jobs: [NewJob], at positions: [Int], into found: inout [EnqueuedJob?], on connection: PostgresConnection
+        _ jobs: [NewJob], at positions: [Int], into found: inout [EnqueuedJob?], traceContext: String?, on connection: PostgresConnection
     ) async throws {
         let query = JobSQL.insert(
             kinds: jobs.map(\.kind), args: jobs.map(\.argsJSON), queues: jobs.map(\.queue),
             priorities: jobs.map(\.priority), maxAttempts: jobs.map(\.maxAttempts),
             runAtEpochs: jobs.map { $0.runAt?.timeIntervalSince1970 ?? -1 },
-            uniqueKeys: jobs.map { $0.uniqueKey ?? "" }, timeoutsSeconds: jobs.map { $0.timeout?.inSeconds ?? -1 })
+            uniqueKeys: jobs.map { $0.uniqueKey ?? "" }, timeoutsSeconds: jobs.map { $0.timeout?.inSeconds ?? -1 },
+            traceContext: traceContext)
         var keyed: [String: Int64] = [:]
         var unkeyed: [Int64] = []
         for try await (id, key) in try await connection.query(query, logger: logger).decode((Int64, String).self) {

@@ -21,6 +21,9 @@ public struct JobRecord: Sendable {
     public var createdAt: Date
     public var startedAt: Date?
     public var finishedAt: Date?
+    /// The propagation headers of the code that enqueued it (W3C `traceparent`, `tracestate`);
+    /// empty when it was enqueued untraced.
+    public var traceContext: [String: String]
 
     init(row: PostgresRow) throws {
         let columns = row.makeRandomAccess()
@@ -43,6 +46,7 @@ public struct JobRecord: Sendable {
         self.createdAt = try columns["created_at"].decode(Date.self)
         self.startedAt = try columns["started_at"].decode(Date?.self)
         self.finishedAt = try columns["finished_at"].decode(Date?.self)
+        self.traceContext = try columns["trace_context"].decode(String?.self).flatMap(JobTraceContext.headers) ?? [:]
     }
 }
 

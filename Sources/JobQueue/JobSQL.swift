@@ -24,20 +24,21 @@ enum JobSQL {
     static let jobColumns = """
         id, kind, queue, priority, state, args::text, attempt, max_attempts, run_at,
         worker_id, lease_expires_at, unique_key, errors::text, result::text, progress::text,
-        created_at, started_at, finished_at
+        created_at, started_at, finished_at, trace_context::text
         """
 
     /// Inserts a batch of jobs; a job whose unique key an unfinished job holds is skipped.
-    /// `runAtEpochs` holds -1 for "now, by the database's clock"; `uniqueKeys` holds "" for none.
+    /// `runAtEpochs` holds -1 for "now, by the database's clock"; `uniqueKeys` holds "" for none;
+    /// `traceContext`, the enqueuer's (``JobTraceContext``), is every job's.
     static func insert(
         kinds: [String], args: [String], queues: [String], priorities: [Int16],
-        maxAttempts: [Int32], runAtEpochs: [Double], uniqueKeys: [String], timeoutsSeconds: [Double]
+        maxAttempts: [Int32], runAtEpochs: [Double], uniqueKeys: [String], timeoutsSeconds: [Double], traceContext: String?
     ) -> PostgresQuery {
         """
-        INSERT INTO jobs (kind, args, queue, priority, max_attempts, run_at, unique_key, timeout_seconds)
+        INSERT INTO jobs (kind, args, queue, priority, max_attempts, run_at, unique_key, timeout_seconds, trace_context)
         SELECT u.kind, u.args::jsonb, u.queue, u.priority, u.max_attempts,
                CASE WHEN u.run_at < 0 THEN now() ELSE to_timestamp(u.run_at) END,
-               NULLIF(u.unique_key, ''), NULLIF(u.timeout_seconds, -1)
+               NULLIF(u.unique_key, ''), NULLIF(u.timeout_seconds, -1), \(traceContext)::jsonb
         FROM unnest(\(kinds)::text[], \(args)::text[], \(queues)::text[], \(priorities)::int2[],
                     \(maxAttempts)::int4[], \(runAtEpochs)::float8[], \(uniqueKeys)::text[], \(timeoutsSeconds)::float8[])
              WITH ORDINALITY AS u(kind, args, queue, priority, max_attempts, run_at, unique_key, timeout_seconds, ord)
@@ -50,11 +51,12 @@ enum JobSQL {
 
     /// Inserts one job: the same as `insert` for a batch of one, but a plain VALUES row, which
     /// the server plans faster (the pick-up path of a single enqueue).
-    static func insertOne(_ job: NewJob) -> PostgresQuery {
+    static func insertOne(_ job: NewJob, traceContext: String?) -> PostgresQuery {
         """
-        INSERT INTO jobs (kind, args, queue, priority, max_attempts, run_at, unique_key, timeout_seconds)
+        INSERT INTO jobs (kind, args, queue, priority, max_attempts, run_at, unique_key, timeout_seconds, trace_context)
         VALUES (\(job.kind), \(job.argsJSON)::jsonb, \(job.queue), \(job.priority), \(job.maxAttempts),
-                COALESCE(\(job.runAt)::timestamptz, now()), \(job.uniqueKey), \(job.timeout?.inSeconds)::float8)
+                COALESCE(\(job.runAt)::timestamptz, now()), \(job.uniqueKey), \(job.timeout?.inSeconds)::float8,
+                \(traceContext)::jsonb)
         ON CONFLICT (unique_key) WHERE unique_key IS NOT NULL
             AND state IN \(unescaped: unfinishedStates) DO NOTHING
         RETURNING id
@@ -77,7 +79,8 @@ enum JobSQL {
     /// clauses name are restored at its exit: `synchronous_commit` must never be one of them).
     static func claim(queue: String, limit: Int, workerID: String, leaseSeconds: Double) -> PostgresQuery {
         """
-        SELECT id, kind, queue, args, attempt, max_attempts, progress, checkpoint_seq, resumes, timeout_seconds
+        SELECT id, kind, queue, args, attempt, max_attempts, progress, checkpoint_seq, resumes, timeout_seconds,
+               trace_context, enqueued_seconds_ago
         FROM job_queue_claim(\(queue), \(Int32(clamping: limit)), \(workerID), \(leaseSeconds))
         """
     }

@@ -6,14 +6,15 @@ import PostgresNIO
 /// Claims jobs of one queue (`JobSQL.claim`).
 struct ClaimStatement: EngineStatement {
     static let sql = JobSQL.claim(queue: "", limit: 0, workerID: "", leaseSeconds: 0).sql
-    typealias Row = (Int64, String, String, String, Int32, Int32, String?, Int32, Int32, Double?)
+    typealias Row = (Int64, String, String, String, Int32, Int32, String?, Int32, Int32, Double?, String?, Double)
     let query: PostgresQuery
 
     func decodeRow(_ row: PostgresRow) throws -> Row {
         var columns = ColumnReader(row)
         return (
             try columns.next(), try columns.next(), try columns.next(), try columns.next(), try columns.next(),
-            try columns.next(), try columns.next(), try columns.next(), try columns.next(), try columns.next())
+            try columns.next(), try columns.next(), try columns.next(), try columns.next(), try columns.next(),
+            try columns.next(), try columns.next())
     }
 }
 
@@ -32,7 +33,7 @@ struct RecordStatement: EngineStatement {
 
 /// Enqueues one job (`JobSQL.insertOne`).
 struct InsertOneStatement: EngineStatement {
-    static let sql = JobSQL.insertOne(NewJob(kind: "")).sql
+    static let sql = JobSQL.insertOne(NewJob(kind: ""), traceContext: nil).sql
     typealias Row = Int64
     let query: PostgresQuery
 

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Tracing
 import Metrics
 import PostgresNIO
 import ServiceLifecycle
@@ -173,11 +174,11 @@ public final class JobWorker: Service, Sendable {
         let (client, logger, mode) = (client, logger, configuration.statements)
         let jobs = try await withDatabaseDeadline(configuration.leaseDuration / 2, "claiming jobs") {
             let rows = try await ClaimStatement(query: query).rows(on: client, mode, logger: logger)
-            return rows.map { id, kind, queue, args, attempt, maxAttempts, progress, checkpoints, resumes, timeout in
+            return rows.map { id, kind, queue, args, attempt, maxAttempts, progress, checkpoints, resumes, timeout, trace, age in
                 ClaimedJob(
                     id: id, kind: kind, queue: queue, argsJSON: args, attempt: attempt, maxAttempts: maxAttempts,
                     progressJSON: progress, checkpointSequence: checkpoints, resumes: resumes,
-                    timeout: timeout.flatMap(Self.timeout(seconds:)))
+                    timeout: timeout.flatMap(Self.timeout(seconds:)), traceContext: trace, enqueuedSecondsAgo: age)
             }
         }
         jobs.forEach(start)
@@ -186,21 +187,23 @@ public final class JobWorker: Service, Sendable {
 
     private func start(_ job: ClaimedJob) {
         let started = ContinuousClock.now
+        let span = JobSpans.start(job)
         let began = running.start(
             id: job.id, attempt: job.attempt, deadline: started + executor.timeout(of: job),
             onStop: { [self] reason in
                 // Not a success, so the checkpoints its attempt saw do not matter (they fence successes only).
-                record(job, outcome: executor.outcome(of: job, stoppedFor: reason), checkpointSequence: 0, started: started)
+                record(job, outcome: executor.outcome(of: job, stoppedFor: reason), checkpointSequence: 0, started: started, span: span)
             }
         ) { [self] token in
             let checkpoints = CheckpointSequence(job.checkpointSequence)
-            let end = await executor.run(job, checkpoints: checkpoints)
+            let end = await ServiceContext.$current.withValue(span.context) { await executor.run(job, checkpoints: checkpoints) }
             // Stopped meanwhile: the stop recorded the attempt's outcome.
             guard running.finish(id: job.id, token: token) else { return }
-            record(job, outcome: executor.outcome(of: job, ended: end), checkpointSequence: checkpoints.expected, started: started)
+            record(job, outcome: executor.outcome(of: job, ended: end), checkpointSequence: checkpoints.expected, started: started, span: span)
             running.settle()
         }
         if !began {
+            span.end()
             // The same attempt claimed twice: a crash undid the first claim's commit after it
             // reached us, and this worker claimed the job again. It is already running here.
             logger.warning("claimed a job this worker already runs; left to its running attempt", metadata: ["job_id": "\(job.id)"])
@@ -208,7 +211,10 @@ public final class JobWorker: Service, Sendable {
     }
 
     /// Queues the outcome of an attempt that ended (nil: its lease was lost, nothing to write).
-    private func record(_ job: ClaimedJob, outcome: JobOutcome?, checkpointSequence: Int32, started: ContinuousClock.Instant) {
+    private func record(
+        _ job: ClaimedJob, outcome: JobOutcome?, checkpointSequence: Int32, started: ContinuousClock.Instant, span: any Span
+    ) {
+        JobSpans.end(span, outcome: outcome)
         guard let outcome else { return }
         JobMetrics.recordRun(job, outcome: outcome, duration: ContinuousClock.now - started)
         completer.add(FinishedJob(

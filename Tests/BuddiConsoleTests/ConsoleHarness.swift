@@ -26,14 +26,14 @@ struct ConsoleHarness {
         let demo = try await BuddiProcess.run(["demo", "--once", "--port", "0", "--memories", "\(memories)"], databaseURL: url)
         try #require(demo.status == 0, "\(demo.output)")
         let simulator = try BuddiProcess(["simulator", "--port", "0", "--memories", "80", "--seed", "9"], databaseURL: nil)
-        let simulatorURL = try await logged(simulator, "Buddi simulator listening", field: "url")
+        let simulatorURL = try #require(await simulator.logged("Buddi simulator listening", field: "url"), "\(simulator.output)")
         let worker = try BuddiProcess(
             ["worker", "--poll-interval-ms", "200"], databaseURL: url,
             environment: ["BUDDI_API_BASE_URL": simulatorURL, "BUDDI_API_KEY": "console-test"])
         let serve = try BuddiProcess(
             ["serve", "--port", "0"], databaseURL: url,
             environment: ["BUDDI_ADMIN_TOKEN": adminToken, "BUDDI_READ_TOKEN": readToken])
-        let port = try await logged(serve, "buddi API listening", field: "port")
+        let port = try #require(await serve.logged("buddi API listening", field: "port"), "\(serve.output)")
         let browser = try await WebDriver.start()
         do {
             try await body(ConsoleHarness(db: db, base: "http://127.0.0.1:\(port)", browser: browser))
@@ -46,19 +46,6 @@ struct ConsoleHarness {
             process.signal(SIGTERM)
             #expect(try await process.wait(timeout: .seconds(30)) == 0, "\(process.output)")
         }
-    }
-
-    /// The value of `field=` on the first log line of `process` that says `message`.
-    private static func logged(_ process: BuddiProcess, _ message: String, field: String) async throws -> String {
-        var value: String?
-        let found = try await eventually(timeout: .seconds(60)) {
-            guard let line = process.output.split(separator: "\n").first(where: { $0.contains(message) }),
-                let range = line.range(of: "\(field)=") else { return false }
-            value = String(line[range.upperBound...].prefix { !$0.isWhitespace })
-            return true
-        }
-        try #require(found, "no '\(message)' from the process: \(process.output)")
-        return value!
     }
 
     /// Opens a page of the console.

@@ -1,3 +1,4 @@
+import DatabaseTestSupport
 import PostgresServer
 import Foundation
 
@@ -55,5 +56,18 @@ package final class BuddiProcess: Sendable {
         let process = try BuddiProcess(arguments, program: program, databaseURL: databaseURL, environment: environment)
         let status = try await process.wait()
         return (status, process.output)
+    }
+
+    /// The value of `field=` on the first log line that says `message`, once there is one
+    /// (within a minute); nil if none came.
+    package func logged(_ message: String, field: String) async throws -> String? {
+        var value: String?
+        _ = try await eventually(timeout: .seconds(60)) {
+            guard let line = output.split(separator: "\n").first(where: { $0.contains(message) }),
+                let range = line.range(of: "\(field)=") else { return false }
+            value = String(line[range.upperBound...].prefix { !$0.isWhitespace })
+            return true
+        }
+        return value
     }
 }

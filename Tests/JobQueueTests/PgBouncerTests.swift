@@ -36,7 +36,7 @@ struct PgBouncerTests {
             async let first = JobQueueSchema.migrate(client: client, logger: db.logger)
             async let second = JobQueueSchema.migrate(client: client, logger: db.logger)
             let applied = try await first + second
-            #expect(applied.sorted() == ["job_queue/0001_baseline"])
+            #expect(applied.sorted() == ["job_queue/0001_baseline", "job_queue/0002_trace_context"])
             try await db.execute("CREATE TABLE ended (job_id bigint, state text, attempt int)")
 
             let runs = Runs()

@@ -34,7 +34,7 @@ struct StatementModeTests {
                 for round in 0..<10 {
                     var ids: [Int64] = []
                     for _ in 0...(round % 3) {
-                        let insert = InsertOneStatement(query: JobSQL.insertOne(NewJob(kind: TestArgs.kind, queue: "modes")))
+                        let insert = InsertOneStatement(query: JobSQL.insertOne(NewJob(kind: TestArgs.kind, queue: "modes"), traceContext: nil))
                         ids.append(try #require(try await insert.rows(on: connection, mode, logger: db.logger).first))
                     }
                     let claim = ClaimStatement(query: JobSQL.claim(queue: "modes", limit: round + 3, workerID: "w", leaseSeconds: 30))

@@ -63,12 +63,14 @@ struct DemoCommand: AsyncParsableCommand {
             pushing.webhook = WebhookPlan(url: url, secret: webhooks.secrets[0], backoffScale: 0.2)
         }
         let simulator = pushing
-        try await database.withDatabase(logger: logger) { client, _ in
-            try await BuddiSimulator.withRunning(simulator, logger: logger) { _, baseURL in
-                say("Buddi API simulator at \(baseURL) with \(memories) memories")
-                let api = BuddiAPIConfiguration(baseURL: baseURL, apiKey: BuddiAPIKey("demo"), requestsPerSecond: 1000, burst: 100)
-                try await BuddiAPIClient.withClient(configuration: api, logger: logger) { api in
-                    try await runAll(client: client, api: api, defaults: defaults, webhooks: webhooks, logger: logger)
+        try await BuddiTracing.run(serviceName: "buddi-demo", logger: logger) {
+            try await database.withDatabase(logger: logger) { client, _ in
+                try await BuddiSimulator.withRunning(simulator, logger: logger) { _, baseURL in
+                    say("Buddi API simulator at \(baseURL) with \(memories) memories")
+                    let api = BuddiAPIConfiguration(baseURL: baseURL, apiKey: BuddiAPIKey("demo"), requestsPerSecond: 1000, burst: 100)
+                    try await BuddiAPIClient.withClient(configuration: api, logger: logger) { api in
+                        try await runAll(client: client, api: api, defaults: defaults, webhooks: webhooks, logger: logger)
+                    }
                 }
             }
         }

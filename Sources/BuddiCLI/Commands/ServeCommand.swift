@@ -53,6 +53,6 @@ struct ServeCommand: AsyncParsableCommand {
             disk: database.diskWatch(client: client, logger: logger).condition,
             onListening: { port in logger.info("buddi API listening", metadata: ["port": "\(port)"]) }, logger: logger)
         try await ProcessRunner(client: client, schema: database.schemaPolicy, services: services + database.supervision(client: client, logger: logger), logger: logger)
-            .runUntilSignalled()
+            .runUntilSignalled(tracedAs: "buddi-serve")
     }
 }

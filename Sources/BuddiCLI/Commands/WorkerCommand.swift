@@ -104,7 +104,7 @@ struct WorkerCommand: AsyncParsableCommand {
             let extra = metrics.services(disk: database.diskWatch(client: client, logger: logger).condition, logger: logger)
                 + database.supervision(client: client, logger: logger)
             try await ProcessRunner(client: client, schema: database.schemaPolicy, services: services + extra, logger: logger)
-                .runUntilSignalled()
+                .runUntilSignalled(tracedAs: "buddi-worker")
         }
     }
 }

@@ -3,6 +3,7 @@ import JobQueue
 import Logging
 import PostgresNIO
 import PostgresResilience
+import Tracing
 
 /// Enqueues fetches, manual or scheduled, each with its `fetch_runs` row in the same
 /// transaction, under a lock that serialises fetch requests across every process.
@@ -25,6 +26,15 @@ package struct FetchRequests: Sendable {
     /// minimum spacing of the last successful fetch, unless `force`. Without a maximum, takes
     /// the configured maximum per fetch. Returns the fetch job's id.
     package func requestManual(_ fetch: ManualFetch, force: Bool, now: Date = Date()) async throws -> Int64 {
+        try await withSpan("fetch request") { span in
+            span.attributes["buddi.fetch.trigger"] = "manual"
+            let jobID = try await enqueueManual(fetch, force: force, now: now)
+            span.attributes["job.id"] = jobID
+            return jobID
+        }
+    }
+
+    private func enqueueManual(_ fetch: ManualFetch, force: Bool, now: Date) async throws -> Int64 {
         try await client.transaction(logger: logger) { connection in
             try await connection.query(SchedulerSQL.lockFetchRequests, logger: logger)
             let schedule = try await self.schedule(on: connection)
@@ -44,16 +54,22 @@ package struct FetchRequests: Sendable {
         try await connection.query(SchedulerSQL.lockFetchRequests, logger: logger)
         let schedule = try await self.schedule(on: connection)
         guard let slot = schedule.slot(at: now) else { return nil }
-        let key = "fetch:scheduled:\(slot.timeIntervalSince1970)"
-        let job = try await Pipeline.queue(client: client, logger: logger).enqueue(
-            [try NewJob(FetchArgs(maxConversations: schedule.settings.maxConversationsPerFetch), maxAttempts: Self.maxAttempts, uniqueKey: key)],
-            on: connection)[0]
-        guard job.inserted, try await FetchRuns.recordRequested(jobID: job.id, trigger: .scheduled, slot: slot, on: connection, logger: logger)
-        else {
-            throw SlotTaken()  // rolls the job back with the transaction
+        // A span only for a slot that is due: the scheduler asks every few seconds.
+        return try await withSpan("fetch request") { span in
+            span.attributes["buddi.fetch.trigger"] = "scheduled"
+            span.attributes["buddi.fetch.slot"] = slot.formatted(.iso8601)
+            let key = "fetch:scheduled:\(slot.timeIntervalSince1970)"
+            let job = try await Pipeline.queue(client: client, logger: logger).enqueue(
+                [try NewJob(FetchArgs(maxConversations: schedule.settings.maxConversationsPerFetch), maxAttempts: Self.maxAttempts, uniqueKey: key)],
+                on: connection)[0]
+            guard job.inserted, try await FetchRuns.recordRequested(jobID: job.id, trigger: .scheduled, slot: slot, on: connection, logger: logger)
+            else {
+                throw SlotTaken()  // rolls the job back with the transaction
+            }
+            span.attributes["job.id"] = job.id
+            logger.info("scheduled fetch enqueued", metadata: ["job_id": "\(job.id)", "slot": "\(slot.formatted(.iso8601))"])
+            return job.id
         }
-        logger.info("scheduled fetch enqueued", metadata: ["job_id": "\(job.id)", "slot": "\(slot.formatted(.iso8601))"])
-        return job.id
     }
 
     /// The schedule as the database has it. The request paths read it under the fetch-request

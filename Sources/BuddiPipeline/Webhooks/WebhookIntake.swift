@@ -1,9 +1,11 @@
 import BuddiAPI
 import BuddiAnalytics
 import BuddiLedger
+import JobQueue
 import Logging
 import PostgresNIO
 import PostgresResilience
+import Tracing
 
 /// Takes memories pushed to `POST /api/webhooks/memories` (already authenticated by their
 /// signature) down the fetch's path: the same checks and limits, the same draft (analysed and
@@ -44,7 +46,17 @@ package struct WebhookIntake: Sendable {
     /// Reads, drafts and stores the memory of a delivery whose signature checked out, and returns
     /// the answer once it is committed; counts the outcome.
     package func receive(webhookID: String, body: [UInt8]) async -> WebhookReceipt {
-        let receipt = await answer(webhookID: webhookID, body: body)
+        let receipt = await withSpan("webhook delivery", ofKind: .consumer) { span in
+            let receipt = await answer(webhookID: webhookID, body: body)
+            if span.isRecording {
+                span.attributes["webhook.id"] = webhookID
+                span.attributes["webhook.outcome"] = receipt.outcome.rawValue
+                span.attributes["http.response.status_code"] = receipt.status
+                if let buddiID = receipt.buddiID { span.setMemoryIDs([buddiID]) }
+                if receipt.status >= 400 { span.setStatus(SpanStatus(code: .error, message: receipt.reason)) }
+            }
+            return receipt
+        }
         count(receipt.outcome)
         if receipt.outcome == .rejected {
             logger.warning("rejected a webhook delivery", metadata: [
@@ -78,7 +90,7 @@ package struct WebhookIntake: Sendable {
         do throws(MemoryDocumentError) {
             let memory = try Memory(document: body, limits: limits)
             do {
-                return .memory(try ConversationDraft(memory, analyzer: .shared), memory)
+                return .memory(try ConversationDraft(memory, analyzer: .shared, traceID: JobTraceContext.currentSampledTraceID()), memory)
             } catch {
                 return .rejected(MemoryRejection(memory, reason: "cannot be analysed: \(error)", delivery: webhookID), status: 422)
             }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import OTel
 import Synchronization
 
 /// Logging for every command, to stderr: human-readable lines, or JSON lines with
@@ -14,14 +15,18 @@ package enum BuddiLogging {
         let level = BuddiEnvironment.current.logLevel ?? .info
         let format = requestedFormat.withLock { $0 }
             ?? BuddiEnvironment.current.logFormat.flatMap(LogFormat.init(rawValue:)) ?? .text
+        // With tracing on, each line carries the trace and span it was written in.
+        let traceIDs = BuddiTracing.isRequested(by: ProcessInfo.processInfo.environment) ? OTel.makeLoggingMetadataProvider() : nil
         LoggingSystem.bootstrap { label in
             switch format {
             case .text:
-                var handler = StreamLogHandler.standardError(label: label)
+                var handler = StreamLogHandler.standardError(label: label, metadataProvider: traceIDs)
                 handler.logLevel = level
                 return handler
             case .json:
-                return JSONLogHandler(label: label, logLevel: level)
+                var handler = JSONLogHandler(label: label, logLevel: level)
+                handler.metadataProvider = traceIDs
+                return handler
             }
         }
         return Logger(label: "buddi")
