@@ -184,6 +184,7 @@ let package = Package(
                 "BuddiPipeline", "BuddiHTTP", "BuddiSimulator", "BuddiAnalytics", "BuddiLedger", "BuddiAPI", "JobQueue", "PostgresServer", "PostgresResilience",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

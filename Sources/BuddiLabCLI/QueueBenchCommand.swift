@@ -40,6 +40,9 @@ struct QueueBenchCommand: AsyncParsableCommand {
     @Flag(help: "Also run the raw-SQL loop (claim 50 with FOR UPDATE SKIP LOCKED, complete with one UPDATE … = ANY, 4 connections) on a scratch table in the same database, and time the bare INSERT+COMMIT round trip.")
     var baseline = false
 
+    @Option(help: "Trace the engine, sampling this ratio of jobs (0 to 1), exporting over OTLP/HTTP to a sink in this process (off by default).")
+    var traceRatio: Double?
+
     @Flag(help: "Print one JSON object instead of text.")
     var json = false
 
@@ -49,11 +52,27 @@ struct QueueBenchCommand: AsyncParsableCommand {
         if batch < 1 { throw ValidationError("--batch must be at least 1") }
         try completion.check(against: WorkerConfiguration())
         if pickupJobs < 1 { throw ValidationError("--pickup-jobs must be at least 1") }
+        if let traceRatio, !(0...1).contains(traceRatio) { throw ValidationError("--trace-ratio must be from 0 to 1, got \(traceRatio)") }
     }
 
     func run() async throws {
+        guard let traceRatio else { return try await measure().print(json: json) }
+        let sink = OTLPSink()
+        var report = try await sink.withRunning(logger: BuddiLogging.quiet) { endpoint in
+            // Every OpenTelemetry SDK reads these; the bench's jobs are enqueued untraced, so each
+            // attempt is a root span, sampled at the ratio.
+            setenv("OTEL_EXPORTER_OTLP_ENDPOINT", endpoint, 1)
+            setenv("OTEL_TRACES_SAMPLER", "traceidratio", 1)
+            setenv("OTEL_TRACES_SAMPLER_ARG", "\(traceRatio)", 1)
+            return try await BuddiTracing.run(serviceName: "buddi-lab", logger: BuddiLogging.quiet) { try await measure() }
+        }
+        (report.traceRatio, report.traceExports, report.traceExportBytes) = (traceRatio, sink.received.exports, sink.received.bytes)
+        try report.print(json: json)
+    }
+
+    private func measure() async throws -> QueueBenchReport {
         let logger = BuddiLogging.quiet
-        let report = try await database.withDatabase(logger: logger) { client, _ in
+        return try await database.withDatabase(logger: logger) { client, _ in
             let bar = TerminalProgress("drained", unit: "jobs")
             defer { bar.finish() }
             return try await QueueBenchmark(
@@ -62,6 +81,5 @@ struct QueueBenchCommand: AsyncParsableCommand {
                 progress: { bar.update($0, of: $1) }
             ).run()
         }
-        try report.print(json: json)
     }
 }

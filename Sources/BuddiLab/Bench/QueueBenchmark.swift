@@ -40,6 +40,11 @@ package struct QueueBenchReport: BenchReport, Codable, Sendable {
     var commitFloorP50Ms: Double?
     /// With `--baseline`: what the raw loop cost each job, its client and the server.
     var baselineCPU: CPUPerJob?
+    /// With `--trace-ratio`: the sampling ratio the engine was traced at, and the export
+    /// requests (and their bytes) its spans took to the sink.
+    package var traceRatio: Double?
+    package var traceExports: Int?
+    package var traceExportBytes: Int?
 
     package var text: String {
         """
@@ -54,6 +59,8 @@ package struct QueueBenchReport: BenchReport, Codable, Sendable {
             "\nraw SQL baseline (claim 50 SKIP LOCKED, complete with = ANY, 4 connections): \(Int(baseline)) jobs/s; " +
             "ratio \(String(format: "%.2f", ratioToBaseline ?? 0)); INSERT+COMMIT round trip p50 \(String(format: "%.3f", commitFloorP50Ms ?? 0)) ms" +
             (baselineCPU.map { "\nraw SQL baseline's \($0.text)" } ?? "")
+        } ?? "") + (traceRatio.map { ratio in
+            "\ntraced at a sampling ratio of \(ratio): \(traceExports ?? 0) exports, \(traceExportBytes ?? 0) bytes"
         } ?? "")
     }
 
@@ -73,6 +80,9 @@ package struct QueueBenchReport: BenchReport, Codable, Sendable {
         case commitFloorP50Ms = "commit_floor_p50_ms"
         case drainCPU = "drain_cpu_per_job"
         case baselineCPU = "baseline_cpu_per_job"
+        case traceRatio = "trace_ratio"
+        case traceExports = "trace_exports"
+        case traceExportBytes = "trace_export_bytes"
     }
 }
 

@@ -55,6 +55,7 @@ package enum BuddiTracing {
         configuration.logs.enabled = false
         configuration.metrics.enabled = false
         configuration.diagnosticLogger = .custom(TraceExportLog.logger(logger))
+        configuration.diagnosticLogLevel = .warning
         let backend = try Result { try OTel.makeTracingBackend(configuration: configuration) }
             .mapError { TracingConfigurationError(reason: "\($0)") }.get()
         InstrumentationSystem.bootstrap(backend.factory)
