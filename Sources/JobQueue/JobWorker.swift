@@ -196,14 +196,18 @@ public final class JobWorker: Service, Sendable {
             }
         ) { [self] token in
             let checkpoints = CheckpointSequence(job.checkpointSequence)
-            let end = await ServiceContext.$current.withValue(span.context) { await executor.run(job, checkpoints: checkpoints) }
+            let end = if let span {
+                await ServiceContext.$current.withValue(span.context) { await executor.run(job, checkpoints: checkpoints) }
+            } else {
+                await executor.run(job, checkpoints: checkpoints)
+            }
             // Stopped meanwhile: the stop recorded the attempt's outcome.
             guard running.finish(id: job.id, token: token) else { return }
             record(job, outcome: executor.outcome(of: job, ended: end), checkpointSequence: checkpoints.expected, started: started, span: span)
             running.settle()
         }
         if !began {
-            span.end()
+            span?.end()
             // The same attempt claimed twice: a crash undid the first claim's commit after it
             // reached us, and this worker claimed the job again. It is already running here.
             logger.warning("claimed a job this worker already runs; left to its running attempt", metadata: ["job_id": "\(job.id)"])
@@ -212,7 +216,7 @@ public final class JobWorker: Service, Sendable {
 
     /// Queues the outcome of an attempt that ended (nil: its lease was lost, nothing to write).
     private func record(
-        _ job: ClaimedJob, outcome: JobOutcome?, checkpointSequence: Int32, started: ContinuousClock.Instant, span: any Span
+        _ job: ClaimedJob, outcome: JobOutcome?, checkpointSequence: Int32, started: ContinuousClock.Instant, span: (any Span)?
     ) {
         JobSpans.end(span, outcome: outcome)
         guard let outcome else { return }
