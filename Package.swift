@@ -279,7 +279,7 @@ let package = Package(
             name: "BuddiCLITests",
             dependencies: [
                 "BuddiPipeline", "JobQueue", "PostgresServer", "PostgresResilience",
-                "BuddiTestSupport", "DatabaseTestSupport",
+                "BuddiTestSupport", "DatabaseTestSupport", "BrowserTestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

@@ -22,16 +22,19 @@ package struct APIServer: Service {
         package var idleTimeout: Duration
         /// The webhook endpoint's settings; nil leaves it out (404).
         package var webhooks: WebhookSettings?
+        /// Where the console links trace ids; nil shows them unlinked.
+        package var traceURLs: TraceURLTemplate?
 
         package init(
             host: String = "127.0.0.1", port: Int = 8000, access: APIAccess = APIAccess(adminToken: nil), idleTimeout: Duration = .seconds(60),
-            webhooks: WebhookSettings? = nil
+            webhooks: WebhookSettings? = nil, traceURLs: TraceURLTemplate? = nil
         ) {
             self.host = host
             self.port = port
             self.access = access
             self.idleTimeout = idleTimeout
             self.webhooks = webhooks
+            self.traceURLs = traceURLs
         }
     }
 
@@ -80,7 +83,7 @@ package struct APIServer: Service {
         dependencies = APIDependencies(
             client: client, settings: settings, requests: FetchRequests(client: client, settings: settings, logger: logger),
             processMetrics: { (intake.map { WebhookMetrics.render($0.totals) } ?? "") + processMetrics() }, disk: disk ?? { client.disk },
-            logger: logger)
+            traceURLs: configuration.traceURLs, logger: logger)
         let router = Router(context: BasicRequestContext.self)
         router.add(middleware: TraceRequestsMiddleware())
         router.add(middleware: MetricsMiddleware())
@@ -134,6 +137,8 @@ struct APIDependencies: Sendable {
     let requests: FetchRequests
     let processMetrics: @Sendable () -> String
     let disk: @Sendable () -> DiskCondition
+    /// Where the console links trace ids.
+    let traceURLs: TraceURLTemplate?
     let logger: Logger
 }
 

@@ -6,6 +6,7 @@ import JobQueue
 import Logging
 import PostgresNIO
 import PostgresResilience
+import Tracing
 
 /// Runs the `process` jobs of conversations that 0.1.0 stored pending (this version stores every
 /// conversation complete): for a batch, analytics, the Merkle root (``ConversationFingerprint/v1``,
@@ -43,12 +44,15 @@ struct ProcessJob: Sendable {
                 }
             }
             // The whole batch is anchored in one statement and minted in another.
-            let anchors = try await ledger.anchor(
-                ready.map {
-                    AnchorRequest(
-                        merkleRoot: $0.root, manifest: $0.conversation.fingerprint.manifest(buddiID: $0.conversation.buddiID), policy: Pipeline.anchorPolicy,
-                        storageHint: "postgres:conversations/\($0.conversation.id)")
-                }, on: connection)
+            let requests = ready.map {
+                AnchorRequest(
+                    merkleRoot: $0.root, manifest: $0.conversation.fingerprint.manifest(buddiID: $0.conversation.buddiID), policy: Pipeline.anchorPolicy,
+                    storageHint: "postgres:conversations/\($0.conversation.id)")
+            }
+            let anchors = try await withSpan("anchor conversations") { span in
+                span.setMemoryIDs(ready.map(\.conversation.buddiID))
+                return try await ledger.anchor(requests, on: connection)
+            }
             let tokens = try await ledger.mint(anchors.map { MintRequest(owner: tokenOwner, anchorID: $0.id) }, on: connection)
             let processed = zip(ready, zip(anchors, tokens)).map { item, ledgerEntry in
                 let (anchor, token) = ledgerEntry

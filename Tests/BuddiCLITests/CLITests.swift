@@ -146,6 +146,8 @@ struct CLITests {
         (["scheduler"], ["SCHEDULER_FETCH_INTERVAL_HOURS": "soon"], "SCHEDULER_FETCH_INTERVAL_HOURS"),
         (["serve"], ["BUDDI_ADMIN_TOKEN": "s3cret-token", "BUDDI_ADMIN_TOKEN_FILE": "/nonexistent"], "BUDDI_ADMIN_TOKEN"),
         (["worker"], ["BUDDI_STATEMENT_TIMEOUT_SECONDS": "-1"], "BUDDI_STATEMENT_TIMEOUT_SECONDS"),
+        (["serve"], ["BUDDI_TRACE_URL_TEMPLATE": "jaeger:16686/trace/{trace_id}"], "BUDDI_TRACE_URL_TEMPLATE must be an http:// or https:// URL"),
+        (["serve"], ["BUDDI_TRACE_URL_TEMPLATE": "http://jaeger:16686/trace/"], "BUDDI_TRACE_URL_TEMPLATE must hold {trace_id}"),
     ])
     func settingsCheckedAtStart(_ arguments: [String], _ environment: [String: String], _ variable: String) async throws {
         let result = try await BuddiProcess.run(

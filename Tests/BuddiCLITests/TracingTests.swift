@@ -1,6 +1,9 @@
+import AsyncHTTPClient
+import BrowserTestSupport
 import BuddiTestSupport
 import DatabaseTestSupport
 import Foundation
+import NIOCore
 import Testing
 
 /// OpenTelemetry tracing across real `buddi` processes, exported over OTLP/HTTP to a real
@@ -38,8 +41,34 @@ struct TracingTests {
                 SELECT count(*) FROM ledger_anchors WHERE id > (SELECT COALESCE(max(last_anchor_id), 0) FROM ledger_blocks)
                 """, as: Int64.self) == 0
         }
-        for process in workers + [scheduler, simulator] { process.signal(SIGTERM) }
-        for process in workers + [scheduler] { #expect(try await process.wait(timeout: .seconds(30)) == 0, "\(process.output.suffix(3000))") }
+        // serve: a request continuing a caller's trace, webhook deliveries, and the console's links to the traces.
+        let secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+        let serve = try BuddiProcess(
+            ["serve", "--port", "0"], databaseURL: url,
+            environment: tracing(receiver).merging([
+                "BUDDI_TRACE_URL_TEMPLATE": "http://tracing.example/trace/{trace_id}", "BUDDI_WEBHOOK_SECRETS": secret,
+            ]) { $1 })
+        let port = try #require(await serve.logged("buddi API listening", field: "port"), "\(serve.output)")
+        let pusher = try BuddiProcess(
+            ["simulator", "--port", "0", "--memories", "0", "--seed", "6", "--arrival-rate", "20",
+             "--webhook-url", "http://127.0.0.1:\(port)/api/webhooks/memories"],
+            databaseURL: nil, environment: ["BUDDI_WEBHOOK_SECRETS": secret])
+        let pushed = try await eventually(timeout: .seconds(60)) {
+            try await db.scalar("SELECT count(*) FROM conversations WHERE source = 'webhook'", as: Int64.self) ?? 0 >= 5
+        }
+        pusher.signal(SIGTERM)
+        _ = try await pusher.wait(timeout: .seconds(30))
+        #expect(pushed, "\(pusher.output.suffix(2000))")
+        let (callerTrace, callerSpan) = ("0af7651916cd43dd8448eb211c80319c", "b7ad6b7169203331")
+        var health = HTTPClientRequest(url: "http://127.0.0.1:\(port)/health")
+        health.headers.add(name: "traceparent", value: "00-\(callerTrace)-\(callerSpan)-01")
+        #expect(try await HTTPClient.shared.execute(health, timeout: .seconds(10)).status == .ok)
+        let jobID = try #require(try await db.scalar("SELECT job_id FROM fetch_runs", as: Int64.self))
+        let oneID = try #require(try await db.scalar("SELECT buddi_id FROM conversations LIMIT 1", as: String.self))
+        let links = try await consoleTraceLinks(port: port, paths: ["/ui/jobs/\(jobID)", "/ui/conversations/\(oneID)"])
+
+        for process in workers + [scheduler, serve, simulator] { process.signal(SIGTERM) }
+        for process in workers + [scheduler, serve] { #expect(try await process.wait(timeout: .seconds(30)) == 0, "\(process.output.suffix(3000))") }
         _ = try await simulator.wait(timeout: .seconds(30))
         try #require(stored, "\(workers.map { $0.output.suffix(2000) })")
         let spans = try receiver.spans()
@@ -56,7 +85,6 @@ struct TracingTests {
         #expect(job.service == "buddi-worker")
         #expect(job.kind == 5)  // consumer
         #expect(job.parentSpanID == enqueue.spanID)
-        let jobID = try await db.scalar("SELECT job_id FROM fetch_runs", as: Int64.self)
         #expect(job.attributes["job.id"]?.int == jobID)
         #expect(job.attributes["job.kind"]?.string == "fetch")
         #expect(job.attributes["job.queue"]?.string == "default")
@@ -74,15 +102,48 @@ struct TracingTests {
         #expect(attempts.allSatisfy { $0.attributes["buddi.rate_limiter.wait_ms"] != nil })
 
         // Every stored memory is on the spans that drafted and stored it, and its row names the trace.
-        let buddiIDs = Set(try await db.scalar("SELECT array_agg(buddi_id) FROM conversations", as: [String].self) ?? [])
+        let buddiIDs = Set(try await db.scalar("SELECT array_agg(buddi_id) FROM conversations WHERE source = 'fetch'", as: [String].self) ?? [])
+        #expect(buddiIDs.count == 1000)
         for name in ["draft page", "store pages"] {
-            let handled = trace.filter { $0.name == name }.flatMap { $0.attributes["buddi.memory_ids"]?.strings ?? [] }
-            #expect(Set(handled) == buddiIDs, "\(name): \(handled.count) ids")
+            let handled = Set(trace.filter { $0.name == name }.flatMap { $0.attributes["buddi.memory_ids"]?.strings ?? [] })
+            #expect(handled == buddiIDs, "\(name): \(handled.count) ids, \(handled.symmetricDifference(buddiIDs).count) differ")
         }
-        #expect(try await db.scalar("SELECT array_agg(DISTINCT trace_id) FROM conversations", as: [String].self) == [request.traceID])
+        let fetchTraces = try await db.scalar("SELECT array_agg(DISTINCT trace_id) FROM conversations WHERE source = 'fetch'", as: [String].self)
+        #expect(fetchTraces == [request.traceID])
         #expect(spans.contains { $0.name == "ledger seal" && ($0.attributes["ledger.anchors"]?.int ?? 0) > 0 })
         // Log lines written inside the job carry its trace.
         #expect(workers.contains { $0.output.contains("trace_id=\(request.traceID)") })
+        // A request to serve continues its caller's trace; the console links both pages to the fetch's.
+        let served = spans.first { $0.service == "buddi-serve" && $0.traceID == callerTrace }
+        #expect(served?.parentSpanID == callerSpan, "\(spans.filter { $0.service == "buddi-serve" }.map(\.name))")
+        #expect(served?.kind == 2)  // server
+        #expect(links == Array(repeating: "http://tracing.example/trace/\(request.traceID)", count: 2))
+        // Each pushed memory is stored in its delivery's trace, under the request's span.
+        let deliveries = spans.filter { $0.name == "webhook delivery" && $0.attributes["webhook.outcome"]?.string == "stored" }
+        #expect(deliveries.count >= 5)
+        for delivery in deliveries {
+            let buddiID = try #require(delivery.attributes["buddi.memory_id"]?.string)
+            #expect(try await db.scalar("SELECT trace_id FROM conversations WHERE buddi_id = \(buddiID)", as: String.self) == delivery.traceID)
+            #expect(spans.contains { $0.spanID == delivery.parentSpanID && $0.service == "buddi-serve" && $0.kind == 2 })
+        }
+    }
+
+    /// The `href` of `#trace-id` on each console page, in a real browser.
+    private func consoleTraceLinks(port: String, paths: [String]) async throws -> [String] {
+        try #require(WebDriver.isInstalled, "chromium and chromium-driver are not installed (scripts/install-tools installs them)")
+        let browser = try await WebDriver.start()
+        var links: [String] = []
+        do {
+            for path in paths {
+                try await browser.open("http://127.0.0.1:\(port)\(path)")
+                links.append(try await browser.property("href", of: try await browser.element("#trace-id")) as? String ?? "")
+            }
+        } catch {
+            await browser.quit()
+            throw error
+        }
+        await browser.quit()
+        return links
     }
 
     @Test("an attempt is a child of its enqueuer's span; a retry, or a first attempt long after its enqueue, a new trace linked to it")
@@ -131,14 +192,18 @@ struct TracingTests {
     func unreachableCollector() async throws {
         let db = try await TestDatabase.make()
         defer { Task { await db.drop() } }
-        try await db.execute("INSERT INTO jobs (kind) SELECT 'probe' FROM generate_series(1, 200)")
         let worker = try BuddiProcess(
             ["worker", "--poll-interval-ms", "100"], databaseURL: db.url.redacted,
             environment: ["OTEL_EXPORTER_OTLP_ENDPOINT": "http://127.0.0.1:1", "OTEL_BSP_SCHEDULE_DELAY": "100"])
-        let done = try await eventually(timeout: .seconds(60)) {
-            try await db.scalar("SELECT count(*) FROM jobs WHERE state = 'completed'", as: Int64.self) == 200
+        // Three waves of jobs, a second apart: three batches of spans, each export refused.
+        var done = true
+        for wave in 1...3 {
+            try await db.execute("INSERT INTO jobs (kind) SELECT 'probe' FROM generate_series(1, 100)")
+            done = try await eventually(timeout: .seconds(60)) {
+                try await db.scalar("SELECT count(*) FROM jobs WHERE state = 'completed'", as: Int64.self) == Int64(100 * wave)
+            } && done
+            try await Task.sleep(for: .seconds(1))
         }
-        try await Task.sleep(for: .seconds(1))  // several export rounds fail meanwhile
         worker.signal(SIGTERM)
         #expect(try await worker.wait() == 0, "\(worker.output.suffix(2000))")
         #expect(done, "\(worker.output.suffix(2000))")

@@ -52,6 +52,7 @@ struct DemoCommand: AsyncParsableCommand {
         // Every setting this process reads, checked before anything starts.
         try BuddiEnvironment.current.check([.database, .api, .scheduler])
         _ = try BuddiEnvironment.current.access()
+        _ = try BuddiEnvironment.current.traceURLs()
         let logger = BuddiEnvironment.current.logLevel == nil ? BuddiLogging.quiet(logging.logger) : logging.logger
         let defaults = try BuddiEnvironment.current.scheduler()
         say("starting: database…")
@@ -92,7 +93,9 @@ struct DemoCommand: AsyncParsableCommand {
         let scheduler = ProcessServices.scheduler(
             client: client, defaults: defaults, lease: .seconds(15), tick: .seconds(5), maintenance: nil, logger: logger)
         let server = ProcessServices.server(
-            client: client, configuration: .init(port: port, access: try BuddiEnvironment.current.access(), webhooks: webhooks), defaults: defaults,
+            client: client, configuration: .init(
+                port: port, access: try BuddiEnvironment.current.access(), webhooks: webhooks, traceURLs: try BuddiEnvironment.current.traceURLs()),
+            defaults: defaults,
             disk: database.diskWatch(client: client, logger: logger).condition,
             onListening: { port in say("console and HTTP API at http://127.0.0.1:\(port)/") }, logger: logger)
         try await withServicesRunning(workers + scheduler + server + database.supervision(client: client, logger: logger), logger: logger) {

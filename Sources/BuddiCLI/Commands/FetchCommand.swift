@@ -58,7 +58,10 @@ struct FetchCommand: AsyncParsableCommand {
         let fetch = try manualFetch
         try await database.withDatabase(logger: logger) { client, _ in
             let settings = SchedulerSettingsStore(client: client, defaults: defaults, logger: logger)
-            let jobID = try await FetchRequests(client: client, settings: settings, logger: logger).requestManual(fetch, force: force)
+            // Traced when OTEL_* says so: the request's span is exported before the command returns.
+            let jobID = try await BuddiTracing.run(serviceName: "buddi-fetch", logger: logger) {
+                try await FetchRequests(client: client, settings: settings, logger: logger).requestManual(fetch, force: force)
+            }
             print("enqueued fetch job \(jobID)")
             guard wait else { return }
             // The result goes to stdout; the progress, to stderr.

@@ -38,6 +38,7 @@ struct ServeCommand: AsyncParsableCommand {
         // Every setting this process reads, checked before anything starts.
         try BuddiEnvironment.current.check([.database, .scheduler])
         let access = try BuddiEnvironment.current.access()
+        let (webhooks, traceURLs) = (try BuddiEnvironment.current.webhooks(), try BuddiEnvironment.current.traceURLs())
         let logger = logging.logger
         let defaults = try BuddiEnvironment.current.scheduler()
         if !access.isProtected, !LoopbackHost.contains(host) {
@@ -49,7 +50,8 @@ struct ServeCommand: AsyncParsableCommand {
         let url = try await database.resolveURL(logger: logger, waiting: true)
         let client = try database.client(of: url, logger: logger)
         let services = ProcessServices.server(
-            client: client, configuration: .init(host: host, port: port, access: access, webhooks: try BuddiEnvironment.current.webhooks()), defaults: defaults,
+            client: client, configuration: .init(host: host, port: port, access: access, webhooks: webhooks, traceURLs: traceURLs),
+            defaults: defaults,
             disk: database.diskWatch(client: client, logger: logger).condition,
             onListening: { port in logger.info("buddi API listening", metadata: ["port": "\(port)"]) }, logger: logger)
         try await ProcessRunner(client: client, schema: database.schemaPolicy, services: services + database.supervision(client: client, logger: logger), logger: logger)

@@ -20,4 +20,14 @@ extension BuddiEnvironment {
         guard !secrets.isEmpty else { return nil }
         return APIServer.WebhookSettings(secrets: secrets, limits: try BuddiAPIConfiguration.fromEnvironment(variables).memoryLimits)
     }
+
+    /// Where the console links trace ids: BUDDI_TRACE_URL_TEMPLATE; nil when unset.
+    func traceURLs() throws -> TraceURLTemplate? {
+        guard let template = variables["BUDDI_TRACE_URL_TEMPLATE"], !template.isEmpty else { return nil }
+        do {
+            return try TraceURLTemplate(template)
+        } catch {
+            throw CLIError(description: error.description)
+        }
+    }
 }

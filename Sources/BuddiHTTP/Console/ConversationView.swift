@@ -5,7 +5,7 @@ import Foundation
 /// One conversation's page: what it says, what analysis found, and its ledger record with the
 /// live verification and the proof of each field.
 enum ConversationView {
-    static func render(_ conversation: JSONValue, inspection: ConversationInspection?) -> HTML {
+    static func render(_ conversation: JSONValue, inspection: ConversationInspection?, traceURLs: TraceURLTemplate?) -> HTML {
         let text = { (key: String) in conversation[key]?.stringValue ?? "" }
         let number = { (key: String) in conversation[key]?.numberValue }
         let list = { (key: String) in (conversation[key]?.arrayValue ?? []).compactMap(\.stringValue) }
@@ -28,7 +28,7 @@ enum ConversationView {
             <tr><th scope="row">Quality</th><td>\(ConsoleFormat.score(number("quality_score")))</td></tr>
             <tr><th scope="row">Engagement</th><td>\(ConsoleFormat.score(number("engagement_score")))</td></tr>
             </tbody></table></div>
-            \(ledger(conversation, inspection: inspection))
+            \(ledger(conversation, inspection: inspection, traceURLs: traceURLs))
             </div>
             <h2>Transcript</h2><div class="transcript">\(lines.isEmpty ? "<p class=\"muted\">none</p>" : HTML(joining: lines))</div>
             \(proofs(inspection))
@@ -36,7 +36,7 @@ enum ConversationView {
             """
     }
 
-    private static func ledger(_ conversation: JSONValue, inspection: ConversationInspection?) -> HTML {
+    private static func ledger(_ conversation: JSONValue, inspection: ConversationInspection?, traceURLs: TraceURLTemplate?) -> HTML {
         let verdict: HTML
         if let inspection, inspection.verified {
             verdict = "<span class=\"verified\" id=\"verification\">verified: every field's proof leads to the root, the anchor holds it, its block is in the chain</span>"
@@ -53,6 +53,7 @@ enum ConversationView {
             <tr><th scope="row">Contract</th><td class="mono">\(conversation["contract_address"]?.stringValue ?? "—")</td></tr>
             <tr><th scope="row">Token URI</th><td class="mono">\(conversation["token_uri"]?.stringValue ?? "—")</td></tr>
             <tr><th scope="row">Verification</th><td>\(verdict)</td></tr>
+            <tr><th scope="row">Stored in trace</th><td>\(TraceLink.html(conversation["trace_id"]?.stringValue, template: traceURLs))</td></tr>
             </tbody></table></div>
             """
     }

@@ -34,7 +34,7 @@ struct ConversationsPage {
             let inspection = try await ConversationInspection.read(buddiID: buddiID, client: dependencies.client, logger: dependencies.logger)
             let title = conversation["title"]?.stringValue ?? ""
             return ConsolePage(section: Self.path, title: title.isEmpty ? "Conversation \(buddiID)" : title,
-                               content: ConversationView.render(conversation, inspection: inspection))
+                               content: ConversationView.render(conversation, inspection: inspection, traceURLs: dependencies.traceURLs))
         }
     }
 

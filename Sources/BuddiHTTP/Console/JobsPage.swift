@@ -24,7 +24,7 @@ struct JobsPage {
         routes.page(router, "/ui/jobs/:id") { _, context, viewer in
             let id = try jobID(context)
             guard let job = try await queue.job(id: id) else { throw JobQueueError.jobNotFound(id) }
-            return ConsolePage(section: Self.path, title: "Job \(id)", content: Self.detail(JobView(job), viewer: viewer))
+            return ConsolePage(section: Self.path, title: "Job \(id)", content: Self.detail(JobView(job), viewer: viewer, traceURLs: dependencies.traceURLs))
         }
         routes.action(router, "/ui/jobs/:id/retry") { action in
             let id = try jobID(action.context)
@@ -63,7 +63,7 @@ struct JobsPage {
             """
     }
 
-    static func detail(_ job: JobView, viewer: ConsoleViewer) -> HTML {
+    static func detail(_ job: JobView, viewer: ConsoleViewer, traceURLs: TraceURLTemplate?) -> HTML {
         let back = "\(path)/\(job.id)"
         var actions: [HTML] = []
         if ["discarded", "cancelled", "retryable", "completed"].contains(job.state) {
@@ -78,6 +78,7 @@ struct JobsPage {
         return """
             <section id="job-detail" data-live aria-label="Job">
             <p><span class="badge state-\(job.state)" id="job-state">\(job.state)</span> \(job.kind) on queue \(job.queue) · attempt \(job.attempt) of \(job.maxAttempts) · priority \(job.priority)\(job.uniqueKey.map { " · unique key \($0)" } ?? "")\(job.workerID.map { " · worker \($0)" } ?? "")</p>
+            <p>Trace of its enqueue and first attempt: \(TraceLink.html(job.traceID, template: traceURLs))</p>
             <div class="actions">\(actions)</div>
             <div class="grid2">
             <div><h2>Timeline</h2><table><tbody>\(steps)</tbody></table></div>

@@ -16,7 +16,7 @@ enum ControlSQL {
             'topics', topics, 'quality_score', quality_score, 'engagement_score', engagement_score,
             'merkle_root', merkle_root, 'anchor_id', anchor_id, 'token_id', token_id, 'token_uri', token_uri,
             'contract_address', contract_address, 'processing_state', processing_state, 'source', source,
-            'processing_error', processing_error, 'is_exported', is_exported)::text
+            'processing_error', processing_error, 'is_exported', is_exported, 'trace_id', trace_id)::text
         """
 
     /// The CSV export's columns, in order.

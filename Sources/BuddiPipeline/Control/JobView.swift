@@ -22,6 +22,8 @@ package struct JobView: Codable, Sendable {
     package var createdAt: Date
     package var startedAt: Date?
     package var finishedAt: Date?
+    /// The sampled trace it was enqueued in (its first attempt's, unless that started late).
+    package var traceID: String?
 
     package init(_ job: JobRecord) {
         id = job.id
@@ -42,6 +44,7 @@ package struct JobView: Codable, Sendable {
         createdAt = job.createdAt
         startedAt = job.startedAt
         finishedAt = job.finishedAt
+        traceID = JobTraceContext.sampledTraceID(job.traceContext)
     }
 
     private static func json(_ text: String) -> JSONValue? {
@@ -58,6 +61,7 @@ package struct JobView: Codable, Sendable {
         case createdAt = "created_at"
         case startedAt = "started_at"
         case finishedAt = "finished_at"
+        case traceID = "trace_id"
     }
 }
 
