@@ -39,6 +39,8 @@ package struct BuddiEnvironment: Sendable {
         case api
         /// SCHEDULER_FETCH_INTERVAL_HOURS, SCHEDULER_MAX_CONVERSATIONS_PER_FETCH.
         case scheduler
+        /// OTEL_* (``TracingSettings``).
+        case tracing
     }
 
     /// Parses every setting in `settings`; throws the first problem, in one line.
@@ -50,6 +52,8 @@ package struct BuddiEnvironment: Sendable {
                 if let databaseURL { _ = try DatabaseURL(databaseURL, environment: variables) }
             case .api: _ = try api()
             case .scheduler: _ = try scheduler()
+            case .tracing:
+                do { try TracingSettings.check(variables) } catch { throw CLIError(description: error.description) }
             }
         }
     }

@@ -148,6 +148,10 @@ struct CLITests {
         (["worker"], ["BUDDI_STATEMENT_TIMEOUT_SECONDS": "-1"], "BUDDI_STATEMENT_TIMEOUT_SECONDS"),
         (["serve"], ["BUDDI_TRACE_URL_TEMPLATE": "jaeger:16686/trace/{trace_id}"], "BUDDI_TRACE_URL_TEMPLATE must be an http:// or https:// URL"),
         (["serve"], ["BUDDI_TRACE_URL_TEMPLATE": "http://jaeger:16686/trace/"], "BUDDI_TRACE_URL_TEMPLATE must hold {trace_id}"),
+        (["worker"], ["OTEL_EXPORTER_OTLP_ENDPOINT": "http://127.0.0.1:4318", "OTEL_EXPORTER_OTLP_PROTOCOL": "grpc"], "OTEL_EXPORTER_OTLP_PROTOCOL must be http/protobuf or http/json"),
+        (["scheduler"], ["OTEL_EXPORTER_OTLP_ENDPOINT": "http://127.0.0.1:4318", "OTEL_TRACES_SAMPLER": "sometimes"], "OTEL_TRACES_SAMPLER must be one of"),
+        (["serve"], ["OTEL_EXPORTER_OTLP_ENDPOINT": "http://127.0.0.1:4318", "OTEL_TRACES_SAMPLER": "traceidratio", "OTEL_TRACES_SAMPLER_ARG": "2"], "OTEL_TRACES_SAMPLER_ARG must be a ratio from 0 to 1, got '2'"),
+        (["worker"], ["OTEL_EXPORTER_OTLP_ENDPOINT": "collector:4318"], "OTEL_EXPORTER_OTLP_ENDPOINT must be an http:// or https:// URL"),
     ])
     func settingsCheckedAtStart(_ arguments: [String], _ environment: [String: String], _ variable: String) async throws {
         let result = try await BuddiProcess.run(

@@ -50,7 +50,7 @@ struct DemoCommand: AsyncParsableCommand {
 
     func run() async throws {
         // Every setting this process reads, checked before anything starts.
-        try BuddiEnvironment.current.check([.database, .api, .scheduler])
+        try BuddiEnvironment.current.check([.database, .api, .scheduler, .tracing])
         _ = try BuddiEnvironment.current.access()
         _ = try BuddiEnvironment.current.traceURLs()
         let logger = BuddiEnvironment.current.logLevel == nil ? BuddiLogging.quiet(logging.logger) : logging.logger

@@ -53,6 +53,7 @@ struct FetchCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        try BuddiEnvironment.current.check([.tracing])
         let logger = BuddiLogging.root
         let defaults = try BuddiEnvironment.current.scheduler()
         let fetch = try manualFetch

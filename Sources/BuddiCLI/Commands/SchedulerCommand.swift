@@ -39,7 +39,7 @@ struct SchedulerCommand: AsyncParsableCommand {
 
     func run() async throws {
         // Every setting this process reads, checked before anything starts.
-        try BuddiEnvironment.current.check([.database, .scheduler])
+        try BuddiEnvironment.current.check([.database, .scheduler, .tracing])
         let logger = logging.logger
         let defaults = try BuddiEnvironment.current.scheduler()
         let url = try await database.resolveURL(logger: logger, waiting: true)

@@ -36,7 +36,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         // Every setting this process reads, checked before anything starts.
-        try BuddiEnvironment.current.check([.database, .scheduler])
+        try BuddiEnvironment.current.check([.database, .scheduler, .tracing])
         let access = try BuddiEnvironment.current.access()
         let (webhooks, traceURLs) = (try BuddiEnvironment.current.webhooks(), try BuddiEnvironment.current.traceURLs())
         let logger = logging.logger

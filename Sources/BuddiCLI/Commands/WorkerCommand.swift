@@ -87,7 +87,7 @@ struct WorkerCommand: AsyncParsableCommand {
 
     func run() async throws {
         // Every setting this process reads, checked before anything starts.
-        try BuddiEnvironment.current.check([.database, .api])
+        try BuddiEnvironment.current.check([.database, .api, .tracing])
         let logger = logging.logger
         let url = try await database.resolveURL(logger: logger, waiting: true)
         let client = try database.client(of: url, logger: logger)

@@ -36,6 +36,7 @@ package enum BuddiTracing {
         _ body: () async throws -> Result
     ) async throws -> Result {
         guard isRequested(by: environment) else { return try await body() }
+        try TracingSettings.check(environment)
         let exporter = try bootstrap(serviceName: serviceName, logger: logger)
         let group = ServiceGroup(configuration: .init(services: [exporter], logger: logger))
         return try await withThrowingTaskGroup(of: Void.self) { tasks in
