@@ -237,6 +237,7 @@ let package = Package(
             dependencies: [
                 "JobQueue", "PostgresResilience", "PostgresMigrations", "PostgresServer", "DatabaseTestSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]

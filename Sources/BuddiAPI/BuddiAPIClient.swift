@@ -156,7 +156,7 @@ package final class BuddiAPIClient: Sendable {
         } catch let error as AttemptDeadline {
             return (.transient(.transport(error.description)), nil)
         } catch is NIOTooManyBytesError {
-            return (.fatal(.malformedResponse(location: location, reason: "the body is larger than \(configuration.maxResponseBytes) bytes")), 200)
+            return (.fatal(.malformedResponse(location: location, reason: "the body is larger than \(configuration.maxResponseBytes) bytes")), nil)
         } catch {
             if Task.isCancelled { return (.fatal(.cancelled), nil) }
             return (.transient(.transport(TransportFailure.describe(error))), nil)

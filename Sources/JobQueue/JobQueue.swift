@@ -27,13 +27,15 @@ public struct JobQueue: Sendable {
     @discardableResult
     public func enqueue(_ job: NewJob) async throws -> EnqueuedJob {
         try job.validate()
-        let (client, statements, logger) = (client, statements, logger)
-        let inserted = try await JobSpans.enqueuing([job]) { trace in
-            try await InsertOneStatement(query: JobSQL.insertOne(job, traceContext: trace)).rows(on: client, statements, logger: logger).first
+        return try await JobSpans.enqueuing([job]) { trace in
+            if let id = try await InsertOneStatement(query: JobSQL.insertOne(job, traceContext: trace))
+                .rows(on: client, statements, logger: logger).first
+            {
+                return EnqueuedJob(id: id, inserted: true)
+            }
+            // The key is held: the batch path finds the holder (or inserts, if it finished meanwhile).
+            return try await client.withConnection { try await enqueue([job], traceContext: trace, on: $0)[0] }
         }
-        if let id = inserted { return EnqueuedJob(id: id, inserted: true) }
-        // The key is held: the batch path finds the holder (or inserts, if it finished meanwhile).
-        return try await enqueue([job])[0]
     }
 
     /// Enqueues many jobs in one statement; returns them in the same order.
@@ -48,14 +50,17 @@ public struct JobQueue: Sendable {
     @discardableResult
     public func enqueue(_ jobs: [NewJob], on connection: PostgresConnection) async throws -> [EnqueuedJob] {
         for job in jobs { try job.validate() }
+        return try await JobSpans.enqueuing(jobs) { trace in try await enqueue(jobs, traceContext: trace, on: connection) }
+    }
+
+    /// Enqueues valid `jobs`, each carrying `traceContext`.
+    private func enqueue(_ jobs: [NewJob], traceContext: String?, on connection: PostgresConnection) async throws -> [EnqueuedJob] {
         var found = [EnqueuedJob?](repeating: nil, count: jobs.count)
-        try await JobSpans.enqueuing(jobs) { trace in
-            // A job holding a key can finish between our insert and our look-up; then insert again.
-            for _ in 0..<5 {
-                let pending = found.indices.filter { found[$0] == nil }
-                if pending.isEmpty { break }
-                try await insert(pending.map { jobs[$0] }, at: pending, into: &found, traceContext: trace, on: connection)
-            }
+        // A job holding a key can finish between our insert and our look-up; then insert again.
+        for _ in 0..<5 {
+            let pending = found.indices.filter { found[$0] == nil }
+            if pending.isEmpty { break }
+            try await insert(pending.map { jobs[$0] }, at: pending, into: &found, traceContext: traceContext, on: connection)
         }
         return try found.enumerated().map { index, job in
             guard let job else { throw JobQueueError.invalidJob("could not enqueue job \(index): its unique key kept changing hands") }

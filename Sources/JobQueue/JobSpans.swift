@@ -49,7 +49,7 @@ enum JobSpans {
         return span
     }
 
-    /// Ends an attempt's span with its outcome (nil: its lease was lost).
+    /// Ends an attempt's span with its outcome (nil: its lease was lost); nothing if it has ended.
     static func end(_ span: (any Span)?, outcome: JobOutcome?) {
         guard let span else { return }
         if span.isRecording {

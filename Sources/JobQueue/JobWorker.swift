@@ -201,8 +201,9 @@ public final class JobWorker: Service, Sendable {
             } else {
                 await executor.run(job, checkpoints: checkpoints)
             }
-            // Stopped meanwhile: the stop recorded the attempt's outcome.
-            guard running.finish(id: job.id, token: token) else { return }
+            // Stopped meanwhile: the stop recorded the attempt's outcome and ended its span. Or
+            // replaced by a later claim of the job: its outcome is dropped, its span ended here.
+            guard running.finish(id: job.id, token: token) else { return JobSpans.end(span, outcome: nil) }
             record(job, outcome: executor.outcome(of: job, ended: end), checkpointSequence: checkpoints.expected, started: started, span: span)
             running.settle()
         }

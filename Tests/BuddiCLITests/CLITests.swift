@@ -152,6 +152,8 @@ struct CLITests {
         (["scheduler"], ["OTEL_EXPORTER_OTLP_ENDPOINT": "http://127.0.0.1:4318", "OTEL_TRACES_SAMPLER": "sometimes"], "OTEL_TRACES_SAMPLER must be one of"),
         (["serve"], ["OTEL_EXPORTER_OTLP_ENDPOINT": "http://127.0.0.1:4318", "OTEL_TRACES_SAMPLER": "traceidratio", "OTEL_TRACES_SAMPLER_ARG": "2"], "OTEL_TRACES_SAMPLER_ARG must be a ratio from 0 to 1, got '2'"),
         (["worker"], ["OTEL_EXPORTER_OTLP_ENDPOINT": "collector:4318"], "OTEL_EXPORTER_OTLP_ENDPOINT must be an http:// or https:// URL"),
+        (["worker"], ["OTEL_EXPORTER_OTLP_ENDPOINT": "http://127.0.0.1:4318", "OTEL_EXPORTER_OTLP_HEADERS": "Bearer s3cret-otel"], "OTEL_EXPORTER_OTLP_HEADERS must be key=value pairs"),
+        (["scheduler"], ["OTEL_EXPORTER_OTLP_ENDPOINT": "http://127.0.0.1:4318", "OTEL_PROPAGATORS": "tracecontext,baggage"], "OTEL_PROPAGATORS may list tracecontext or none only"),
     ])
     func settingsCheckedAtStart(_ arguments: [String], _ environment: [String: String], _ variable: String) async throws {
         let result = try await BuddiProcess.run(

@@ -96,11 +96,12 @@ final class OTLPReceiver: Sendable {
     }
 
     private static let script = #"""
-        import gzip, json, sys
+        import gzip, json, sys, threading
         from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
         from opentelemetry.proto.collector.trace.v1 import trace_service_pb2
 
         out = open(sys.argv[1], "a")
+        writing = threading.Lock()
 
         def value(v):
             kind = v.WhichOneof("value")
@@ -117,18 +118,21 @@ final class OTLPReceiver: Sendable {
                     self.send_response(404); self.end_headers(); return
                 request = trace_service_pb2.ExportTraceServiceRequest()
                 request.ParseFromString(body)
+                lines = []
                 for resource_spans in request.resource_spans:
                     attrs = {a.key: value(a.value) for a in resource_spans.resource.attributes}
                     for scope in resource_spans.scope_spans:
                         for s in scope.spans:
-                            out.write(json.dumps({
+                            lines.append(json.dumps({
                                 "service": attrs.get("service.name", ""),
                                 "trace_id": s.trace_id.hex(), "span_id": s.span_id.hex(),
                                 "parent_span_id": s.parent_span_id.hex(), "name": s.name, "kind": s.kind,
                                 "attributes": {a.key: value(a.value) for a in s.attributes},
                                 "links": [{"trace_id": l.trace_id.hex(), "span_id": l.span_id.hex()} for l in s.links],
                                 "status_code": s.status.code}) + "\n")
-                out.flush()
+                with writing:
+                    out.writelines(lines)
+                    out.flush()
                 response = trace_service_pb2.ExportTraceServiceResponse().SerializeToString()
                 self.send_response(200)
                 self.send_header("content-type", "application/x-protobuf")

@@ -63,12 +63,18 @@ struct TracingTests {
         var health = HTTPClientRequest(url: "http://127.0.0.1:\(port)/health")
         health.headers.add(name: "traceparent", value: "00-\(callerTrace)-\(callerSpan)-01")
         #expect(try await HTTPClient.shared.execute(health, timeout: .seconds(10)).status == .ok)
+        // A traceparent OpenTelemetry cannot read is logged without the request's other headers.
+        var garbled = HTTPClientRequest(url: "http://127.0.0.1:\(port)/health")
+        garbled.headers.add(name: "traceparent", value: "00-not-a-trace")
+        garbled.headers.add(name: "authorization", value: "Bearer s3cret-request-token")
+        #expect(try await HTTPClient.shared.execute(garbled, timeout: .seconds(10)).status == .ok)
         let jobID = try #require(try await db.scalar("SELECT job_id FROM fetch_runs", as: Int64.self))
         let oneID = try #require(try await db.scalar("SELECT buddi_id FROM conversations LIMIT 1", as: String.self))
         let links = try await consoleTraceLinks(port: port, paths: ["/ui/jobs/\(jobID)", "/ui/conversations/\(oneID)"])
 
         for process in workers + [scheduler, serve, simulator] { process.signal(SIGTERM) }
         for process in workers + [scheduler, serve] { #expect(try await process.wait(timeout: .seconds(30)) == 0, "\(process.output.suffix(3000))") }
+        #expect(!serve.output.contains("s3cret-request-token"), "\(serve.output.suffix(3000))")
         _ = try await simulator.wait(timeout: .seconds(30))
         try #require(stored, "\(workers.map { $0.output.suffix(2000) })")
         let spans = try receiver.spans()
@@ -194,7 +200,11 @@ struct TracingTests {
         defer { Task { await db.drop() } }
         let worker = try BuddiProcess(
             ["worker", "--poll-interval-ms", "100"], databaseURL: db.url.redacted,
-            environment: ["OTEL_EXPORTER_OTLP_ENDPOINT": "http://127.0.0.1:1", "OTEL_BSP_SCHEDULE_DELAY": "100"])
+            environment: [
+                "OTEL_EXPORTER_OTLP_ENDPOINT": "http://127.0.0.1:1", "OTEL_BSP_SCHEDULE_DELAY": "100",
+                // A credential for the collector, and OpenTelemetry's own logs at their most detailed.
+                "OTEL_EXPORTER_OTLP_HEADERS": "authorization=Bearer s3cret-otel-token", "OTEL_LOG_LEVEL": "debug",
+            ])
         // Three waves of jobs, a second apart: three batches of spans, each export refused.
         var done = true
         for wave in 1...3 {
@@ -209,6 +219,7 @@ struct TracingTests {
         #expect(done, "\(worker.output.suffix(2000))")
         let reports = worker.output.components(separatedBy: "Failed to export batch").count - 1
         #expect(reports == 1, "\(worker.output.suffix(3000))")
+        #expect(!worker.output.contains("s3cret-otel-token"), "\(worker.output.suffix(3000))")
         #expect(try await db.scalar("SELECT count(*) FROM jobs WHERE attempt <> 1", as: Int64.self) == 0)
     }
 }

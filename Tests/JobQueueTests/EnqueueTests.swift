@@ -3,9 +3,24 @@ import Foundation
 @testable import JobQueue
 import PostgresNIO
 import Testing
+import Tracing
 
 @Suite("Enqueue")
 struct EnqueueTests {
+    @Test("without a bootstrapped tracer no trace context is stored, inside a service context or not")
+    func noTracerNoTraceContext() async throws {
+        let db = try await TestDatabase.make()
+        defer { Task { await db.drop() } }
+        #expect(!JobSpans.isTracing)
+        let one = try await ServiceContext.$current.withValue(.topLevel) { try await db.queue.enqueue(NewJob(TestArgs(tag: "one"))) }
+        _ = try await ServiceContext.$current.withValue(.topLevel) {
+            try await db.queue.enqueue([try NewJob(TestArgs(tag: "a")), try NewJob(TestArgs(tag: "b"))])
+        }
+        _ = try await db.queue.enqueue(NewJob(TestArgs(tag: "untraced")))
+        #expect(try await db.scalar("SELECT count(*) FROM jobs WHERE trace_context IS NOT NULL", as: Int64.self) == 0)
+        #expect(try await db.job(one.id).traceContext.isEmpty)
+    }
+
     @Test("a batch is inserted in one statement and returned in order")
     func batchInOrder() async throws {
         let db = try await TestDatabase.make()

@@ -1,7 +1,7 @@
 import Hummingbird
 import Logging
 import NIOCore
-import ServiceLifecycle
+import PostgresResilience
 import Synchronization
 
 /// An OTLP/HTTP endpoint on loopback that accepts every trace export and keeps only counts: what
@@ -27,16 +27,9 @@ package final class OTLPSink: Sendable {
         let application = Application(
             router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
             onServerRunning: { channel in port.continuation.yield(channel.localAddress?.port ?? 0) }, logger: logger)
-        let group = ServiceGroup(configuration: .init(services: [application], logger: logger))
-        return try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await group.run() }
+        return try await withServicesRunning([application], logger: logger) {
             var ports = port.stream.makeAsyncIterator()
-            let listening = await ports.next() ?? 0
-            let result: Swift.Result<Result, any Error>
-            do { result = .success(try await body("http://127.0.0.1:\(listening)")) } catch { result = .failure(error) }
-            await group.triggerGracefulShutdown()
-            try? await tasks.waitForAll()
-            return try result.get()
+            return try await body("http://127.0.0.1:\(await ports.next() ?? 0)")
         }
     }
 }

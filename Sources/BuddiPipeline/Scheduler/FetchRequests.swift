@@ -54,8 +54,9 @@ package struct FetchRequests: Sendable {
         try await connection.query(SchedulerSQL.lockFetchRequests, logger: logger)
         let schedule = try await self.schedule(on: connection)
         guard let slot = schedule.slot(at: now) else { return nil }
-        // A span only for a slot that is due: the scheduler asks every few seconds.
-        return try await withSpan("fetch request") { span in
+        // A span only for a slot that is due: the scheduler asks every few seconds. A slot taken
+        // meanwhile is no error of the span's: it is thrown once the span has ended.
+        let enqueued: Int64? = try await withSpan("fetch request") { span in
             span.attributes["buddi.fetch.trigger"] = "scheduled"
             span.attributes["buddi.fetch.slot"] = slot.formatted(.iso8601)
             let key = "fetch:scheduled:\(slot.timeIntervalSince1970)"
@@ -64,12 +65,15 @@ package struct FetchRequests: Sendable {
                 on: connection)[0]
             guard job.inserted, try await FetchRuns.recordRequested(jobID: job.id, trigger: .scheduled, slot: slot, on: connection, logger: logger)
             else {
-                throw SlotTaken()  // rolls the job back with the transaction
+                span.attributes["buddi.fetch.slot_taken"] = true
+                return nil
             }
             span.attributes["job.id"] = job.id
             logger.info("scheduled fetch enqueued", metadata: ["job_id": "\(job.id)", "slot": "\(slot.formatted(.iso8601))"])
             return job.id
         }
+        guard let enqueued else { throw SlotTaken() }  // rolls the job back with the transaction
+        return enqueued
     }
 
     /// The schedule as the database has it. The request paths read it under the fetch-request

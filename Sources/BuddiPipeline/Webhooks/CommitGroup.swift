@@ -53,7 +53,9 @@ final class CommitGroup<Item: Sendable, Answer: Sendable>: Sendable {
                 return (true, true)
             }
             if !admitted { continuation.resume(throwing: CommitGroupRefusal.queueFull(maxWaiting)) }
-            if startsCommitter { Task { await self.commitWhileWaiting() } }
+            // Detached: the committer serves every caller, so it must not run in the task-local
+            // context (the trace, the log metadata) of the one that happened to start it.
+            if startsCommitter { Task.detached { await self.commitWhileWaiting() } }
         }
     }
 

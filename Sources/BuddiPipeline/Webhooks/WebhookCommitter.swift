@@ -3,6 +3,7 @@ import JobQueue
 import Logging
 import PostgresNIO
 import PostgresResilience
+import Tracing
 
 /// Commits a batch of deliveries in one transaction (durably: no commit is acknowledged before
 /// its WAL is flushed) and answers each.
@@ -44,7 +45,8 @@ struct WebhookCommitter: Sendable {
             }
             let reason = DatabaseRefusal.reason(error) ?? ErrorSummary.oneLine(error)
             let rejection = MemoryRejection(memory, reason: "the database refused it: \(reason)", delivery: delivery.webhookID)
-            return try await commitWithin([WebhookDelivery(webhookID: delivery.webhookID, content: .rejected(rejection, status: 422))])[0]
+            return try await commitWithin([WebhookDelivery(
+                webhookID: delivery.webhookID, content: .rejected(rejection, status: 422), traceContext: delivery.traceContext)])[0]
         }
     }
 
@@ -53,10 +55,15 @@ struct WebhookCommitter: Sendable {
         (error as? PSQLError)?.serverInfo?[.sqlState]?.hasPrefix("40") ?? false
     }
 
+    /// In a span of its own (the batch's deliveries are of many traces), linked to each delivery's.
     private func commitWithin(_ batch: [WebhookDelivery]) async throws -> [WebhookReceipt] {
-        try await withDatabaseDeadline(deadline, "storing \(batch.count) webhook deliveries") {
-            try await client.transaction(logger: logger) { connection in
-                try await commitTogether(batch, on: connection)
+        try await withSpan("store webhook deliveries", context: .topLevel) { span in
+            for case let context? in batch.map(\.traceContext) { span.addLink(SpanLink(context: context, attributes: [:])) }
+            span.setMemoryIDs(batch.compactMap(\.buddiID))
+            return try await withDatabaseDeadline(deadline, "storing \(batch.count) webhook deliveries") {
+                try await client.transaction(logger: logger) { connection in
+                    try await commitTogether(batch, on: connection)
+                }
             }
         }
     }

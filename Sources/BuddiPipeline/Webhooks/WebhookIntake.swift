@@ -77,7 +77,8 @@ package struct WebhookIntake: Sendable {
                 reason: "webhook-id is longer than \(Self.maxWebhookIDBytes) bytes or contains U+0000 (NUL)")
         }
         do {
-            return try await group.submit(WebhookDelivery(webhookID: webhookID, content: content(of: body, webhookID: webhookID)))
+            return try await group.submit(WebhookDelivery(
+                webhookID: webhookID, content: content(of: body, webhookID: webhookID), traceContext: ServiceContext.current))
         } catch {
             logger.warning("could not store a webhook delivery; answered 503 for the sender to retry", metadata: [
                 "webhook_id": "\(webhookID)", "error": "\(String(describing: error))"])
@@ -114,4 +115,14 @@ struct WebhookDelivery: Sendable {
 
     let webhookID: String
     let content: Content
+    /// The delivery's trace context, which the transaction storing it links to.
+    let traceContext: ServiceContext?
+
+    /// The Buddi id it brought, if it was read.
+    var buddiID: String? {
+        switch content {
+        case .memory(let draft, _): draft.columns.buddiID
+        case .rejected(let rejection, _): rejection.buddiID
+        }
+    }
 }

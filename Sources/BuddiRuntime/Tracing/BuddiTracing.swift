@@ -1,8 +1,8 @@
 import Foundation
 import Logging
 import OTel
+import PostgresResilience
 import ServiceLifecycle
-import Synchronization
 import Tracing
 
 /// Distributed tracing for the long-running commands (`worker`, `scheduler`, `serve`, `demo`):
@@ -14,11 +14,6 @@ import Tracing
 ///     OTEL_TRACES_SAMPLER_ARG=0.01 buddi worker
 /// ```
 package enum BuddiTracing {
-    /// Whether this process bootstrapped a tracer (so that its HTTP server traces requests).
-    package static var isEnabled: Bool { enabled.load(ordering: .relaxed) }
-
-    private static let enabled = Atomic(false)
-
     /// Whether `environment` turns tracing on: an OTLP endpoint is set, and neither
     /// `OTEL_SDK_DISABLED=true` nor `OTEL_TRACES_EXPORTER=none` turns it off.
     package static func isRequested(by environment: [String: String]) -> Bool {
@@ -31,22 +26,13 @@ package enum BuddiTracing {
     /// Runs `body` with tracing on when `environment` asks for it: the tracer is bootstrapped
     /// first (`OTEL_SERVICE_NAME` or `serviceName` names the process), and the spans still queued
     /// are exported once `body` returns. A collector that cannot be reached is logged once.
-    package static func run<Result>(
+    package static func run<Result: Sendable>(
         serviceName: String, environment: [String: String] = ProcessInfo.processInfo.environment, logger: Logger,
-        _ body: () async throws -> Result
+        _ body: @Sendable () async throws -> Result
     ) async throws -> Result {
         guard isRequested(by: environment) else { return try await body() }
         try TracingSettings.check(environment)
-        let exporter = try bootstrap(serviceName: serviceName, logger: logger)
-        let group = ServiceGroup(configuration: .init(services: [exporter], logger: logger))
-        return try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await group.run() }
-            let result: Swift.Result<Result, any Error>
-            do { result = .success(try await body()) } catch { result = .failure(error) }
-            await group.triggerGracefulShutdown()
-            try? await tasks.waitForAll()
-            return try result.get()
-        }
+        return try await withServicesRunning([try bootstrap(serviceName: serviceName, logger: logger)], logger: logger, body)
     }
 
     /// Bootstraps the tracer; OpenTelemetry reads the process's `OTEL_*` variables itself.
@@ -60,7 +46,6 @@ package enum BuddiTracing {
         let backend = try Result { try OTel.makeTracingBackend(configuration: configuration) }
             .mapError { TracingConfigurationError(reason: "\($0)") }.get()
         InstrumentationSystem.bootstrap(backend.factory)
-        enabled.store(true, ordering: .relaxed)
         let environment = ProcessInfo.processInfo.environment
         logger.info("tracing on", metadata: [
             "service": "\(environment["OTEL_SERVICE_NAME"] ?? serviceName)",
