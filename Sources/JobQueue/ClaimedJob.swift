@@ -14,9 +14,9 @@ struct ClaimedJob: Sendable {
     /// The job's own execution timeout, overriding its kind's.
     let timeout: Duration?
     /// Its enqueuer's trace context (`JobTraceContext`), if it was enqueued traced.
-    var traceContext: String? = nil
+    let traceContext: String?
     /// How long before this claim it was enqueued, by the database's clock.
-    var enqueuedSecondsAgo: Double = 0
+    let enqueuedSecondsAgo: Double
 }
 
 /// Why a worker stopped a running job's task.
