@@ -36,8 +36,7 @@ enum APISpans {
         span.attributes["buddi.request"] = location
         span.attributes["buddi.attempt"] = number
         if number > 1 { span.attributes["http.request.resend_count"] = number - 1 }
-        span.attributes["buddi.rate_limiter.wait_ms"] = Double(rateLimiterWait.components.attoseconds) / 1e15
-            + Double(rateLimiterWait.components.seconds) * 1000
+        span.attributes["buddi.rate_limiter.wait_ms"] = rateLimiterWait.seconds * 1000
         let (outcome, status) = await ServiceContext.$current.withValue(span.context) { await perform(request) }
         if let status { span.attributes["http.response.status_code"] = status }
         switch outcome {
