@@ -152,6 +152,9 @@ public final class DatabaseClient: Sendable {
             let connects = await Self.answers(probe, within: probeInterval / 2)
             probeRun.cancel()
             if connects, !gettingThrough() {
+                // The server takes connections: the current pool, if only slow (a loaded
+                // machine), gets one more whole interval before it is given up.
+                if await Self.answers(pool, within: probeInterval) || gettingThrough() { return }
                 await replacePool()
                 return
             }
