@@ -27,22 +27,21 @@ package struct ConversationAnalyzer: Sendable {
 
     /// The analytics of one conversation.
     package func analyze(_ input: AnalyticsInput) -> ConversationAnalytics {
-        let title = WordScanner.words(in: input.title ?? "")
-        let summary = WordScanner.words(in: input.text ?? "")
-        let actionItems = input.actionItems.map(WordScanner.words)
-        let transcript = input.transcript.map { WordScanner.words(in: $0.text) }
-        let fields = [title, summary] + actionItems + transcript
+        // Fields: the title, the summary, the action items, then the transcript lines.
+        let document = DocumentWords(fields: [input.title ?? "", input.text ?? ""] + input.actionItems + input.transcript.map(\.text))
+        let actionItems = 2..<2 + input.actionItems.count
+        let transcript = actionItems.upperBound..<document.fieldCount
         let score = ConversationSentiment.score(input, analyzer: sentiment)
         return ConversationAnalytics(
             sentimentScore: score.compound,
             sentimentLabel: score.label,
-            keywords: keywordExtractor.keywords(inScanned: fields),
-            topics: taxonomy.topics(category: input.category, words: fields.flatMap { $0.map(\.text) }),
+            keywords: keywordExtractor.keywords(in: document),
+            topics: taxonomy.topics(category: input.category, document: document),
             qualityScore: QualityScore.score(
-                summaryWords: summary.count, titleWords: title.count,
-                hasCategory: !(input.category?.trimmingWhitespace().isEmpty ?? true),
-                actionItems: actionItems.count { !$0.isEmpty },
-                transcriptWords: transcript.reduce(0) { $0 + $1.count }),
+                summaryWords: document.occurrences(ofField: 1).count, titleWords: document.occurrences(ofField: 0).count,
+                hasCategory: input.category?.contains(where: { !$0.isWhitespace }) ?? false,
+                actionItems: actionItems.count { !document.occurrences(ofField: $0).isEmpty },
+                transcriptWords: document.fieldBounds[transcript.upperBound] - document.fieldBounds[transcript.lowerBound]),
             engagementScore: EngagementScore.score(
                 transcript: input.transcript, startedAt: input.startedAt, finishedAt: input.finishedAt))
     }

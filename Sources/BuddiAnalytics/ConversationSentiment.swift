@@ -6,16 +6,28 @@
 /// segments (raw speech, noisier); without either, its title. No text scores 0 (neutral).
 enum ConversationSentiment {
     static func score(_ input: AnalyticsInput, analyzer: SentimentAnalyzer) -> SentimentScore {
-        let units: [Substring] =
-            if let summary = input.text, !summary.trimmingWhitespace().isEmpty {
-                SentenceSplitter.sentences(in: summary)
-            } else if !input.transcript.isEmpty {
-                input.transcript.map { Substring($0.text) }
-            } else {
-                input.title.map { SentenceSplitter.sentences(in: $0) } ?? []
+        var sum = 0.0
+        var units = 0
+        func addSentences(of text: String) {
+            var text = text
+            text.withUTF8 { utf8 in
+                for sentence in SentenceSplitter.sentences(in: utf8) {
+                    sum += analyzer.score(UnsafeBufferPointer(rebasing: utf8[sentence])).compound
+                    units += 1
+                }
             }
-        guard !units.isEmpty else { return SentimentScore(compound: 0) }
-        let sum = units.reduce(0.0) { $0 + analyzer.score(String($1)).compound }
-        return SentimentScore(compound: sum / Double(units.count))
+        }
+        if let summary = input.text, summary.contains(where: { !$0.isWhitespace }) {
+            addSentences(of: summary)
+        } else if !input.transcript.isEmpty {
+            for line in input.transcript {
+                var text = line.text
+                sum += text.withUTF8 { analyzer.score($0).compound }
+                units += 1
+            }
+        } else if let title = input.title {
+            addSentences(of: title)
+        }
+        return SentimentScore(compound: units == 0 ? 0 : sum / Double(units))
     }
 }

@@ -25,74 +25,103 @@ package struct KeywordExtractor: Sendable {
     /// The keywords of a document made of `fields` (title, summary, action items, transcript
     /// lines…); no phrase spans two fields.
     package func keywords(in fields: [String]) -> [String] {
-        keywords(inScanned: fields.map(WordScanner.words))
+        keywords(in: DocumentWords(fields: fields))
     }
 
-    func keywords(inScanned fields: [[ScannedWord]]) -> [String] {
-        let candidates = fields.flatMap(candidates)
-        // Each word's frequency and degree, in one table: one lookup a word.
-        var stats: [String: (frequency: Int, degree: Int)] = [:]
-        stats.reserveCapacity(candidates.count * 2)
-        for candidate in candidates {
-            for word in candidate {
-                Self.count(&stats[word, default: (0, 0)], inPhraseOf: candidate.count)
+    /// The keywords of a scanned document; no phrase spans two fields.
+    func keywords(in document: DocumentWords) -> [String] {
+        let candidates = Candidates(document, maxPhraseWords: maxPhraseWords)
+        // Each word's frequency and degree, by word id.
+        var frequency = [Int](repeating: 0, count: document.distinctCount)
+        var degree = [Int](repeating: 0, count: document.distinctCount)
+        for candidate in candidates.ranges {
+            for word in candidates.words[candidate] {
+                frequency[Int(word)] += 1
+                degree[Int(word)] += candidate.count
             }
         }
         var phrases: [RankedPhrase] = []
-        var phraseIndex: [String: Int] = [:]
-        for candidate in candidates {
-            let phrase = candidate.joined(separator: " ")
-            if let index = phraseIndex[phrase] {
-                phrases[index].occurrences += 1
+        var phraseIndex: [ArraySlice<Int32>: Int] = [:]
+        for candidate in candidates.ranges {
+            let words = candidates.words[candidate]
+            if let index = phraseIndex[words] {
+                phrases[index].count += 1
             } else {
-                phraseIndex[phrase] = phrases.count
-                let score = candidate.reduce(0.0) { total, word in
-                    let word = stats[word]!
-                    return total + Double(word.degree) / Double(word.frequency)
-                }
-                phrases.append(RankedPhrase(text: phrase, score: score, occurrences: 1))
+                phraseIndex[words] = phrases.count
+                let score = words.reduce(0.0) { total, word in total + Double(degree[Int(word)]) / Double(frequency[Int(word)]) }
+                phrases.append(RankedPhrase(occurrences: candidates.occurrences[candidate], score: score, count: 1))
             }
         }
         return phrases.enumerated().sorted { left, right in
             if left.element.score != right.element.score { return left.element.score > right.element.score }
-            if left.element.occurrences != right.element.occurrences { return left.element.occurrences > right.element.occurrences }
+            if left.element.count != right.element.count { return left.element.count > right.element.count }
             return left.offset < right.offset
         }
-        .prefix(limit).map(\.element.text)
-    }
-
-    /// Counts one more occurrence of a word, in a phrase of `length` words.
-    private static func count(_ stats: inout (frequency: Int, degree: Int), inPhraseOf length: Int) {
-        stats.frequency += 1
-        stats.degree += length
-    }
-
-    /// The candidate phrases of one field, each a list of words.
-    private func candidates(_ words: [ScannedWord]) -> [[String]] {
-        var candidates: [[String]] = []
-        var run: [String] = []
-        func endRun() {
-            for start in stride(from: 0, to: run.count, by: maxPhraseWords) {
-                candidates.append(Array(run[start..<min(start + maxPhraseWords, run.count)]))
+        .prefix(limit).map { phrase in
+            var text: [UInt8] = []
+            for occurrence in phrase.element.occurrences {
+                if !text.isEmpty { text.append(UInt8(ascii: " ")) }
+                text.append(contentsOf: document.bytes(of: occurrence))
             }
-            run.removeAll(keepingCapacity: true)
+            return String(decoding: text, as: UTF8.self)
         }
-        for word in words {
-            if word.followsPunctuation { endRun() }
-            if Self.isContentWord(word.text) { run.append(word.text) } else { endRun() }
+    }
+
+    /// The candidate phrases: runs of content words of one field, at most `maxPhraseWords` long.
+    private struct Candidates {
+        /// The word ids of every candidate, back to back.
+        var words: [Int32] = []
+        /// The occurrences of every candidate, parallel to ``words``.
+        var occurrences: [DocumentWords.Occurrence] = []
+        /// Each candidate's place in ``words``.
+        var ranges: [Range<Int>] = []
+
+        init(_ document: DocumentWords, maxPhraseWords: Int) {
+            var isContent = [Bool?](repeating: nil, count: document.distinctCount)
+            var runStart = 0
+            func endRun() {
+                for start in stride(from: runStart, to: words.count, by: maxPhraseWords) {
+                    ranges.append(start..<min(start + maxPhraseWords, words.count))
+                }
+                runStart = words.count
+            }
+            for field in 0..<document.fieldCount {
+                for occurrence in document.occurrences(ofField: field) {
+                    if occurrence.followsPunctuation { endRun() }
+                    let word = Int(occurrence.word)
+                    if isContent[word] == nil { isContent[word] = KeywordExtractor.isContentWord(document.bytes(of: occurrence)) }
+                    if isContent[word]! {
+                        words.append(occurrence.word)
+                        occurrences.append(occurrence)
+                    } else {
+                        endRun()
+                    }
+                }
+                endRun()
+            }
         }
-        endRun()
-        return candidates
     }
 
     private struct RankedPhrase {
-        var text: String
+        /// Where it first occurs, word by word.
+        var occurrences: ArraySlice<DocumentWords.Occurrence>
         var score: Double
-        var occurrences: Int
+        /// How many times it occurs.
+        var count: Int
     }
 
-    /// Not a stopword, a number or a single letter.
-    static func isContentWord(_ word: String) -> Bool {
-        word.unicodeScalars.count > 1 && word.containsLetter && !Stopwords.contains(word)
+    /// Not a stopword, a number or a single letter: the lowercase `word` has two characters or
+    /// more, one of them a letter, and is not in ``Stopwords``.
+    static func isContentWord(_ word: some Collection<UInt8>) -> Bool {
+        let hasLetter: Bool
+        if word.allSatisfy({ $0 < 0x80 }) {
+            guard word.count > 1 else { return false }
+            hasLetter = word.contains { ($0 | 0x20) &- 97 < 26 }
+        } else {
+            let scalars = String(decoding: word, as: UTF8.self).unicodeScalars
+            guard scalars.count > 1 else { return false }
+            hasLetter = scalars.contains { $0.isASCII ? ($0.value | 0x20) &- 97 < 26 : $0.properties.isAlphabetic }
+        }
+        return hasLetter && !Stopwords.contains(word)
     }
 }

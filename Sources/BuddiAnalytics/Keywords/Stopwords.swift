@@ -3,11 +3,14 @@
 /// fillers and vague verbs of speech ("yeah", "okay", "um", "gonna", "thing", "get").
 /// RAKE splits candidate phrases at them, so no keyword contains or is one.
 enum Stopwords {
-    static func contains(_ word: String) -> Bool {
-        words.contains(word)
+    /// Whether the lowercase word in `bytes` is one.
+    static func contains(_ bytes: some Collection<UInt8>) -> Bool {
+        table.contains(bytes)
     }
 
-    private static let words: Set<String> = [
+    private static let table = WordTable(Dictionary(uniqueKeysWithValues: words.map { ($0, ()) }))
+
+    private static let words: [String] = [
         // articles, determiners, quantifiers
         "a", "an", "the", "this", "that", "these", "those", "some", "any", "each", "every", "all",
         "both", "either", "neither", "no", "none", "such", "other", "another", "same", "own",

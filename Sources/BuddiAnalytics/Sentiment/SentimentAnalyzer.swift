@@ -26,12 +26,15 @@ package struct SentimentAnalyzer: Sendable {
     /// The sentiment of `text`, best a sentence or a short paragraph (VADER's unit).
     package func score(_ text: String) -> SentimentScore {
         var text = text
-        return text.withUTF8 { utf8 in
-            var tokens: [VADERToken] = []
-            tokens.reserveCapacity(utf8.count / 4 + 1)
-            let (exclamations, questions) = tokenizer.tokenize(utf8, into: &tokens)
-            let compound = VADERValence(tokens: tokens).compound(exclamations: exclamations, questions: questions)
-            return SentimentScore(compound: compound)
-        }
+        return text.withUTF8(score)
+    }
+
+    /// The sentiment of the UTF-8 text in `utf8`.
+    func score(_ utf8: UnsafeBufferPointer<UInt8>) -> SentimentScore {
+        var tokens: [VADERToken] = []
+        tokens.reserveCapacity(utf8.count / 4 + 1)
+        let (exclamations, questions) = tokenizer.tokenize(utf8, into: &tokens)
+        let compound = VADERValence(tokens: tokens).compound(exclamations: exclamations, questions: questions)
+        return SentimentScore(compound: compound)
     }
 }

@@ -63,12 +63,29 @@ struct VADERLexicon: Sendable {
         self.emojis = emojis
     }
 
-    /// The first two tab-separated fields of each non-empty line, trimmed as VADER trims them.
+    /// The first two tab-separated fields of each non-empty line, without the spaces and tabs
+    /// around the line, as VADER trims them. Read as bytes: the files are UTF-8, and this runs
+    /// on the start of every process that analyses.
     private static func fields(_ text: String) -> [(String, String)] {
-        text.split(whereSeparator: \.isNewline).compactMap { line in
-            let columns = line.trimmingCharacters(in: .whitespaces).split(separator: "\t", omittingEmptySubsequences: false)
-            guard columns.count >= 2 else { return nil }
-            return (String(columns[0]), String(columns[1]))
+        var fields: [(String, String)] = []
+        var text = text
+        text.withUTF8 { bytes in
+            var lineStart = 0
+            while lineStart < bytes.count {
+                var lineEnd = lineStart
+                while lineEnd < bytes.count, bytes[lineEnd] != 0x0A, bytes[lineEnd] != 0x0D { lineEnd += 1 }
+                var lower = lineStart
+                var upper = lineEnd
+                while lower < upper, bytes[lower] == 0x20 || bytes[lower] == 0x09 { lower += 1 }
+                while upper > lower, bytes[upper - 1] == 0x20 || bytes[upper - 1] == 0x09 { upper -= 1 }
+                if let tab = bytes[lower..<upper].firstIndex(of: 0x09) {
+                    let second = bytes[(tab + 1)..<upper]
+                    let secondEnd = second.firstIndex(of: 0x09) ?? upper
+                    fields.append((String(decoding: bytes[lower..<tab], as: UTF8.self), String(decoding: bytes[(tab + 1)..<secondEnd], as: UTF8.self)))
+                }
+                lineStart = lineEnd + 1
+            }
         }
+        return fields
     }
 }

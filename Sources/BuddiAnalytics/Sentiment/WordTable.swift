@@ -22,7 +22,7 @@ struct WordTable<Value: Sendable>: Sendable {
         var entries: [Entry] = []
         for key in dictionary.keys.sorted() {
             let bytes = Array(key.utf8)
-            entries.append(Entry(start: arena.count, count: bytes.count, hash: Self.hash(bytes, lowercasing: false), value: dictionary[key]!))
+            entries.append(Entry(start: arena.count, count: bytes.count, hash: fnv1a(bytes), value: dictionary[key]!))
             arena.append(contentsOf: bytes)
         }
         var capacity = 16
@@ -41,7 +41,7 @@ struct WordTable<Value: Sendable>: Sendable {
 
     /// The value of the word in `bytes`; with `lowercasing`, ASCII capitals match lowercase keys.
     func value<Bytes: Collection<UInt8>>(of bytes: Bytes, lowercasing: Bool) -> Value? {
-        let hash = Self.hash(bytes, lowercasing: lowercasing)
+        let hash = fnv1a(bytes, lowercasing: lowercasing)
         var slot = Int(truncatingIfNeeded: hash) & mask
         while true {
             let index = slots[slot]
@@ -63,13 +63,19 @@ struct WordTable<Value: Sendable>: Sendable {
         return true
     }
 
-    private static func hash<Bytes: Collection<UInt8>>(_ bytes: Bytes, lowercasing: Bool) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in bytes {
-            hash = (hash ^ UInt64(lowercasing ? asciiLowercase(byte) : byte)) &* 0x0000_0100_0000_01b3
-        }
-        return hash
+    /// Whether `bytes` are a key.
+    func contains<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> Bool {
+        value(of: bytes, lowercasing: false) != nil
     }
+}
+
+/// The 64-bit FNV-1a hash of `bytes`; with `lowercasing`, of their ASCII lowercase.
+func fnv1a<Bytes: Collection<UInt8>>(_ bytes: Bytes, lowercasing: Bool = false) -> UInt64 {
+    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+    for byte in bytes {
+        hash = (hash ^ UInt64(lowercasing ? asciiLowercase(byte) : byte)) &* 0x0000_0100_0000_01b3
+    }
+    return hash
 }
 
 /// `byte` with an ASCII capital turned into its small letter.

@@ -1,11 +1,3 @@
-/// A word of a text, for keywords, topics and counts.
-struct ScannedWord: Sendable, Equatable {
-    /// The word, lowercased, with ’ as ', without a possessive "'s".
-    var text: String
-    /// Whether punctuation (other than inside a word) stands between it and the word before.
-    var followsPunctuation: Bool
-}
-
 /// Splits text into words: runs of letters and digits, joined by an apostrophe (' or ’) or a
 /// hyphen between two of them ("don't", "follow-up"). Anything else separates words; what is
 /// not white space also separates phrases. Scans UTF-8 bytes, with Unicode properties only for
@@ -13,13 +5,9 @@ struct ScannedWord: Sendable, Equatable {
 enum WordScanner {
     private enum Kind { case word, joiner, space, punctuation }
 
-    static func words(in text: String) -> [ScannedWord] {
-        var text = text
-        return text.withUTF8(scan)
-    }
-
-    private static func scan(_ bytes: UnsafeBufferPointer<UInt8>) -> [ScannedWord] {
-        var words: [ScannedWord] = []
+    /// Calls `body` with each word's bytes, in order, and whether punctuation (other than inside
+    /// a word) stands between it and the word before.
+    static func scan(_ bytes: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>, Bool) -> Void) {
         var punctuationSeen = false
         var position = 0
         while position < bytes.count {
@@ -41,10 +29,9 @@ enum WordScanner {
                     break
                 }
             }
-            words.append(ScannedWord(text: normalized(UnsafeBufferPointer(rebasing: bytes[start..<position])), followsPunctuation: punctuationSeen))
+            body(UnsafeBufferPointer(rebasing: bytes[start..<position]), punctuationSeen)
             punctuationSeen = false
         }
-        return words
     }
 
     private static func classify(_ bytes: UnsafeBufferPointer<UInt8>, at position: Int) -> (kind: Kind, length: Int) {
@@ -61,31 +48,28 @@ enum WordScanner {
         return (scalar.properties.isWhitespace ? .space : .punctuation, length)
     }
 
-    /// Lowercased, with ’ made ASCII, and a possessive "'s" removed.
-    private static func normalized(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
-        var word: String
-        if bytes.allSatisfy({ $0 < 0x80 }) {
-            word = String(unsafeUninitializedCapacity: bytes.count) { buffer in
-                for (index, byte) in bytes.enumerated() { buffer[index] = asciiLowercase(byte) }
-                return bytes.count
-            }
+    /// Appends the word to `text` lowercased, with ’ made ASCII and without a possessive "'s";
+    /// whether it is all ASCII.
+    static func normalize(_ word: UnsafeBufferPointer<UInt8>, into text: inout [UInt8]) -> Bool {
+        let start = text.count
+        var isASCII = word.allSatisfy { $0 < 0x80 }
+        if isASCII {
+            for byte in word { text.append(asciiLowercase(byte)) }
         } else {
-            word = String(decoding: bytes, as: UTF8.self).lowercased()
-            if bytes.contains(0xE2) { word = word.replacing("\u{2019}", with: "'") }
+            var lowered = String(decoding: word, as: UTF8.self).lowercased()
+            if word.contains(0xE2) { lowered = lowered.replacing("\u{2019}", with: "'") }
+            text.append(contentsOf: lowered.utf8)
+            // "DON’T" lowercases to ASCII, and must be the same word as "don't".
+            isASCII = text[start...].allSatisfy { $0 < 0x80 }
         }
-        if word.hasSuffix("'s") { word.removeLast(2) }
-        return word
+        if text.count - start >= 2 && text[text.count - 2] == UInt8(ascii: "'") && text[text.count - 1] == UInt8(ascii: "s") {
+            text.removeLast(2)
+        }
+        return isASCII
     }
 }
 
 @inline(__always)
 func isASCIIAlphanumeric(_ byte: UInt8) -> Bool {
     (byte | 0x20) &- 97 < 26 || byte &- 48 < 10
-}
-
-extension String {
-    /// Whether the string contains an ASCII letter or a letter of another script.
-    var containsLetter: Bool {
-        unicodeScalars.contains { $0.isASCII ? ($0.value | 0x20) &- 97 < 26 : $0.properties.isAlphabetic }
-    }
 }

@@ -22,7 +22,7 @@ package struct TopicTaxonomy: Sendable {
     /// How many taxonomy topics at most.
     package let maxTaxonomyTopics: Int
     /// The indices in ``topics`` of the topics of each cue word.
-    private let topicsByCue: [String: [Int]]
+    private let topicsByCue: WordTable<[Int]>
 
     /// A taxonomy of these topics.
     package init(topics: [Topic] = TopicTaxonomy.standard, maxTaxonomyTopics: Int = 3) {
@@ -32,15 +32,19 @@ package struct TopicTaxonomy: Sendable {
         for (index, topic) in topics.enumerated() {
             for cue in topic.cues { topicsByCue[cue, default: []].append(index) }
         }
-        self.topicsByCue = topicsByCue
+        self.topicsByCue = WordTable(topicsByCue)
     }
 
-    /// The topics of a memory of this category whose words (lowercase) are `words`.
-    package func topics(category: String?, words: [String]) -> [String] {
+    /// The topics of a memory of this category whose words are `document`'s.
+    func topics(category: String?, document: DocumentWords) -> [String] {
+        var occurrences = [Int](repeating: 0, count: document.distinctCount)
+        for occurrence in document.occurrences { occurrences[Int(occurrence.word)] += 1 }
         var counts = [Int](repeating: 0, count: topics.count)
-        for word in words {
-            let matches = topicsByCue[word] ?? (word.utf8.count > 3 && word.hasSuffix("s") ? topicsByCue[String(word.dropLast())] : nil)
-            for index in matches ?? [] { counts[index] += 1 }
+        for (word, count) in occurrences.enumerated() {
+            let bytes = document.bytes(ofWord: Int32(word))
+            let matches = topicsByCue.value(of: bytes, lowercasing: false)
+                ?? (bytes.count > 3 && bytes.last == UInt8(ascii: "s") ? topicsByCue.value(of: bytes.dropLast(), lowercasing: false) : nil)
+            for index in matches ?? [] { counts[index] += count }
         }
         var result: [String] = []
         if let category = category?.trimmingWhitespace().lowercased(), !category.isEmpty { result.append(category) }
