@@ -34,11 +34,29 @@ struct MemoryScreen {
         if idBytes > limits.maxIDBytes {
             return "`id` is \(idBytes) bytes long; at most \(limits.maxIDBytes) are taken (BUDDI_MAX_MEMORY_ID_BYTES)"
         }
-        // The hot path only asks whether anything is wrong, building no paths; the rare memory
-        // that is wrong is walked again, members by name, to name its first problem the same
-        // way every time.
+        // A decoded string is never longer than its JSON, and holds U+0000 only from the escape
+        // \u0000: a memory whose JSON is short enough and has no such escape needs no walk.
+        if bytes <= limits.maxFieldBytes, let json = memory.sentJSON, !Self.mayEscapeNUL(json) { return nil }
+        // Else it is walked, asking only whether anything is wrong; the rare memory that is
+        // wrong is walked again, members by name, to name its first problem the same way every
+        // time.
         guard !isClean(memory.raw) else { return nil }
         return problem(in: memory.raw, at: "")
+    }
+
+    private static let nulEscape = Array(#"\u0000"#.utf8)
+
+    /// Whether the JSON text has `\u0000` in it (perhaps after an escaped backslash).
+    private static func mayEscapeNUL(_ json: String) -> Bool {
+        var json = json
+        return json.withUTF8 { bytes in
+            var position = 0
+            while let found = bytes[position...].firstIndex(of: UInt8(ascii: "\\")) {
+                if bytes[found...].starts(with: nulEscape) { return true }
+                position = found + 1
+            }
+            return false
+        }
     }
 
     private func isClean(_ value: JSONValue) -> Bool {

@@ -59,11 +59,16 @@ enum ConversationFingerprint: String, Sendable {
         let (seconds, fraction) = floorDivision(micros, 1_000_000)
         let (days, secondOfDay) = floorDivision(seconds, 86_400)
         let (year, month, day) = civilDate(daysSince1970: days)
-        var text = ""
+        var text: [UInt8] = []
         text.reserveCapacity(27)
-        text += digits(year, 4) + "-" + digits(month, 2) + "-" + digits(day, 2) + "T"
-        text += digits(secondOfDay / 3600, 2) + ":" + digits(secondOfDay / 60 % 60, 2) + ":" + digits(secondOfDay % 60, 2)
-        return text + "." + digits(fraction, 6) + "Z"
+        append(year, 4, "-", to: &text)
+        append(month, 2, "-", to: &text)
+        append(day, 2, "T", to: &text)
+        append(secondOfDay / 3600, 2, ":", to: &text)
+        append(secondOfDay / 60 % 60, 2, ":", to: &text)
+        append(secondOfDay % 60, 2, ".", to: &text)
+        append(fraction, 6, "Z", to: &text)
+        return String(decoding: text, as: UTF8.self)
     }
 
     private static func floorDivision(_ value: Int64, _ divisor: Int64) -> (Int64, Int64) {
@@ -85,10 +90,18 @@ enum ConversationFingerprint: String, Sendable {
         return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 
-    /// `value` in decimal, zero-padded to `width` digits.
-    private static func digits(_ value: Int64, _ width: Int) -> String {
-        let text = String(value)
-        return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
+    /// Appends `value` in decimal, zero-padded to `width` characters, then `separator`.
+    private static func append(_ value: Int64, _ width: Int, _ separator: Unicode.Scalar, to text: inout [UInt8]) {
+        let start = text.count
+        var rest = value.magnitude
+        repeat {
+            text.append(UInt8(ascii: "0") + UInt8(rest % 10))
+            rest /= 10
+        } while rest > 0
+        if value < 0 { text.append(UInt8(ascii: "-")) }
+        while text.count - start < width { text.append(UInt8(ascii: "0")) }
+        text[start...].reverse()
+        text.append(UInt8(ascii: separator))
     }
 
     private static func list(_ values: [String]) -> String {

@@ -20,7 +20,10 @@ enum EngagementScore {
         let speakers = transcript.map { $0.speaker ?? "" }
         let distinctSpeakers = Set(speakers).count
         let turns = zip(speakers, speakers.dropFirst()).count { $0 != $1 }
-        let questions = transcript.count { $0.text.utf8.contains(UInt8(ascii: "?")) }
+        let questions = transcript.count { line in
+            var text = line.text
+            return text.withUTF8 { $0.contains(UInt8(ascii: "?")) }
+        }
         let questionShare = transcript.isEmpty ? 0 : 2 * Double(questions) / Double(transcript.count)
         return 0.35 * saturating(distinctSpeakers - 1, at: 2)
             + 0.25 * saturating(turns, at: 10)
