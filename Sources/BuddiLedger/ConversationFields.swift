@@ -18,8 +18,10 @@ package struct ConversationFields: Sendable, Equatable {
 
     /// Sorts the fields by name; throws if a name occurs twice.
     package init(_ pairs: [(name: String, value: String)]) throws(MerkleError) {
-        let sorted = pairs.map { ConversationField(name: $0.name, value: $0.value) }
-            .sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
+        let listed = pairs.map { ConversationField(name: $0.name, value: $0.value) }
+        let precedes = { (left: ConversationField, right: ConversationField) in left.name.utf8.lexicographicallyPrecedes(right.name.utf8) }
+        // Callers that list the fields in order (every fingerprint does) are not sorted again.
+        let sorted = zip(listed, listed.dropFirst()).allSatisfy(precedes) ? listed : listed.sorted(by: precedes)
         for (previous, next) in zip(sorted, sorted.dropFirst()) where previous.name == next.name {
             throw .duplicateField(next.name)
         }

@@ -18,21 +18,21 @@ enum ConversationFingerprint: String, Sendable {
     /// The fields of `columns` with `analytics`, as this version covers them.
     func fields(of columns: FingerprintedColumns, analytics: StoredAnalytics) throws -> ConversationFields {
         try ConversationFields([
-            ("buddi_id", columns.buddiID),
-            ("title", columns.title ?? ""),
-            ("summary", columns.summary ?? ""),
-            ("emoji", columns.emoji ?? ""),
-            ("category", columns.category ?? ""),
             ("action_items", columns.actionItemsJSON),
-            self == .v1 ? ("metadata", columns.memoryJSON) : ("raw", columns.memoryJSON),
+            ("buddi_id", columns.buddiID),
+            ("category", columns.category ?? ""),
             ("created_at", self == .v1 ? Self.milliseconds(columns.createdAt) : Self.microseconds(columns.createdMicros)),
-            ("finished_at", self == .v1 ? Self.milliseconds(columns.finishedAt) : Self.microseconds(columns.finishedMicros)),
-            ("sentiment_score", "\(analytics.sentimentScore)"),
-            ("sentiment_label", analytics.sentimentLabel),
-            ("keywords", Self.list(analytics.keywords)),
-            ("topics", Self.list(analytics.topics)),
-            ("quality_score", "\(analytics.qualityScore)"),
+            ("emoji", columns.emoji ?? ""),
             ("engagement_score", "\(analytics.engagementScore)"),
+            ("finished_at", self == .v1 ? Self.milliseconds(columns.finishedAt) : Self.microseconds(columns.finishedMicros)),
+            ("keywords", Self.list(analytics.keywords)),
+            self == .v1 ? ("metadata", columns.memoryJSON) : ("raw", columns.memoryJSON),
+            ("quality_score", "\(analytics.qualityScore)"),
+            ("sentiment_label", analytics.sentimentLabel),
+            ("sentiment_score", "\(analytics.sentimentScore)"),
+            ("summary", columns.summary ?? ""),
+            ("title", columns.title ?? ""),
+            ("topics", Self.list(analytics.topics)),
         ])
     }
 

@@ -72,6 +72,8 @@ package struct JSONReader {
             index += 1
             return .object(members)
         }
+        // Room for a memory's or a segment's members, so that the table is not grown member by member.
+        members.reserveCapacity(8)
         while true {
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw error("expected a member name") }
