@@ -89,7 +89,9 @@ package struct KeywordExtractor: Sendable {
                 for occurrence in document.occurrences(ofField: field) {
                     if occurrence.followsPunctuation { endRun() }
                     let word = Int(occurrence.word)
-                    if isContent[word] == nil { isContent[word] = KeywordExtractor.isContentWord(document.bytes(of: occurrence)) }
+                    if isContent[word] == nil {
+                        isContent[word] = KeywordExtractor.isContentWord(document.bytes(of: occurrence), hash: document.asciiHashes[word])
+                    }
                     if isContent[word]! {
                         words.append(occurrence.word)
                         occurrences.append(occurrence)
@@ -113,15 +115,16 @@ package struct KeywordExtractor: Sendable {
     /// Not a stopword, a number or a single letter: the lowercase `word` has two characters or
     /// more, one of them a letter, and is not in ``Stopwords``.
     static func isContentWord(_ word: some Collection<UInt8>) -> Bool {
-        let hasLetter: Bool
-        if word.allSatisfy({ $0 < 0x80 }) {
-            guard word.count > 1 else { return false }
-            hasLetter = word.contains { ($0 | 0x20) &- 97 < 26 }
-        } else {
+        isContentWord(word, hash: word.allSatisfy { $0 < 0x80 } ? fnv1a(word) : nil)
+    }
+
+    /// ``isContentWord(_:)`` of a word whose ``fnv1a(_:lowercasing:)`` is `hash` if it is ASCII,
+    /// nil if it is not (no stopword is).
+    static func isContentWord(_ word: some Collection<UInt8>, hash: UInt64?) -> Bool {
+        guard let hash else {
             let scalars = String(decoding: word, as: UTF8.self).unicodeScalars
-            guard scalars.count > 1 else { return false }
-            hasLetter = scalars.contains { $0.isASCII ? ($0.value | 0x20) &- 97 < 26 : $0.properties.isAlphabetic }
+            return scalars.count > 1 && scalars.contains { $0.isASCII ? ($0.value | 0x20) &- 97 < 26 : $0.properties.isAlphabetic }
         }
-        return hasLetter && !Stopwords.contains(word)
+        return word.count > 1 && word.contains { ($0 | 0x20) &- 97 < 26 } && !Stopwords.contains(word, hash: hash)
     }
 }

@@ -3,9 +3,9 @@
 /// fillers and vague verbs of speech ("yeah", "okay", "um", "gonna", "thing", "get").
 /// RAKE splits candidate phrases at them, so no keyword contains or is one.
 enum Stopwords {
-    /// Whether the lowercase word in `bytes` is one.
-    static func contains(_ bytes: some Collection<UInt8>) -> Bool {
-        table.contains(bytes)
+    /// Whether the lowercase word in `bytes`, whose ``fnv1a(_:lowercasing:)`` is `hash`, is one.
+    static func contains(_ bytes: some Collection<UInt8>, hash: UInt64) -> Bool {
+        table.contains(bytes, hash: hash)
     }
 
     private static let table = WordTable(Dictionary(uniqueKeysWithValues: words.map { ($0, ()) }))

@@ -41,7 +41,11 @@ struct WordTable<Value: Sendable>: Sendable {
 
     /// The value of the word in `bytes`; with `lowercasing`, ASCII capitals match lowercase keys.
     func value<Bytes: Collection<UInt8>>(of bytes: Bytes, lowercasing: Bool) -> Value? {
-        let hash = fnv1a(bytes, lowercasing: lowercasing)
+        value(of: bytes, hash: fnv1a(bytes, lowercasing: lowercasing), lowercasing: lowercasing)
+    }
+
+    /// The value of the lowercase word in `bytes`, whose ``fnv1a(_:lowercasing:)`` is `hash`.
+    func value<Bytes: Collection<UInt8>>(of bytes: Bytes, hash: UInt64, lowercasing: Bool = false) -> Value? {
         var slot = Int(truncatingIfNeeded: hash) & mask
         while true {
             let index = slots[slot]
@@ -63,9 +67,9 @@ struct WordTable<Value: Sendable>: Sendable {
         return true
     }
 
-    /// Whether `bytes` are a key.
-    func contains<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> Bool {
-        value(of: bytes, lowercasing: false) != nil
+    /// Whether `bytes`, whose ``fnv1a(_:lowercasing:)`` is `hash`, are a key.
+    func contains<Bytes: Collection<UInt8>>(_ bytes: Bytes, hash: UInt64) -> Bool {
+        value(of: bytes, hash: hash) != nil
     }
 }
 

@@ -26,6 +26,9 @@ struct DocumentWords {
     private(set) var fieldBounds: [Int] = [0]
     /// The first occurrence of each distinct word.
     private(set) var firstOccurrences: [Int32] = []
+    /// The ``fnv1a(_:lowercasing:)`` of each distinct word that is ASCII, for the word tables
+    /// (whose keys are all ASCII); nil for the others, which no table holds.
+    private(set) var asciiHashes: [UInt64?] = []
 
     private var asciiWords = ASCIIWordSet()
     private var otherWords: [String: Int32] = [:]
@@ -75,14 +78,19 @@ struct DocumentWords {
         let range = start..<text.count
         let next = Int32(firstOccurrences.count)
         let word: Int32
+        var hash: UInt64?
         if isASCII {
-            word = text.withUnsafeBufferPointer { asciiWords.id(of: UnsafeBufferPointer(rebasing: $0[range]), else: next) }
+            hash = text.withUnsafeBufferPointer { fnv1a(UnsafeBufferPointer(rebasing: $0[range])) }
+            word = text.withUnsafeBufferPointer { asciiWords.id(of: UnsafeBufferPointer(rebasing: $0[range]), hash: hash!, else: next) }
         } else {
             let key = String(decoding: text[range], as: UTF8.self)
             word = otherWords[key] ?? next
             if word == next { otherWords[key] = next }
         }
-        if word == next { firstOccurrences.append(Int32(occurrences.count)) }
+        if word == next {
+            firstOccurrences.append(Int32(occurrences.count))
+            asciiHashes.append(hash)
+        }
         occurrences.append(Occurrence(start: Int32(start), count: Int32(range.count), word: word, followsPunctuation: followsPunctuation))
     }
 }
@@ -100,9 +108,8 @@ private struct ASCIIWordSet {
     private var keys: [UInt8] = []
     private var entries: [Entry] = []
 
-    /// The id of a word equal to `word` met before; else `id`, which it now has.
-    mutating func id(of word: UnsafeBufferPointer<UInt8>, else id: Int32) -> Int32 {
-        let hash = fnv1a(word)
+    /// The id of a word equal to `word` (whose hash is `hash`) met before; else `id`, which it now has.
+    mutating func id(of word: UnsafeBufferPointer<UInt8>, hash: UInt64, else id: Int32) -> Int32 {
         let mask = slots.count - 1
         var slot = Int(truncatingIfNeeded: hash) & mask
         while slots[slot] >= 0 {

@@ -41,8 +41,9 @@ package struct TopicTaxonomy: Sendable {
         for occurrence in document.occurrences { occurrences[Int(occurrence.word)] += 1 }
         var counts = [Int](repeating: 0, count: topics.count)
         for (word, count) in occurrences.enumerated() {
+            guard let hash = document.asciiHashes[word] else { continue }  // every cue is ASCII
             let bytes = document.bytes(ofWord: Int32(word))
-            let matches = topicsByCue.value(of: bytes, lowercasing: false)
+            let matches = topicsByCue.value(of: bytes, hash: hash)
                 ?? (bytes.count > 3 && bytes.last == UInt8(ascii: "s") ? topicsByCue.value(of: bytes.dropLast(), lowercasing: false) : nil)
             for index in matches ?? [] { counts[index] += count }
         }
