@@ -101,6 +101,16 @@ package struct PipelineAudit: Sendable {
                 GROUP BY storage_hint HAVING count(*) > 1
                 """),
         Check(
+            name: "shared_anchors",
+            description: "anchors or tokens that several conversations name",
+            query: """
+                SELECT 'anchor ' || anchor_id || ' named by ' || count(*) || ' conversations' FROM conversations
+                WHERE anchor_id IS NOT NULL GROUP BY anchor_id HAVING count(*) > 1
+                UNION ALL
+                SELECT 'token ' || token_id || ' named by ' || count(*) || ' conversations' FROM conversations
+                WHERE token_id IS NOT NULL GROUP BY token_id HAVING count(*) > 1
+                """),
+        Check(
             name: "token_without_anchor",
             description: "access tokens whose anchor does not exist",
             query: """

@@ -102,7 +102,7 @@ struct CLITests {
         #expect(bench.output.contains("--completion-delay-ms must be from 0 to under 10000"), "\(bench.output)")
     }
 
-    @Test("buddi audit: clean on a consistent database; names stranded conversations, process jobs naming missing rows and tokens of missing anchors, and exits 1")
+    @Test("buddi audit: clean on a consistent database; names stranded conversations, process jobs naming missing rows, tokens of missing anchors and anchors two conversations name, and exits 1")
     func audit() async throws {
         let db = try await TestDatabase.make()
         defer { Task { await db.drop() } }
@@ -112,13 +112,17 @@ struct CLITests {
         try await db.execute("INSERT INTO conversations (buddi_id, raw, processing_state) VALUES ('stranded', '{}', 'pending')")
         try await db.execute(#"INSERT INTO jobs (kind, args) VALUES ('process', '{"conversationIDs": [424242]}')"#)
         try await db.execute("INSERT INTO ledger_tokens (anchor_id, owner) VALUES (424242, 'ak_buddi')")
+        try await db.execute("INSERT INTO conversations (buddi_id, raw, anchor_id, token_id) VALUES ('twin-1', '{}', 77, 78), ('twin-2', '{}', 77, 78)")
         let found = try await buddi(db, ["audit", "--json"])
         #expect(found.status == 1, "\(found.output)")
         #expect(found.output.contains(#""check" : "pending_without_work""#), "\(found.output)")
         #expect(found.output.contains("conversation 1 (stranded)"), "\(found.output)")
         #expect(found.output.contains(#""check" : "process_job_missing_conversation""#), "\(found.output)")
         #expect(found.output.contains(#""check" : "token_without_anchor""#), "\(found.output)")
-        #expect(found.output.contains("audit failed: 3 inconsistencies"), "\(found.output)")
+        #expect(found.output.contains(#""check" : "shared_anchors""#), "\(found.output)")
+        #expect(found.output.contains("anchor 77 named by 2 conversations"), "\(found.output)")
+        #expect(found.output.contains("token 78 named by 2 conversations"), "\(found.output)")
+        #expect(found.output.contains("audit failed: 5 inconsistencies"), "\(found.output)")
     }
 
     @Test("buddi config enforces the bounds; start and stop persist")

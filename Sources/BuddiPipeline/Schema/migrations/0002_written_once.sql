@@ -51,6 +51,11 @@ $$;
 -- Nothing looks tokens up by anchor (a conversation names both), so their index only cost writes.
 DROP INDEX ledger_tokens_anchor;
 
+-- Nor is a conversation looked up by its anchor or its token, whose ids come from their
+-- sequences: their unique indexes only cost two b-tree entries, each checked, per conversation.
+-- `buddi audit` finds an anchor or a token that two conversations name.
+ALTER TABLE conversations DROP CONSTRAINT conversations_anchor_id_key, DROP CONSTRAINT conversations_token_id_key;
+
 -- A block records the range of anchor ids it seals instead of writing its height into each
 -- anchor: the anchors of a block are those of its range whose block_height is NULL (blocks
 -- sealed by 0.1.0 have no range and name their anchors by block_height). Ranges follow each
