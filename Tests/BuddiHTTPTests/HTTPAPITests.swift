@@ -268,7 +268,7 @@ struct HTTPAPITests {
 
             let plan = try await api.db.plan(of: """
                 SELECT id FROM conversations
-                WHERE to_tsvector('simple', translate(COALESCE(title, '') || ' ' || COALESCE(summary, ''), '<>', '  '))
+                WHERE to_tsvector('simple', replace(replace(COALESCE(title, '') || ' ' || COALESCE(summary, ''), '<', ' '), '>', ' '))
                       @@ to_tsquery('simple', 'conversation:* & 10417:*')
                 """, settings: ["enable_seqscan = off"])
             #expect(plan.contains("conversations_text_words"), "\(plan)")

@@ -45,7 +45,7 @@ enum ControlSQL {
     /// `conversations_text_words` (migration 0002). Angle brackets are blanked first, so that
     /// markup reads as words instead of a tag the parser would drop.
     static let textVector = """
-        to_tsvector('simple', translate(COALESCE(title, '') || ' ' || COALESCE(summary, ''), '<>', '  '))
+        to_tsvector('simple', replace(replace(COALESCE(title, '') || ' ' || COALESCE(summary, ''), '<', ' '), '>', ' '))
         """
 
     /// `q` (parameter $7, as its ILIKE pattern) as a query of word beginnings

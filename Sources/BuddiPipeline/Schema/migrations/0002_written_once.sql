@@ -34,10 +34,11 @@ COMMENT ON COLUMN conversations.metadata IS
 -- conversation cost the server. Words are a fifth of that. The listing asks for each of q's
 -- words as the beginning of a word ("conv" finds "conversation"), then checks q as a phrase on
 -- each column, so a hit is what a reader would call containing it; only a match inside a word
--- ("versation") is no longer found. Angle brackets are blanked, so that markup reads as words.
+-- ("versation") is no longer found. Angle brackets are blanked, so that markup reads as words
+-- (by replace, which searches bytes, where translate decodes every character).
 DROP INDEX conversations_text_trgm;
 CREATE INDEX conversations_text_words ON conversations USING gin (
-    to_tsvector('simple', translate(COALESCE(title, '') || ' ' || COALESCE(summary, ''), '<>', '  ')));
+    to_tsvector('simple', replace(replace(COALESCE(title, '') || ' ' || COALESCE(summary, ''), '<', ' '), '>', ' ')));
 
 -- q as a query of word beginnings, from the same parser as the index: each word q holds must
 -- begin a word of the text (NULL, which matches nothing, when it holds none). Immutable, so
