@@ -34,9 +34,10 @@ struct MemoryScreen {
         if idBytes > limits.maxIDBytes {
             return "`id` is \(idBytes) bytes long; at most \(limits.maxIDBytes) are taken (BUDDI_MAX_MEMORY_ID_BYTES)"
         }
-        // A decoded string is never longer than its JSON, and holds U+0000 only from the escape
-        // \u0000: a memory whose JSON is short enough and has no such escape needs no walk.
-        if bytes <= limits.maxFieldBytes, let json = memory.sentJSON, !Self.mayEscapeNUL(json) { return nil }
+        // A decoded string is at most three times as long as its JSON (an invalid byte becomes
+        // U+FFFD), and holds U+0000 only from the escape \u0000: a memory whose JSON is short
+        // enough and has no such escape needs no walk.
+        if bytes <= limits.maxFieldBytes / 3, let json = memory.sentJSON, !Self.mayEscapeNUL(json) { return nil }
         // Else it is walked, asking only whether anything is wrong; the rare memory that is
         // wrong is walked again, members by name, to name its first problem the same way every
         // time.

@@ -17,7 +17,9 @@ enum ConversationFingerprint: String, Sendable {
 
     /// The fields of `columns` with `analytics`, as this version covers them.
     func fields(of columns: FingerprintedColumns, analytics: StoredAnalytics) throws -> ConversationFields {
-        try ConversationFields([
+        // In name order, so that they need no sorting: v1's `metadata` and v2's `raw` fall on
+        // either side of `quality_score`.
+        var fields: [(name: String, value: String)] = [
             ("action_items", columns.actionItemsJSON),
             ("buddi_id", columns.buddiID),
             ("category", columns.category ?? ""),
@@ -26,14 +28,18 @@ enum ConversationFingerprint: String, Sendable {
             ("engagement_score", "\(analytics.engagementScore)"),
             ("finished_at", self == .v1 ? Self.milliseconds(columns.finishedAt) : Self.microseconds(columns.finishedMicros)),
             ("keywords", Self.list(analytics.keywords)),
-            self == .v1 ? ("metadata", columns.memoryJSON) : ("raw", columns.memoryJSON),
-            ("quality_score", "\(analytics.qualityScore)"),
+        ]
+        if self == .v1 { fields.append(("metadata", columns.memoryJSON)) }
+        fields.append(("quality_score", "\(analytics.qualityScore)"))
+        if self == .v2 { fields.append(("raw", columns.memoryJSON)) }
+        fields += [
             ("sentiment_label", analytics.sentimentLabel),
             ("sentiment_score", "\(analytics.sentimentScore)"),
             ("summary", columns.summary ?? ""),
             ("title", columns.title ?? ""),
             ("topics", Self.list(analytics.topics)),
-        ])
+        ]
+        return try ConversationFields(fields)
     }
 
     /// The root over those fields.

@@ -82,4 +82,20 @@ struct BadMemoryTests {
         #expect(page.memories.map(\.id) == ["a"])
         #expect(page.skipped.first?.error.reason == "`text` is 19 bytes; at most 10 are taken in one string (BUDDI_MAX_FIELD_BYTES)")
     }
+
+    @Test("a memory too small to need the strings' walk is still refused a NUL or an overlong string")
+    func screenShortcut() throws {
+        // A signed \u escape is no escape: it must not smuggle U+0000 past the screen.
+        for escape in [#"\u-000"#, #"\u+000"#] {
+            let body = Data(#"{"memories":[{"id":"a","text":"x"#.utf8) + Data(escape.utf8) + Data(#"y"},{"id":"b"}]}"#.utf8)
+            let page = try MemoryPage(body: body)
+            #expect(page.memories.map(\.id) == ["b"], "\(escape)")
+            #expect(page.skipped.first?.error.reason.contains("invalid \\u escape") == true, "\(page.skipped)")
+        }
+        // Each invalid byte becomes U+FFFD, three bytes: 40 of them in a memory of 80 bytes.
+        let invalid = Data(#"{"memories":[{"id":"a","text":""#.utf8) + Data(repeating: 0xFF, count: 40) + Data(#""}]}"#.utf8)
+        let page = try MemoryPage(body: invalid, limits: MemoryLimits(maxFieldBytes: 100))
+        #expect(page.memories.isEmpty)
+        #expect(page.skipped.first?.error.reason == "`text` is 120 bytes; at most 100 are taken in one string (BUDDI_MAX_FIELD_BYTES)")
+    }
 }

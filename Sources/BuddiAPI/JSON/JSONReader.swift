@@ -198,8 +198,12 @@ package struct JSONReader {
     }
 
     private mutating func hex4() throws(JSONParseError) -> UInt32 {
-        guard index + 4 <= bytes.count, let value = UInt32(String(decoding: bytes[index..<(index + 4)], as: UTF8.self), radix: 16) else {
-            throw error("invalid \\u escape")
+        guard index + 4 <= bytes.count else { throw error("invalid \\u escape") }
+        var value: UInt32 = 0
+        // Four hex digits exactly: UInt32(_:radix:) would also take a sign ("\\u-000").
+        for byte in bytes[index..<(index + 4)] {
+            guard let digit = Character(Unicode.Scalar(byte)).hexDigitValue else { throw error("invalid \\u escape") }
+            value = value << 4 | UInt32(digit)
         }
         index += 4
         return value

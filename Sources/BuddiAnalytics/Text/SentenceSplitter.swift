@@ -1,7 +1,7 @@
 /// Splits a text into sentences, VADER's unit: after a run of ".", "!", "?" or "…" followed by
 /// white space, and at line breaks. The end punctuation stays with its sentence, as VADER reads
-/// "!" and "?" as emphasis. Works on UTF-8 bytes, by characters as Swift counts them: a mark
-/// that combines with the character before belongs to it.
+/// "!" and "?" as emphasis. Works by characters as Swift counts them; an ASCII text, whose
+/// characters are its bytes (but for CR LF, which splits the same either way), is read as bytes.
 enum SentenceSplitter {
     /// The sentences of `text`, as strings.
     static func sentences(in text: String) -> [String] {
@@ -11,64 +11,48 @@ enum SentenceSplitter {
 
     /// The byte ranges of the sentences of the UTF-8 `text`.
     static func sentences(in text: UnsafeBufferPointer<UInt8>) -> [Range<Int>] {
+        var splitter = Splitter()
+        if text.allSatisfy({ $0 < 0x80 }) {
+            for (offset, byte) in text.enumerated() {
+                splitter.read(Character(Unicode.Scalar(byte)), at: offset, next: offset + 1, in: text)
+            }
+        } else {
+            let string = String(decoding: text, as: UTF8.self)
+            var offset = 0
+            for character in string {
+                let next = offset + character.utf8.count
+                splitter.read(character, at: offset, next: next, in: text)
+                offset = next
+            }
+        }
+        splitter.append(splitter.start..<text.count, of: text)
+        return splitter.sentences
+    }
+
+    private struct Splitter {
         var sentences: [Range<Int>] = []
         var start = 0
         var afterEnd = false
-        var position = 0
-        while position < text.count {
-            let (scalar, length) = UTF8Scalar.decode(text, at: position)
-            let end = position + length
-            let character = characterEnd(text, scalar, end)
-            if isNewline(scalar) || (afterEnd && isWhitespace(scalar)) {
-                append(start..<position, of: text, to: &sentences)
-                start = character
+
+        /// Reads the character at byte `offset`, the next one starting at `next`.
+        mutating func read(_ character: Character, at offset: Int, next: Int, in text: UnsafeBufferPointer<UInt8>) {
+            if character.isNewline || (afterEnd && character.isWhitespace) {
+                append(start..<offset, of: text)
+                start = next
                 afterEnd = false
             } else {
-                // Only a character that is the scalar alone is "." or a closing quote.
-                let isEnd = scalar == 0x2E || scalar == 0x21 || scalar == 0x3F || scalar == 0x2026
-                let isClosing = scalar == 0x22 || scalar == 0x29 || scalar == 0x201D
-                afterEnd = end == character && (isEnd || (afterEnd && isClosing))
+                afterEnd = character == "." || character == "!" || character == "?" || character == "…"
+                    || (afterEnd && (character == "\"" || character == ")" || character == "\u{201D}"))
             }
-            position = character
         }
-        append(start..<text.count, of: text, to: &sentences)
-        return sentences
-    }
 
-    /// Where the character that begins with `scalar`, ending at `end` so far, ends: after the
-    /// marks that combine with it. Nothing combines with a control, line breaks included.
-    private static func characterEnd(_ text: UnsafeBufferPointer<UInt8>, _ scalar: UInt32, _ end: Int) -> Int {
-        if scalar < 0x20 || (0x7F...0x9F).contains(scalar) || scalar == 0x2028 || scalar == 0x2029 { return end }
-        var end = end
-        while end < text.count, text[end] >= 0x80 {
-            let (value, length) = UTF8Scalar.decode(text, at: end)
-            guard let mark = Unicode.Scalar(value),
-                mark.properties.isGraphemeExtend || value == 0x200D || mark.properties.generalCategory == .spacingMark
-            else { break }
-            end += length
+        /// Keeps `sentence` if it has a character that is not white space.
+        mutating func append(_ sentence: Range<Int>, of text: UnsafeBufferPointer<UInt8>) {
+            let bytes = text[sentence]
+            let hasText = bytes.allSatisfy { $0 < 0x80 }
+                ? bytes.contains { $0 != 0x20 && !(0x09...0x0D).contains($0) }
+                : String(decoding: bytes, as: UTF8.self).contains { !$0.isWhitespace }
+            if hasText { sentences.append(sentence) }
         }
-        return end
-    }
-
-    private static func append(_ sentence: Range<Int>, of text: UnsafeBufferPointer<UInt8>, to sentences: inout [Range<Int>]) {
-        var position = sentence.lowerBound
-        while position < sentence.upperBound {
-            let (scalar, length) = UTF8Scalar.decode(text, at: position)
-            if !isWhitespace(scalar) {
-                sentences.append(sentence)
-                return
-            }
-            position = characterEnd(text, scalar, position + length)
-        }
-    }
-
-    /// `Character.isNewline` of a character that begins with this scalar.
-    private static func isNewline(_ scalar: UInt32) -> Bool {
-        (0x0A...0x0D).contains(scalar) || scalar == 0x85 || scalar == 0x2028 || scalar == 0x2029
-    }
-
-    /// `Character.isWhitespace` of a character that begins with this scalar.
-    private static func isWhitespace(_ scalar: UInt32) -> Bool {
-        scalar < 0x80 ? scalar == 0x20 || (0x09...0x0D).contains(scalar) : Unicode.Scalar(scalar)?.properties.isWhitespace ?? false
     }
 }

@@ -52,15 +52,17 @@ enum WordScanner {
     /// whether it is all ASCII.
     static func normalize(_ word: UnsafeBufferPointer<UInt8>, into text: inout [UInt8]) -> Bool {
         let start = text.count
-        var isASCII = word.allSatisfy { $0 < 0x80 }
+        let isASCII = word.allSatisfy { $0 < 0x80 }
         if isASCII {
             for byte in word { text.append(asciiLowercase(byte)) }
         } else {
             var lowered = String(decoding: word, as: UTF8.self).lowercased()
             if word.contains(0xE2) { lowered = lowered.replacing("\u{2019}", with: "'") }
+            // By characters: a letter that joins the one after it ("ൎ'") is not a possessive.
+            if lowered.hasSuffix("'s") { lowered.removeLast(2) }
             text.append(contentsOf: lowered.utf8)
             // "DON’T" lowercases to ASCII, and must be the same word as "don't".
-            isASCII = text[start...].allSatisfy { $0 < 0x80 }
+            return text[start...].allSatisfy { $0 < 0x80 }
         }
         if text.count - start >= 2 && text[text.count - 2] == UInt8(ascii: "'") && text[text.count - 1] == UInt8(ascii: "s") {
             text.removeLast(2)

@@ -10,7 +10,7 @@ package struct TopicTaxonomy: Sendable {
         package var name: String
         package var cues: Set<String>
 
-        /// A topic signalled by these lowercase cue words.
+        /// A topic signalled by these cue words, lowercase ASCII.
         package init(name: String, cues: Set<String>) {
             self.name = name
             self.cues = cues
