@@ -31,15 +31,16 @@ extension Memory {
     package init(document bytes: [UInt8], limits: MemoryLimits = MemoryLimits()) throws(MemoryDocumentError) {
         guard bytes.count <= limits.maxMemoryBytes else { throw .tooLarge(bytes: bytes.count, limit: limits.maxMemoryBytes) }
         let raw: JSONValue
+        var strings = JSONStringFacts()
         do {
-            raw = try JSONReader.parse(bytes)
+            raw = try JSONReader.parse(bytes, strings: &strings)
         } catch {
             throw .notJSON(error.description)
         }
         do throws(MemoryDecodingError) {
             var memory = try Memory(raw: raw)
             memory.sentJSON = String(decoding: Self.trimmingWhitespace(bytes), as: UTF8.self)
-            if let problem = MemoryScreen(limits: limits).problem(with: memory, bytes: bytes.count) {
+            if let problem = MemoryScreen(limits: limits).problem(with: memory, bytes: bytes.count, strings: strings) {
                 throw MemoryDecodingError(id: memory.id.utf8.count <= limits.maxIDBytes ? memory.id : nil, reason: problem)
             }
             self = memory

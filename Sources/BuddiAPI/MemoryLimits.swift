@@ -25,8 +25,9 @@ package struct MemoryLimits: Sendable, Hashable {
 struct MemoryScreen {
     let limits: MemoryLimits
 
-    /// Why `memory`, `bytes` long in its page, cannot be taken; nil when it can.
-    func problem(with memory: Memory, bytes: Int) -> String? {
+    /// Why `memory`, `bytes` long in its page, with `strings` as its reader found them, cannot
+    /// be taken; nil when it can.
+    func problem(with memory: Memory, bytes: Int, strings: JSONStringFacts) -> String? {
         if bytes > limits.maxMemoryBytes {
             return "the memory is \(bytes) bytes; at most \(limits.maxMemoryBytes) are taken (BUDDI_MAX_MEMORY_BYTES)"
         }
@@ -34,39 +35,10 @@ struct MemoryScreen {
         if idBytes > limits.maxIDBytes {
             return "`id` is \(idBytes) bytes long; at most \(limits.maxIDBytes) are taken (BUDDI_MAX_MEMORY_ID_BYTES)"
         }
-        // A decoded string is at most three times as long as its JSON (an invalid byte becomes
-        // U+FFFD), and holds U+0000 only from the escape \u0000: a memory whose JSON is short
-        // enough and has no such escape needs no walk.
-        if bytes <= limits.maxFieldBytes / 3, let json = memory.sentJSON, !Self.mayEscapeNUL(json) { return nil }
-        // Else it is walked, asking only whether anything is wrong; the rare memory that is
-        // wrong is walked again, members by name, to name its first problem the same way every
-        // time.
-        guard !isClean(memory.raw) else { return nil }
+        // The reader measured every string: only a memory it found wrong is walked, members by
+        // name, to name its first problem the same way every time.
+        guard strings.containsNUL || strings.longest > limits.maxFieldBytes else { return nil }
         return problem(in: memory.raw, at: "")
-    }
-
-    private static let nulEscape = Array(#"\u0000"#.utf8)
-
-    /// Whether the JSON text has `\u0000` in it (perhaps after an escaped backslash).
-    private static func mayEscapeNUL(_ json: String) -> Bool {
-        var json = json
-        return json.withUTF8 { bytes in
-            var position = 0
-            while let found = bytes[position...].firstIndex(of: UInt8(ascii: "\\")) {
-                if bytes[found...].starts(with: nulEscape) { return true }
-                position = found + 1
-            }
-            return false
-        }
-    }
-
-    private func isClean(_ value: JSONValue) -> Bool {
-        switch value {
-        case .string(let text): text.utf8.count <= limits.maxFieldBytes && !text.utf8.contains(0)
-        case .array(let elements): elements.allSatisfy(isClean)
-        case .object(let members): members.allSatisfy { !$0.key.utf8.contains(0) && isClean($0.value) }
-        case .number, .bool, .null: true
-        }
     }
 
     private func problem(in value: JSONValue, at path: String) -> String? {

@@ -79,11 +79,11 @@ extension MemoryPage {
         memories.reserveCapacity(elements.count)
         for (position, element) in elements.enumerated() {
             switch element {
-            case .read(let raw, let range):
+            case .read(let raw, let range, let strings):
                 do throws(MemoryDecodingError) {
                     var memory = try Memory(raw: raw)
                     memory.sentJSON = String(decoding: reader.bytes[range], as: UTF8.self)
-                    if let problem = screen.problem(with: memory, bytes: range.count) {
+                    if let problem = screen.problem(with: memory, bytes: range.count, strings: strings) {
                         let id = memory.id.utf8.count <= limits.maxIDBytes ? memory.id : nil
                         throw MemoryDecodingError(id: id, reason: problem)
                     }

@@ -5,7 +5,7 @@
 struct PageReader {
     /// One element of `memories`, read or not, with where it lies in the body.
     enum Element {
-        case read(JSONValue, bytes: Range<Int>)
+        case read(JSONValue, bytes: Range<Int>, strings: JSONStringFacts)
         case unreadable(reason: String, id: String?, bytes: Range<Int>)
     }
 
@@ -81,9 +81,10 @@ struct PageReader {
         while true {
             reader.skipWhitespace()
             let start = reader.index
+            reader.strings = JSONStringFacts()
             do {
                 let value = try reader.value()
-                elements.append(.read(value, bytes: start..<reader.index))
+                elements.append(.read(value, bytes: start..<reader.index, strings: reader.strings))
             } catch {
                 reader.index = start
                 reader.depth = 0

@@ -83,7 +83,7 @@ struct BadMemoryTests {
         #expect(page.skipped.first?.error.reason == "`text` is 19 bytes; at most 10 are taken in one string (BUDDI_MAX_FIELD_BYTES)")
     }
 
-    @Test("a memory too small to need the strings' walk is still refused a NUL or an overlong string")
+    @Test("the reader measures every string a memory holds, so that only a wrong one is walked")
     func screenShortcut() throws {
         // A signed \u escape is no escape: it must not smuggle U+0000 past the screen.
         for escape in [#"\u-000"#, #"\u+000"#] {
@@ -92,6 +92,16 @@ struct BadMemoryTests {
             #expect(page.memories.map(\.id) == ["b"], "\(escape)")
             #expect(page.skipped.first?.error.reason.contains("invalid \\u escape") == true, "\(page.skipped)")
         }
+        // An escaped NUL in a member name, and none elsewhere, is still found.
+        let named = try MemoryPage(body: Data(#"{"memories":[{"id":"a","x\u0000":1},{"id":"b"}]}"#.utf8))
+        #expect(named.memories.map(\.id) == ["b"])
+        #expect(named.skipped.first?.error.reason.contains("U+0000") == true, "\(named.skipped)")
+        // A pushed memory (one document) is measured the same way.
+        #expect(throws: MemoryDocumentError.self) { try Memory(document: Array(#"{"id":"a","title":"x\u0000"}"#.utf8)) }
+        #expect(throws: MemoryDocumentError.self) {
+            try Memory(document: Array(#"{"id":"a","title":"0123456789a"}"#.utf8), limits: MemoryLimits(maxFieldBytes: 10))
+        }
+        #expect(try Memory(document: Array(#"{"id":"a","title":"0123456789"}"#.utf8), limits: MemoryLimits(maxFieldBytes: 10)).id == "a")
         // Each invalid byte becomes U+FFFD, three bytes: 40 of them in a memory of 80 bytes.
         let invalid = Data(#"{"memories":[{"id":"a","text":""#.utf8) + Data(repeating: 0xFF, count: 40) + Data(#""}]}"#.utf8)
         let page = try MemoryPage(body: invalid, limits: MemoryLimits(maxFieldBytes: 100))

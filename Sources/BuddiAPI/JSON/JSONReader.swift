@@ -12,6 +12,8 @@ package struct JSONReader {
     package var depth = 0
     /// The deepest nesting of arrays and objects accepted.
     package static let maxDepth = 512
+    /// What the strings read so far hold, for ``MemoryScreen``; reset it to start counting anew.
+    package var strings = JSONStringFacts()
 
     /// Parses one JSON value filling the whole input (whitespace aside).
     package static func parse(_ data: Data) throws(JSONParseError) -> JSONValue {
@@ -20,10 +22,17 @@ package struct JSONReader {
 
     /// Parses one JSON value filling the whole of `bytes` (whitespace aside).
     package static func parse(_ bytes: [UInt8]) throws(JSONParseError) -> JSONValue {
+        var strings = JSONStringFacts()
+        return try parse(bytes, strings: &strings)
+    }
+
+    /// Parses one JSON value filling the whole of `bytes`, and tells what its strings hold.
+    package static func parse(_ bytes: [UInt8], strings: inout JSONStringFacts) throws(JSONParseError) -> JSONValue {
         var reader = JSONReader(bytes: bytes)
         let value = try reader.value()
         reader.skipWhitespace()
         guard reader.index == reader.bytes.count else { throw reader.error("unexpected data after the JSON value") }
+        strings = reader.strings
         return value
     }
 
@@ -147,14 +156,14 @@ package struct JSONReader {
         guard index < bytes.count else { throw error("unterminated string") }
         if bytes[index] == UInt8(ascii: "\"") {
             defer { index += 1 }
-            return String(decoding: bytes[start..<index], as: UTF8.self)
+            return strings.noting(String(decoding: bytes[start..<index], as: UTF8.self))
         }
         var scalars = Array(bytes[start..<index])
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
                 index += 1
-                return String(decoding: scalars, as: UTF8.self)
+                return strings.noting(String(decoding: scalars, as: UTF8.self))
             }
             guard byte != UInt8(ascii: "\\") else {
                 index += 1
@@ -191,6 +200,7 @@ package struct JSONReader {
                 scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
             }
             guard let unicode = Unicode.Scalar(scalar) else { throw error("invalid \\u escape") }
+            if scalar == 0 { strings.containsNUL = true }
             output.append(contentsOf: Array(String(Character(unicode)).utf8))
         default:
             throw error("invalid escape")
@@ -207,5 +217,23 @@ package struct JSONReader {
         }
         index += 4
         return value
+    }
+}
+
+/// What the strings a reader has read hold: what ``MemoryScreen`` would otherwise walk a memory
+/// for.
+package struct JSONStringFacts: Sendable, Equatable {
+    /// The longest string (member names included), in UTF-8 bytes, as decoded.
+    package var longest = 0
+    /// Whether one holds U+0000, which only the escape `\u0000` can put there.
+    package var containsNUL = false
+
+    /// No strings read yet.
+    package init() {}
+
+    /// Counts `string` in, and returns it.
+    mutating func noting(_ string: String) -> String {
+        longest = max(longest, string.utf8.count)
+        return string
     }
 }
