@@ -21,8 +21,7 @@ enum ConversationSentiment {
             addSentences(of: summary)
         } else if !input.transcript.isEmpty {
             for line in input.transcript {
-                var text = line.text
-                sum += text.withUTF8 { analyzer.score($0).compound }
+                sum += analyzer.score(line.text).compound
                 units += 1
             }
         } else if let title = input.title {

@@ -113,13 +113,8 @@ package struct KeywordExtractor: Sendable {
     }
 
     /// Not a stopword, a number or a single letter: the lowercase `word` has two characters or
-    /// more, one of them a letter, and is not in ``Stopwords``.
-    static func isContentWord(_ word: some Collection<UInt8>) -> Bool {
-        isContentWord(word, hash: word.allSatisfy { $0 < 0x80 } ? fnv1a(word) : nil)
-    }
-
-    /// ``isContentWord(_:)`` of a word whose ``fnv1a(_:lowercasing:)`` is `hash` if it is ASCII,
-    /// nil if it is not (no stopword is).
+    /// more, one of them a letter, and is not in ``Stopwords``. `hash` is its
+    /// ``fnv1a(_:lowercasing:)`` if it is ASCII, nil if it is not (no stopword is).
     static func isContentWord(_ word: some Collection<UInt8>, hash: UInt64?) -> Bool {
         guard let hash else {
             let scalars = String(decoding: word, as: UTF8.self).unicodeScalars

@@ -40,7 +40,7 @@ struct DocumentWords {
     }
 
     /// Scans one more field.
-    mutating func append(_ field: String) {
+    private mutating func append(_ field: String) {
         var field = field
         field.withUTF8 { bytes in
             WordScanner.scan(bytes) { word, followsPunctuation in

@@ -14,18 +14,18 @@ enum SentenceSplitter {
         var splitter = Splitter()
         if text.allSatisfy({ $0 < 0x80 }) {
             for (offset, byte) in text.enumerated() {
-                splitter.read(Character(Unicode.Scalar(byte)), at: offset, next: offset + 1, in: text)
+                splitter.read(Character(Unicode.Scalar(byte)), at: offset, next: offset + 1)
             }
         } else {
             let string = String(decoding: text, as: UTF8.self)
             var offset = 0
             for character in string {
                 let next = offset + character.utf8.count
-                splitter.read(character, at: offset, next: next, in: text)
+                splitter.read(character, at: offset, next: next)
                 offset = next
             }
         }
-        splitter.append(splitter.start..<text.count, of: text)
+        splitter.end(at: text.count)
         return splitter.sentences
     }
 
@@ -33,26 +33,26 @@ enum SentenceSplitter {
         var sentences: [Range<Int>] = []
         var start = 0
         var afterEnd = false
+        /// Whether the sentence begun at `start` has a character that is not white space.
+        var hasText = false
 
         /// Reads the character at byte `offset`, the next one starting at `next`.
-        mutating func read(_ character: Character, at offset: Int, next: Int, in text: UnsafeBufferPointer<UInt8>) {
+        mutating func read(_ character: Character, at offset: Int, next: Int) {
             if character.isNewline || (afterEnd && character.isWhitespace) {
-                append(start..<offset, of: text)
+                end(at: offset)
                 start = next
                 afterEnd = false
             } else {
+                hasText = hasText || !character.isWhitespace
                 afterEnd = character == "." || character == "!" || character == "?" || character == "…"
                     || (afterEnd && (character == "\"" || character == ")" || character == "\u{201D}"))
             }
         }
 
-        /// Keeps `sentence` if it has a character that is not white space.
-        mutating func append(_ sentence: Range<Int>, of text: UnsafeBufferPointer<UInt8>) {
-            let bytes = text[sentence]
-            let hasText = bytes.allSatisfy { $0 < 0x80 }
-                ? bytes.contains { $0 != 0x20 && !(0x09...0x0D).contains($0) }
-                : String(decoding: bytes, as: UTF8.self).contains { !$0.isWhitespace }
-            if hasText { sentences.append(sentence) }
+        /// Ends the sentence begun at `start` at `offset`, keeping it if it has text.
+        mutating func end(at offset: Int) {
+            if hasText { sentences.append(start..<offset) }
+            hasText = false
         }
     }
 }

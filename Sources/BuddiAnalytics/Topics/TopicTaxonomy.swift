@@ -30,7 +30,11 @@ package struct TopicTaxonomy: Sendable {
         self.maxTaxonomyTopics = maxTaxonomyTopics
         var topicsByCue: [String: [Int]] = [:]
         for (index, topic) in topics.enumerated() {
-            for cue in topic.cues { topicsByCue[cue, default: []].append(index) }
+            for cue in topic.cues {
+                // Words are looked up by their bytes, and only ASCII ones at that.
+                precondition(cue.utf8.allSatisfy { $0 < 0x80 && !(65...90).contains($0) }, "topic cue '\(cue)' is not lowercase ASCII")
+                topicsByCue[cue, default: []].append(index)
+            }
         }
         self.topicsByCue = WordTable(topicsByCue)
     }
