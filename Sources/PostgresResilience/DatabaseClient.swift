@@ -154,7 +154,7 @@ public final class DatabaseClient: Sendable {
             if connects, !gettingThrough() {
                 // The server takes connections: the current pool, if only slow (a loaded
                 // machine), gets one more whole interval before it is given up.
-                if await Self.answers(pool, within: probeInterval) || gettingThrough() { return }
+                if await Self.answers(pool, within: probeInterval) || gettingThrough() || Task.isCancelled { return }
                 await replacePool()
                 return
             }
